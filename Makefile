@@ -1,0 +1,77 @@
+# xacct: two commands on a fresh machine: `make generate` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+LS_VENV ?= .venv-localstack
+BIN := $(VENV)/bin
+REGISTRY ?= tenants.yaml
+OUT ?= generated
+# Terraform provider mirror; empty or missing means terraform uses its registry.
+export XACCT_PROVIDER_MIRROR ?= /opt/tf-plugins
+export XACCT_LOCALSTACK_VENV := $(abspath $(LS_VENV))
+
+.PHONY: help venv generate check validate lint test test-fast unit localstack-up localstack-down localstack-venv \
+        bench soak docs fmt ruff clean
+
+help:
+	@echo "make generate        generate Terraform from $(REGISTRY) into $(OUT)/"
+	@echo "make test            full test suite (installs venvs, starts LocalStack, stops it after)"
+	@echo "make lint            xacct lint on $(REGISTRY)"
+	@echo "make bench           benchmarks (see bench/README.md)"
+	@echo "make docs            regenerate module READMEs"
+	@echo "make localstack-up / localstack-down"
+
+$(BIN)/.installed: pyproject.toml requirements/constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check -c requirements/constraints.txt -e '.[test]'
+	touch $@
+
+venv: $(BIN)/.installed
+
+$(LS_VENV)/.installed: requirements/localstack.txt requirements/localstack-constraints.txt
+	test -x $(LS_VENV)/bin/python || $(PYTHON) -m venv $(LS_VENV)
+	$(LS_VENV)/bin/pip install -q --disable-pip-version-check -c requirements/localstack-constraints.txt -r requirements/localstack.txt
+	touch $@
+
+localstack-venv: $(LS_VENV)/.installed
+
+generate: venv
+	$(BIN)/xacct generate --registry $(REGISTRY) --out $(OUT)
+
+check: venv
+	$(BIN)/xacct generate --registry $(REGISTRY) --out $(OUT) --check
+
+validate: venv
+	$(BIN)/xacct validate --registry $(REGISTRY)
+
+lint: venv
+	$(BIN)/xacct lint --registry $(REGISTRY)
+
+ruff: venv
+	$(BIN)/ruff check generator tests bench
+	$(BIN)/ruff format --check generator tests bench
+
+localstack-up: venv localstack-venv
+	$(BIN)/python -m generator.localstack up
+
+localstack-down: venv
+	$(BIN)/python -m generator.localstack down
+
+# Unit and plan layers only (no LocalStack).
+test-fast: venv
+	$(BIN)/python -m pytest -m "not live" -q
+
+test: venv localstack-venv
+	$(BIN)/python -m generator.localstack run -- $(BIN)/python -m pytest -q -rs $(PYTEST_ARGS)
+
+bench: venv
+	$(BIN)/python bench/run.py
+
+soak: venv
+	XACCT_KILL_RUNS=200 $(BIN)/python -m pytest -q tests/reliability -k kill
+
+docs: venv
+	$(BIN)/python -m generator.moduledocs modules
+
+clean:
+	rm -rf $(OUT) .pytest_cache .xacct
