@@ -1,0 +1,190 @@
+"""What AWS accepts for the identifiers xacct writes: each check returns an error message or None.
+
+The messages say what is wrong and what to do; the registry model turns them into problems.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+
+ACCOUNT_ID = re.compile(r"[0-9]{12}")
+ROLE_NAME = re.compile(r"[\w+=,.@-]{1,64}", re.ASCII)
+POLICY_NAME = re.compile(r"[\w+=,.@-]{1,128}", re.ASCII)
+EXTERNAL_ID = re.compile(r"[\w+=,.@:/-]{2,1224}", re.ASCII)
+ROLE_PATH = re.compile(r"/|/[\x21-\x7e]+/")
+SLUG = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?")
+ZONE_ID = re.compile(r"[A-Z0-9]{1,32}")
+BUCKET = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
+PRINCIPAL_ARN = re.compile(r"arn:(aws|aws-cn|aws-us-gov):iam::([0-9]{12}):(root|role/[\w+=,.@/-]+|user/[\w+=,.@/-]+)",
+                           re.ASCII)
+POLICY_ARN = re.compile(r"arn:(aws|aws-cn|aws-us-gov):iam::([0-9]{12}|aws):policy/[\w+=,.@/-]+", re.ASCII)
+ACTION = re.compile(r"\*|[a-z0-9-]+:[A-Za-z0-9*?]+")
+SID = re.compile(r"[A-Za-z0-9]+")
+TFC_NAME = re.compile(r"[A-Za-z0-9_-]{1,90}")
+S3_PREFIX_CHARS = re.compile(r"[A-Za-z0-9!_.'()/=+,@:-]+")
+DESCRIPTION_CHARS = re.compile(r"[\t\n\r\x20-\x7e\xa1-\xff]*")
+ROLE_DESCRIPTION_MAX = 1000
+TAG_KEY_MAX, TAG_VALUE_MAX, TAGS_MAX = 128, 256, 50
+SESSION_MIN, SESSION_MAX = 3600, 43200
+
+
+@cache
+def regions() -> frozenset[str]:
+    """AWS region names known to botocore (all partitions)."""
+    import botocore.session
+
+    endpoints = botocore.session.get_session().get_data("endpoints")
+    return frozenset(r for p in endpoints["partitions"] for r in p["regions"])
+
+
+def account_id(value: str) -> str | None:
+    if not ACCOUNT_ID.fullmatch(value):
+        return f'must be 12 digits (got "{value}"): copy the account ID from the AWS console'
+    return None
+
+
+def role_name(value: str) -> str | None:
+    if not ROLE_NAME.fullmatch(value):
+        if len(value) > 64:
+            return f"is {len(value)} characters; AWS allows 64 at most: shorten it"
+        return f'"{value}" is not a valid IAM role name: use 1-64 of letters, digits and + = , . @ _ -'
+    return None
+
+
+def role_path(value: str) -> str | None:
+    if len(value) > 512 or not ROLE_PATH.fullmatch(value):
+        return f'"{value}" is not a valid IAM path: use "/" or "/name/" (printable ASCII, no spaces, max 512)'
+    return None
+
+
+def external_id(value: str) -> str | None:
+    if not EXTERNAL_ID.fullmatch(value):
+        return ("must be 2-1224 characters of letters, digits and + = , . @ : / _ - : "
+                "let `xacct external-ids assign` generate one")
+    return None
+
+
+def slug(value: str) -> str | None:
+    if not SLUG.fullmatch(value):
+        return (f'"{value}" is not a slug: use 1-40 lower-case letters, digits and "-", '
+                "starting and ending with a letter or digit")
+    return None
+
+
+def region(value: str) -> str | None:
+    if value not in regions():
+        return f'"{value}" is not an AWS region: use a region name such as us-east-1'
+    return None
+
+
+def hosted_zone_id(value: str) -> str | None:
+    if "*" in value or "?" in value:
+        return "wildcards are not allowed: name each hosted zone ID"
+    if value.startswith("/hostedzone/"):
+        return f'write the bare zone ID "{value.removeprefix("/hostedzone/")}", without "/hostedzone/"'
+    if not ZONE_ID.fullmatch(value):
+        return f'"{value}" is not a Route 53 hosted zone ID: use upper-case letters and digits, e.g. Z8L2Y45GOT7LQT'
+    return None
+
+
+def bucket(value: str) -> str | None:
+    if not value:
+        return "is empty: name the bucket"
+    if "*" in value or "?" in value:
+        return "wildcards are not allowed: name one bucket"
+    if not BUCKET.fullmatch(value) or ".." in value or re.fullmatch(r"\d+\.\d+\.\d+\.\d+", value):
+        return (f'"{value}" is not a valid S3 bucket name: 3-63 lower-case letters, digits, "." and "-", '
+                "starting and ending with a letter or digit")
+    return None
+
+
+def s3_prefix(value: str) -> str | None:
+    if not value:
+        return 'is empty: give the tenant\'s prefix, ending in "/" (e.g. acme/)'
+    if value.startswith("/"):
+        return 'must not start with "/": S3 keys have no leading slash (write e.g. acme/)'
+    if not value.endswith("/"):
+        return f'must end in "/" so that it cannot match a longer name (write "{value}/")'
+    if "*" in value or "?" in value:
+        return "wildcards are not allowed: the prefix is matched literally"
+    segments = value[:-1].split("/")
+    if any(s in ("", ".", "..") for s in segments):
+        return 'must not contain empty, "." or ".." segments: write a plain path such as acme/exports/'
+    if not S3_PREFIX_CHARS.fullmatch(value) or len(value) > 512:
+        return "may use letters, digits and ! _ . ' ( ) / = + , @ : - (at most 512 characters)"
+    return None
+
+
+def principal_arn(value: str) -> str | None:
+    if not PRINCIPAL_ARN.fullmatch(value):
+        return (f'"{value}" is not an IAM principal ARN: use arn:aws:iam::<12 digits>:root, '
+                ":role/NAME or :user/NAME")
+    return None
+
+
+def arn_account(value: str) -> str:
+    """The account ID of an IAM ARN already checked by :func:`principal_arn`."""
+    return value.split(":")[4]
+
+
+def policy_arn(value: str) -> str | None:
+    if not POLICY_ARN.fullmatch(value):
+        return f'"{value}" is not an IAM policy ARN: use arn:aws:iam::<account>:policy/NAME'
+    return None
+
+
+def description(value: str) -> str | None:
+    if len(value) > ROLE_DESCRIPTION_MAX:
+        return f"is {len(value)} characters; AWS allows {ROLE_DESCRIPTION_MAX} at most"
+    if not DESCRIPTION_CHARS.fullmatch(value):
+        bad = next(c for c in value if not DESCRIPTION_CHARS.fullmatch(c))
+        return f"contains {bad!r}, which AWS refuses in a role description: use Latin-1 printable text"
+    return None
+
+
+def _tag_chars_ok(value: str) -> bool:
+    return all(c in "_.:/=+-@ " or unicodedata.category(c)[0] in "LNZ" for c in value)
+
+
+def tag_key(value: str) -> str | None:
+    if not 1 <= len(value) <= TAG_KEY_MAX:
+        return f"tag key must be 1-{TAG_KEY_MAX} characters (got {len(value)})"
+    if value.lower().startswith("aws:"):
+        return 'tag keys starting with "aws:" are reserved by AWS: choose another key'
+    if not _tag_chars_ok(value):
+        return f'tag key "{value}" may use letters, digits, spaces and _ . : / = + - @ only'
+    return None
+
+
+def tag_value(value: str) -> str | None:
+    if len(value) > TAG_VALUE_MAX:
+        return f"tag value must be at most {TAG_VALUE_MAX} characters (got {len(value)})"
+    if not _tag_chars_ok(value):
+        return "tag value may use letters, digits, spaces and _ . : / = + - @ only"
+    return None
+
+
+def action(value: str) -> str | None:
+    if not ACTION.fullmatch(value):
+        return f'"{value}" is not an IAM action: write service:Action, e.g. s3:GetObject'
+    return None
+
+
+def resource_arn(value: str) -> str | None:
+    if value == "*" or re.fullmatch(r"arn:[a-z-*?]+:[a-z0-9-*?]*:[a-z0-9-*?]*:[0-9*?]*:\S+", value):
+        return None
+    return f'"{value}" is not an ARN: write arn:partition:service:region:account:resource or "*"'
+
+
+def sid(value: str) -> str | None:
+    if not SID.fullmatch(value):
+        return f'"{value}" is not a valid Sid: IAM allows only letters and digits'
+    return None
+
+
+def tfc_name(value: str) -> str | None:
+    if not TFC_NAME.fullmatch(value):
+        return f'"{value}" is not a valid Terraform Cloud name: use letters, digits, "_" and "-" (max 90)'
+    return None

@@ -1,0 +1,161 @@
+"""The ``xacct`` command line."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from rich.console import Console
+
+from generator import __version__
+from generator.registry import RegistryError, load_registry
+
+EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_BUSY = 0, 1, 2, 3
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True)
+
+
+def _report(exc: RegistryError) -> int:
+    for problem in exc.problems:
+        err.print(str(problem), markup=False)
+    err.print(f"{len(exc.problems)} problem(s); nothing was written.", style="red", markup=False)
+    return EXIT_BAD_INPUT
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from generator.generate import plan
+
+    loaded = load_registry(args.registry)
+    planned = plan(loaded, Path(args.out))
+    out.print(f"{args.registry}: valid ({len(loaded.model.tenants)} tenants, {len(planned.roles)} roles)")
+    return EXIT_OK
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from generator.generate import generate
+    from generator.output.lock import LockBusy
+
+    loaded = load_registry(args.registry)
+    target = Path(args.out)
+    try:
+        result = generate(loaded, target, check=args.check, wait=args.wait)
+    except LockBusy as exc:
+        err.print(f"xacct: {exc}", markup=False)
+        return EXIT_BUSY
+    diff = result.diff
+    for tenant in result.changed_ids:
+        err.print(f"{args.registry}: tenants.{tenant}.external_id changed since the last generate: the customer's "
+                  "integration will break until they update the role; restore the old ID unless this is a "
+                  "deliberate rotation", markup=False)
+    if args.check:
+        for label, paths in (("missing", diff.missing), ("stale", diff.stale),
+                             ("edited by hand", diff.edited), ("no longer belongs", diff.extra)):
+            for rel in paths:
+                out.print(f"{target / rel}: {label}", markup=False)
+        if diff.clean and not result.changed_ids:
+            out.print(f"{target}: up to date ({len(result.plan.files)} files)", markup=False)
+            return EXIT_OK
+        out.print(f"{target}: out of date; run `xacct generate --registry {args.registry} --out {target}`",
+                  markup=False)
+        return EXIT_FINDINGS
+    for rel in diff.edited:
+        err.print(f"{target / rel}: was edited by hand; overwritten with the generated content", markup=False)
+    for tenant in result.removed_tenants:
+        out.print(f"{target / tenant}: removed (tenant no longer in the registry)", markup=False)
+    if result.written:
+        out.print(f"{target}: wrote {len(diff.changed)} file(s), removed {len(diff.extra)}, "
+                  f"kept {len(diff.unchanged)} unchanged ({len(result.plan.roles)} roles)", markup=False)
+    else:
+        out.print(f"{target}: up to date ({len(result.plan.files)} files)", markup=False)
+    return EXIT_OK
+
+
+def cmd_assign(args: argparse.Namespace) -> int:
+    from generator.external_ids import assign
+
+    changed = assign(Path(args.registry), dry_run=args.dry_run)
+    verb = "would assign" if args.dry_run else "assigned"
+    for tenant in changed:
+        out.print(f"{args.registry}: {verb} an external ID to tenant {tenant}", markup=False)
+    if not changed:
+        out.print(f"{args.registry}: every tenant that needs an external ID has one", markup=False)
+    return EXIT_OK
+
+
+def cmd_lint(args: argparse.Namespace) -> int:
+    from generator.lint.cli import run_lint
+
+    return run_lint(args)
+
+
+def cmd_plan_guard(args: argparse.Namespace) -> int:
+    from generator.guard import run_guard
+
+    return run_guard(args)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="xacct", description=__doc__)
+    p.add_argument("--version", action="version", version=f"xacct {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    def registry_arg(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("--registry", default=os.environ.get("XACCT_REGISTRY", "tenants.yaml"),
+                        help="registry YAML file (default: tenants.yaml)")
+
+    g = sub.add_parser("generate", help="generate Terraform roots from the registry")
+    registry_arg(g)
+    g.add_argument("--out", default="generated", help="output folder (default: generated)")
+    g.add_argument("--check", action="store_true", help="write nothing; exit 1 if the output is out of date")
+    g.add_argument("--wait", type=float, default=30.0, help="seconds to wait for another run's lock")
+    g.set_defaults(func=cmd_generate)
+
+    v = sub.add_parser("validate", help="validate the registry (and lint it) without writing")
+    registry_arg(v)
+    v.add_argument("--out", default="generated", help=argparse.SUPPRESS)
+    v.set_defaults(func=cmd_validate)
+
+    e = sub.add_parser("external-ids", help="manage tenants' external IDs")
+    esub = e.add_subparsers(dest="action", required=True)
+    a = esub.add_parser("assign", help="generate missing external IDs in the registry file (keeps comments)")
+    registry_arg(a)
+    a.add_argument("--dry-run", action="store_true", help="say what would change, write nothing")
+    a.set_defaults(func=cmd_assign)
+
+    try:
+        from generator.lint.cli import add_arguments as add_lint_arguments
+    except ImportError:
+        pass
+    else:
+        lint = sub.add_parser("lint", help="least-privilege and FTR checks on the registry, HCL or a plan")
+        registry_arg(lint)
+        add_lint_arguments(lint)
+        lint.set_defaults(func=cmd_lint)
+
+    try:
+        from generator.guard import add_arguments as add_guard_arguments
+    except ImportError:
+        pass
+    else:
+        guard = sub.add_parser("plan-guard", help="fail on destructive or unrequested IAM changes in a plan")
+        registry_arg(guard)
+        add_guard_arguments(guard)
+        guard.set_defaults(func=cmd_plan_guard)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except RegistryError as exc:
+        return _report(exc)
+    except KeyboardInterrupt:
+        err.print("xacct: interrupted; the output folder was left as it was", markup=False)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

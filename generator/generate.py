@@ -1,0 +1,147 @@
+"""The main job: registry -> RoleSpecs -> files, written atomically or compared (``--check``)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator import MODULES_VERSION
+from generator.output.lock import exclusive
+from generator.output.tree import MANIFEST, TreeDiff, clean_leftovers, diff_tree, read_manifest, write_tree
+from generator.policy.roles import INLINE_POLICY_MAX, TRUST_POLICY_MAX, RoleSpec, build_roles
+from generator.registry import LoadedRegistry, Problem, RegistryError
+from generator.render.terraform import ModuleSource, render_root
+
+Renderer = Callable[[RoleSpec, LoadedRegistry, Path], dict[str, str]]
+# Extra renderers (the onboarding kit) register here: each returns files relative to the tenant folder.
+TENANT_RENDERERS: list[Callable[[list[RoleSpec], LoadedRegistry], dict[str, str]]] = []
+
+
+@dataclass
+class Plan:
+    """What a generate run would write."""
+
+    roles: list[RoleSpec]
+    files: dict[str, str]
+    external_ids: dict[str, str]
+    warnings: list[str] = field(default_factory=list)
+
+
+def module_source(loaded: LoadedRegistry) -> ModuleSource:
+    """Where roots find the modules: the registry's template, else ``modules/`` beside the registry."""
+    template = loaded.model.partner.module_source
+    if template:
+        return ModuleSource(template=template, local_dir=None, version=MODULES_VERSION)
+    local = (loaded.path.parent / "modules").resolve()
+    if not (local / "customer-role").is_dir():
+        raise RegistryError([loaded.source.problem(
+            ("partner", "module_source"),
+            f"is not set and there is no modules/ folder beside the registry ({local}): set module_source, "
+            "e.g. git::https://github.com/ORG/xacct.git//modules/{module}?ref=v{version}",
+        )])
+    return ModuleSource(template=None, local_dir=local, version=MODULES_VERSION)
+
+
+def _fingerprint(external_id: str) -> str:
+    return hashlib.sha256(external_id.encode()).hexdigest()[:16]
+
+
+def size_problems(loaded: LoadedRegistry, roles: Iterable[RoleSpec]) -> list[Problem]:
+    """Documents over AWS's size quotas."""
+    index = {t.name: i for i, t in enumerate(loaded.model.tenants)}
+    problems = []
+    for spec in roles:
+        path = ("tenants", index[spec.tenant], spec.scenario)
+        if spec.trust_policy.size() > TRUST_POLICY_MAX:
+            problems.append(loaded.source.problem(path, f"the trust policy is {spec.trust_policy.size()} "
+                                                  f"characters; AWS allows {TRUST_POLICY_MAX}: trust fewer principals"))
+        if spec.permission_policy.size() > INLINE_POLICY_MAX:
+            problems.append(loaded.source.problem(
+                (*path, "permissions"), f"the permission policy is {spec.permission_policy.size()} characters; "
+                f"AWS allows {INLINE_POLICY_MAX} inline: split zones or statements across tenants"))
+    return problems
+
+
+def lint_problems(loaded: LoadedRegistry, roles: list[RoleSpec]) -> list[Problem]:
+    """Error-level lint findings, as registry problems (the generator never emits a failing role)."""
+    try:
+        from generator.lint import lint_registry
+    except ImportError:
+        return []
+    return [f.as_problem() for f in lint_registry(loaded, roles) if f.severity == "error"]
+
+
+def plan(loaded: LoadedRegistry, out: Path) -> Plan:
+    """Render every file of the tree for ``loaded`` (nothing is written)."""
+    roles = build_roles(loaded.model)
+    problems = size_problems(loaded, roles) + lint_problems(loaded, roles)
+    if problems:
+        raise RegistryError(problems)
+    modules = module_source(loaded)
+    cloud = loaded.model.partner.terraform_cloud
+    files: dict[str, str] = {}
+    for spec in roles:
+        for name, content in render_root(spec, out / spec.tenant / spec.scenario, modules, cloud).items():
+            files[f"{spec.tenant}/{spec.scenario}/{name}"] = content
+    by_tenant: dict[str, list[RoleSpec]] = {}
+    for spec in roles:
+        by_tenant.setdefault(spec.tenant, []).append(spec)
+    for renderer in TENANT_RENDERERS:
+        for tenant, specs in by_tenant.items():
+            for name, content in renderer(specs, loaded).items():
+                files[f"{tenant}/{name}"] = content
+    external_ids = {t.name: _fingerprint(t.external_id) for t in loaded.model.tenants if t.external_id}
+    manifest = {
+        "generator": "xacct",
+        "format": 1,
+        "modules_version": modules.version,
+        "registry": loaded.path.name,
+        "external_ids": external_ids,
+        "files": {rel: hashlib.sha256(files[rel].encode()).hexdigest() for rel in sorted(files)},
+    }
+    files[MANIFEST] = json.dumps(manifest, indent=2, sort_keys=True) + "\n"
+    return Plan(roles=roles, files=dict(sorted(files.items())), external_ids=external_ids)
+
+
+def changed_external_ids(out: Path, new: dict[str, str]) -> list[str]:
+    """Tenants whose external ID differs from the one in the last generated tree."""
+    old = read_manifest(out).get("external_ids", {})
+    return sorted(t for t, fp in new.items() if t in old and old[t] != fp)
+
+
+@dataclass
+class Result:
+    """The outcome of ``generate`` or ``generate --check``."""
+
+    plan: Plan
+    diff: TreeDiff
+    changed_ids: list[str]
+    removed_tenants: list[str]
+    written: bool = False
+
+
+def removed_tenants(diff: TreeDiff) -> list[str]:
+    gone = {rel.split("/", 1)[0] for rel in diff.extra if "/" in rel}
+    still = {rel.split("/", 1)[0] for rel in diff.unchanged + diff.stale + diff.edited + diff.missing}
+    return sorted(gone - still)
+
+
+def generate(loaded: LoadedRegistry, out: Path, *, check: bool = False, wait: float = 30.0,
+             on_step: Callable[[str], None] | None = None) -> Result:
+    """Generate the tree for ``loaded`` into ``out`` (or only compare, with ``check``)."""
+    out = Path(out)
+    planned = plan(loaded, out)
+    if check:
+        diff = diff_tree(out, planned.files)
+        return Result(planned, diff, changed_external_ids(out, planned.external_ids), removed_tenants(diff))
+    with exclusive(out, wait=wait):
+        clean_leftovers(out)
+        diff = diff_tree(out, planned.files)
+        result = Result(planned, diff, changed_external_ids(out, planned.external_ids), removed_tenants(diff))
+        if not diff.clean:
+            write_tree(out, planned.files, diff, on_step=on_step)
+            result.written = True
+    return result

@@ -1,0 +1,1 @@
+"""Writing generated trees: atomic swaps, a lock, and the comparison behind ``--check``."""

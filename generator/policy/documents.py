@@ -1,0 +1,74 @@
+"""IAM policy documents as immutable models: the one source every renderer reads."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+VERSION = "2012-10-17"
+
+ConditionBlock = dict[str, dict[str, tuple[str, ...]]]
+
+
+class Statement(BaseModel):
+    """One IAM statement; list-valued elements are tuples, absent ones None."""
+
+    model_config = ConfigDict(frozen=True)
+
+    sid: str | None = None
+    effect: Literal["Allow", "Deny"] = "Allow"
+    principal: dict[str, tuple[str, ...]] | None = None
+    actions: tuple[str, ...] | None = None
+    not_actions: tuple[str, ...] | None = None
+    resources: tuple[str, ...] | None = None
+    not_resources: tuple[str, ...] | None = None
+    conditions: ConditionBlock = {}
+    scalar_singletons: bool = False
+
+    def to_iam(self) -> dict[str, Any]:
+        """The statement in AWS's JSON form."""
+        out: dict[str, Any] = {}
+        if self.sid is not None:
+            out["Sid"] = self.sid
+        out["Effect"] = self.effect
+        if self.principal is not None:
+            out["Principal"] = {k: list(v) for k, v in self.principal.items()}
+        if self.actions is not None:
+            out["Action"] = self.actions[0] if self.scalar_singletons else list(self.actions)
+        if self.not_actions is not None:
+            out["NotAction"] = list(self.not_actions)
+        if self.resources is not None:
+            out["Resource"] = list(self.resources)
+        if self.not_resources is not None:
+            out["NotResource"] = list(self.not_resources)
+        if self.conditions:
+            out["Condition"] = {
+                op: {key: values[0] if len(values) == 1 and self.scalar_singletons else list(values)
+                     for key, values in block.items()}
+                for op, block in self.conditions.items()
+            }
+        return out
+
+
+class PolicyDocument(BaseModel):
+    """An IAM policy document."""
+
+    model_config = ConfigDict(frozen=True)
+
+    statements: tuple[Statement, ...]
+
+    def to_iam(self) -> dict[str, Any]:
+        """The document in AWS's JSON form."""
+        return {"Version": VERSION, "Statement": [s.to_iam() for s in self.statements]}
+
+    def to_json(self, indent: int | None = None) -> str:
+        """Deterministic JSON text."""
+        if indent is None:
+            return json.dumps(self.to_iam(), separators=(",", ":"), ensure_ascii=False)
+        return json.dumps(self.to_iam(), indent=indent, ensure_ascii=False)
+
+    def size(self) -> int:
+        """Characters AWS counts against its quotas (JSON without whitespace)."""
+        return len(self.to_json())

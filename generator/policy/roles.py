@@ -1,0 +1,125 @@
+"""RoleSpec: everything about one generated role, derived once from the registry."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from generator.policy.catalog import permission_statements
+from generator.policy.documents import PolicyDocument, Statement
+from generator.registry.checks import default_role_name
+from generator.registry.model import Partner, Registry, RoleSettings, Scenario, Tenant
+
+TRUST_SID = {"partner_to_customer": "PartnerAssumeRole", "customer_to_partner": "CustomerAssumeRole"}
+MODULE = {"partner_to_customer": "customer-role", "customer_to_partner": "partner-role"}
+POLICY_NAME = "xacct-permissions"
+TRUST_POLICY_MAX = 2048
+INLINE_POLICY_MAX = 10240
+
+
+class RoleSpec(BaseModel):
+    """One cross-account role of one tenant and scenario."""
+
+    model_config = ConfigDict(frozen=True)
+
+    partner: str
+    tenant: str
+    scenario: Scenario
+    account_id: str
+    trusted_account_id: str
+    region: str
+    role_name: str
+    role_path: str
+    description: str
+    max_session_duration: int
+    permissions_boundary: str | None
+    tags: dict[str, str]
+    trusted_principal_arns: tuple[str, ...]
+    external_id: str | None
+    statements: tuple[Statement, ...]
+    policy_name: str = POLICY_NAME
+
+    @property
+    def key(self) -> str:
+        """``tenant/scenario``: the id used in paths and test names."""
+        return f"{self.tenant}/{self.scenario}"
+
+    @property
+    def module(self) -> Literal["customer-role", "partner-role"]:
+        return MODULE[self.scenario]  # type: ignore[return-value]
+
+    @property
+    def role_arn(self) -> str:
+        return f"arn:aws:iam::{self.account_id}:role{self.role_path}{self.role_name}"
+
+    @property
+    def trust_policy(self) -> PolicyDocument:
+        conditions = {"StringEquals": {"sts:ExternalId": (self.external_id,)}} if self.external_id else {}
+        return PolicyDocument(statements=(Statement(
+            sid=TRUST_SID[self.scenario],
+            principal={"AWS": self.trusted_principal_arns},
+            actions=("sts:AssumeRole",),
+            conditions=conditions,
+            scalar_singletons=True,
+        ),))
+
+    @property
+    def permission_policy(self) -> PolicyDocument:
+        return PolicyDocument(statements=self.statements)
+
+
+def _description(partner: Partner, tenant: Tenant, scenario: Scenario, settings: RoleSettings) -> str:
+    if settings.description is not None:
+        return settings.description
+    if scenario == "partner_to_customer":
+        return f"Lets {partner.name} ({partner.account_id}) act in this account for tenant {tenant.name}"
+    return f"Lets tenant {tenant.name} ({tenant.account_id}) use {partner.name} resources"
+
+
+def role_spec(partner: Partner, tenant: Tenant, scenario: Scenario, settings: RoleSettings) -> RoleSpec:
+    """Derive the role of one tenant and scenario."""
+    if scenario == "partner_to_customer":
+        account, trusted_account = tenant.account_id, partner.account_id
+        principals: tuple[str, ...] = (partner.principal_arn or f"arn:aws:iam::{partner.account_id}:root",)
+        external_id = tenant.external_id
+    else:
+        assert settings.__class__.__name__ == "CustomerToPartner"
+        account, trusted_account = partner.account_id, tenant.account_id
+        arns = getattr(settings, "trusted_principal_arns", None)
+        principals = tuple(arns) if arns else (f"arn:aws:iam::{tenant.account_id}:root",)
+        external_id = tenant.external_id if getattr(settings, "require_external_id", False) else None
+    tags = {
+        **partner.tags,
+        **tenant.tags,
+        **settings.tags,
+        "xacct:partner": partner.name,
+        "xacct:tenant": tenant.name,
+        "xacct:scenario": scenario,
+    }
+    return RoleSpec(
+        partner=partner.name,
+        tenant=tenant.name,
+        scenario=scenario,
+        account_id=account,
+        trusted_account_id=trusted_account,
+        region=tenant.region or partner.region,
+        role_name=settings.role_name or default_role_name(partner.name, tenant.name, scenario),
+        role_path=settings.role_path,
+        description=_description(partner, tenant, scenario, settings),
+        max_session_duration=settings.max_session_duration,
+        permissions_boundary=settings.permissions_boundary,
+        tags=dict(sorted(tags.items())),
+        trusted_principal_arns=principals,
+        external_id=external_id,
+        statements=permission_statements(settings.permissions),
+    )
+
+
+def build_roles(registry: Registry) -> list[RoleSpec]:
+    """Every role of the registry, ordered by tenant (registry order) then scenario."""
+    return [
+        role_spec(registry.partner, tenant, scenario, settings)
+        for tenant in registry.tenants
+        for scenario, settings in tenant.scenarios()
+    ]

@@ -1,0 +1,125 @@
+"""Checks across fields and tenants that a per-field model cannot make.
+
+They read the raw parsed data defensively, so they run (and report) even when the model
+found problems elsewhere: one run lists everything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from generator import awsformats as aws
+from generator.registry.errors import Problem
+from generator.registry.source import Source
+
+SCENARIOS = ("partner_to_customer", "customer_to_partner")
+
+
+def _map(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _arn_account(value: Any) -> str | None:
+    return aws.arn_account(value) if isinstance(value, str) and not aws.principal_arn(value) else None
+
+
+def default_role_name(partner: str, tenant: str, scenario: str) -> str:
+    """The role name used when the registry gives none."""
+    if scenario == "partner_to_customer":
+        return f"{partner}-cross-account-access"
+    return f"{partner}-tenant-{tenant}"
+
+
+def cross_checks(src: Source) -> Iterator[Problem]:
+    """Yield every cross-field problem of the parsed registry ``src.data``."""
+    data = _map(src.data)
+    partner = _map(data.get("partner"))
+    partner_account = _str(partner.get("account_id"))
+    partner_name = _str(partner.get("name")) or "partner"
+    principal_account = _arn_account(partner.get("principal_arn"))
+    if principal_account and partner_account and principal_account != partner_account:
+        yield src.problem(
+            ("partner", "principal_arn"),
+            f"is in account {principal_account}, not the partner account {partner_account}: "
+            "use a principal of the partner account",
+        )
+    tenants = data.get("tenants")
+    if not isinstance(tenants, list):
+        return
+    names: dict[str, int] = {}
+    ids: dict[str, int] = {}
+    role_names: dict[tuple[str, str], tuple[int, str]] = {}
+    for i, raw in enumerate(tenants):
+        tenant = _map(raw)
+        name, account, external_id = (_str(tenant.get(k)) for k in ("name", "account_id", "external_id"))
+        if name is not None:
+            if name in names:
+                yield src.problem(
+                    ("tenants", i, "name"),
+                    f'duplicate tenant "{name}" (also tenants[{names[name]}]): tenant names must be unique',
+                )
+            else:
+                names[name] = i
+        if external_id is not None:
+            if external_id in ids:
+                yield src.problem(
+                    ("tenants", i, "external_id"),
+                    f"same external ID as tenants[{ids[external_id]}]: each tenant needs its own; "
+                    "delete this one and run `xacct external-ids assign`",
+                )
+            else:
+                ids[external_id] = i
+        if account is not None and account == partner_account:
+            yield src.problem(
+                ("tenants", i, "account_id"),
+                "is the partner's own account: a cross-account role needs the customer's account ID",
+            )
+        present = [s for s in SCENARIOS if tenant.get(s) is not None]
+        if isinstance(raw, dict) and not present:
+            yield src.problem(
+                ("tenants", i),
+                "has neither partner_to_customer nor customer_to_partner: add one, or remove the tenant",
+            )
+        if "partner_to_customer" in present and "external_id" not in tenant:
+            yield src.problem(
+                ("tenants", i, "external_id"),
+                "is missing and partner_to_customer needs one: run `xacct external-ids assign "
+                f"--registry {src.file}` to generate it (never take it from the customer)",
+            )
+        b = _map(tenant.get("customer_to_partner"))
+        if b.get("require_external_id") is True and "external_id" not in tenant:
+            yield src.problem(
+                ("tenants", i, "customer_to_partner", "require_external_id"),
+                f"is true but the tenant has no external_id: run `xacct external-ids assign --registry {src.file}`",
+            )
+        arns = b.get("trusted_principal_arns")
+        for j, arn in enumerate(arns if isinstance(arns, list) else []):
+            arn_account = _arn_account(arn)
+            if arn_account and account and arn_account != account:
+                yield src.problem(
+                    ("tenants", i, "customer_to_partner", "trusted_principal_arns", j),
+                    f"is in account {arn_account}, not the tenant's account {account}: "
+                    "list principals of the customer's own account",
+                )
+        for scenario in present:
+            where = account if scenario == "partner_to_customer" else partner_account
+            role = _str(_map(tenant.get(scenario)).get("role_name"))
+            if role is None and name is not None:
+                role = default_role_name(partner_name, name, scenario)
+            if where is None or role is None:
+                continue
+            key = (where, role.lower())
+            if key in role_names:
+                other, other_scenario = role_names[key]
+                yield src.problem(
+                    ("tenants", i, scenario, "role_name"),
+                    f'role "{role}" in account {where} is also made for tenants[{other}].{other_scenario}: '
+                    "IAM role names are unique per account (case-insensitive); set a distinct role_name",
+                )
+            else:
+                role_names[key] = (i, scenario)

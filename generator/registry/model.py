@@ -1,0 +1,198 @@
+"""The registry as pydantic models: the user-facing contract of ``tenants.yaml`` (version 1)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
+
+from generator import awsformats as aws
+
+SCENARIOS = ("partner_to_customer", "customer_to_partner")
+Scenario = Literal["partner_to_customer", "customer_to_partner"]
+
+
+def _check(fn: Callable[[str], str | None]) -> AfterValidator:
+    def run(value: str) -> str:
+        message = fn(value)
+        if message:
+            raise PydanticCustomError("xacct", message)
+        return value
+
+    return AfterValidator(run)
+
+
+AccountId = Annotated[str, _check(aws.account_id)]
+Slug = Annotated[str, _check(aws.slug)]
+Region = Annotated[str, _check(aws.region)]
+RoleName = Annotated[str, _check(aws.role_name)]
+RolePath = Annotated[str, _check(aws.role_path)]
+ExternalId = Annotated[str, _check(aws.external_id)]
+PrincipalArn = Annotated[str, _check(aws.principal_arn)]
+PolicyArn = Annotated[str, _check(aws.policy_arn)]
+Description = Annotated[str, _check(aws.description)]
+ZoneId = Annotated[str, _check(aws.hosted_zone_id)]
+Bucket = Annotated[str, _check(aws.bucket)]
+S3Prefix = Annotated[str, _check(aws.s3_prefix)]
+Action = Annotated[str, _check(aws.action)]
+ResourceArn = Annotated[str, _check(aws.resource_arn)]
+Sid = Annotated[str, _check(aws.sid)]
+TfcName = Annotated[str, _check(aws.tfc_name)]
+SessionDuration = Annotated[int, Field(ge=aws.SESSION_MIN, le=aws.SESSION_MAX)]
+
+
+def _check_tags(tags: dict[str, str]) -> dict[str, str]:
+    if len(tags) > aws.TAGS_MAX:
+        raise PydanticCustomError("xacct", f"{len(tags)} tags; AWS allows {aws.TAGS_MAX} per role")
+    for key, value in tags.items():
+        message = aws.tag_key(key) or aws.tag_value(value)
+        if message:
+            raise PydanticCustomError("xacct", f"{key!r}: {message}")
+    return tags
+
+
+Tags = Annotated[dict[str, str], AfterValidator(_check_tags)]
+
+
+class Strict(BaseModel):
+    """Base: unknown keys are errors, values keep the types YAML gave them."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class TerraformCloud(Strict):
+    """Where the generated roots run in HCP Terraform / Terraform Cloud."""
+
+    organization: TfcName
+    project: TfcName | None = None
+    hostname: str | None = None
+    workspace_prefix: TfcName | None = None
+
+
+class Partner(Strict):
+    """The SaaS partner: its account hosts the Scenario B roles and assumes the Scenario A roles."""
+
+    name: Slug
+    account_id: AccountId
+    region: Region
+    principal_arn: PrincipalArn | None = None
+    terraform_cloud: TerraformCloud | None = None
+    module_source: str | None = Field(default=None, min_length=1, max_length=1000)
+    tags: Tags = Field(default_factory=dict)
+
+
+class Route53Records(Strict):
+    """List (and, for read-write, change) the record sets of named hosted zones."""
+
+    hosted_zone_ids: list[ZoneId] = Field(min_length=1, max_length=100)
+    access: Literal["read", "read-write"] = "read-write"
+
+
+class S3Objects(Strict):
+    """Read and/or write the objects under one prefix of one bucket."""
+
+    bucket: Bucket
+    prefix: S3Prefix
+    access: Literal["read", "write", "read-write"]
+    list: bool = False
+
+
+Conditions = dict[str, dict[str, list[str] | str]]
+
+
+class RawStatement(Strict):
+    """An IAM statement for what the catalog lacks (snake_case keys)."""
+
+    sid: Sid | None = None
+    effect: Literal["Allow", "Deny"] = "Allow"
+    actions: list[Action] | None = Field(default=None, min_length=1)
+    not_actions: list[Action] | None = Field(default=None, min_length=1)
+    resources: list[ResourceArn] | None = Field(default=None, min_length=1)
+    not_resources: list[ResourceArn] | None = Field(default=None, min_length=1)
+    conditions: Conditions = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _one_of_each(self) -> RawStatement:
+        if (self.actions is None) == (self.not_actions is None):
+            raise PydanticCustomError("xacct", "give exactly one of actions or not_actions")
+        if (self.resources is None) == (self.not_resources is None):
+            raise PydanticCustomError("xacct", "give exactly one of resources or not_resources")
+        return self
+
+
+class Permission(Strict):
+    """One entry of ``permissions``: exactly one kind from the catalog."""
+
+    route53_records: Route53Records | None = None
+    s3_objects: S3Objects | None = None
+    statements: list[RawStatement] | None = Field(default=None, min_length=1)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _exactly_one(cls, data: object) -> object:
+        if isinstance(data, dict) and len(data) != 1:
+            kinds = ", ".join(cls.model_fields)
+            raise PydanticCustomError(
+                "xacct",
+                f"each permission is a mapping with exactly one kind ({kinds}); got {len(data)} keys: "
+                "split it into separate list items" if data else f"is empty: name one kind ({kinds})",
+            )
+        return data
+
+    @property
+    def kind(self) -> str:
+        return next(name for name in type(self).model_fields if getattr(self, name) is not None)
+
+
+class RoleSettings(Strict):
+    """What both scenarios' roles share."""
+
+    role_name: RoleName | None = None
+    role_path: RolePath = "/"
+    description: Description | None = None
+    max_session_duration: SessionDuration = 3600
+    permissions_boundary: PolicyArn | None = None
+    tags: Tags = Field(default_factory=dict)
+    permissions: list[Permission] = Field(min_length=1, max_length=50)
+
+
+class PartnerToCustomer(RoleSettings):
+    """Scenario A: a role in the customer's account that the partner assumes with the external ID."""
+
+
+class CustomerToPartner(RoleSettings):
+    """Scenario B: a role in the partner's account that the customer assumes."""
+
+    trusted_principal_arns: list[PrincipalArn] | None = Field(default=None, min_length=1, max_length=20)
+    require_external_id: bool = False
+
+
+class Tenant(Strict):
+    """One customer of the partner."""
+
+    name: Slug
+    account_id: AccountId
+    external_id: ExternalId | None = None
+    region: Region | None = None
+    tags: Tags = Field(default_factory=dict)
+    partner_to_customer: PartnerToCustomer | None = None
+    customer_to_partner: CustomerToPartner | None = None
+
+    def scenarios(self) -> list[tuple[Scenario, RoleSettings]]:
+        """The scenarios this tenant has, in a fixed order."""
+        found: list[tuple[Scenario, RoleSettings]] = []
+        if self.partner_to_customer is not None:
+            found.append(("partner_to_customer", self.partner_to_customer))
+        if self.customer_to_partner is not None:
+            found.append(("customer_to_partner", self.customer_to_partner))
+        return found
+
+
+class Registry(Strict):
+    """A whole registry file."""
+
+    version: Literal[1]
+    partner: Partner
+    tenants: list[Tenant] = Field(max_length=100_000)

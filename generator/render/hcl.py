@@ -1,0 +1,92 @@
+"""HCL values from Python data: escaping and `terraform fmt`-style layout.
+
+Every registry string reaches HCL through :func:`quote`, so no registry value can become
+HCL syntax: quotes, backslashes and control characters are escaped, and template
+sequences ``${`` / ``%{`` are doubled into their literal forms.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+INDENT = "  "
+IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape_char(ch: str) -> str:
+    if ch in _ESCAPES:
+        return _ESCAPES[ch]
+    code = ord(ch)
+    if code < 0x20 or 0x7F <= code < 0xA0 or code in (0x2028, 0x2029):
+        return f"\\u{code:04x}"
+    return ch
+
+
+def quote(value: str) -> str:
+    """An HCL quoted string literal that evaluates to exactly ``value``."""
+    body = "".join(_escape_char(c) for c in value)
+    body = body.replace("${", "$${").replace("%{", "%%{")
+    return f'"{body}"'
+
+
+def _key(key: str, quoted: bool) -> str:
+    if not quoted and IDENTIFIER.fullmatch(key):
+        return key
+    return quote(key)
+
+
+def value(data: Any, level: int = 0, quoted_keys: bool = True) -> str:
+    """Render ``data`` as an HCL expression; mappings and object lists span lines."""
+    if data is None:
+        return "null"
+    if isinstance(data, bool):
+        return "true" if data else "false"
+    if isinstance(data, int | float):
+        return repr(data)
+    if isinstance(data, str):
+        return quote(data)
+    if isinstance(data, Mapping):
+        if not data:
+            return "{}"
+        body = attributes(data.items(), level + 1, quoted_keys=quoted_keys)
+        return "{\n" + body + "\n" + INDENT * level + "}"
+    if isinstance(data, Sequence):
+        if not data:
+            return "[]"
+        if all(not isinstance(x, Mapping | list | tuple) for x in data):
+            return "[" + ", ".join(value(x) for x in data) + "]"
+        inner = INDENT * (level + 1)
+        items = [inner + value(x, level + 1, quoted_keys=quoted_keys) + "," for x in data]
+        return "[\n" + "\n".join(items) + "\n" + INDENT * level + "]"
+    raise TypeError(f"cannot render {type(data).__name__} as HCL")
+
+
+def attributes(items: Iterable[tuple[str, Any]], level: int, quoted_keys: bool = False) -> str:
+    """Attribute lines at ``level``, with ``=`` aligned as `terraform fmt` aligns them.
+
+    Runs of single-line attributes are aligned together; a multi-line attribute stands
+    alone between blank lines, so alignment never depends on what fmt does across lines.
+    """
+    pad = INDENT * level
+    groups: list[list[tuple[str, str]]] = []
+    current: list[tuple[str, str]] = []
+    for key, data in items:
+        rendered_key = _key(key, quoted_keys)
+        text = value(data, level, quoted_keys=True if isinstance(data, Mapping) else quoted_keys)
+        if "\n" in text:
+            if current:
+                groups.append(current)
+                current = []
+            groups.append([(rendered_key, text)])
+        else:
+            current.append((rendered_key, text))
+    if current:
+        groups.append(current)
+    blocks = []
+    for group in groups:
+        width = max(len(k) for k, _ in group)
+        blocks.append("\n".join(f"{pad}{k.ljust(width)} = {v}" for k, v in group))
+    return "\n\n".join(blocks)
