@@ -15,9 +15,16 @@ from generator.policy.roles import INLINE_POLICY_MAX, TRUST_POLICY_MAX, RoleSpec
 from generator.registry import LoadedRegistry, Problem, RegistryError
 from generator.render.terraform import ModuleSource, render_root
 
-Renderer = Callable[[RoleSpec, LoadedRegistry, Path], dict[str, str]]
-# Extra renderers (the onboarding kit) register here: each returns files relative to the tenant folder.
-TENANT_RENDERERS: list[Callable[[list[RoleSpec], LoadedRegistry], dict[str, str]]] = []
+TenantRenderer = Callable[[list[RoleSpec], LoadedRegistry], dict[str, str]]
+
+
+def tenant_renderers() -> list[TenantRenderer]:
+    """Renderers of per-tenant files (the onboarding kit): files relative to the tenant folder."""
+    try:
+        from generator.render.onboarding import render_onboarding
+    except ImportError:  # the onboarding kit is optional while it is being built
+        return []
+    return [render_onboarding]
 
 
 @dataclass
@@ -89,7 +96,7 @@ def plan(loaded: LoadedRegistry, out: Path) -> Plan:
     by_tenant: dict[str, list[RoleSpec]] = {}
     for spec in roles:
         by_tenant.setdefault(spec.tenant, []).append(spec)
-    for renderer in TENANT_RENDERERS:
+    for renderer in tenant_renderers():
         for tenant, specs in by_tenant.items():
             for name, content in renderer(specs, loaded).items():
                 files[f"{tenant}/{name}"] = content
