@@ -1,0 +1,211 @@
+"""The xacct pytest plugin (entry point ``pytest11: xacct``).
+
+Run it on any registry: ``pytest --xacct-registry tenants.yaml``. It adds the built-in suite
+(`generator.harness.suite`) with one test per tenant, scenario and layer (ids like
+``acme/partner_to_customer``), and offers the fixtures that suite uses to any other tests:
+``xacct_registry``, ``xacct_roles``, ``xacct_generated``, ``xacct_terraform``, ``xacct_plan``,
+``xacct_localstack_url``, ``xacct_live`` and ``xacct_aws_session``.
+
+Options: ``--xacct-generated DIR`` tests an existing generated tree instead of generating into a
+temporary folder; ``--xacct-plan-json FILE --xacct-tenant NAME`` judges a plan made elsewhere
+(a Terraform Cloud run); ``--xacct-localstack-url URL`` (or ``XACCT_LOCALSTACK_URL``) names the
+LocalStack of the live layer, which is never skipped silently: deselect it with ``-m "not live"``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator.policy import RoleSpec, build_roles
+from generator.registry import LoadedRegistry, load_registry
+
+SUITE = Path(__file__).with_name("suite.py")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("xacct", "xacct cross-account role harness")
+    group.addoption("--xacct-registry", help="registry YAML to prove (adds the xacct suite)")
+    group.addoption("--xacct-generated", help="generated tree to test (default: generate into a temp folder)")
+    group.addoption("--xacct-modules-dir", help="modules folder to plan with (for roots with a git module source)")
+    group.addoption("--xacct-plan-json", help="judge this plan JSON (terraform show -json) instead of planning")
+    group.addoption("--xacct-tenant", help="with --xacct-plan-json: the tenant the plan is for")
+    group.addoption("--xacct-scenario", help="with --xacct-plan-json: the scenario (when the plan has no xacct tags)")
+    group.addoption("--xacct-localstack-url", help="LocalStack URL for the live layer (default: $XACCT_LOCALSTACK_URL)")
+    group.addoption("--xacct-shard-size", type=int, default=None, help="roles per batched plan root")
+    group.addoption("--xacct-jobs", type=int, default=None, help="terraform plans run side by side")
+    group.addoption("--xacct-no-suite", action="store_true", help="offer the fixtures without adding the suite")
+    parser.addini("xacct_registry", "registry YAML to prove (like --xacct-registry)")
+
+
+def _registry_path(config: pytest.Config) -> str | None:
+    return config.getoption("--xacct-registry") or config.getini("xacct_registry") or None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "live: needs LocalStack (the live layer)")
+    config.addinivalue_line("markers", "xacct_layer(name): hcl, plan or live layer of the xacct suite")
+    config.addinivalue_line("markers", "xdist_group(name): keep a role's live tests on one xdist worker")
+    if _registry_path(config) and not config.getoption("--xacct-no-suite") and str(SUITE) not in config.args:
+        config.args.append(str(SUITE))
+
+
+class _Cache:
+    """Per-session state shared by fixtures and parametrization."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+        self._loaded: LoadedRegistry | None = None
+
+    def loaded(self) -> LoadedRegistry:
+        if self._loaded is None:
+            path = _registry_path(self.config)
+            if not path:
+                raise pytest.UsageError("the xacct fixtures need --xacct-registry PATH (or ini xacct_registry)")
+            self._loaded = load_registry(Path(self.config.rootpath, path) if not os.path.isabs(path) else path)
+        return self._loaded
+
+    def roles(self) -> list[RoleSpec]:
+        roles = build_roles(self.loaded().model)
+        tenant = self.config.getoption("--xacct-tenant")
+        scenario = self.config.getoption("--xacct-scenario")
+        if tenant:
+            roles = [r for r in roles if r.tenant == tenant]
+            if not roles:
+                raise pytest.UsageError(f"--xacct-tenant {tenant}: no such tenant in the registry")
+        if scenario:
+            roles = [r for r in roles if r.scenario == scenario]
+        return roles
+
+
+def _cache(config: pytest.Config) -> _Cache:
+    cache = getattr(config, "_xacct_cache", None)
+    if cache is None:
+        cache = _Cache(config)
+        config._xacct_cache = cache  # type: ignore[attr-defined]
+    return cache
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "xacct_role" in metafunc.fixturenames:
+        roles = _cache(metafunc.config).roles()
+        params = [pytest.param(r, id=r.key, marks=pytest.mark.xdist_group(r.key)) for r in roles]
+        metafunc.parametrize("xacct_role", params, scope="function")
+
+
+# ----------------------------------------------------------------------------------- fixtures
+
+
+@pytest.fixture(scope="session")
+def xacct_registry(request: pytest.FixtureRequest) -> LoadedRegistry:
+    """The loaded, validated registry."""
+    return _cache(request.config).loaded()
+
+
+@pytest.fixture(scope="session")
+def xacct_roles(request: pytest.FixtureRequest) -> list[RoleSpec]:
+    """Every role of the registry (filtered by --xacct-tenant/--xacct-scenario)."""
+    return _cache(request.config).roles()
+
+
+@pytest.fixture(scope="session")
+def xacct_generated(request: pytest.FixtureRequest, xacct_registry: LoadedRegistry,
+                    tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The generated tree under test: --xacct-generated, or a fresh one in a temp folder."""
+    given = request.config.getoption("--xacct-generated")
+    if given:
+        return Path(given).resolve()
+    from generator.generate import generate
+
+    out = tmp_path_factory.mktemp("xacct") / "generated"
+    generate(xacct_registry, out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def xacct_terraform(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Path], Any]:
+    """A factory of terraform runners: ``xacct_terraform(folder)``, sharing one CLI config."""
+    from generator.terraform import Terraform, write_cli_config
+
+    config = write_cli_config(tmp_path_factory.mktemp("tfcli") / "terraform.rc")
+    return lambda path, **kw: Terraform(path, cli_config=config, **kw)
+
+
+@pytest.fixture(scope="session")
+def xacct_plan(request: pytest.FixtureRequest, xacct_generated: Path, xacct_roles: list[RoleSpec],
+               xacct_terraform: Callable[[Path], Any], tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """Planned roles by ``tenant/scenario``: from --xacct-plan-json, or a batched offline plan."""
+    from generator.harness.batch import DEFAULT_SHARD_SIZE, BatchResult, plan_batched
+    from generator.harness.planned import find_roles
+    from generator.harness.roots import find_roots
+    from generator.terraform import Plan
+
+    given = request.config.getoption("--xacct-plan-json")
+    if given:
+        plan = Plan.load(given)
+        default_tenant = request.config.getoption("--xacct-tenant")
+        default_scenario = request.config.getoption("--xacct-scenario")
+        if default_scenario is None and default_tenant and len({r.scenario for r in xacct_roles}) == 1:
+            default_scenario = xacct_roles[0].scenario
+        return BatchResult(roles=find_roles(plan, default_tenant, default_scenario), plans=[plan])
+    wanted = {r.key for r in xacct_roles}
+    roots = [r for r in find_roots(xacct_generated) if r.key in wanted]
+    modules = request.config.getoption("--xacct-modules-dir")
+    return plan_batched(
+        roots, tmp_path_factory.mktemp("plan"), xacct_terraform,
+        shard_size=request.config.getoption("--xacct-shard-size") or DEFAULT_SHARD_SIZE,
+        jobs=request.config.getoption("--xacct-jobs"),
+        modules_dir=Path(modules) if modules else None,
+    )
+
+
+@pytest.fixture(scope="session")
+def xacct_localstack_url(request: pytest.FixtureRequest) -> str:
+    """The LocalStack of the live layer; a missing one fails the live tests (never a silent skip)."""
+    from generator.localstack import check_local_url, is_healthy
+
+    url = request.config.getoption("--xacct-localstack-url") or os.environ.get("XACCT_LOCALSTACK_URL")
+    if not url:
+        pytest.fail("the live layer needs LocalStack: run `make test` (it starts one), pass "
+                    "--xacct-localstack-url, or deselect the layer with -m 'not live'", pytrace=False)
+    url = check_local_url(url)
+    if not is_healthy(url):
+        pytest.fail(f"LocalStack at {url} is not healthy (see `make localstack-up`)", pytrace=False)
+    return url
+
+
+def _worker_index(request: pytest.FixtureRequest) -> int:
+    worker = getattr(request.config, "workerinput", {}).get("workerid", "gw0")
+    return int(worker.removeprefix("gw") or 0)
+
+
+@pytest.fixture(scope="session")
+def xacct_live(request: pytest.FixtureRequest, xacct_registry: LoadedRegistry, xacct_generated: Path,
+               xacct_localstack_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """The live registry on LocalStack (zones and buckets created, roots generated); roles left
+    applied by failed tests are destroyed at the end of the session."""
+    from generator.harness.live import prepare
+    from generator.harness.roots import find_roots, modules_dir_of
+
+    roots = find_roots(xacct_generated)
+    modules_opt = request.config.getoption("--xacct-modules-dir")
+    modules = Path(modules_opt) if modules_opt else modules_dir_of(roots[0])[0]
+    live = prepare(xacct_registry, xacct_localstack_url, tmp_path_factory.mktemp("live"), modules,
+                   worker=_worker_index(request))
+    live.applied = {}  # type: ignore[attr-defined]
+    yield live
+    for tf in list(live.applied.values()):  # type: ignore[attr-defined]
+        try:
+            tf.destroy()
+        except Exception as exc:  # report, but keep cleaning up the others
+            print(f"xacct: could not destroy {tf.workdir}: {exc}")
+
+
+@pytest.fixture(scope="session")
+def xacct_aws_session(xacct_live: Any) -> Callable[[str], Any]:
+    """boto3 sessions on LocalStack: ``xacct_aws_session(account_id)`` (fake keys only)."""
+    return xacct_live.session

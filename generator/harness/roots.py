@@ -1,0 +1,157 @@
+"""Working copies of generated roots: per-root copies with an override file, and shard roots.
+
+The harness never edits the generated tree. It copies what it runs into a work folder that
+has a ``modules`` link to the modules folder the roots point at, and adds an override file
+(as LocalStack's ``tflocal`` does) for the provider: dummy credentials and skip flags for an
+offline plan, or LocalStack endpoints for a live apply.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.render.hcl import attributes
+
+MODULE_BLOCK = re.compile(r'^module "role" \{\n.*?^\}\n', re.M | re.S)
+SOURCE_LINE = re.compile(r'^(\s*)source(\s*)= "([^"]*)"$', re.M)
+OFFLINE_PROVIDER: dict[str, object] = {
+    "region": "us-east-1",
+    "access_key": "000000000000",
+    "secret_key": "offline-plan",
+    "skip_credentials_validation": True,
+    "skip_requesting_account_id": True,
+    "skip_metadata_api_check": True,
+    "skip_region_validation": True,
+    "allowed_account_ids": None,
+}
+LIVE_SERVICES = ("iam", "sts", "s3", "route53", "cloudformation")
+
+
+@dataclass(frozen=True)
+class GeneratedRoot:
+    """One generated root folder, ``<out>/<tenant>/<scenario>``."""
+
+    tenant: str
+    scenario: str
+    path: Path
+
+    @property
+    def key(self) -> str:
+        return f"{self.tenant}/{self.scenario}"
+
+    def main_tf(self) -> str:
+        return (self.path / "main.tf").read_text(encoding="utf-8")
+
+    def module_block(self) -> str:
+        match = MODULE_BLOCK.search(self.main_tf())
+        if match is None:
+            raise ValueError(f"{self.path / 'main.tf'}: no `module \"role\"` block (not an xacct root?)")
+        return match.group(0)
+
+    def module_source(self) -> str:
+        match = SOURCE_LINE.search(self.module_block())
+        if match is None:
+            raise ValueError(f"{self.path / 'main.tf'}: the role module has no source")
+        return match.group(3)
+
+
+def find_roots(out: Path) -> list[GeneratedRoot]:
+    """Every generated root under ``out``, in a stable order."""
+    roots = []
+    for main in sorted(Path(out).glob("*/*/main.tf")):
+        roots.append(GeneratedRoot(main.parent.parent.name, main.parent.name, main.parent))
+    return roots
+
+
+def modules_dir_of(root: GeneratedRoot, override: Path | None = None) -> tuple[Path, str]:
+    """The modules folder a root uses and the module's name in it."""
+    source = root.module_source()
+    name = source.rstrip("/").rsplit("/", 1)[-1].split("?", 1)[0]
+    if override is not None:
+        return override.resolve(), name
+    if not source.startswith(("./", "../")):
+        raise ValueError(f"{root.key}: module source {source!r} is not local; pass --xacct-modules-dir "
+                         "with a checkout of the modules to test it offline")
+    module = (root.path / source).resolve()
+    return module.parent, module.name
+
+
+def provider_block(settings: Mapping[str, object]) -> str:
+    """A provider block; mapping values (``endpoints``) become nested blocks."""
+    flat = [(k, v) for k, v in settings.items() if not isinstance(v, Mapping)]
+    body = attributes(flat, 1)
+    for key, value in settings.items():
+        if isinstance(value, Mapping):
+            body += f"\n\n  {key} {{\n" + attributes(list(value.items()), 2) + "\n  }"
+    return 'provider "aws" {\n' + body + "\n}\n"
+
+
+def live_provider(url: str, account_id: str, region: str) -> dict[str, object]:
+    """Provider settings that send every call to LocalStack as ``account_id``."""
+    return {
+        "region": region,
+        "access_key": account_id,
+        "secret_key": "test",
+        "skip_credentials_validation": True,
+        "skip_metadata_api_check": True,
+        "skip_region_validation": True,
+        "s3_use_path_style": True,
+        "endpoints": {service: url for service in LIVE_SERVICES},
+    }
+
+
+def _link_modules(work: Path, modules: Path) -> None:
+    link = work / "modules"
+    if link.is_symlink() or link.exists():
+        if link.resolve() != modules.resolve():
+            raise ValueError(f"{work} already links modules to {link.resolve()}, not {modules}")
+        return
+    work.mkdir(parents=True, exist_ok=True)
+    os.symlink(modules, link)
+
+
+def copy_root(root: GeneratedRoot, work: Path, provider: Mapping[str, object],
+              modules_override: Path | None = None) -> Path:
+    """Copy ``root`` into ``work/roots/<tenant>__<scenario>`` with a provider and module-source override.
+
+    ``cloud.tf`` is left out: a working copy never talks to Terraform Cloud.
+    """
+    modules, name = modules_dir_of(root, modules_override)
+    _link_modules(work, modules)
+    dest = work / "roots" / f"{root.tenant}__{root.scenario}"
+    if dest.exists():
+        shutil.rmtree(dest)
+    dest.mkdir(parents=True)
+    for item in root.path.iterdir():
+        if item.is_file() and item.suffix == ".tf" and item.name != "cloud.tf":
+            shutil.copy2(item, dest / item.name)
+    override = provider_block(provider) + f'\nmodule "role" {{\n  source = "../../modules/{name}"\n}}\n'
+    (dest / "xacct_override.tf").write_text(override, encoding="utf-8")
+    return dest
+
+
+def shard_root(roots: list[GeneratedRoot], work: Path, index: int, provider: Mapping[str, object],
+               modules_override: Path | None = None) -> Path:
+    """One root that instantiates the role module of each of ``roots`` (verbatim blocks, renamed)."""
+    dest = work / "shards" / f"shard-{index:04d}"
+    if dest.exists():
+        shutil.rmtree(dest)
+    dest.mkdir(parents=True)
+    parts = [
+        "# xacct harness shard: the generated roots' module blocks, verbatim but for label and source\n",
+        'terraform {\n  required_providers {\n    aws = {\n      source = "hashicorp/aws"\n    }\n  }\n}\n',
+        provider_block(provider),
+    ]
+    for root in roots:
+        modules, name = modules_dir_of(root, modules_override)
+        _link_modules(work, modules)
+        block = root.module_block().replace('module "role" {', f'module "{root.tenant}__{root.scenario}" {{', 1)
+        block = SOURCE_LINE.sub(lambda m: f'{m.group(1)}source{m.group(2)}= "../../modules/{name}"', block, count=1)
+        parts.append(block)
+    (dest / "main.tf").write_text("\n".join(parts), encoding="utf-8")
+    return dest

@@ -1,0 +1,266 @@
+"""The xacct suite: every generated role proven at three layers (HCL, plan, live).
+
+Added to a pytest run by ``--xacct-registry``; parametrized over the registry's roles with
+ids ``tenant/scenario``. Each failure names the tenant, the scenario, the request and the
+verdict.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator.harness.expectations import permission_cases, trust_cases
+from generator.harness.hclvalues import module_arguments, provider_arguments
+from generator.harness.planned import EXPECTED_TYPES, destructive_changes
+from generator.harness.verdicts import assert_verdicts
+from generator.policy import RoleSpec
+from generator.registry import LoadedRegistry
+from generator.registry.checks import default_role_name
+
+
+def _tenant(loaded: LoadedRegistry, name: str) -> Any:
+    return next(t for t in loaded.model.tenants if t.name == name)
+
+
+def _settings(loaded: LoadedRegistry, role: RoleSpec) -> Any:
+    return getattr(_tenant(loaded, role.tenant), role.scenario)
+
+
+# ----------------------------------------------------------------------------------- layer 1: HCL
+
+
+@pytest.mark.xacct_layer("hcl")
+def test_hcl_root_passes_the_tenants_values(xacct_role: RoleSpec, xacct_registry: LoadedRegistry,
+                                            xacct_generated: Path) -> None:
+    """The generated root calls the right module with the registry's account, external ID and grants."""
+    role, reg = xacct_role, xacct_registry
+    tenant, partner = _tenant(reg, role.tenant), reg.model.partner
+    settings = _settings(reg, role)
+    main = (xacct_generated / role.tenant / role.scenario / "main.tf").read_text(encoding="utf-8")
+    args, provider = module_arguments(main), provider_arguments(main)
+    where = f"{role.key} (generated HCL)"
+    own_account = tenant.account_id if role.scenario == "partner_to_customer" else partner.account_id
+    assert provider["allowed_account_ids"] == [own_account], f"{where}: provider pinned to the wrong account"
+    assert args["source"].rstrip("/").split("?")[0].endswith(role.module), f"{where}: wrong module {args['source']}"
+    expected_name = settings.role_name or default_role_name(partner.name, tenant.name, role.scenario)
+    assert args["role_name"] == expected_name, f"{where}: role_name"
+    assert args["max_session_duration"] == settings.max_session_duration, f"{where}: max_session_duration"
+    if role.scenario == "partner_to_customer":
+        assert args.get("external_id") == tenant.external_id, f"{where}: external_id is not the tenant's"
+        assert args["trusted_principal_arns"] == [partner.principal_arn or f"arn:aws:iam::{partner.account_id}:root"]
+    else:
+        wants_id = settings.require_external_id
+        assert args.get("external_id") == (tenant.external_id if wants_id else None), f"{where}: external_id"
+        assert args["trusted_principal_arns"] == (settings.trusted_principal_arns
+                                                  or [f"arn:aws:iam::{tenant.account_id}:root"])
+    resources = {r for s in args["policy_statements"] for r in s.get("resources", [])}
+    for perm in settings.permissions:
+        if perm.route53_records is not None:
+            for zone in perm.route53_records.hosted_zone_ids:
+                assert f"arn:aws:route53:::hostedzone/{zone}" in resources, f"{where}: zone {zone} not granted"
+        if perm.s3_objects is not None:
+            arn = f"arn:aws:s3:::{perm.s3_objects.bucket}/{perm.s3_objects.prefix}*"
+            assert arn in resources, f"{where}: {arn} not granted"
+    assert args["tags"]["xacct:tenant"] == tenant.name and args["tags"]["xacct:scenario"] == role.scenario
+
+
+@pytest.mark.xacct_layer("hcl")
+def test_hcl_cloud_workspace(xacct_role: RoleSpec, xacct_registry: LoadedRegistry, xacct_generated: Path) -> None:
+    """With terraform_cloud set, each root has its own workspace; without it, no cloud block."""
+    import hcl2
+
+    from generator.harness.hclvalues import plain
+
+    cloud = xacct_registry.model.partner.terraform_cloud
+    path = xacct_generated / xacct_role.tenant / xacct_role.scenario / "cloud.tf"
+    if cloud is None:
+        assert not path.exists(), f"{xacct_role.key}: cloud.tf without terraform_cloud in the registry"
+        return
+    block = plain(hcl2.loads(path.read_text(encoding="utf-8"))["terraform"][0]["cloud"][0])
+    assert block["organization"] == cloud.organization
+    workspace = block["workspaces"][0]
+    prefix = cloud.workspace_prefix or xacct_registry.model.partner.name
+    assert workspace["name"] == f"{prefix}-{xacct_role.tenant}-{xacct_role.scenario}"
+
+
+# ----------------------------------------------------------------------------------- layer 2: plan
+
+
+def _planned(xacct_plan: Any, role: RoleSpec) -> Any:
+    planned = xacct_plan.roles.get(role.key)
+    if planned is None:
+        pytest.fail(f"{role.key}: the plan has no aws_iam_role for this tenant and scenario "
+                    f"(found: {sorted(xacct_plan.roles) or 'none'})", pytrace=False)
+    return planned
+
+
+@pytest.mark.xacct_layer("plan")
+def test_plan_trust_policy(xacct_role: RoleSpec, xacct_registry: LoadedRegistry, xacct_plan: Any) -> None:
+    """Only the trusted party, with the exact external ID where required, may assume the planned role."""
+    planned = _planned(xacct_plan, xacct_role)
+    tenant = _tenant(xacct_registry, xacct_role.tenant)
+    cases = trust_cases(xacct_registry.model.partner, tenant, xacct_role.scenario, xacct_role.role_arn)
+    assert_verdicts([planned.trust_policy], cases, f"{xacct_role.key} (plan {planned.role.address})", "trust")
+
+
+@pytest.mark.xacct_layer("plan")
+def test_plan_permissions(xacct_role: RoleSpec, xacct_registry: LoadedRegistry, xacct_plan: Any) -> None:
+    """Every grant of the registry is allowed; near misses and escalation are denied."""
+    planned = _planned(xacct_plan, xacct_role)
+    tenant = _tenant(xacct_registry, xacct_role.tenant)
+    cases = permission_cases(tenant, xacct_role.scenario, xacct_role.account_id)
+    assert_verdicts(planned.permission_policies, cases, f"{xacct_role.key} (plan {planned.role.address})",
+                    "permission")
+
+
+@pytest.mark.xacct_layer("plan")
+def test_plan_resources(xacct_role: RoleSpec, xacct_registry: LoadedRegistry, xacct_plan: Any) -> None:
+    """Only IAM role resources, nothing deleted or replaced, and the role's settings as registered."""
+    planned = _planned(xacct_plan, xacct_role)
+    settings = _settings(xacct_registry, xacct_role)
+    unexpected = planned.resource_types - EXPECTED_TYPES
+    assert not unexpected, f"{xacct_role.key}: the plan creates unexpected resource types {sorted(unexpected)}"
+    for rc in planned.changes:
+        assert not rc.is_delete, f"{xacct_role.key}: the plan would {'/'.join(rc.actions)} {rc.address}"
+    after = planned.role.after or {}
+    assert after.get("name") == xacct_role.role_name, f"{xacct_role.key}: planned role name {after.get('name')}"
+    assert after.get("max_session_duration") == settings.max_session_duration
+    assert after.get("path") == settings.role_path
+    assert after.get("permissions_boundary") == settings.permissions_boundary
+
+
+@pytest.mark.xacct_layer("plan")
+def test_plan_has_no_destructive_iam_changes(xacct_plan: Any) -> None:
+    """No IAM role or policy is deleted or replaced anywhere in the plan."""
+    bad = [f"{rc.address} ({'/'.join(rc.actions)})" for plan in xacct_plan.plans for rc in destructive_changes(plan)]
+    assert not bad, "the plan deletes or replaces IAM resources:\n" + "\n".join(bad)
+
+
+# ----------------------------------------------------------------------------------- layer 3: live
+
+
+def _live_root(xacct_live: Any, role: RoleSpec) -> Any:
+    from generator.harness.roots import find_roots
+
+    return next(r for r in find_roots(xacct_live.generated) if r.key == role.key)
+
+
+def _live_spec(xacct_live: Any, role: RoleSpec) -> RoleSpec:
+    from generator.policy import build_roles
+
+    return next(r for r in build_roles(xacct_live.loaded.model) if r.key == role.key)
+
+
+def _apply(xacct_live: Any, role: RoleSpec, xacct_terraform: Any) -> Any:
+    from generator.harness.roots import copy_root, live_provider
+
+    applied = xacct_live.applied
+    if role.key not in applied:
+        spec = _live_spec(xacct_live, role)
+        root = _live_root(xacct_live, role)
+        workdir = copy_root(root, xacct_live.generated.parent / "work",
+                            live_provider(xacct_live.url, spec.account_id, spec.region))
+        tf = xacct_terraform(workdir, timeout=300)
+        tf.init()
+        applied[role.key] = tf
+        tf.apply()
+    return applied[role.key]
+
+
+@pytest.mark.live
+@pytest.mark.xacct_layer("live")
+def test_live_role_matches_the_registry(xacct_role: RoleSpec, xacct_live: Any, xacct_generated: Path,
+                                        xacct_terraform: Any) -> None:
+    """Apply the role on LocalStack and judge what LocalStack holds with the evaluator.
+
+    LocalStack does not enforce IAM (it accepts a wrong external ID), so nothing here treats its
+    acceptance as proof: the deny verdicts come from `generator.iam.evaluate` on the documents
+    read back with get_role / get_role_policy.
+    """
+    from generator.harness.live import read_role
+
+    live_root = _live_root(xacct_live, xacct_role)
+    generated = (xacct_generated / xacct_role.tenant / xacct_role.scenario / "main.tf").read_text(encoding="utf-8")
+    assert xacct_live.original_text(live_root.main_tf()) == generated, (
+        f"{xacct_role.key}: the live root differs from the generated root beyond the LocalStack zone IDs")
+    tf = _apply(xacct_live, xacct_role, xacct_terraform)
+    outputs = tf.output()
+    spec = _live_spec(xacct_live, xacct_role)
+    assert outputs["role_arn"] == spec.role_arn
+    held = read_role(xacct_live.client(spec.account_id, "iam"), spec.role_name)
+    role = held["role"]
+    assert role["MaxSessionDuration"] == spec.max_session_duration
+    assert role["Path"] == spec.role_path
+    assert role.get("Description", "") == spec.description
+    assert held["tags"] == spec.tags, f"{xacct_role.key}: tags on LocalStack differ"
+    assert not held["attached"], f"{xacct_role.key}: unexpected attached policies"
+    tenant = _tenant(xacct_live.loaded, xacct_role.tenant)
+    where = f"{xacct_role.key} (LocalStack get_role)"
+    trust = role["AssumeRolePolicyDocument"]
+    assert_verdicts([trust], trust_cases(xacct_live.loaded.model.partner, tenant, xacct_role.scenario,
+                                         spec.role_arn), where, "trust")
+    assert_verdicts(held["inline"], permission_cases(tenant, xacct_role.scenario, spec.account_id), where,
+                    "permission")
+
+
+@pytest.mark.live
+@pytest.mark.xacct_layer("live")
+def test_live_assume_and_use(xacct_role: RoleSpec, xacct_live: Any, xacct_terraform: Any) -> None:
+    """The trusted principal assumes the role (with the external ID) and really performs each grant."""
+    from generator.harness.live import assume, caller_session, client
+
+    _apply(xacct_live, xacct_role, xacct_terraform)
+    spec = _live_spec(xacct_live, xacct_role)
+    tenant = _tenant(xacct_live.loaded, xacct_role.tenant)
+    settings = getattr(tenant, xacct_role.scenario)
+    caller = caller_session(xacct_live, spec.trusted_principal_arns[0])
+    session = assume(xacct_live, caller, spec.role_arn, spec.external_id)
+    identity = client(session, "sts", xacct_live.url).get_caller_identity()
+    assert identity["Arn"] == f"arn:aws:sts::{spec.account_id}:assumed-role/{spec.role_name}/xacct-live"
+    owner = xacct_live.session(spec.account_id)
+    for perm in settings.permissions:
+        if perm.route53_records is not None:
+            route53 = client(session, "route53", xacct_live.url)
+            for zone in perm.route53_records.hosted_zone_ids:
+                records = route53.list_resource_record_sets(HostedZoneId=zone)["ResourceRecordSets"]
+                zone_name = next(r["Name"] for r in records if r["Type"] == "SOA")
+                if perm.route53_records.access == "read-write":
+                    record = f"_xacct-live.{zone_name}"
+                    change = route53.change_resource_record_sets(HostedZoneId=zone, ChangeBatch={"Changes": [{
+                        "Action": "UPSERT", "ResourceRecordSet": {"Name": record, "Type": "TXT", "TTL": 60,
+                                                                  "ResourceRecords": [{"Value": '"xacct"'}]}}]})
+                    route53.get_change(Id=change["ChangeInfo"]["Id"])
+                    after = route53.list_resource_record_sets(HostedZoneId=zone)["ResourceRecordSets"]
+                    assert any(r["Name"] == record and r["Type"] == "TXT" for r in after), (
+                        f"{xacct_role.key}: the record written through the role is not in zone {zone}")
+        if perm.s3_objects is not None:
+            p = perm.s3_objects
+            s3 = client(session, "s3", xacct_live.url)
+            key = f"{p.prefix}xacct-live.txt"
+            body = f"written for {xacct_role.key}".encode()
+            if p.access in ("write", "read-write"):
+                s3.put_object(Bucket=p.bucket, Key=key, Body=body)
+            else:
+                client(owner, "s3", xacct_live.url).put_object(Bucket=p.bucket, Key=key, Body=body)
+            if p.access in ("read", "read-write"):
+                assert s3.get_object(Bucket=p.bucket, Key=key)["Body"].read() == body
+            else:
+                held = client(owner, "s3", xacct_live.url).get_object(Bucket=p.bucket, Key=key)["Body"].read()
+                assert held == body
+
+
+@pytest.mark.live
+@pytest.mark.xacct_layer("live")
+def test_live_destroy(xacct_role: RoleSpec, xacct_live: Any, xacct_terraform: Any) -> None:
+    """terraform destroy removes the role and its policy from LocalStack."""
+    from generator.harness.live import role_exists
+
+    tf = _apply(xacct_live, xacct_role, xacct_terraform)
+    spec = _live_spec(xacct_live, xacct_role)
+    tf.destroy()
+    del xacct_live.applied[xacct_role.key]
+    assert not role_exists(xacct_live.client(spec.account_id, "iam"), spec.role_name), (
+        f"{xacct_role.key}: role {spec.role_name} still exists after destroy")

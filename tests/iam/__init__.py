@@ -1,0 +1,1 @@
+"""Tests of the IAM policy evaluator (generator.iam)."""
