@@ -14,7 +14,7 @@ import pytest
 
 from generator.harness.expectations import permission_cases, trust_cases
 from generator.harness.hclvalues import module_arguments, provider_arguments
-from generator.harness.planned import EXPECTED_TYPES, destructive_changes
+from generator.harness.planned import EXPECTED_TYPES
 from generator.harness.verdicts import assert_verdicts
 from generator.policy import RoleSpec
 from generator.registry import LoadedRegistry
@@ -133,10 +133,12 @@ def test_plan_resources(xacct_role: RoleSpec, xacct_registry: LoadedRegistry, xa
 
 
 @pytest.mark.xacct_layer("plan")
-def test_plan_has_no_destructive_iam_changes(xacct_plan: Any) -> None:
-    """No IAM role or policy is deleted or replaced anywhere in the plan."""
-    bad = [f"{rc.address} ({'/'.join(rc.actions)})" for plan in xacct_plan.plans for rc in destructive_changes(plan)]
-    assert not bad, "the plan deletes or replaces IAM resources:\n" + "\n".join(bad)
+def test_plan_has_no_destructive_iam_changes(xacct_plan: Any, xacct_roles: list[RoleSpec]) -> None:
+    """No IAM role or policy is deleted or replaced, and no trust policy changes unasked (as plan-guard)."""
+    from generator.guard import check_plan
+
+    bad = [str(v) for plan in xacct_plan.plans for v in check_plan(plan, xacct_roles, set())]
+    assert not bad, "the plan has destructive or unrequested IAM changes:\n" + "\n".join(bad)
 
 
 # ----------------------------------------------------------------------------------- layer 3: live
