@@ -1,0 +1,486 @@
+"""A small typed runner around the terraform CLI, and a plain model of its plan JSON.
+
+Every call runs with ``-input=false -no-color`` (where the subcommand takes them), ``TF_IN_AUTOMATION=1``,
+``CHECKPOINT_DISABLE=1``, stdin closed, its own process group and a timeout; on timeout the whole group
+is terminated (then killed) and :class:`TerraformTimeout` is raised.
+
+The CLI config reaches terraform only through ``TF_CLI_CONFIG_FILE`` in the subprocess environment. When
+no config is given, :func:`default_cli_config` writes one (once per content) into
+``$XDG_CACHE_HOME/xacct/`` when ``XDG_CACHE_HOME`` is set, else into ``<tmpdir>/xacct-<uid>/``; it uses
+the provider mirror from ``XACCT_PROVIDER_MIRROR`` (default ``/opt/tf-plugins``) and the optional plugin
+cache from ``XACCT_PLUGIN_CACHE``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+MIRROR_ENV = "XACCT_PROVIDER_MIRROR"
+PLUGIN_CACHE_ENV = "XACCT_PLUGIN_CACHE"
+DEFAULT_MIRROR = Path("/opt/tf-plugins")
+DEFAULT_TIMEOUT = 600.0
+KILL_GRACE = 5.0
+STDERR_TAIL = 4000
+
+_SECRET_MARKERS = ("SECRET", "TOKEN", "PASSWORD", "PASSWD", "PRIVATE_KEY")
+
+
+class TerraformError(Exception):
+    """A terraform command failed; carries the command, its exit code and (redacted) stderr."""
+
+    def __init__(self, command: Sequence[str], returncode: int | None, stderr: str, workdir: Path) -> None:
+        self.command = list(command)
+        self.returncode = returncode
+        self.stderr = stderr
+        self.workdir = workdir
+        super().__init__(self._message())
+
+    def _message(self) -> str:
+        tail = self.stderr.strip()
+        if len(tail) > STDERR_TAIL:
+            tail = "..." + tail[-STDERR_TAIL:]
+        return (
+            f"`{' '.join(self.command)}` failed with exit code {self.returncode} in {self.workdir}:\n"
+            f"{tail or '(no output on stderr)'}"
+        )
+
+
+class TerraformTimeout(TerraformError):
+    """A terraform command ran longer than its timeout and was killed."""
+
+    def __init__(self, command: Sequence[str], timeout: float, stderr: str, workdir: Path) -> None:
+        self.timeout = timeout
+        super().__init__(command, None, stderr, workdir)
+
+    def _message(self) -> str:
+        return f"timed out after {self.timeout:g}s and was killed; " + super()._message()
+
+
+# --------------------------------------------------------------------------- CLI config
+
+
+def resolve_mirror(mirror: Path | str | None = None) -> Path | None:
+    """The provider mirror directory: the argument, else ``$XACCT_PROVIDER_MIRROR``, else the default.
+
+    An empty value or a directory that does not exist means "no mirror".
+    """
+    if mirror is None:
+        mirror = os.environ.get(MIRROR_ENV, str(DEFAULT_MIRROR))
+    if not str(mirror):
+        return None
+    path = Path(mirror)
+    return path if path.is_dir() else None
+
+
+def mirrored_providers(mirror: Path) -> list[str]:
+    """Provider source addresses (``host/namespace/type``) present in a filesystem mirror."""
+    return sorted(
+        f"{host.name}/{namespace.name}/{provider.name}"
+        for host in mirror.iterdir()
+        if host.is_dir()
+        for namespace in host.iterdir()
+        if namespace.is_dir()
+        for provider in namespace.iterdir()
+        if provider.is_dir()
+    )
+
+
+def _hcl_string(value: str) -> str:
+    return json.dumps(value).replace("${", "$${").replace("%{", "%%{")
+
+
+def _hcl_list(values: Sequence[str]) -> str:
+    return "[" + ", ".join(_hcl_string(v) for v in values) + "]"
+
+
+def cli_config_text(mirror: Path | None, plugin_cache: Path | None) -> str:
+    """The CLI config content; ``mirror`` must already be resolved (see :func:`resolve_mirror`).
+
+    Providers found in the mirror are installed from it only; everything else comes from its registry.
+    Without a mirror (or an empty one) there is no ``provider_installation`` block at all.
+    """
+    lines = ["# Written by xacct (generator/terraform.py); passed to terraform via TF_CLI_CONFIG_FILE."]
+    providers = mirrored_providers(mirror) if mirror is not None else []
+    if mirror is not None and providers:
+        lines += [
+            "provider_installation {",
+            "  filesystem_mirror {",
+            f"    path    = {_hcl_string(str(mirror))}",
+            f"    include = {_hcl_list(providers)}",
+            "  }",
+            "  direct {",
+            f"    exclude = {_hcl_list(providers)}",
+            "  }",
+            "}",
+        ]
+    if plugin_cache is not None:
+        lines += [
+            f"plugin_cache_dir = {_hcl_string(str(plugin_cache))}",
+            "plugin_cache_may_break_dependency_lock_file = true",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def write_cli_config(
+    path: Path | str, mirror: Path | str | None = None, plugin_cache: Path | str | None = None
+) -> Path:
+    """Write a terraform CLI config file to ``path`` and return it.
+
+    ``mirror``: the argument, else ``$XACCT_PROVIDER_MIRROR`` (default ``/opt/tf-plugins``); a missing
+    directory means no mirror, so terraform uses its registry. ``plugin_cache`` is created if needed.
+    """
+    path = Path(path)
+    cache = Path(plugin_cache).resolve() if plugin_cache is not None else None
+    if cache is not None:
+        cache.mkdir(parents=True, exist_ok=True)
+    resolved = resolve_mirror(mirror)
+    text = cli_config_text(resolved.resolve() if resolved else None, cache)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+    return path
+
+
+def cache_dir() -> Path:
+    """Per-user cache directory for files xacct writes for itself (never the home folder by default)."""
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    if xdg:
+        return Path(xdg) / "xacct"
+    return Path(tempfile.gettempdir()) / f"xacct-{os.getuid()}"
+
+
+_default_configs: dict[tuple[str | None, str | None], Path] = {}
+
+
+def default_cli_config() -> Path:
+    """The CLI config for this process, written once (content-addressed, so concurrent writers agree)."""
+    mirror = resolve_mirror()
+    cache = os.environ.get(PLUGIN_CACHE_ENV) or None
+    key = (str(mirror) if mirror else None, cache)
+    if key not in _default_configs or not _default_configs[key].is_file():
+        cache_path = Path(cache).resolve() if cache else None
+        text = cli_config_text(mirror.resolve() if mirror else None, cache_path)
+        digest = hashlib.sha256(text.encode()).hexdigest()[:16]
+        path = cache_dir() / f"terraformrc-{digest}.tfrc"
+        if not path.is_file():
+            write_cli_config(path, mirror if mirror else "", cache_path)
+        _default_configs[key] = path
+    return _default_configs[key]
+
+
+# --------------------------------------------------------------------------- secrets
+
+
+def _secret_values(env: Mapping[str, str]) -> list[str]:
+    return sorted(
+        {v for k, v in env.items() if any(m in k.upper() for m in _SECRET_MARKERS) and len(v) >= 4},
+        key=len,
+        reverse=True,
+    )
+
+
+def redact(text: str, env: Mapping[str, str]) -> str:
+    """``text`` with the values of secret-looking environment variables replaced by ``***``."""
+    for value in _secret_values(env):
+        text = text.replace(value, "***")
+    return text
+
+
+# --------------------------------------------------------------------------- plan model
+
+
+@dataclass(frozen=True)
+class ResourceChange:
+    """One entry of a plan's ``resource_changes``."""
+
+    address: str
+    module_address: str | None
+    type: str
+    name: str
+    index: int | str | None
+    actions: tuple[str, ...]
+    before: Any
+    after: Any
+    mode: str = "managed"
+    after_unknown: Any = None
+
+    @classmethod
+    def from_json(cls, raw: Mapping[str, Any]) -> ResourceChange:
+        change = raw.get("change", {})
+        return cls(
+            address=raw["address"],
+            module_address=raw.get("module_address"),
+            type=raw["type"],
+            name=raw["name"],
+            index=raw.get("index"),
+            actions=tuple(change.get("actions", ())),
+            before=change.get("before"),
+            after=change.get("after"),
+            mode=raw.get("mode", "managed"),
+            after_unknown=change.get("after_unknown"),
+        )
+
+    @property
+    def is_create(self) -> bool:
+        """A plain create (not part of a replacement)."""
+        return self.actions == ("create",)
+
+    @property
+    def is_replace(self) -> bool:
+        """Destroy-and-recreate, in either order."""
+        return set(self.actions) == {"delete", "create"}
+
+    @property
+    def is_delete(self) -> bool:
+        """The existing object goes away: a plain delete or a replacement."""
+        return "delete" in self.actions
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The parsed ``terraform show -json`` of a plan: the raw dict plus its resource changes."""
+
+    raw: dict[str, Any]
+    resource_changes: list[ResourceChange] = field(default_factory=list)
+
+    @classmethod
+    def from_json(cls, raw: dict[str, Any]) -> Plan:
+        changes = [ResourceChange.from_json(rc) for rc in raw.get("resource_changes", [])]
+        return cls(raw=raw, resource_changes=changes)
+
+    @classmethod
+    def load(cls, path: Path | str) -> Plan:
+        """Read a plan JSON file written by ``terraform show -json PLANFILE > path``."""
+        return cls.from_json(json.loads(Path(path).read_text(encoding="utf-8")))
+
+    def by_type(self, type_: str) -> list[ResourceChange]:
+        return [rc for rc in self.resource_changes if rc.type == type_]
+
+    def get(self, address: str) -> ResourceChange:
+        for rc in self.resource_changes:
+            if rc.address == address:
+                return rc
+        raise KeyError(f"no resource change for {address!r} in plan")
+
+    def __iter__(self) -> Iterator[ResourceChange]:
+        return iter(self.resource_changes)
+
+
+# --------------------------------------------------------------------------- runner
+
+
+@dataclass(frozen=True)
+class CommandResult:
+    """A finished terraform call."""
+
+    args: list[str]
+    returncode: int
+    stdout: str
+    stderr: str
+    duration: float
+
+
+class Terraform:
+    """Runs terraform in one working directory (a root module)."""
+
+    def __init__(
+        self,
+        workdir: Path | str,
+        *,
+        binary: str = "terraform",
+        cli_config: Path | None = None,
+        env: Mapping[str, str] | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+    ) -> None:
+        self.workdir = Path(workdir)
+        self.binary = binary
+        self.cli_config = Path(cli_config) if cli_config is not None else default_cli_config()
+        self.extra_env = dict(env or {})
+        self.timeout = timeout
+        self.history: list[CommandResult] = []
+
+    @property
+    def env(self) -> dict[str, str]:
+        """The environment each terraform subprocess gets."""
+        env = {**os.environ, **self.extra_env}
+        env.update(
+            TF_CLI_CONFIG_FILE=str(self.cli_config),
+            TF_IN_AUTOMATION="1",
+            TF_INPUT="0",
+            CHECKPOINT_DISABLE="1",
+        )
+        return env
+
+    @property
+    def last_duration(self) -> float | None:
+        return self.history[-1].duration if self.history else None
+
+    def run(self, *args: str, timeout: float | None = None, ok_codes: Sequence[int] = (0,)) -> CommandResult:
+        """Run ``terraform ARGS`` in the workdir; raise TerraformError unless the exit code is in ok_codes."""
+        command = [self.binary, *args]
+        env = self.env
+        limit = self.timeout if timeout is None else timeout
+        start = time.monotonic()
+        proc = subprocess.Popen(
+            command,
+            cwd=self.workdir,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
+        try:
+            stdout, stderr = proc.communicate(timeout=limit)
+        except subprocess.TimeoutExpired:
+            stdout, stderr = _terminate_group(proc)
+            self._record(command, -1, stdout, stderr, start)
+            raise TerraformTimeout(command, limit, redact(stderr + stdout, env), self.workdir) from None
+        except BaseException:
+            _terminate_group(proc)
+            raise
+        result = self._record(command, proc.returncode, stdout, stderr, start)
+        if proc.returncode not in ok_codes:
+            raise TerraformError(command, proc.returncode, redact(stderr or stdout, env), self.workdir)
+        return result
+
+    def _record(self, command: list[str], code: int, stdout: str, stderr: str, start: float) -> CommandResult:
+        result = CommandResult(command, code, stdout, stderr, time.monotonic() - start)
+        self.history.append(result)
+        return result
+
+    @contextlib.contextmanager
+    def _var_args(self, variables: Mapping[str, Any] | None) -> Iterator[list[str]]:
+        """Variables go through a temporary var file, so their values never appear in argv or errors."""
+        if not variables:
+            yield []
+            return
+        fd, name = tempfile.mkstemp(prefix="xacct-", suffix=".tfvars.json")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(dict(variables), fh)
+            yield [f"-var-file={name}"]
+        finally:
+            os.unlink(name)
+
+    def init(self, backend: bool = False, upgrade: bool = False) -> CommandResult:
+        args = ["init", "-input=false", "-no-color", f"-backend={str(backend).lower()}"]
+        if upgrade:
+            args.append("-upgrade")
+        return self.run(*args)
+
+    def validate(self) -> dict[str, Any]:
+        """``terraform validate -json``; raises TerraformError listing the diagnostics when invalid."""
+        result = self.run("validate", "-json", "-no-color", ok_codes=(0, 1))
+        try:
+            report: dict[str, Any] = json.loads(result.stdout)
+        except json.JSONDecodeError:
+            raise TerraformError(result.args, result.returncode, result.stderr, self.workdir) from None
+        if not report.get("valid", False):
+            raise TerraformError(result.args, result.returncode, _diagnostics_text(report), self.workdir)
+        return report
+
+    def plan(
+        self,
+        out: str | Path = "tfplan",
+        variables: Mapping[str, Any] | None = None,
+        destroy: bool = False,
+        refresh: bool = True,
+    ) -> Path:
+        """``terraform plan -out``; returns the plan file's path."""
+        planfile = self.workdir / out
+        args = ["plan", "-input=false", "-no-color", f"-out={planfile}"]
+        if destroy:
+            args.append("-destroy")
+        if not refresh:
+            args.append("-refresh=false")
+        with self._var_args(variables) as var_args:
+            self.run(*args, *var_args)
+        return planfile
+
+    def show_json(self, planfile: str | Path) -> dict[str, Any]:
+        result = self.run("show", "-json", "-no-color", str(planfile))
+        return json.loads(result.stdout)
+
+    def plan_json(
+        self,
+        out: str | Path = "tfplan",
+        variables: Mapping[str, Any] | None = None,
+        destroy: bool = False,
+        refresh: bool = True,
+    ) -> Plan:
+        """Plan, then ``show -json`` the plan file."""
+        planfile = self.plan(out=out, variables=variables, destroy=destroy, refresh=refresh)
+        return Plan.from_json(self.show_json(planfile))
+
+    def apply(
+        self,
+        planfile: str | Path | None = None,
+        auto_approve: bool = True,
+        variables: Mapping[str, Any] | None = None,
+    ) -> CommandResult:
+        """Apply a saved plan, or plan-and-apply when ``planfile`` is None."""
+        args = ["apply", "-input=false", "-no-color"]
+        if auto_approve:
+            args.append("-auto-approve")
+        if planfile is not None:
+            if variables:
+                raise ValueError("variables cannot be combined with a saved plan")
+            return self.run(*args, str(planfile))
+        with self._var_args(variables) as var_args:
+            return self.run(*args, *var_args)
+
+    def destroy(self, variables: Mapping[str, Any] | None = None) -> CommandResult:
+        with self._var_args(variables) as var_args:
+            return self.run("destroy", "-input=false", "-no-color", "-auto-approve", *var_args)
+
+    def output(self) -> dict[str, Any]:
+        """Root outputs as ``{name: value}``."""
+        result = self.run("output", "-json", "-no-color")
+        return {name: entry["value"] for name, entry in json.loads(result.stdout or "{}").items()}
+
+    def fmt_check(self, recursive: bool = True) -> list[str]:
+        """Files (relative to the workdir) that ``terraform fmt`` would change."""
+        args = ["fmt", "-check", "-list=true", "-no-color"]
+        if recursive:
+            args.append("-recursive")
+        result = self.run(*args, ok_codes=(0, 3))
+        return [line.strip() for line in result.stdout.splitlines() if line.strip()]
+
+
+def _diagnostics_text(report: Mapping[str, Any]) -> str:
+    lines = []
+    for diag in report.get("diagnostics", []):
+        where = diag.get("range") or {}
+        loc = f" ({where['filename']}:{where['start']['line']})" if where.get("filename") else ""
+        lines.append(f"{diag.get('severity', 'error').capitalize()}: {diag.get('summary', '')}{loc}")
+        if diag.get("detail"):
+            lines.append(f"  {diag['detail']}")
+    return "\n".join(lines) or json.dumps(report)
+
+
+def _terminate_group(proc: subprocess.Popen[str]) -> tuple[str, str]:
+    """SIGTERM the process group, SIGKILL it after a grace period; return what it printed."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, sig)
+        try:
+            out, err = proc.communicate(timeout=KILL_GRACE)
+            return out or "", err or ""
+        except subprocess.TimeoutExpired:
+            continue
+    proc.wait()  # a process that left the group may still hold the pipes; terraform itself is gone
+    return "", ""
