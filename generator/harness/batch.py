@@ -41,8 +41,13 @@ def shards(roots: Sequence[GeneratedRoot], size: int) -> list[list[GeneratedRoot
     if not roots:
         return []
     count = -(-len(roots) // max(1, size))
-    per = -(-len(roots) // count)
-    return [list(roots[i : i + per]) for i in range(0, len(roots), per)]
+    base, extra = divmod(len(roots), count)
+    out, start = [], 0
+    for i in range(count):
+        end = start + base + (1 if i < extra else 0)
+        out.append(list(roots[start:end]))
+        start = end
+    return out
 
 
 def _plan_dir(path: Path, terraform: Callable[[Path], Terraform]) -> Plan:

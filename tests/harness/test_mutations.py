@@ -9,24 +9,12 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def workspace(tmp_path: Path) -> Path:
-    """A registry with the example's tenants, its modules, and a generated tree."""
-    shutil.copy(REPO / "tenants.yaml", tmp_path / "tenants.yaml")
-    shutil.copytree(REPO / "modules", tmp_path / "modules", ignore=shutil.ignore_patterns(".terraform*", "*.tfstate*"))
-    subprocess.run([sys.executable, "-m", "generator.cli", "generate", "--registry", "tenants.yaml", "--out",
-                    "generated"], cwd=tmp_path, check=True, capture_output=True)
-    return tmp_path
 
 
 def run_suite(workspace: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -1,0 +1,45 @@
+"""The batched plan path gives the same documents and verdicts as planning each root on its own."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.harness.batch import plan_batched, plan_each, shards
+from generator.harness.expectations import permission_cases, trust_cases
+from generator.harness.roots import find_roots
+from generator.harness.verdicts import judge
+from generator.registry import load_registry
+from generator.terraform import Terraform
+
+
+def test_shards_are_balanced_and_cover_everything() -> None:
+    items = list(range(1001))
+    groups = shards(items, 250)  # type: ignore[arg-type]
+    assert [len(g) for g in groups] == [201, 200, 200, 200, 200]
+    assert [x for g in groups for x in g] == items
+    assert shards([], 10) == []
+    assert shards([1, 2], 10) == [[1, 2]]  # type: ignore[list-item]
+
+
+@pytest.mark.terraform
+def test_batched_and_per_root_plans_agree(example_workspace: Path, tmp_path: Path) -> None:
+    roots = find_roots(example_workspace / "generated")
+    batched = plan_batched(roots, tmp_path / "b", Terraform, shard_size=2)
+    each = plan_each(roots, tmp_path / "e", Terraform)
+    assert sorted(batched.roles) == sorted(each.roles) == sorted(r.key for r in roots)
+    reg = load_registry(example_workspace / "tenants.yaml")
+    for key, planned in batched.roles.items():
+        other = each.roles[key]
+        assert planned.trust_policy == other.trust_policy, key
+        assert planned.permission_policies == other.permission_policies, key
+        assert planned.resource_types == other.resource_types, key
+        tenant = next(t for t in reg.model.tenants if t.name == planned.tenant)
+        role_arn = f"arn:aws:iam::000000000000:role/{planned.role.after['name']}"
+        cases = trust_cases(reg.model.partner, tenant, planned.scenario, role_arn)
+        cases += permission_cases(tenant, planned.scenario, "000000000000")
+        docs_b = [planned.trust_policy, *planned.permission_policies]
+        docs_e = [other.trust_policy, *other.permission_policies]
+        assert [m.case for m in judge(docs_b, cases)] == [m.case for m in judge(docs_e, cases)], key
+    assert batched.terraform_runs < each.terraform_runs
