@@ -59,10 +59,13 @@ localstack-down: venv
 
 # Unit and plan layers only (no LocalStack).
 test-fast: venv
-	$(BIN)/python -m pytest -m "not live" -q
+	$(BIN)/python -m pytest -q -rs -m "not live" --xacct-registry $(REGISTRY) $(PYTEST_ARGS)
 
+# Everything: lint of our own code, then all tests with LocalStack started here and stopped after.
 test: venv localstack-venv
-	$(BIN)/python -m generator.localstack run -- $(BIN)/python -m pytest -q -rs $(PYTEST_ARGS)
+	$(BIN)/ruff check generator tests bench
+	$(BIN)/python -m generator.localstack run -- \
+	  $(BIN)/python -m pytest -q -rs --durations=15 --xacct-registry $(REGISTRY) $(PYTEST_ARGS)
 
 bench: venv
 	$(BIN)/python bench/run.py
