@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import MODULES_VERSION
+from generator import MODULES_VERSION, progress
 from generator.output.lock import exclusive
 from generator.output.tree import MANIFEST, TreeDiff, clean_leftovers, diff_tree, read_manifest, write_tree
 from generator.policy.roles import INLINE_POLICY_MAX, TRUST_POLICY_MAX, RoleSpec, build_roles
@@ -90,9 +90,11 @@ def plan(loaded: LoadedRegistry, out: Path) -> Plan:
     modules = module_source(loaded)
     cloud = loaded.model.partner.terraform_cloud
     files: dict[str, str] = {}
-    for spec in roles:
-        for name, content in render_root(spec, out / spec.tenant / spec.scenario, modules, cloud).items():
-            files[f"{spec.tenant}/{spec.scenario}/{name}"] = content
+    with progress.bar("rendering roots", len(roles)) as advance:
+        for spec in roles:
+            for name, content in render_root(spec, out / spec.tenant / spec.scenario, modules, cloud).items():
+                files[f"{spec.tenant}/{spec.scenario}/{name}"] = content
+            advance(1)
     by_tenant: dict[str, list[RoleSpec]] = {}
     for spec in roles:
         by_tenant.setdefault(spec.tenant, []).append(spec)
@@ -149,6 +151,7 @@ def generate(loaded: LoadedRegistry, out: Path, *, check: bool = False, wait: fl
         diff = diff_tree(out, planned.files)
         result = Result(planned, diff, changed_external_ids(out, planned.external_ids), removed_tenants(diff))
         if not diff.clean:
-            write_tree(out, planned.files, diff, on_step=on_step)
+            with progress.bar("writing files", len(planned.files)) as advance:
+                write_tree(out, planned.files, diff, on_step=on_step or (lambda _rel: advance(1)))
             result.written = True
     return result

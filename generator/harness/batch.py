@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator import progress
 from generator.harness.planned import PlannedRole, find_roles
 from generator.harness.roots import OFFLINE_PROVIDER, GeneratedRoot, copy_root, shard_root
 from generator.terraform import Plan, Terraform
@@ -64,12 +65,14 @@ def plan_batched(roots: Sequence[GeneratedRoot], work: Path, terraform: Callable
     groups = shards(roots, shard_size)
     dirs = [shard_root(group, work, i, OFFLINE_PROVIDER, modules_dir) for i, group in enumerate(groups)]
     result = BatchResult()
-    with ThreadPoolExecutor(max_workers=jobs or default_jobs()) as pool:
+    with ThreadPoolExecutor(max_workers=jobs or default_jobs()) as pool, \
+            progress.bar(f"planning {len(roots)} roles in {len(dirs)} shard(s)", len(roots)) as advance:
         futures = [pool.submit(_plan_dir, d, terraform) for d in dirs]
         for group, future in zip(groups, futures, strict=True):
             plan = future.result()
             result.plans.append(plan)
             result.roles.update(find_roles(plan))
+            advance(len(group))
             if on_done:
                 on_done(len(group))
     result.terraform_runs = 3 * len(dirs)
