@@ -93,3 +93,31 @@ def plan_each(roots: Sequence[GeneratedRoot], work: Path, terraform: Callable[[P
     result.terraform_runs = 3 * len(dirs)
     result.seconds = time.monotonic() - start
     return result
+
+
+def validate_batched(roots: Sequence[GeneratedRoot], work: Path, terraform: Callable[[Path], Terraform], *,
+                     shard_size: int = DEFAULT_SHARD_SIZE, jobs: int | None = None,
+                     modules_dir: Path | None = None) -> list[str]:
+    """``terraform validate`` every role's module block (in shards) and one whole root per scenario.
+
+    Roots differ only in their module block's values: the rest comes from one template, so one
+    full root per scenario covers the provider block and outputs. Returns the problems found.
+    """
+    groups = shards(roots, shard_size)
+    dirs = [shard_root(group, work / "validate", i, OFFLINE_PROVIDER, modules_dir) for i, group in enumerate(groups)]
+    samples: dict[str, GeneratedRoot] = {}
+    for root in roots:
+        samples.setdefault(root.scenario, root)
+    dirs += [copy_root(root, work / "validate-roots", OFFLINE_PROVIDER, modules_dir) for root in samples.values()]
+
+    def check(path: Path) -> str | None:
+        tf = terraform(path)
+        try:
+            tf.init()
+            tf.validate()
+        except Exception as exc:  # noqa: BLE001 - reported as a finding with terraform's message
+            return f"{path.name}: {exc}"
+        return None
+
+    with ThreadPoolExecutor(max_workers=jobs or default_jobs()) as pool:
+        return [problem for problem in pool.map(check, dirs) if problem]
