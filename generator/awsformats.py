@@ -17,8 +17,9 @@ ROLE_PATH = re.compile(r"/|/[\x21-\x7e]+/")
 SLUG = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?")
 ZONE_ID = re.compile(r"[A-Z0-9]{1,32}")
 BUCKET = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
-PRINCIPAL_ARN = re.compile(r"arn:(aws|aws-cn|aws-us-gov):iam::([0-9]{12}):(root|role/[\w+=,.@/-]+|user/[\w+=,.@/-]+)",
-                           re.ASCII)
+PRINCIPAL_ARN = re.compile(
+    r"arn:(aws|aws-cn|aws-us-gov):iam::([0-9]{12}):(root|role/[\w+=,.@/-]+|user/[\w+=,.@/-]+)", re.ASCII
+)
 POLICY_ARN = re.compile(r"arn:(aws|aws-cn|aws-us-gov):iam::([0-9]{12}|aws):policy/[\w+=,.@/-]+", re.ASCII)
 ACTION = re.compile(r"\*|[a-z0-9-]+:[A-Za-z0-9*?]+")
 SID = re.compile(r"[A-Za-z0-9]+")
@@ -61,15 +62,19 @@ def role_path(value: str) -> str | None:
 
 def external_id(value: str) -> str | None:
     if not EXTERNAL_ID.fullmatch(value):
-        return ("must be 2-1224 characters of letters, digits and + = , . @ : / _ - : "
-                "let `xacct external-ids assign` generate one")
+        return (
+            "must be 2-1224 characters of letters, digits and + = , . @ : / _ - : "
+            "let `xacct external-ids assign` generate one"
+        )
     return None
 
 
 def slug(value: str) -> str | None:
     if not SLUG.fullmatch(value):
-        return (f'"{value}" is not a slug: use 1-40 lower-case letters, digits and "-", '
-                "starting and ending with a letter or digit")
+        return (
+            f'"{value}" is not a slug: use 1-40 lower-case letters, digits and "-", '
+            "starting and ending with a letter or digit"
+        )
     return None
 
 
@@ -85,7 +90,10 @@ def hosted_zone_id(value: str) -> str | None:
     if value.startswith("/hostedzone/"):
         return f'write the bare zone ID "{value.removeprefix("/hostedzone/")}", without "/hostedzone/"'
     if not ZONE_ID.fullmatch(value):
-        return f'"{value}" is not a Route 53 hosted zone ID: use upper-case letters and digits, e.g. Z8L2Y45GOT7LQT'
+        return (
+            f'"{value}" is not a Route 53 hosted zone ID: '
+            "use upper-case letters and digits, e.g. Z8L2Y45GOT7LQT"
+        )
     return None
 
 
@@ -95,8 +103,10 @@ def bucket(value: str) -> str | None:
     if "*" in value or "?" in value:
         return "wildcards are not allowed: name one bucket"
     if not BUCKET.fullmatch(value) or ".." in value or re.fullmatch(r"\d+\.\d+\.\d+\.\d+", value):
-        return (f'"{value}" is not a valid S3 bucket name: 3-63 lower-case letters, digits, "." and "-", '
-                "starting and ending with a letter or digit")
+        return (
+            f'"{value}" is not a valid S3 bucket name: 3-63 lower-case letters, digits, "." and "-", '
+            "starting and ending with a letter or digit"
+        )
     return None
 
 
@@ -106,7 +116,7 @@ def s3_prefix(value: str) -> str | None:
     if value.startswith("/"):
         return 'must not start with "/": S3 keys have no leading slash (write e.g. acme/)'
     if not value.endswith("/"):
-        return f'must end in "/" so that it cannot match a longer name (write "{value}/")'
+        return f'must end in "/" so that it cannot match a longer name: write "{value}/"'
     if "*" in value or "?" in value:
         return "wildcards are not allowed: the prefix is matched literally"
     segments = value[:-1].split("/")
@@ -119,8 +129,10 @@ def s3_prefix(value: str) -> str | None:
 
 def principal_arn(value: str) -> str | None:
     if not PRINCIPAL_ARN.fullmatch(value):
-        return (f'"{value}" is not an IAM principal ARN: use arn:aws:iam::<12 digits>:root, '
-                ":role/NAME or :user/NAME")
+        return (
+            f'"{value}" is not an IAM principal ARN: use arn:aws:iam::<12 digits>:root, '
+            ":role/NAME or :user/NAME"
+        )
     return None
 
 
@@ -150,19 +162,21 @@ def _tag_chars_ok(value: str) -> bool:
 
 def tag_key(value: str) -> str | None:
     if not 1 <= len(value) <= TAG_KEY_MAX:
-        return f"tag key must be 1-{TAG_KEY_MAX} characters (got {len(value)})"
+        return f"tag key is {len(value)} characters; AWS allows 1-{TAG_KEY_MAX}: shorten it"
     if value.lower().startswith("aws:"):
         return 'tag keys starting with "aws:" are reserved by AWS: choose another key'
     if not _tag_chars_ok(value):
-        return f'tag key "{value}" may use letters, digits, spaces and _ . : / = + - @ only'
+        return (
+            f'tag key "{value}" has characters AWS refuses: use letters, digits, spaces and _ . : / = + - @'
+        )
     return None
 
 
 def tag_value(value: str) -> str | None:
     if len(value) > TAG_VALUE_MAX:
-        return f"tag value must be at most {TAG_VALUE_MAX} characters (got {len(value)})"
+        return f"tag value is {len(value)} characters; AWS allows {TAG_VALUE_MAX}: shorten it"
     if not _tag_chars_ok(value):
-        return "tag value may use letters, digits, spaces and _ . : / = + - @ only"
+        return "tag value has characters AWS refuses: use letters, digits, spaces and _ . : / = + - @"
     return None
 
 
@@ -180,7 +194,7 @@ def resource_arn(value: str) -> str | None:
 
 def sid(value: str) -> str | None:
     if not SID.fullmatch(value):
-        return f'"{value}" is not a valid Sid: IAM allows only letters and digits'
+        return f'"{value}" is not a valid Sid: use only letters and digits'
     return None
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from generator import awsformats as aws
 from generator.registry.errors import Problem
+from generator.registry.model import statement_shape
 from generator.registry.source import Source
 
 SCENARIOS = ("partner_to_customer", "customer_to_partner")
@@ -33,6 +34,17 @@ def default_role_name(partner: str, tenant: str, scenario: str) -> str:
     if scenario == "partner_to_customer":
         return f"{partner}-cross-account-access"
     return f"{partner}-tenant-{tenant}"
+
+
+def _statement_checks(src: Source, i: int, scenario: str, settings: dict[str, Any]) -> Iterator[Problem]:
+    """Raw statements' shape, checked here too so that it is reported alongside field errors."""
+    permissions = settings.get("permissions")
+    for j, permission in enumerate(permissions if isinstance(permissions, list) else []):
+        statements = _map(permission).get("statements")
+        for k, statement in enumerate(statements if isinstance(statements, list) else []):
+            message = statement_shape(statement) if isinstance(statement, dict) else None
+            if message:
+                yield src.problem(("tenants", i, scenario, "permissions", j, "statements", k), message)
 
 
 def cross_checks(src: Source) -> Iterator[Problem]:
@@ -61,7 +73,8 @@ def cross_checks(src: Source) -> Iterator[Problem]:
             if name in names:
                 yield src.problem(
                     ("tenants", i, "name"),
-                    f'duplicate tenant "{name}" (also tenants[{names[name]}]): tenant names must be unique',
+                    f'duplicate tenant "{name}" (also tenants[{names[name]}]): tenant names must be unique; '
+                    "rename one, or merge the two entries",
                 )
             else:
                 names[name] = i
@@ -77,7 +90,7 @@ def cross_checks(src: Source) -> Iterator[Problem]:
         if account is not None and account == partner_account:
             yield src.problem(
                 ("tenants", i, "account_id"),
-                "is the partner's own account: a cross-account role needs the customer's account ID",
+                "is the partner's own account: use the customer's account ID (the role crosses two accounts)",
             )
         present = [s for s in SCENARIOS if tenant.get(s) is not None]
         if isinstance(raw, dict) and not present:
@@ -95,7 +108,8 @@ def cross_checks(src: Source) -> Iterator[Problem]:
         if b.get("require_external_id") is True and "external_id" not in tenant:
             yield src.problem(
                 ("tenants", i, "customer_to_partner", "require_external_id"),
-                f"is true but the tenant has no external_id: run `xacct external-ids assign --registry {src.file}`",
+                "is true but the tenant has no external_id: "
+                f"run `xacct external-ids assign --registry {src.file}`",
             )
         arns = b.get("trusted_principal_arns")
         for j, arn in enumerate(arns if isinstance(arns, list) else []):
@@ -107,9 +121,13 @@ def cross_checks(src: Source) -> Iterator[Problem]:
                     "list principals of the customer's own account",
                 )
         for scenario in present:
+            yield from _statement_checks(src, i, scenario, _map(tenant.get(scenario)))
+        for scenario in present:
             where = account if scenario == "partner_to_customer" else partner_account
             role = _str(_map(tenant.get(scenario)).get("role_name"))
             if role is None and name is not None:
+                if names.get(name) != i:
+                    continue  # a duplicate tenant name, already reported: its default role name clashes too
                 role = default_role_name(partner_name, name, scenario)
             if where is None or role is None:
                 continue

@@ -2,21 +2,41 @@
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 Path_ = tuple[str | int, ...]
 
 
+_PLAIN_KEY = re.compile(r"[\w][\w:./@+=-]*", re.ASCII)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
+
+
+def _key(part: str) -> str:
+    """A key as it appears in a path: plain if it is word-like, else quoted (no spaces, one line)."""
+    if _PLAIN_KEY.fullmatch(part):
+        return part
+    return json.dumps(part, ensure_ascii=False).replace(" ", "\\u0020")
+
+
 def format_path(path: Path_) -> str:
-    """Render ``("tenants", 3, "account_id")`` as ``tenants[3].account_id``."""
+    """Render ``("tenants", 3, "account_id")`` as ``tenants[3].account_id`` (odd keys as ``tags["a b"]``)."""
     out = ""
     for part in path:
         if isinstance(part, int):
             out += f"[{part}]"
+        elif _PLAIN_KEY.fullmatch(part):
+            out += f".{part}" if out else part
         else:
-            out += f".{part}" if out else str(part)
+            out += f"[{_key(part)}]"
     return out or "(document)"
+
+
+def one_line(text: str) -> str:
+    """Escape control characters so that a registry value cannot break or forge a problem line."""
+    return _CONTROL.sub(lambda m: json.dumps(m.group())[1:-1], text)
 
 
 @dataclass(frozen=True, order=True)
@@ -30,7 +50,7 @@ class Problem:
     severity: str = "error"
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.path}: {self.message}"
+        return f"{one_line(self.file)}:{self.line}: {self.path}: {one_line(self.message)}"
 
 
 class RegistryError(Exception):

@@ -43,17 +43,17 @@ TfcName = Annotated[str, _check(aws.tfc_name)]
 SessionDuration = Annotated[int, Field(ge=aws.SESSION_MIN, le=aws.SESSION_MAX)]
 
 
-def _check_tags(tags: dict[str, str]) -> dict[str, str]:
+TagKey = Annotated[str, _check(aws.tag_key)]
+TagValue = Annotated[str, _check(aws.tag_value)]
+
+
+def _check_tag_count(tags: dict[str, str]) -> dict[str, str]:
     if len(tags) > aws.TAGS_MAX:
-        raise PydanticCustomError("xacct", f"{len(tags)} tags; AWS allows {aws.TAGS_MAX} per role")
-    for key, value in tags.items():
-        message = aws.tag_key(key) or aws.tag_value(value)
-        if message:
-            raise PydanticCustomError("xacct", f"{key!r}: {message}")
+        raise PydanticCustomError("xacct", f"{len(tags)} tags; AWS allows {aws.TAGS_MAX} per role: drop some")
     return tags
 
 
-Tags = Annotated[dict[str, str], AfterValidator(_check_tags)]
+Tags = Annotated[dict[TagKey, TagValue], AfterValidator(_check_tag_count)]
 
 
 class Strict(BaseModel):
@@ -115,11 +115,23 @@ class RawStatement(Strict):
 
     @model_validator(mode="after")
     def _one_of_each(self) -> RawStatement:
-        if (self.actions is None) == (self.not_actions is None):
-            raise PydanticCustomError("xacct", "give exactly one of actions or not_actions")
-        if (self.resources is None) == (self.not_resources is None):
-            raise PydanticCustomError("xacct", "give exactly one of resources or not_resources")
+        message = statement_shape(self.model_dump(exclude_none=True))
+        if message:
+            raise PydanticCustomError("xacct", message)
         return self
+
+
+def statement_shape(statement: dict[str, object]) -> str | None:
+    """Why a raw statement mapping lacks exactly one of actions/not_actions and of resources/not_resources.
+
+    Also run on the raw data by the cross checks, so it is reported even when a field is invalid.
+    """
+    for field, negated in (("actions", "not_actions"), ("resources", "not_resources")):
+        given = [k for k in (field, negated) if statement.get(k) is not None]
+        if len(given) != 1:
+            what = f"has both {field} and {negated}" if given else f"has neither {field} nor {negated}"
+            return f"{what}: give exactly one of them"
+    return None
 
 
 class Permission(Strict):
@@ -137,7 +149,9 @@ class Permission(Strict):
             raise PydanticCustomError(
                 "xacct",
                 f"each permission is a mapping with exactly one kind ({kinds}); got {len(data)} keys: "
-                "split it into separate list items" if data else f"is empty: name one kind ({kinds})",
+                "split it into separate list items"
+                if data
+                else f"is empty: name one kind ({kinds})",
             )
         return data
 

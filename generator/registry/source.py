@@ -20,12 +20,15 @@ MAX_VALUES = 1_000_000
 MAX_DEPTH = 64
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_TAB_HINT = "YAML indents with spaces: replace the tab with spaces"
 _HINTS = {
-    "found character '\\t' that cannot start any token": "YAML indents with spaces: replace the tab with spaces",
-    "found a tab character": "YAML indents with spaces: replace the tab with spaces",
+    "found a tab character": _TAB_HINT,
     "mapping values are not allowed here": "check the indentation, or quote a value that contains ': '",
     "could not find expected ':'": "each mapping entry needs 'key: value'; check indentation and quotes",
     "found undefined alias": "define the anchor (&name) before using the alias (*name)",
+    "but found another document": "a registry is one YAML document: remove the '---' and what follows",
+    "could not determine a constructor": "remove the '!' tag: a registry holds plain strings, numbers, lists",
+    "maximum nesting depth": "flatten the document",
 }
 
 
@@ -37,6 +40,8 @@ class Source:
     data: Any
     lines: dict[Path_, int] = field(default_factory=dict)
     text: str = ""
+    scalars: dict[Path_, str] = field(default_factory=dict)
+    """Each plain (unquoted) scalar as written, e.g. ``012345670123`` that YAML 1.1 reads as octal."""
 
     def line_of(self, path: Path_) -> int:
         """The line of ``path``, or of its nearest ancestor that has one."""
@@ -52,12 +57,70 @@ class Source:
         return Problem(self.file, self.line_of(path), format_path(path), message, severity)
 
 
-def _yaml_problem(file: str, exc: yaml.YAMLError) -> Problem:
+def _yaml_problem(file: str, exc: yaml.YAMLError, text: str = "") -> Problem:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    line = mark.line + 1 if mark is not None else 1
+    line = min(mark.line + 1, max(len(text.splitlines()), 1)) if mark is not None else 1
     what = getattr(exc, "problem", None) or str(exc)
+    context, context_mark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+    if context and context_mark is not None and context_mark.line + 1 != line:
+        what = f"{what} ({context} that starts on line {context_mark.line + 1})"
     hint = next((h for key, h in _HINTS.items() if key in str(exc)), "fix the YAML syntax")
+    lines = text.splitlines()
+    if (
+        hint == "fix the YAML syntax"
+        and mark is not None
+        and mark.line < len(lines)
+        and "\t" in lines[mark.line]
+    ):
+        hint = _TAB_HINT  # libyaml says "cannot start any token" without naming the tab
     return Problem(file, line, "(yaml)", f"{what}: {hint}")
+
+
+def _children(node: yaml.Node) -> list[tuple[str | int, int, yaml.Node]]:
+    """(key or index, line, child) for each child of a collection node."""
+    if isinstance(node, yaml.SequenceNode):
+        return [(i, item.start_mark.line + 1, item) for i, item in enumerate(node.value)]
+    if isinstance(node, yaml.MappingNode):
+        return [
+            (str(k.value) if isinstance(k, yaml.ScalarNode) else "?", k.start_mark.line + 1, v)
+            for k, v in node.value
+        ]
+    return []
+
+
+def _expansion(root: yaml.Node) -> tuple[int, Path_, int]:
+    """How many values ``root`` expands to with aliases resolved, without expanding them.
+
+    Returns (size, path, line) where path/line locate the deepest value whose expansion alone is
+    over :data:`MAX_VALUES` (the alias bomb), or the root. Cost: one visit per distinct node.
+    """
+    sizes: dict[int, int] = {}
+    active: set[int] = set()
+
+    def size(node: yaml.Node, depth: int) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in active or depth > MAX_DEPTH:
+            return 1  # recursion and depth are reported by the builder
+        active.add(key)
+        total = 1 + sum(size(child, depth + 1) for _, _, child in _children(node))
+        active.discard(key)
+        sizes[key] = total
+        return total
+
+    total = size(root, 0)
+    path: Path_ = ()
+    line = root.start_mark.line + 1
+    node = root
+    while True:
+        over = [
+            (part, at, child) for part, at, child in _children(node) if sizes.get(id(child), 0) > MAX_VALUES
+        ]
+        if not over or len(path) > MAX_DEPTH:
+            return total, path, line
+        part, line, node = over[0]
+        path = (*path, part)
 
 
 class _Builder:
@@ -78,8 +141,12 @@ class _Builder:
             raise _TooDeep(path)
         if path not in self.src.lines:
             self.src.lines[path] = node.start_mark.line + 1
+        if not self._tag_ok(node, path):
+            return None
         if isinstance(node, yaml.ScalarNode):
-            return self.constructor.construct_object(node, deep=True)
+            if not node.style:  # plain (the C composer says "", the pure-Python one None)
+                self.src.scalars[path] = node.value
+            return self._scalar(node, path)
         if id(node) in self.active:
             raise _Recursive(path)
         self.active.add(id(node))
@@ -92,35 +159,104 @@ class _Builder:
             self.active.discard(id(node))
         raise TypeError(f"unexpected YAML node {node!r}")
 
+    def _tag_ok(self, node: yaml.Node, path: Path_) -> bool:
+        """Whether ``node`` has a plain YAML type; else record a problem (``!!python/...``, ``!!set``...)."""
+        if node.tag in _TAGS:
+            return True
+        self.problems.append(
+            Problem(
+                self.src.file,
+                node.start_mark.line + 1,
+                format_path(path),
+                f"the tag {_tag_name(node.tag)} is not supported: remove it; a registry holds "
+                "plain strings, numbers, booleans, lists and mappings",
+            )
+        )
+        return False
+
+    def _scalar(self, node: yaml.ScalarNode, path: Path_) -> Any:
+        """Construct a scalar; a value YAML cannot read as its type (``2024-13-45``) becomes a problem."""
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except (ValueError, KeyError, AttributeError, TypeError, OverflowError, yaml.YAMLError):
+            self.problems.append(
+                Problem(
+                    self.src.file,
+                    node.start_mark.line + 1,
+                    format_path(path),
+                    f'YAML cannot read "{node.value}" as {_tag_name(node.tag)}: '
+                    "quote it if it is text, or fix the value",
+                )
+            )
+            return None
+
     def _mapping(self, node: yaml.MappingNode, path: Path_, depth: int) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 self.problems.append(
-                    Problem(self.src.file, key_node.start_mark.line + 1, format_path(path),
-                            "merge keys (<<) are not supported: write the keys out")
+                    Problem(
+                        self.src.file,
+                        key_node.start_mark.line + 1,
+                        format_path(path),
+                        "merge keys (<<) are not supported: write the keys out",
+                    )
                 )
                 continue
             if not isinstance(key_node, yaml.ScalarNode):
                 self.problems.append(
-                    Problem(self.src.file, key_node.start_mark.line + 1, format_path(path),
-                            "a mapping key must be a plain string")
+                    Problem(
+                        self.src.file,
+                        key_node.start_mark.line + 1,
+                        format_path(path),
+                        "a mapping key must be a plain string: write `key: value`",
+                    )
                 )
                 continue
-            key = self.constructor.construct_object(key_node)
+            key = self._scalar(key_node, path) if self._tag_ok(key_node, path) else None
             if not isinstance(key, str):
                 key = str(key_node.value)
             child = (*path, key)
             if key in out:
                 self.problems.append(
-                    Problem(self.src.file, key_node.start_mark.line + 1, format_path(child),
-                            f"duplicate key '{key}' (first on line {self.src.lines.get(child, '?')}): "
-                            "remove one of them")
+                    Problem(
+                        self.src.file,
+                        key_node.start_mark.line + 1,
+                        format_path(child),
+                        f"duplicate key '{key}' (first on line {self.src.lines.get(child, '?')}): "
+                        "remove one of them",
+                    )
                 )
                 continue
             self.src.lines[child] = key_node.start_mark.line + 1
             out[key] = self.build(value_node, child, depth + 1)
         return out
+
+
+_CORE = "tag:yaml.org,2002:"
+_TAGS = frozenset(
+    _CORE + t for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map", "merge")
+)
+
+
+def _tag_name(tag: str) -> str:
+    """``tag:yaml.org,2002:timestamp`` as ``a timestamp (!!timestamp)``, other tags as written."""
+    if tag.startswith(_CORE):
+        short = tag.removeprefix(_CORE)
+        names = {"int": "an integer", "float": "a number", "bool": "a boolean", "timestamp": "a date"}
+        return f"{names[short]} (!!{short})" if short in names else f"!!{short}"
+    return f"'{tag}'"
+
+
+class SourceError(RegistryError):
+    """Problems met while building values; ``source`` holds the rest of the document (bad values as None).
+
+    The loader validates that rest too, so one run reports every problem.
+    """
+
+    def __init__(self, problems: list[Problem], source: Source) -> None:
+        super().__init__(problems)
+        self.source = source
 
 
 class _TooBig(Exception):
@@ -154,52 +290,95 @@ def parse_text(file: str, text: str) -> Source:
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as exc:
-        raise RegistryError([_yaml_problem(file, exc)]) from None
+        raise RegistryError([_yaml_problem(file, exc, text)]) from None
     except RecursionError:
-        raise RegistryError([Problem(file, 1, "(yaml)", "nesting is too deep: flatten the document")]) from None
+        raise RegistryError(
+            [Problem(file, 1, "(yaml)", "nesting is too deep: flatten the document")]
+        ) from None
     if node is None:
         raise RegistryError(
-            [Problem(file, 1, "(document)", "the registry is empty: expected a mapping with "
-                     "version, partner and tenants (see tenants.yaml in the xacct repo)")]
+            [
+                Problem(
+                    file,
+                    1,
+                    "(document)",
+                    "the registry is empty: expected a mapping with "
+                    "version, partner and tenants (see tenants.yaml in the xacct repo)",
+                )
+            ]
+        )
+    size, at, line = _expansion(node)
+    if size > MAX_VALUES:
+        raise RegistryError(
+            [
+                Problem(
+                    file,
+                    line,
+                    format_path(at),
+                    f"anchors and aliases expand to more than {MAX_VALUES:,} values "
+                    "(a 'billion laughs' document?): write the values out",
+                )
+            ]
         )
     builder = _Builder(src)
     src.lines[()] = node.start_mark.line + 1
     try:
         src.data = builder.build(node, ())
     except _Recursive as exc:
-        raise RegistryError([src.problem(exc.path, "recursive alias: an anchor may not contain itself")]) from None
+        raise RegistryError(
+            [src.problem(exc.path, "recursive alias: an anchor may not contain itself; write the value out")]
+        ) from None
     except _TooDeep as exc:
-        raise RegistryError([src.problem(exc.path, f"nested deeper than {MAX_DEPTH} levels: flatten it")]) from None
+        raise RegistryError(
+            [src.problem(exc.path, f"nested deeper than {MAX_DEPTH} levels: flatten it")]
+        ) from None
     except _TooBig as exc:
         raise RegistryError(
-            [src.problem(exc.path, f"anchors and aliases expand to more than {MAX_VALUES:,} values "
-                         "(a 'billion laughs' document?): write the values out")]
+            [
+                src.problem(
+                    exc.path,
+                    f"anchors and aliases expand to more than {MAX_VALUES:,} values "
+                    "(a 'billion laughs' document?): write the values out",
+                )
+            ]
         ) from None
     except yaml.YAMLError as exc:
-        raise RegistryError([_yaml_problem(file, exc)]) from None
+        raise RegistryError([_yaml_problem(file, exc, text)]) from None
     if builder.problems:
-        raise RegistryError(builder.problems)
+        raise SourceError(builder.problems, src)
     return src
 
 
 def read_source(path: Path, display: str | None = None) -> Source:
     """Read and parse the registry file at ``path``."""
     file = display or str(path)
+
+    def refuse(message: str) -> RegistryError:
+        return RegistryError([Problem(file, 1, "(file)", message)])
+
+    limit = f"over the {MAX_BYTES:,}-byte limit: is it the right file? Split generated content out of it"
     try:
+        if path.is_dir():
+            raise refuse("is a directory: pass the registry YAML file")
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise RegistryError(
-                [Problem(file, 1, "(file)", f"the file is {size:,} bytes, over the {MAX_BYTES:,}-byte limit: "
-                         "is it the right file? Split generated content out of the registry")]
-            )
-        raw = path.read_bytes()
+            raise refuse(f"the file is {size:,} bytes, {limit}")
+        with path.open("rb") as fh:  # read at most the limit: a FIFO or device has no honest size
+            raw = fh.read(MAX_BYTES + 1)
     except FileNotFoundError:
-        raise RegistryError([Problem(file, 1, "(file)", "no such file: pass --registry PATH")]) from None
-    except IsADirectoryError:
-        raise RegistryError([Problem(file, 1, "(file)", "is a directory: pass the registry YAML file")]) from None
+        raise refuse("no such file: pass --registry PATH") from None
     except PermissionError:
-        raise RegistryError([Problem(file, 1, "(file)", "permission denied: check the file's mode")]) from None
+        raise refuse("permission denied: check the file's mode") from None
+    except (OSError, ValueError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise refuse(f"cannot be read ({reason}): pass --registry PATH of a readable YAML file") from None
+    if len(raw) > MAX_BYTES:
+        raise refuse(f"the file is {limit}")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise RegistryError([Problem(file, 1, "(file)", "is UTF-16 text: save the file as UTF-8")])
     if b"\x00" in raw:
         line = raw[: raw.index(b"\x00")].count(b"\n") + 1
-        raise RegistryError([Problem(file, line, "(file)", "contains a NUL byte: this is not a YAML text file")])
+        raise RegistryError(
+            [Problem(file, line, "(file)", "contains a NUL byte: save the registry as UTF-8 YAML text")]
+        )
     return parse_text(file, decode(file, raw))
