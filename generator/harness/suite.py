@@ -160,6 +160,29 @@ def test_plan_resources(xacct_role: RoleSpec, xacct_registry: LoadedRegistry, xa
 
 
 @pytest.mark.xacct_layer("plan")
+def test_onboarding_template_agrees_with_the_plan(xacct_role: RoleSpec, xacct_registry: LoadedRegistry,
+                                                  xacct_generated: Path, xacct_plan: Any) -> None:
+    """The customer's CloudFormation template gets the same verdicts as the planned Terraform role."""
+    from generator.harness.verdicts import judge
+    from generator.render.cloudformation import cloudformation_documents
+
+    if xacct_role.scenario != "partner_to_customer":
+        pytest.skip("only Scenario A roles have an onboarding kit")
+    planned = _planned(xacct_plan, xacct_role)
+    template = xacct_generated / xacct_role.tenant / "onboarding" / "cloudformation.yaml"
+    trust, permission = cloudformation_documents(template.read_text(encoding="utf-8"))
+    tenant = _tenant(xacct_registry, xacct_role.tenant)
+    trust_c = trust_cases(xacct_registry.model.partner, tenant, xacct_role.scenario, xacct_role.role_arn)
+    perm_c = permission_cases(tenant, xacct_role.scenario, xacct_role.account_id)
+    where = f"{xacct_role.key} (onboarding/cloudformation.yaml)"
+    assert_verdicts([trust], trust_c, where, "trust")
+    assert_verdicts([permission], perm_c, where, "permission")
+    assert [m.case for m in judge([trust], trust_c)] == [m.case for m in judge([planned.trust_policy], trust_c)]
+    assert trust == planned.trust_policy, f"{where}: trust document differs from the plan's"
+    assert [permission] == planned.permission_policies, f"{where}: permission document differs from the plan's"
+
+
+@pytest.mark.xacct_layer("plan")
 def test_plan_has_no_destructive_iam_changes(xacct_plan: Any, xacct_roles: list[RoleSpec]) -> None:
     """No IAM role or policy is deleted or replaced, and no trust policy changes unasked (as plan-guard)."""
     from generator.guard import check_plan
@@ -293,3 +316,46 @@ def test_live_destroy(xacct_role: RoleSpec, xacct_live: Any, xacct_terraform: An
     del xacct_live.applied[xacct_role.key]
     assert not role_exists(xacct_live.client(spec.account_id, "iam"), spec.role_name), (
         f"{xacct_role.key}: role {spec.role_name} still exists after destroy")
+
+
+@pytest.mark.live
+@pytest.mark.xacct_layer("live")
+def test_live_cloudformation_kit(xacct_role: RoleSpec, xacct_live: Any) -> None:
+    """The onboarding CloudFormation template, deployed on LocalStack, makes the same role.
+
+    Runs after the Terraform role of the same name was destroyed. As above, LocalStack's
+    acceptance proves nothing about denies: the documents it holds are judged by the evaluator.
+    """
+    import time
+
+    from generator.harness.live import read_role
+
+    if xacct_role.scenario != "partner_to_customer":
+        pytest.skip("only Scenario A roles have an onboarding kit")
+    spec = _live_spec(xacct_live, xacct_role)
+    template = (xacct_live.generated / xacct_role.tenant / "onboarding" / "cloudformation.yaml").read_text()
+    cfn = xacct_live.client(spec.account_id, "cloudformation")
+    stack = f"xacct-{xacct_role.tenant}-kit"
+    cfn.create_stack(StackName=stack, TemplateBody=template, Capabilities=["CAPABILITY_NAMED_IAM"])
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            status = cfn.describe_stacks(StackName=stack)["Stacks"][0]
+            if not status["StackStatus"].endswith("_IN_PROGRESS") or time.monotonic() > deadline:
+                break
+            time.sleep(0.5)
+        assert status["StackStatus"] == "CREATE_COMPLETE", f"{xacct_role.key}: stack {status['StackStatus']}"
+        outputs = {o["OutputKey"]: o["OutputValue"] for o in status.get("Outputs", [])}
+        assert outputs.get("RoleArn") == spec.role_arn
+        held = read_role(xacct_live.client(spec.account_id, "iam"), spec.role_name)
+        assert held["role"]["MaxSessionDuration"] == spec.max_session_duration
+        assert held["tags"] == spec.tags
+        tenant = _tenant(xacct_live.loaded, xacct_role.tenant)
+        where = f"{xacct_role.key} (CloudFormation stack on LocalStack)"
+        assert_verdicts([held["role"]["AssumeRolePolicyDocument"]],
+                        trust_cases(xacct_live.loaded.model.partner, tenant, xacct_role.scenario, spec.role_arn),
+                        where, "trust")
+        assert_verdicts(held["inline"], permission_cases(tenant, xacct_role.scenario, spec.account_id), where,
+                        "permission")
+    finally:
+        cfn.delete_stack(StackName=stack)

@@ -205,6 +205,20 @@ def _with_the_rest(exc: SourceError) -> RegistryError:
     return exc
 
 
+def _validated(src: Source) -> Registry:
+    """Validate; a fast-path document with problems is read again by the full path, for its messages."""
+    try:
+        return validate_source(src)
+    except RegistryError:
+        if not src.fast:
+            raise
+    try:
+        full = parse_text(src.file, src.text, fast=False)
+    except SourceError as exc:
+        raise _with_the_rest(exc) from None
+    return validate_source(full)
+
+
 def load_registry(path: Path | str) -> LoadedRegistry:
     """Read, parse and validate the registry at ``path``."""
     path = Path(path)
@@ -212,7 +226,7 @@ def load_registry(path: Path | str) -> LoadedRegistry:
         src = read_source(path)
     except SourceError as exc:
         raise _with_the_rest(exc) from None
-    return LoadedRegistry(path=path, model=validate_source(src), source=src)
+    return LoadedRegistry(path=path, model=_validated(src), source=src)
 
 
 def load_registry_text(text: str, file: str = "<string>") -> LoadedRegistry:
@@ -221,4 +235,4 @@ def load_registry_text(text: str, file: str = "<string>") -> LoadedRegistry:
         src = parse_text(file, text)
     except SourceError as exc:
         raise _with_the_rest(exc) from None
-    return LoadedRegistry(path=Path(file), model=validate_source(src), source=src)
+    return LoadedRegistry(path=Path(file), model=_validated(src), source=src)

@@ -80,6 +80,7 @@ class Partner(Strict):
     principal_arn: PrincipalArn | None = None
     terraform_cloud: TerraformCloud | None = None
     module_source: str | None = Field(default=None, min_length=1, max_length=1000)
+    onboarding_template_url: str | None = Field(default=None, min_length=1, max_length=1000)
     tags: Tags = Field(default_factory=dict)
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from generator.registry.fastyaml import fast_load
 from generator.registry.errors import Path_, Problem, RegistryError, format_path
 
 MAX_BYTES = 8 * 1024 * 1024
@@ -43,8 +44,18 @@ class Source:
     scalars: dict[Path_, str] = field(default_factory=dict)
     """Each plain (unquoted) scalar as written, e.g. ``012345670123`` that YAML 1.1 reads as octal."""
 
+    fast: bool = False
+    """Read by the fast path: ``lines`` and ``scalars`` are filled on first use."""
+
+    def _fill(self) -> None:
+        if self.fast:
+            self.fast = False
+            full = parse_text(self.file, self.text, fast=False)
+            self.lines, self.scalars = full.lines, full.scalars
+
     def line_of(self, path: Path_) -> int:
         """The line of ``path``, or of its nearest ancestor that has one."""
+        self._fill()
         path = tuple(path)
         while path:
             line = self.lines.get(path)
@@ -284,8 +295,15 @@ def decode(file: str, raw: bytes) -> str:
         ) from None
 
 
-def parse_text(file: str, text: str) -> Source:
-    """Parse YAML text; raise :class:`RegistryError` with every problem found."""
+def parse_text(file: str, text: str, fast: bool = True) -> Source:
+    """Parse YAML text; raise :class:`RegistryError` with every problem found.
+
+    With ``fast``, a plain document is read by yaml-rs (see `generator.registry.fastyaml`).
+    """
+    if fast:
+        ok, data = fast_load(text, MAX_DEPTH)
+        if ok:
+            return Source(file=file, data=data, text=text, fast=True)
     src = Source(file=file, data=None, text=text)
     try:
         node = yaml.compose(text, Loader=_Loader)

@@ -152,6 +152,6 @@ def render_onboarding(specs: list[RoleSpec], loaded: LoadedRegistry) -> dict[str
     for spec in specs:
         if spec.scenario == SCENARIO:
             files.update(
-                render_kit(spec, partner.module_source, getattr(partner, "onboarding_template_url", None))
+                render_kit(spec, partner.module_source, partner.onboarding_template_url)
             )
     return files

@@ -475,11 +475,6 @@ def test_good_example_registry_validates_through_the_cli(
 # --- output hygiene ------------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="generator/cli.py prints problems with rich's emoji codes on (':smile:' becomes an emoji): "
-    "pass emoji=False to its Console objects, then drop this mark",
-)
 def test_cli_prints_registry_values_verbatim(workspace: Workspace, xacct: Callable[..., Run]) -> None:
     registry = workspace.root / "emoji.yaml"
     registry.write_text(edit("role_name: TeamFormAccess", 'role_name: ":smile:"'), encoding="utf-8")

@@ -1,0 +1,55 @@
+"""What a lint rule reports: a located finding, convertible to a registry ``Problem``."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
+
+from generator.registry.errors import Problem
+
+Severity = Literal["error", "warning"]
+SEVERITIES: tuple[Severity, ...] = ("error", "warning")
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """Where a finding points: a file, a 1-based line, and a path inside the document."""
+
+    file: str
+    line: int
+    path: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One rule violation, with where it is and which role it concerns."""
+
+    rule_id: str
+    severity: Severity
+    message: str
+    file: str
+    line: int
+    path: str
+    tenant: str | None = None
+    scenario: str | None = None
+
+    @property
+    def role_key(self) -> str:
+        """``tenant/scenario`` (``?`` for what is unknown), or empty when neither is known."""
+        if self.tenant is None and self.scenario is None:
+            return ""
+        return f"{self.tenant or '?'}/{self.scenario or '?'}"
+
+    def as_problem(self) -> Problem:
+        """The finding as a registry problem (``FILE:LINE: path: RULE-ID: message``)."""
+        return Problem(self.file, self.line, self.path, f"{self.rule_id}: {self.message}", self.severity)
+
+    def sort_key(self) -> tuple[str, int, str, str, str]:
+        return (self.file, self.line, self.rule_id, self.path, self.message)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def __str__(self) -> str:
+        where = f" [{self.role_key}]" if self.role_key else ""
+        return f"{self.file}:{self.line}: {self.rule_id} {self.severity}: {self.message}{where}"

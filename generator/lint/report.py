@@ -1,0 +1,125 @@
+"""Findings as text, JSON or SARIF 2.1.0 (for code-scanning UIs)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from generator import __version__
+from generator.lint import actions
+from generator.lint.findings import Finding
+from generator.lint.rule import Rule
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+SARIF_VERSION = "2.1.0"
+SRCROOT = "%SRCROOT%"
+FORMATS = ("text", "json", "sarif")
+
+
+def text(findings: Sequence[Finding]) -> str:
+    """One ``FILE:LINE: RULE-ID severity: message [tenant/scenario]`` line per finding."""
+    return "".join(f"{f}\n" for f in findings)
+
+
+def summary(findings: Sequence[Finding]) -> str:
+    errors = sum(f.severity == "error" for f in findings)
+    warnings = len(findings) - errors
+    return f"{errors} error(s), {warnings} warning(s)"
+
+
+def as_json(findings: Sequence[Finding], rules: Sequence[Rule]) -> str:
+    """A JSON list of findings, each with its rule's control."""
+    controls = {r.id: r.control for r in rules}
+    items = [{**f.to_dict(), "control": controls.get(f.rule_id)} for f in findings]
+    return json.dumps(items, indent=2, ensure_ascii=False) + "\n"
+
+
+def _name(rule: Rule) -> str:
+    return type(rule).__name__
+
+
+def _artifact(file: str, root: Path) -> dict[str, str]:
+    """A SARIF artifactLocation: relative to the source root when the file is under it, else a file URI."""
+    path = Path(file)
+    absolute = path if path.is_absolute() else (root / path)
+    try:
+        relative = absolute.resolve().relative_to(root.resolve())
+    except ValueError:
+        return {"uri": absolute.resolve().as_uri()}
+    return {"uri": quote(relative.as_posix()), "uriBaseId": SRCROOT}
+
+
+def _tags(rule: Rule) -> list[str]:
+    tags = ["security", "iam"]
+    tags += re.findall(r"\b(?:CAA|IAM)-\d{3}\b", rule.control)
+    return tags
+
+
+def sarif(findings: Sequence[Finding], rules: Sequence[Rule], root: Path | None = None) -> str:
+    """A SARIF 2.1.0 log with one run: the rule catalog in tool.driver.rules, one result per finding."""
+    root = root or Path.cwd()
+    index = {r.id: i for i, r in enumerate(rules)}
+    descriptors = [
+        {
+            "id": r.id,
+            "name": _name(r),
+            "shortDescription": {"text": r.description},
+            "fullDescription": {"text": f"{r.description}. Control: {r.control}."},
+            "help": {"text": r.help or r.description},
+            "defaultConfiguration": {"level": r.severity},
+            "properties": {"control": r.control, "tags": _tags(r)},
+        }
+        for r in rules
+    ]
+    results: list[dict[str, Any]] = []
+    for f in findings:
+        result: dict[str, Any] = {
+            "ruleId": f.rule_id,
+            "level": f.severity,
+            "message": {"text": f.message},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": _artifact(f.file, root),
+                        "region": {"startLine": max(f.line, 1)},
+                    },
+                    "logicalLocations": [{"fullyQualifiedName": f.path}],
+                }
+            ],
+            "partialFingerprints": {"xacctFinding/v1": f"{f.rule_id}:{f.path}:{f.tenant}:{f.scenario}"},
+        }
+        if f.rule_id in index:
+            result["ruleIndex"] = index[f.rule_id]
+        if f.tenant or f.scenario:
+            result["properties"] = {"tenant": f.tenant, "scenario": f.scenario}
+        results.append(result)
+    log = {
+        "$schema": SARIF_SCHEMA,
+        "version": SARIF_VERSION,
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "xacct-lint",
+                        "version": __version__,
+                        "informationUri": "https://aws.amazon.com/partners/foundational-technical-review/",
+                        "rules": descriptors,
+                        "properties": {"iamdataVersion": actions.data_version()},
+                    }
+                },
+                "originalUriBaseIds": {SRCROOT: {"uri": root.resolve().as_uri() + "/"}},
+                "results": results,
+            }
+        ],
+    }
+    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+
+
+def catalog(rules: Sequence[Rule]) -> str:
+    """The rule catalog as text: id, default severity, control and description."""
+    width = max(len(r.id) for r in rules)
+    return "".join(f"{r.id:<{width}}  {r.severity:<7}  {r.description}  [{r.control}]\n" for r in rules)

@@ -1,0 +1,70 @@
+"""The rule base class: an id, a one-line description, the control it enforces, a default severity."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import ClassVar
+
+from generator.lint.findings import Finding, Location, Severity
+from generator.lint.subjects import Anchor, ExternalIdUse, RoleSubject
+
+
+class Rule:
+    """A lint rule. Subclasses set the class attributes and override one or both ``check_*``."""
+
+    id: ClassVar[str]
+    description: ClassVar[str]  # one line: what the rule refuses
+    control: ClassVar[str]  # the AWS Partner FTR control or the best practice it enforces
+    severity: ClassVar[Severity] = "error"
+    help: ClassVar[str] = ""  # how to fix it
+
+    def check_role(self, role: RoleSubject) -> Iterable[Finding]:
+        """Findings about one role's documents."""
+        return ()
+
+    def check_external_ids(self, uses: Sequence[ExternalIdUse]) -> Iterable[Finding]:
+        """Findings about the external IDs of one source (a registry, a tree, a set of plans)."""
+        return ()
+
+    def at(
+        self,
+        location: Location,
+        message: str,
+        *,
+        tenant: str | None = None,
+        scenario: str | None = None,
+        severity: Severity | None = None,
+    ) -> Finding:
+        """A finding of this rule at ``location``."""
+        return Finding(
+            self.id,
+            severity or self.severity,
+            message,
+            location.file,
+            location.line,
+            location.path,
+            tenant,
+            scenario,
+        )
+
+    def on(
+        self,
+        role: RoleSubject,
+        anchor: Anchor,
+        message: str,
+        index: tuple[int, ...] = (),
+        element: str | None = None,
+        severity: Severity | None = None,
+    ) -> Finding:
+        """A finding of this rule about ``role``, located by its front end."""
+        return self.at(
+            role.where(anchor, index, element),
+            message,
+            tenant=role.tenant,
+            scenario=role.scenario,
+            severity=severity,
+        )
+
+    def on_use(self, use: ExternalIdUse, message: str, severity: Severity | None = None) -> Finding:
+        """A finding of this rule about one external ID use."""
+        return self.at(use.location, message, tenant=use.tenant, scenario=use.scenario, severity=severity)

@@ -1,0 +1,32 @@
+"""CAA-005: external IDs are random: a UUID4 or at least 128 bits, without the marks of a typed value."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from generator.lint.findings import Finding
+from generator.lint.randomness import REQUIRED_BITS, assess
+from generator.lint.rule import Rule
+from generator.lint.subjects import ExternalIdUse, Unresolved
+
+
+class ExternalIdRandom(Rule):
+    id = "CAA-005"
+    description = f"External IDs must be random: a UUID4 or at least {REQUIRED_BITS} bits, not guessable"
+    control = "CAA-005"
+    help = "Delete the value and run `xacct external-ids assign`: it generates a UUID4."
+
+    def check_external_ids(self, uses: Sequence[ExternalIdUse]) -> Iterator[Finding]:
+        seen: set[tuple[str, str, int]] = set()
+        for use in uses:
+            key = (use.value, use.location.file, use.location.line)
+            if isinstance(use.value, Unresolved) or key in seen:
+                continue
+            seen.add(key)
+            verdict = assess(use.value)
+            if verdict.problem:
+                yield self.on_use(
+                    use, f"the external ID {verdict.problem}: generate a UUID4 (`xacct external-ids assign`)"
+                )
+            elif verdict.warning:
+                yield self.on_use(use, f"the external ID {verdict.warning}", severity="warning")

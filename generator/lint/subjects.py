@@ -1,0 +1,99 @@
+"""What the rules look at, whichever front end (registry, HCL, plan JSON) extracted it.
+
+A :class:`RoleSubject` holds one role's trust and permission documents in AWS's JSON form plus
+what is known about the role (tenant, scenario, accounts, the expected external ID). An
+:class:`ExternalIdUse` is one place an external ID value appears. Front ends also give each subject
+a locator that turns an :class:`Anchor` (what a rule points at) into a file, line and path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from generator.lint.findings import Location
+from generator.lint.statements import Statement, statements_of
+
+
+class Anchor(StrEnum):
+    """What in a role a finding points at."""
+
+    ROLE = "role"
+    TRUST = "trust"  # index: (statement,)
+    PRINCIPAL = "principal"  # index: (statement, principal)
+    EXTERNAL_ID = "external_id"  # index: (statement,) or ()
+    SESSION = "max_session_duration"
+    PERMISSION = "permission"  # index: (document, statement); element: Action, Resource, ...
+
+
+Locator = Callable[[Anchor, tuple[int, ...], str | None], Location]
+
+
+class Unresolved(str):
+    """A value a front end could not resolve (e.g. an HCL reference); its text is the source.
+
+    It is a ``str`` so documents holding it stay JSON; rules skip such values.
+    """
+
+
+@dataclass(frozen=True)
+class RoleSubject:
+    """One cross-account role as the rules see it."""
+
+    origin: str  # "registry", "hcl" or "plan"
+    locate: Locator
+    tenant: str | None = None
+    scenario: str | None = None
+    account_id: str | None = None  # the account the role lives in
+    trusted_account_id: str | None = None  # the account the scenario says it trusts
+    expected_external_id: str | None = None  # what the registry says the trust must require
+    requires_external_id: bool | None = None  # None: unknown (no scenario, no registry)
+    max_session_duration: int | None = None
+    session_allowance: int | None = None  # the longest session the registry allows
+    session_explicit: bool = False  # the registry sets max_session_duration explicitly
+    trust: dict[str, Any] | None = None
+    permissions: tuple[dict[str, Any], ...] = ()
+
+    @property
+    def customer_account_id(self) -> str | None:
+        """The customer's account: where a Scenario A role lives, whom a Scenario B role trusts."""
+        if self.scenario == "partner_to_customer":
+            return self.account_id
+        if self.scenario == "customer_to_partner":
+            return self.trusted_account_id
+        return None
+
+    def where(self, anchor: Anchor, index: tuple[int, ...] = (), element: str | None = None) -> Location:
+        return self.locate(anchor, index, element)
+
+    def trust_statements(self) -> list[Statement]:
+        return statements_of(self.trust)
+
+    def permission_statements(self) -> list[Statement]:
+        return [s for i, doc in enumerate(self.permissions) for s in statements_of(doc, i)]
+
+
+@dataclass(frozen=True)
+class ExternalIdUse:
+    """One place an external ID value appears, and whose it is."""
+
+    value: str
+    location: Location
+    tenant: str | None = None
+    scenario: str | None = None
+    customer_account_id: str | None = None
+
+    @property
+    def owner(self) -> str:
+        """Who the ID belongs to: the customer account, else the tenant, else the location."""
+        return self.customer_account_id or self.tenant or f"{self.location.file}:{self.location.line}"
+
+
+@dataclass
+class LintInput:
+    """Everything one front end extracted."""
+
+    roles: list[RoleSubject] = field(default_factory=list)
+    external_ids: list[ExternalIdUse] = field(default_factory=list)

