@@ -96,6 +96,12 @@ def cmd_plan_guard(args: argparse.Namespace) -> int:
     return run_guard(args)
 
 
+def cmd_audit(args: argparse.Namespace) -> int:
+    from generator.audit import run_audit
+
+    return run_audit(args)
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="xacct", description=__doc__)
     p.add_argument("--version", action="version", version=f"xacct {__version__}")
@@ -124,25 +130,25 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("--dry-run", action="store_true", help="say what would change, write nothing")
     a.set_defaults(func=cmd_assign)
 
-    try:
-        from generator.lint.cli import add_arguments as add_lint_arguments
-    except ImportError:
-        pass
-    else:
-        lint = sub.add_parser("lint", help="least-privilege and FTR checks on the registry, HCL or a plan")
-        registry_arg(lint)
-        add_lint_arguments(lint)
-        lint.set_defaults(func=cmd_lint)
+    from generator.lint.cli import add_arguments as add_lint_arguments
 
-    try:
-        from generator.guard import add_arguments as add_guard_arguments
-    except ImportError:
-        pass
-    else:
-        guard = sub.add_parser("plan-guard", help="fail on destructive or unrequested IAM changes in a plan")
-        registry_arg(guard)
-        add_guard_arguments(guard)
-        guard.set_defaults(func=cmd_plan_guard)
+    lint = sub.add_parser("lint", help="least-privilege and FTR checks on the registry, HCL or a plan")
+    registry_arg(lint)
+    add_lint_arguments(lint)
+    lint.set_defaults(func=cmd_lint)
+
+    from generator.audit import add_arguments as add_audit_arguments
+    from generator.guard import add_arguments as add_guard_arguments
+
+    guard = sub.add_parser("plan-guard", help="fail on destructive or unrequested IAM changes in a plan")
+    registry_arg(guard)
+    add_guard_arguments(guard)
+    guard.set_defaults(func=cmd_plan_guard)
+
+    audit = sub.add_parser("audit", help="compare the roles deployed in an account with the registry (IAM-008)")
+    registry_arg(audit)
+    add_audit_arguments(audit)
+    audit.set_defaults(func=cmd_audit)
     return p
 
 

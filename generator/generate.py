@@ -20,10 +20,8 @@ TenantRenderer = Callable[[list[RoleSpec], LoadedRegistry], dict[str, str]]
 
 def tenant_renderers() -> list[TenantRenderer]:
     """Renderers of per-tenant files (the onboarding kit): files relative to the tenant folder."""
-    try:
-        from generator.render.onboarding import render_onboarding
-    except ImportError:  # the onboarding kit is optional while it is being built
-        return []
+    from generator.render.onboarding import render_onboarding
+
     return [render_onboarding]
 
 
@@ -74,10 +72,8 @@ def size_problems(loaded: LoadedRegistry, roles: Iterable[RoleSpec]) -> list[Pro
 
 def lint_problems(loaded: LoadedRegistry, roles: list[RoleSpec]) -> list[Problem]:
     """Error-level lint findings, as registry problems (the generator never emits a failing role)."""
-    try:
-        from generator.lint import lint_registry
-    except ImportError:
-        return []
+    from generator.lint import lint_registry
+
     return [f.as_problem() for f in lint_registry(loaded, roles) if f.severity == "error"]
 
 

@@ -1,0 +1,14 @@
+"""``xacct audit``: compare the IAM roles deployed in an account with the registry (IAM-008).
+
+Reports the registry's roles that are missing, the roles whose trust, permissions (inline and
+attached), path, maximum session duration or permissions boundary differ from the registry's (with
+the evaluator's verdict on what the difference allows), and the cross-account roles that trust an
+account the registry does not know or carry the tag of a tenant it no longer has. Text output is one
+finding per line (``ACCOUNT role/NAME: kind: detail``, followed by indented ``change:`` and
+``verdict:`` lines); ``--format json`` gives the same as one object.
+"""
+
+from generator.audit.command import add_arguments, main, run_audit
+from generator.audit.findings import AuditReport, Finding, audit
+
+__all__ = ["AuditReport", "Finding", "add_arguments", "audit", "main", "run_audit"]

@@ -1,0 +1,203 @@
+"""``xacct audit --account partner|TENANT|ACCOUNT_ID``: the command line of the audit.
+
+Credentials and endpoint come from the usual AWS environment (``AWS_PROFILE``, ``AWS_ACCESS_KEY_ID``...,
+``AWS_ENDPOINT_URL``/``AWS_ENDPOINT_URL_IAM``/``AWS_ENDPOINT_URL_STS``) or ``--profile`` and
+``--endpoint-url``; they must be credentials of the audited account (checked with
+``sts:GetCallerIdentity``), with read access to IAM (``iam:ListRoles``, ``iam:GetRole``,
+``iam:ListRolePolicies``, ``iam:GetRolePolicy``, ``iam:ListAttachedRolePolicies``, ``iam:GetPolicy``,
+``iam:GetPolicyVersion``). Exit 0: the account matches the registry; 1: findings; 2: bad registry,
+bad arguments, or IAM could not be read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+from collections.abc import Sequence
+from typing import Any
+from urllib.parse import urlsplit
+
+from generator.audit.deployed import list_roles, with_permissions
+from generator.audit.findings import KINDS, AuditReport, audit, expected_roles
+from generator.registry import RegistryError, load_registry
+from generator.registry.model import Registry
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+TEXT_VERDICTS = 10
+_ACCOUNT_ID = re.compile(r"\d{12}")
+
+
+class AuditError(Exception):
+    """The audit could not run: a clear message, exit 2."""
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--account",
+        required=True,
+        metavar="partner|TENANT|ACCOUNT_ID",
+        help="the account to audit: the partner's, a tenant's (by name) or a 12-digit account ID",
+    )
+    p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    p.add_argument(
+        "--endpoint-url",
+        default=None,
+        help="IAM and STS endpoint (default: the AWS environment, e.g. AWS_ENDPOINT_URL_IAM)",
+    )
+    p.add_argument("--profile", default=None, help="AWS profile (default: the AWS environment)")
+    p.add_argument(
+        "--known-account",
+        action="append",
+        default=[],
+        metavar="ACCOUNT_ID",
+        help="an account outside the registry that roles may trust, e.g. a CI account (repeatable)",
+    )
+
+
+def resolve_account(registry: Registry, value: str) -> tuple[str, str]:
+    """``(account ID, label)`` for ``--account``."""
+    partner = registry.partner
+    if value == "partner":
+        return partner.account_id, f"partner {partner.name}"
+    tenant = next((t for t in registry.tenants if t.name == value), None)
+    if tenant is not None:
+        return tenant.account_id, f"tenant {tenant.name}"
+    if _ACCOUNT_ID.fullmatch(value):
+        names = [f"tenant {t.name}" for t in registry.tenants if t.account_id == value]
+        if value == partner.account_id:
+            names.insert(0, f"partner {partner.name}")
+        return value, ", ".join(names) or "an account the registry does not know"
+    choices = ", ".join(t.name for t in registry.tenants)
+    raise AuditError(
+        f"--account {value}: neither 'partner', a tenant of the registry ({choices}) "
+        "nor a 12-digit account ID"
+    )
+
+
+def _endpoint(args: argparse.Namespace) -> str:
+    url = args.endpoint_url or os.environ.get("AWS_ENDPOINT_URL_IAM") or os.environ.get("AWS_ENDPOINT_URL")
+    if not url:
+        return "AWS"
+    parts = urlsplit(url)
+    return (
+        f"{parts.scheme}://{parts.hostname}{f':{parts.port}' if parts.port else ''}"  # never user:password@
+    )
+
+
+def _clients(args: argparse.Namespace, region: str) -> tuple[Any, Any, list[str]]:
+    """IAM and STS clients, and the credential strings that must never appear in a message."""
+    import boto3
+    from botocore.config import Config
+
+    session = boto3.Session(profile_name=args.profile)
+    if session.region_name is None:
+        session = boto3.Session(profile_name=args.profile, region_name=region)
+    config = Config(retries={"max_attempts": 3, "mode": "standard"}, connect_timeout=5, read_timeout=30)
+    kwargs: dict[str, Any] = {"config": config}
+    if args.endpoint_url:
+        kwargs["endpoint_url"] = args.endpoint_url
+    credentials = session.get_credentials()
+    secrets = []
+    if credentials is not None:
+        frozen = credentials.get_frozen_credentials()
+        secrets = [s for s in (frozen.access_key, frozen.secret_key, frozen.token) if s]
+    return session.client("iam", **kwargs), session.client("sts", **kwargs), secrets
+
+
+def _redacted(text: str, secrets: Sequence[str]) -> str:
+    for secret in secrets:
+        text = text.replace(secret, "***")
+    return text
+
+
+def read_and_audit(registry: Registry, account: str, label: str, args: argparse.Namespace) -> AuditReport:
+    """Read the account's roles with boto3 and compare them with the registry."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    secrets: list[str] = []
+    where = f"account {account} at {_endpoint(args)}"
+    try:
+        iam, sts, secrets = _clients(args, registry.partner.region)
+        caller = sts.get_caller_identity()["Account"]
+        if caller != account:
+            raise AuditError(
+                f"the credentials are of account {caller}, not of {account} ({label}): use "
+                f"credentials of {account}, e.g. a read-only role there"
+            )
+        roles = list_roles(iam)
+        expected = {s.role_name for s in expected_roles(registry, account)}
+        roles = [with_permissions(iam, r) if r.name in expected else r for r in roles]
+    except (BotoCoreError, ClientError) as exc:
+        raise AuditError(f"cannot read the IAM roles of {where}: {_redacted(str(exc), secrets)}") from None
+    return audit(registry, account, label, roles, args.known_account)
+
+
+def print_report(report: AuditReport, fmt: str) -> None:
+    from generator.cli import out
+
+    if fmt == "json":
+        out.print(json.dumps(report.to_json(), indent=2, ensure_ascii=False), markup=False, emoji=False)
+        return
+    for finding in report.findings:
+        out.print(finding.line(), markup=False, emoji=False)
+        for change in finding.changes:
+            out.print(f"    change: {change}", markup=False, emoji=False)
+        for verdict in finding.verdicts[:TEXT_VERDICTS]:
+            out.print(f"    verdict: {verdict}", markup=False, emoji=False)
+        if len(finding.verdicts) > TEXT_VERDICTS:
+            out.print(
+                f"    ... {len(finding.verdicts) - TEXT_VERDICTS} more verdicts (--format json lists all)",
+                markup=False,
+                emoji=False,
+            )
+    where = f"audit: {report.account} ({report.label})"
+    seen = f"{report.roles_seen} role(s) read, {len(report.expected)} expected by the registry"
+    if report.findings:
+        counts = {kind: sum(f.kind == kind for f in report.findings) for kind in KINDS}
+        summary = ", ".join(f"{n} {kind}" for kind, n in counts.items() if n)
+        out.print(
+            f"{where}: {len(report.findings)} finding(s) ({summary}); {seen}", markup=False, emoji=False
+        )
+    else:
+        out.print(f"{where}: matches the registry; {seen}", markup=False, emoji=False)
+
+
+def run_audit(args: argparse.Namespace) -> int:
+    from generator.cli import err
+
+    try:
+        registry = load_registry(args.registry).model
+    except RegistryError as exc:
+        for problem in exc.problems:
+            err.print(str(problem), markup=False, emoji=False)
+        err.print(f"{len(exc.problems)} problem(s) in the registry; nothing was audited", markup=False)
+        return EXIT_ERROR
+    try:
+        account, label = resolve_account(registry, args.account)
+        report = read_and_audit(registry, account, label, args)
+    except AuditError as exc:
+        err.print(f"xacct audit: {exc}", markup=False, emoji=False)
+        return EXIT_ERROR
+    print_report(report, args.format)
+    return EXIT_FINDINGS if report.findings else EXIT_CLEAN
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m generator.audit``: the audit without the rest of the CLI."""
+    parser = argparse.ArgumentParser(
+        prog="xacct audit", description="Compare the IAM roles deployed in an account with the registry."
+    )
+    parser.add_argument(
+        "--registry",
+        default=os.environ.get("XACCT_REGISTRY", "tenants.yaml"),
+        help="registry YAML file (default: tenants.yaml)",
+    )
+    add_arguments(parser)
+    return run_audit(parser.parse_args(argv))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

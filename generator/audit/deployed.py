@@ -1,0 +1,87 @@
+"""The IAM roles that exist in an account, read with boto3 (any IAM endpoint: AWS or LocalStack)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from generator.audit.documents import parse_document
+
+SERVICE_LINKED_PATH = "/aws-service-role/"
+
+
+@dataclass(frozen=True)
+class DeployedRole:
+    """One role as IAM holds it; ``inline``/``attached`` are filled only for the roles compared in full."""
+
+    name: str
+    path: str
+    arn: str
+    trust: dict[str, Any]
+    max_session_duration: int = 3600
+    permissions_boundary: str | None = None
+    description: str | None = None
+    tags: dict[str, str] = field(default_factory=dict)
+    inline: dict[str, dict[str, Any]] = field(default_factory=dict)  # policy name -> document
+    attached: dict[str, dict[str, Any]] = field(default_factory=dict)  # policy ARN -> document
+
+    @property
+    def account(self) -> str:
+        return self.arn.split(":")[4]
+
+    @property
+    def service_linked(self) -> bool:
+        return self.path.startswith(SERVICE_LINKED_PATH)
+
+    def permission_documents(self) -> list[tuple[str, dict[str, Any]]]:
+        """``(source, document)`` of every inline and attached policy, inline first, by name."""
+        return [(f"inline {name}", doc) for name, doc in sorted(self.inline.items())] + [
+            (f"attached {arn}", doc) for arn, doc in sorted(self.attached.items())
+        ]
+
+
+def _role(data: dict[str, Any]) -> DeployedRole:
+    boundary = (data.get("PermissionsBoundary") or {}).get("PermissionsBoundaryArn")
+    return DeployedRole(
+        name=data["RoleName"],
+        path=data.get("Path", "/"),
+        arn=data["Arn"],
+        trust=parse_document(data.get("AssumeRolePolicyDocument") or {"Statement": []}),
+        max_session_duration=int(data.get("MaxSessionDuration", 3600)),
+        permissions_boundary=boundary,
+        description=data.get("Description"),
+        tags={t["Key"]: t["Value"] for t in data.get("Tags") or []},
+    )
+
+
+def list_roles(iam: Any) -> list[DeployedRole]:
+    """Every role of the account with its trust policy, tags and boundary (not yet its permissions).
+
+    ``ListRoles`` omits tags and the permissions boundary, so every role that is not service-linked
+    is read again with ``GetRole``.
+    """
+    roles = []
+    for page in iam.get_paginator("list_roles").paginate():
+        for data in page["Roles"]:
+            if data.get("Path", "/").startswith(SERVICE_LINKED_PATH):
+                roles.append(_role(data))
+                continue
+            roles.append(_role(iam.get_role(RoleName=data["RoleName"])["Role"]))
+    return sorted(roles, key=lambda r: r.name)
+
+
+def with_permissions(iam: Any, role: DeployedRole) -> DeployedRole:
+    """``role`` with its inline policies and the default versions of its attached managed policies."""
+    inline: dict[str, dict[str, Any]] = {}
+    for page in iam.get_paginator("list_role_policies").paginate(RoleName=role.name):
+        for name in page["PolicyNames"]:
+            doc = iam.get_role_policy(RoleName=role.name, PolicyName=name)["PolicyDocument"]
+            inline[name] = parse_document(doc)
+    attached: dict[str, dict[str, Any]] = {}
+    for page in iam.get_paginator("list_attached_role_policies").paginate(RoleName=role.name):
+        for policy in page["AttachedPolicies"]:
+            arn = policy["PolicyArn"]
+            version = iam.get_policy(PolicyArn=arn)["Policy"]["DefaultVersionId"]
+            doc = iam.get_policy_version(PolicyArn=arn, VersionId=version)["PolicyVersion"]["Document"]
+            attached[arn] = parse_document(doc)
+    return replace(role, inline=inline, attached=attached)

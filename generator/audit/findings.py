@@ -1,0 +1,368 @@
+"""Compare the roles deployed in one account with the registry: missing, drifted and orphaned roles.
+
+Pure functions over `DeployedRole` values: reading them from IAM is `generator.audit.deployed`'s job.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from generator.audit.deployed import DeployedRole
+from generator.audit.documents import Redact, normalise, pooled, same_meaning, structural_diff
+from generator.audit.verdicts import Verdict, differing, from_case, permission_probes, trust_probes
+from generator.harness.expectations import permission_cases, trust_cases
+from generator.iam import PolicyError, compile_policies
+from generator.policy import RoleSpec, build_roles
+from generator.registry.model import Registry, Tenant
+
+MISSING = "missing"
+TRUST_DRIFT = "trust-drift"
+PERMISSIONS_DRIFT = "permissions-drift"
+SETTINGS_DRIFT = "settings-drift"
+UNKNOWN_ACCOUNT = "unknown-account"
+REMOVED_TENANT = "removed-tenant"
+UNEXPECTED_ROLE = "unexpected-role"
+KINDS = (
+    MISSING,
+    TRUST_DRIFT,
+    PERMISSIONS_DRIFT,
+    SETTINGS_DRIFT,
+    UNKNOWN_ACCOUNT,
+    REMOVED_TENANT,
+    UNEXPECTED_ROLE,
+)
+_ACCOUNT_ID = re.compile(r"\d{12}")
+_UNIQUE_ID = re.compile(r"A[A-Z]{3}[A-Z0-9]{12,}")  # AROA..., AIDA...: what IAM shows for a deleted principal
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One difference between an account and the registry."""
+
+    account: str
+    role: str
+    kind: str
+    detail: str
+    changes: tuple[str, ...] = ()
+    verdicts: tuple[str, ...] = ()
+    tenant: str | None = None
+    scenario: str | None = None
+
+    def line(self) -> str:
+        return f"{self.account} role/{self.role}: {self.kind}: {self.detail}"
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["changes"], data["verdicts"] = list(self.changes), list(self.verdicts)
+        return data
+
+
+@dataclass(frozen=True)
+class AuditReport:
+    """The audit of one account."""
+
+    account: str
+    label: str
+    roles_seen: int
+    expected: tuple[str, ...]
+    findings: tuple[Finding, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "account": self.account,
+            "label": self.label,
+            "roles_seen": self.roles_seen,
+            "expected_roles": list(self.expected),
+            "findings": [f.to_json() for f in self.findings],
+        }
+
+
+def external_id_redactor(external_id: str | None) -> Redact:
+    """Show external IDs as whether they are the registry's, never their value."""
+
+    def redact(path: str, value: str) -> str:
+        if not path.casefold().endswith(".sts:externalid"):
+            return value
+        return "<the registry's external ID>" if value == external_id else "<another external ID>"
+
+    return redact
+
+
+def _summary(verdicts: list[Verdict], what: str) -> str:
+    if not verdicts:
+        return f"{what} differs from the registry's; every registry case and probe gets the same verdict"
+    more = f" (+{len(verdicts) - 1} more)" if len(verdicts) > 1 else ""
+    return verdicts[0].text + more
+
+
+def _tenant(registry: Registry, name: str) -> Tenant:
+    return next(t for t in registry.tenants if t.name == name)
+
+
+def trust_drift(spec: RoleSpec, registry: Registry, role: DeployedRole) -> Finding | None:
+    """The trust finding of an expected role, or None when its trust means what the registry's does."""
+    expected = spec.trust_policy.to_iam()
+    want, got = normalise(expected), normalise(role.trust)
+    if same_meaning(want, got):
+        return None
+    tenant = _tenant(registry, spec.tenant)
+    changes = structural_diff(want, got, external_id_redactor(tenant.external_id))
+    try:
+        deployed = compile_policies([role.trust])
+    except PolicyError as exc:
+        return Finding(
+            role.account,
+            role.name,
+            TRUST_DRIFT,
+            f"the evaluator cannot read the deployed trust: {exc}",
+            tuple(changes),
+            (),
+            spec.tenant,
+            spec.scenario,
+        )
+    cases = [from_case(c) for c in trust_cases(registry.partner, tenant, spec.scenario, spec.role_arn)]
+    probes = trust_probes([expected, role.trust], spec.external_id, spec.role_arn)
+    verdicts = differing(cases, probes, compile_policies([expected]), deployed, [""], True, spec.external_id)
+    return Finding(
+        role.account,
+        role.name,
+        TRUST_DRIFT,
+        _summary(verdicts, "the trust policy"),
+        tuple(changes),
+        tuple(v.text for v in verdicts),
+        spec.tenant,
+        spec.scenario,
+    )
+
+
+def permissions_drift(spec: RoleSpec, registry: Registry, role: DeployedRole) -> Finding | None:
+    """The permissions finding of an expected role (inline and attached policies pooled), or None."""
+    expected = [(f"inline {spec.policy_name}", spec.permission_policy.to_iam())] if spec.statements else []
+    deployed = role.permission_documents()
+    want, got = pooled(expected), pooled(deployed)
+    changes = [
+        f"inline policy {name!r} is not the registry's"
+        for name in sorted(role.inline)
+        if not expected or name != spec.policy_name
+    ]
+    changes += [f"attached policy {arn} is not in the registry" for arn in sorted(role.attached)]
+    if expected and spec.policy_name not in role.inline:
+        changes.append(f"inline policy {spec.policy_name!r} of the registry is missing")
+    if same_meaning(want, got) and not changes:
+        return None
+    tenant = _tenant(registry, spec.tenant)
+    changes += structural_diff(want, got, external_id_redactor(tenant.external_id))
+    try:
+        compiled = compile_policies([doc for _, doc in deployed])
+    except PolicyError as exc:
+        return Finding(
+            role.account,
+            role.name,
+            PERMISSIONS_DRIFT,
+            f"the evaluator cannot read the deployed permissions: {exc}",
+            tuple(changes),
+            (),
+            spec.tenant,
+            spec.scenario,
+        )
+    cases = [from_case(c) for c in permission_cases(tenant, spec.scenario, spec.account_id)]
+    probes = permission_probes([doc for _, doc in expected + deployed])
+    verdicts = differing(
+        cases,
+        probes,
+        compile_policies([doc for _, doc in expected]),
+        compiled,
+        [source for source, _ in deployed],
+        False,
+        None,
+    )
+    if not verdicts and same_meaning(want, got):
+        detail = "the policies are named or attached differently from the registry's; they grant the same"
+    else:
+        detail = _summary(verdicts, "the permissions")
+    return Finding(
+        role.account,
+        role.name,
+        PERMISSIONS_DRIFT,
+        detail,
+        tuple(changes),
+        tuple(v.text for v in verdicts),
+        spec.tenant,
+        spec.scenario,
+    )
+
+
+def settings_drift(spec: RoleSpec, role: DeployedRole) -> list[Finding]:
+    """Path, maximum session duration and permissions boundary that differ from the registry's."""
+    found = []
+    for what, got, want in (
+        ("path", role.path, spec.role_path),
+        ("max session duration", role.max_session_duration, spec.max_session_duration),
+        ("permissions boundary", role.permissions_boundary, spec.permissions_boundary),
+    ):
+        if got != want:
+            detail = (
+                f"{what} is {got if got is not None else 'none'}; the registry says "
+                f"{want if want is not None else 'none'}"
+            )
+            found.append(
+                Finding(role.account, role.name, SETTINGS_DRIFT, detail, (), (), spec.tenant, spec.scenario)
+            )
+    return found
+
+
+def compare_role(spec: RoleSpec, registry: Registry, role: DeployedRole | None) -> list[Finding]:
+    """Every finding of one role the registry expects (``role`` None: it does not exist)."""
+    if role is None:
+        return [
+            Finding(
+                spec.account_id,
+                spec.role_name,
+                MISSING,
+                f"the registry's {spec.scenario} role of tenant {spec.tenant} does not exist "
+                f"(expected {spec.role_arn})",
+                (),
+                (),
+                spec.tenant,
+                spec.scenario,
+            )
+        ]
+    found = [f for f in (trust_drift(spec, registry, role), permissions_drift(spec, registry, role)) if f]
+    return found + settings_drift(spec, role)
+
+
+def known_accounts(registry: Registry, extra: Iterable[str] = ()) -> set[str]:
+    """The partner's, the tenants' and their trusted principals' accounts, plus ``extra``."""
+    known = {registry.partner.account_id, *(t.account_id for t in registry.tenants), *extra}
+    for spec in build_roles(registry):
+        known.update(arn.split(":")[4] for arn in spec.trusted_principal_arns if arn.count(":") >= 5)
+    return known
+
+
+def _values(value: Any) -> list[str]:
+    return [str(v) for v in (value if isinstance(value, list) else [value])]
+
+
+def trusted_principals(trust: Mapping[str, Any]) -> list[tuple[str, str | None]]:
+    """``(principal, account)`` of every AWS principal an Allow statement trusts (account None: any).
+
+    Service and federated principals are left out: a role trusting only those is no cross-account role.
+    """
+    found: list[tuple[str, str | None]] = []
+    raw = trust.get("Statement", [])
+    for statement in raw if isinstance(raw, list) else [raw]:
+        if not isinstance(statement, Mapping) or statement.get("Effect") != "Allow":
+            continue
+        if statement.get("NotPrincipal") is not None:
+            found.append(("every principal but those of NotPrincipal", None))
+            continue
+        principal = statement.get("Principal")
+        values = (
+            ["*"]
+            if principal == "*"
+            else _values(principal.get("AWS", []))
+            if isinstance(principal, Mapping)
+            else []
+        )
+        for value in values:
+            if _ACCOUNT_ID.fullmatch(value):
+                found.append((f"arn:aws:iam::{value}:root", value))
+            elif value.startswith("arn:") and value.count(":") >= 5:
+                found.append((value, value.split(":")[4]))
+            else:
+                found.append((value, None))
+    return found
+
+
+def _describe_principal(principal: str, account: str | None) -> str:
+    if principal == "*":
+        return "* (any AWS account)"
+    if account is not None:
+        return f"{principal} (account {account})"
+    if _UNIQUE_ID.fullmatch(principal):
+        return f"{principal} (the unique ID IAM shows for a deleted principal)"
+    return principal
+
+
+def orphans(
+    registry: Registry, account: str, roles: Iterable[DeployedRole], expected: set[str], known: set[str]
+) -> list[Finding]:
+    """Roles the registry does not expect here that trust unknown accounts or carry a tenant's tag."""
+    tenants = {t.name for t in registry.tenants}
+    found: list[Finding] = []
+    for role in roles:
+        if role.name in expected or role.service_linked:
+            continue
+        tenant = role.tags.get("xacct:tenant")
+        scenario = role.tags.get("xacct:scenario")
+        partner = role.tags.get("xacct:partner")
+        if tenant and partner in (None, registry.partner.name):
+            if tenant not in tenants:
+                found.append(
+                    Finding(
+                        account,
+                        role.name,
+                        REMOVED_TENANT,
+                        f"tagged xacct:tenant={tenant}, a tenant the registry no longer has: "
+                        "delete the role if the tenant has left",
+                        (),
+                        (),
+                        tenant,
+                        scenario,
+                    )
+                )
+            else:
+                found.append(
+                    Finding(
+                        account,
+                        role.name,
+                        UNEXPECTED_ROLE,
+                        f"tagged for tenant {tenant} ({scenario or 'no xacct:scenario tag'}) but the "
+                        "registry expects no role of that name in this account",
+                        (),
+                        (),
+                        tenant,
+                        scenario,
+                    )
+                )
+        strangers = [
+            (p, a) for p, a in trusted_principals(role.trust) if a is None or a not in known | {account}
+        ]
+        if strangers:
+            names = ", ".join(_describe_principal(p, a) for p, a in strangers)
+            found.append(
+                Finding(
+                    account,
+                    role.name,
+                    UNKNOWN_ACCOUNT,
+                    f"trusts {names}: neither the partner nor a tenant of the registry "
+                    "(an orphan of a removed tenant?)",
+                    (),
+                    (),
+                    tenant,
+                    scenario,
+                )
+            )
+    return found
+
+
+def expected_roles(registry: Registry, account: str) -> list[RoleSpec]:
+    """The registry's roles that live in ``account``."""
+    return [s for s in build_roles(registry) if s.account_id == account]
+
+
+def audit(
+    registry: Registry, account: str, label: str, roles: list[DeployedRole], extra_known: Iterable[str] = ()
+) -> AuditReport:
+    """Compare the roles of ``account`` (the expected ones read with their permissions) with the registry."""
+    specs = expected_roles(registry, account)
+    by_name = {r.name: r for r in roles}
+    findings: list[Finding] = []
+    for spec in specs:
+        findings += compare_role(spec, registry, by_name.get(spec.role_name))
+    expected = {s.role_name for s in specs}
+    findings += orphans(registry, account, roles, expected, known_accounts(registry, extra_known))
+    return AuditReport(account, label, len(roles), tuple(s.role_name for s in specs), tuple(findings))
