@@ -27,11 +27,8 @@ HEADER = (
 )
 
 
-class _Dumper(yaml.SafeDumper):
-    """Safe YAML with block sequences indented under their key (the usual CloudFormation look)."""
-
-    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
-        return super().increase_indent(flow, False)
+# libyaml's emitter (C) is ~20x faster than PyYAML's own, which matters at 10,000 tenants.
+_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 def role_properties(spec: RoleSpec) -> dict[str, Any]:
