@@ -1,0 +1,18 @@
+# Scenario B (customer to partner): the role lives in the partner's account and
+# trusts the customer, with an sts:ExternalId condition when external_id is set.
+
+module "role" {
+  source = "../cross-account-role"
+
+  role_name              = var.role_name
+  role_path              = var.role_path
+  description            = var.description
+  trusted_principal_arns = var.trusted_principal_arns
+  external_id            = var.external_id
+  trust_statement_sid    = "CustomerAssumeRole"
+  max_session_duration   = var.max_session_duration
+  permissions_boundary   = var.permissions_boundary
+  policy_name            = var.policy_name
+  policy_statements      = var.policy_statements
+  tags                   = var.tags
+}
