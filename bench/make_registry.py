@@ -28,10 +28,14 @@ def tenant_yaml(i: int, rng: random.Random) -> str:
     account = f"{200000000000 + i:012d}"
     external_id = str(uuid.UUID(int=rng.getrandbits(128), version=4))
     zone = "Z" + "".join(rng.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") for _ in range(13))
-    a = (f"    partner_to_customer:\n      permissions:\n"
-         f"        - route53_records: {{hosted_zone_ids: [{zone}]}}\n")
-    b = (f"    customer_to_partner:\n      permissions:\n"
-         f"        - s3_objects: {{bucket: teamform-tenant-exchange, prefix: {name}/, access: read-write}}\n")
+    a = (
+        f"    partner_to_customer:\n      permissions:\n"
+        f"        - route53_records: {{hosted_zone_ids: [{zone}]}}\n"
+    )
+    b = (
+        f"    customer_to_partner:\n      permissions:\n"
+        f"        - s3_objects: {{bucket: teamform-tenant-exchange, prefix: {name}/, access: read-write}}\n"
+    )
     kind = i % 3
     body = (a if kind in (0, 1) else "") + (b if kind in (0, 2) else "")
     return f'  - name: {name}\n    account_id: "{account}"\n    external_id: "{external_id}"\n{body}'

@@ -46,27 +46,39 @@ def cmd_generate(args: argparse.Namespace) -> int:
         return EXIT_BUSY
     diff = result.diff
     for tenant in result.changed_ids:
-        err.print(f"{args.registry}: tenants.{tenant}.external_id changed since the last generate: the customer's "
-                  "integration will break until they update the role; restore the old ID unless this is a "
-                  "deliberate rotation", markup=False)
+        err.print(
+            f"{args.registry}: tenants.{tenant}.external_id changed since the last generate: the customer's "
+            "integration will break until they update the role; restore the old ID unless this is a "
+            "deliberate rotation",
+            markup=False,
+        )
     if args.check:
-        for label, paths in (("missing", diff.missing), ("stale", diff.stale),
-                             ("edited by hand", diff.edited), ("no longer belongs", diff.extra)):
+        for label, paths in (
+            ("missing", diff.missing),
+            ("stale", diff.stale),
+            ("edited by hand", diff.edited),
+            ("no longer belongs", diff.extra),
+        ):
             for rel in paths:
                 out.print(f"{target / rel}: {label}", markup=False)
         if diff.clean and not result.changed_ids:
             out.print(f"{target}: up to date ({len(result.plan.files)} files)", markup=False)
             return EXIT_OK
-        out.print(f"{target}: out of date; run `xacct generate --registry {args.registry} --out {target}`",
-                  markup=False)
+        out.print(
+            f"{target}: out of date; run `xacct generate --registry {args.registry} --out {target}`",
+            markup=False,
+        )
         return EXIT_FINDINGS
     for rel in diff.edited:
         err.print(f"{target / rel}: was edited by hand; overwritten with the generated content", markup=False)
     for tenant in result.removed_tenants:
         out.print(f"{target / tenant}: removed (tenant no longer in the registry)", markup=False)
     if result.written:
-        out.print(f"{target}: wrote {len(diff.changed)} file(s), removed {len(diff.extra)}, "
-                  f"kept {len(diff.unchanged)} unchanged ({len(result.plan.roles)} roles)", markup=False)
+        out.print(
+            f"{target}: wrote {len(diff.changed)} file(s), removed {len(diff.extra)}, "
+            f"kept {len(diff.unchanged)} unchanged ({len(result.plan.roles)} roles)",
+            markup=False,
+        )
     else:
         out.print(f"{target}: up to date ({len(result.plan.files)} files)", markup=False)
     return EXIT_OK
@@ -108,8 +120,11 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
 
     def registry_arg(sp: argparse.ArgumentParser) -> None:
-        sp.add_argument("--registry", default=os.environ.get("XACCT_REGISTRY", "tenants.yaml"),
-                        help="registry YAML file (default: tenants.yaml)")
+        sp.add_argument(
+            "--registry",
+            default=os.environ.get("XACCT_REGISTRY", "tenants.yaml"),
+            help="registry YAML file (default: tenants.yaml)",
+        )
 
     g = sub.add_parser("generate", help="generate Terraform roots from the registry")
     registry_arg(g)
@@ -145,7 +160,9 @@ def parser() -> argparse.ArgumentParser:
     add_guard_arguments(guard)
     guard.set_defaults(func=cmd_plan_guard)
 
-    audit = sub.add_parser("audit", help="compare the roles deployed in an account with the registry (IAM-008)")
+    audit = sub.add_parser(
+        "audit", help="compare the roles deployed in an account with the registry (IAM-008)"
+    )
     registry_arg(audit)
     add_audit_arguments(audit)
     audit.set_defaults(func=cmd_audit)

@@ -1,26 +1,29 @@
-"""`xacct external-ids assign`: fill in missing external IDs, keeping the file's comments and layout.
+"""`xacct external-ids assign`: fill in missing external IDs, keeping the file's text as written.
 
-IDs are partner-generated UUID4s (122 random bits). Existing IDs are never changed. The new
-file is verified (it must load to the same registry plus the new IDs) and then replaces the
-old one atomically.
+IDs are partner-generated UUID4s (122 random bits). Existing IDs are never changed. The new IDs are
+inserted into the registry's text (a line ``external_id: "…"`` after the tenant's ``account_id``, or
+``, external_id: "…"`` in a flow-style tenant), so comments, blank lines, quoting, indentation and
+line endings stay exactly as they were. The new text is verified (it must load to the same registry
+plus the new IDs) and then replaces the old file atomically.
 """
 
 from __future__ import annotations
 
-import io
+import codecs
 import os
 import tempfile
 import uuid
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap
-from ruamel.yaml.scalarstring import DoubleQuotedScalarString
-from ruamel.yaml.util import load_yaml_guess_indent
+import yaml
 
 from generator.registry.errors import Problem, RegistryError
 from generator.registry.source import decode, parse_text, read_source
+
+# The pure-Python loader: its marks index the decoded text in code points, as Python strings do.
+_Loader = yaml.SafeLoader
 
 
 def new_external_id() -> str:
@@ -28,49 +31,98 @@ def new_external_id() -> str:
     return str(uuid.uuid4())
 
 
-def _needs_id(tenant: CommentedMap) -> bool:
+def _needs_id(tenant: dict[str, Any]) -> bool:
     b = tenant.get("customer_to_partner")
     wants_b = isinstance(b, dict) and b.get("require_external_id") is True
     return not tenant.get("external_id") and (tenant.get("partner_to_customer") is not None or wants_b)
+
+
+def _entry(mapping: yaml.MappingNode, key: str) -> tuple[yaml.Node, yaml.Node] | None:
+    return next(((k, v) for k, v in mapping.value if isinstance(k, yaml.ScalarNode) and k.value == key), None)
+
+
+def _line_end(text: str, index: int) -> int:
+    """The index just after the line break that ends the line holding ``index`` (or the text's end)."""
+    for i in range(index, len(text)):
+        if text[i] == "\n":
+            return i + 1
+        if text[i] == "\r":
+            return i + 2 if text[i + 1 : i + 2] == "\n" else i + 1
+    return len(text)
+
+
+def _edit(text: str, tenant: yaml.MappingNode, new: str, newline: str) -> tuple[int, int, str]:
+    """(start, end, replacement) that gives ``tenant`` the external ID ``new``."""
+    value = f'"{new}"'
+    existing = _entry(tenant, "external_id")
+    if existing is not None:  # present but empty or null
+        node = existing[1]
+        start, end = node.start_mark.index, node.end_mark.index
+        return start, end, value if end > start else f" {value}"
+    anchor = _entry(tenant, "account_id") or _entry(tenant, "name")
+    if anchor is None or not isinstance(anchor[1], yaml.ScalarNode):
+        anchor = next(((k, v) for k, v in tenant.value if isinstance(v, yaml.ScalarNode)), None)
+    if anchor is None:
+        raise RuntimeError(
+            f"tenant on line {tenant.start_mark.line + 1} has no plain value to add external_id "
+            "after: add it by hand"
+        )
+    key, node = anchor
+    if tenant.flow_style:
+        at = node.end_mark.index
+        return at, at, f", external_id: {value}"
+    at = _line_end(text, node.end_mark.index)
+    line = f"{' ' * key.start_mark.column}external_id: {value}"
+    if at == len(text) and not text.endswith(("\n", "\r")):
+        return at, at, newline + line  # the last line had no line break: neither has the file now
+    return at, at, line + newline
 
 
 def assign(path: Path, make_id: Callable[[], str] = new_external_id, dry_run: bool = False) -> list[str]:
     """Give every tenant that needs one an external ID; return the tenants changed."""
     display = str(path)
     before = read_source(path, display)  # raises on unreadable / malformed files
-    text = decode(display, path.read_bytes())
-    _, indent, block_seq_indent = load_yaml_guess_indent(text)
-    yaml = YAML()
-    yaml.preserve_quotes = True
-    yaml.width = 4096
-    yaml.indent(mapping=indent or 2, sequence=(indent or 2) + (block_seq_indent or 0), offset=block_seq_indent or 0)
-    doc = yaml.load(text)
-    tenants = doc.get("tenants") if isinstance(doc, dict) else None
+    raw = path.read_bytes()
+    text = decode(display, raw)
+    data = before.data
+    tenants = data.get("tenants") if isinstance(data, dict) else None
     if not isinstance(tenants, list):
         raise RegistryError([Problem(display, 1, "tenants", "must be a list of tenants")])
+    root = yaml.compose(text, Loader=_Loader)
+    tenants_entry = _entry(root, "tenants") if isinstance(root, yaml.MappingNode) else None
+    assert tenants_entry is not None and isinstance(tenants_entry[1], yaml.SequenceNode)
+    nodes = tenants_entry[1].value
+    newline = "\r\n" if "\r\n" in text else "\n"
     used = {t.get("external_id") for t in tenants if isinstance(t, dict)}
     changed: list[str] = []
-    for tenant in tenants:
-        if not isinstance(tenant, CommentedMap) or not _needs_id(tenant):
+    edits: list[tuple[int, int, str]] = []
+    for i, (tenant, node) in enumerate(zip(tenants, nodes, strict=True)):
+        if not isinstance(tenant, dict) or not _needs_id(tenant):
             continue
+        if not isinstance(node, yaml.MappingNode) or any(node is other for other in nodes[:i]):
+            raise RegistryError(
+                [
+                    Problem(
+                        display,
+                        node.start_mark.line + 1,
+                        f"tenants[{i}]",
+                        "is a YAML alias of another tenant: write it out, then assign",
+                    )
+                ]
+            )
         new = make_id()
         while new in used:
             new = make_id()
         used.add(new)
-        keys = list(tenant.keys())
-        position = keys.index("account_id") + 1 if "account_id" in keys else len(keys)
-        if "external_id" in tenant:  # present but empty/null
-            tenant["external_id"] = DoubleQuotedScalarString(new)
-        else:
-            tenant.insert(position, "external_id", DoubleQuotedScalarString(new))
+        edits.append(_edit(text, node, new, newline))
         changed.append(str(tenant.get("name")))
     if not changed or dry_run:
         return changed
-    buf = io.StringIO()
-    yaml.dump(doc, buf)
-    new_text = buf.getvalue()
-    _verify(before.data, parse_text(display, new_text).data, changed)
-    _replace_atomically(path, new_text)
+    new_text = text
+    for start, end, replacement in sorted(edits, reverse=True):
+        new_text = new_text[:start] + replacement + new_text[end:]
+    _verify(data, parse_text(display, new_text).data, changed)
+    _replace_atomically(path, ("\ufeff" if raw.startswith(codecs.BOM_UTF8) else "") + new_text)
     return changed
 
 
@@ -85,19 +137,23 @@ def _verify(old: dict, new: dict, changed: list[str]) -> None:
             else:
                 tenant.pop("external_id")
     if stripped != old:
-        raise RuntimeError("rewriting the registry would change more than the external IDs; nothing was written")
+        raise RuntimeError(
+            "rewriting the registry would change more than the external IDs; nothing was written"
+        )
 
 
 def _replace_atomically(path: Path, text: str) -> None:
-    mode = path.stat().st_mode & 0o7777
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    """Write ``text`` beside ``path`` (a symlink's target), then rename it over the file."""
+    target = path.resolve()
+    mode = target.stat().st_mode & 0o7777
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, mode)
-        os.replace(tmp, path)
+        os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -42,11 +42,15 @@ def module_source(loaded: LoadedRegistry) -> ModuleSource:
         return ModuleSource(template=template, local_dir=None, version=MODULES_VERSION)
     local = (loaded.path.parent / "modules").resolve()
     if not (local / "customer-role").is_dir():
-        raise RegistryError([loaded.source.problem(
-            ("partner", "module_source"),
-            f"is not set and there is no modules/ folder beside the registry ({local}): set module_source, "
-            "e.g. git::https://github.com/ORG/xacct.git//modules/{module}?ref=v{version}",
-        )])
+        raise RegistryError(
+            [
+                loaded.source.problem(
+                    ("partner", "module_source"),
+                    f"is not set and there is no modules/ folder beside the registry ({local}): "
+                    "set module_source, e.g. git::https://github.com/ORG/xacct.git//modules/{module}?ref=v{version}",
+                )
+            ]
+        )
     return ModuleSource(template=None, local_dir=local, version=MODULES_VERSION)
 
 
@@ -61,12 +65,21 @@ def size_problems(loaded: LoadedRegistry, roles: Iterable[RoleSpec]) -> list[Pro
     for spec in roles:
         path = ("tenants", index[spec.tenant], spec.scenario)
         if spec.trust_policy.size() > TRUST_POLICY_MAX:
-            problems.append(loaded.source.problem(path, f"the trust policy is {spec.trust_policy.size()} "
-                                                  f"characters; AWS allows {TRUST_POLICY_MAX}: trust fewer principals"))
+            problems.append(
+                loaded.source.problem(
+                    path,
+                    f"the trust policy is {spec.trust_policy.size()} "
+                    f"characters; AWS allows {TRUST_POLICY_MAX}: trust fewer principals",
+                )
+            )
         if spec.permission_policy.size() > INLINE_POLICY_MAX:
-            problems.append(loaded.source.problem(
-                (*path, "permissions"), f"the permission policy is {spec.permission_policy.size()} characters; "
-                f"AWS allows {INLINE_POLICY_MAX} inline: split zones or statements across tenants"))
+            problems.append(
+                loaded.source.problem(
+                    (*path, "permissions"),
+                    f"the permission policy is {spec.permission_policy.size()} characters; "
+                    f"AWS allows {INLINE_POLICY_MAX} inline: split zones or statements across tenants",
+                )
+            )
     return problems
 
 
@@ -134,8 +147,14 @@ def removed_tenants(diff: TreeDiff) -> list[str]:
     return sorted(gone - still)
 
 
-def generate(loaded: LoadedRegistry, out: Path, *, check: bool = False, wait: float = 30.0,
-             on_step: Callable[[str], None] | None = None) -> Result:
+def generate(
+    loaded: LoadedRegistry,
+    out: Path,
+    *,
+    check: bool = False,
+    wait: float = 30.0,
+    on_step: Callable[[str], None] | None = None,
+) -> Result:
     """Generate the tree for ``loaded`` into ``out`` (or only compare, with ``check``)."""
     out = Path(out)
     planned = plan(loaded, out)

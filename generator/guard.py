@@ -70,17 +70,30 @@ def check_plan(plan: Plan, roles: list[RoleSpec] | None, allow_destroy: set[str]
         tags = _tags(rc.after)
         want = expected.get((tags.get("xacct:tenant", ""), tags.get("xacct:scenario", "")))
         if want is None or json.loads(after) != want:
-            found.append(Violation(rc.address, "the plan changes this role's trust policy and the registry did not "
-                                   "ask for it: compare the plan with `xacct generate --check`"))
+            found.append(
+                Violation(
+                    rc.address,
+                    "the plan changes this role's trust policy and the registry did not "
+                    "ask for it: compare the plan with `xacct generate --check`",
+                )
+            )
     return found
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("plan_json", help="plan JSON from `terraform show -json PLANFILE`")
-    p.add_argument("--allow-destroy", action="append", default=[], metavar="TENANT",
-                   help="let the removal of this tenant's roles through (repeatable)")
-    p.add_argument("--no-registry", action="store_true",
-                   help="judge without the registry: every trust policy change is unrequested")
+    p.add_argument(
+        "--allow-destroy",
+        action="append",
+        default=[],
+        metavar="TENANT",
+        help="let the removal of this tenant's roles through (repeatable)",
+    )
+    p.add_argument(
+        "--no-registry",
+        action="store_true",
+        help="judge without the registry: every trust policy change is unrequested",
+    )
 
 
 def run_guard(args: argparse.Namespace) -> int:
@@ -89,16 +102,20 @@ def run_guard(args: argparse.Namespace) -> int:
     try:
         plan = Plan.load(args.plan_json)
     except (OSError, json.JSONDecodeError, KeyError) as exc:
-        err.print(f"{args.plan_json}: not a plan JSON ({exc}): make it with `terraform show -json PLANFILE`",
-                  markup=False)
+        err.print(
+            f"{args.plan_json}: not a plan JSON ({exc}): make it with `terraform show -json PLANFILE`",
+            markup=False,
+        )
         return 2
     roles = None if args.no_registry else build_roles(load_registry(Path(args.registry)).model)
     violations = check_plan(plan, roles, set(args.allow_destroy))
     for v in violations:
         out.print(f"{args.plan_json}: {v}", markup=False)
     if violations:
-        out.print(f"plan-guard: {len(violations)} destructive or unrequested IAM change(s); do not apply",
-                  markup=False)
+        out.print(
+            f"plan-guard: {len(violations)} destructive or unrequested IAM change(s); do not apply",
+            markup=False,
+        )
         return 1
     out.print(f"plan-guard: {args.plan_json}: no destructive or unrequested IAM changes", markup=False)
     return 0

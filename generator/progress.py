@@ -8,15 +8,25 @@ import sys
 from collections.abc import Callable, Iterator
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
 Advance = Callable[[int], None]
 
 
 def enabled() -> bool:
     """Bars only for a person watching: stderr is a terminal and this is not CI."""
-    return sys.stderr.isatty() and os.environ.get("CI", "").lower() not in ("true", "1") and not os.environ.get(
-        "XACCT_NO_PROGRESS")
+    return (
+        sys.stderr.isatty()
+        and os.environ.get("CI", "").lower() not in ("true", "1")
+        and not os.environ.get("XACCT_NO_PROGRESS")
+    )
 
 
 @contextlib.contextmanager
@@ -25,9 +35,16 @@ def bar(description: str, total: int) -> Iterator[Advance]:
     if not enabled() or total <= 0:
         yield lambda n=1: None
         return
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-               TextColumn("ETA"), TimeRemainingColumn())
-    with Progress(*columns, console=Console(stderr=True), transient=True, redirect_stdout=False,
-                  redirect_stderr=False) as progress:
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+    )
+    with Progress(
+        *columns, console=Console(stderr=True), transient=True, redirect_stdout=False, redirect_stderr=False
+    ) as progress:
         task = progress.add_task(description, total=total)
         yield lambda n=1: progress.advance(task, n)

@@ -57,16 +57,25 @@ def _plan_dir(path: Path, terraform: Callable[[Path], Terraform]) -> Plan:
     return tf.plan_json()
 
 
-def plan_batched(roots: Sequence[GeneratedRoot], work: Path, terraform: Callable[[Path], Terraform], *,
-                 shard_size: int = DEFAULT_SHARD_SIZE, jobs: int | None = None,
-                 modules_dir: Path | None = None, on_done: Callable[[int], None] | None = None) -> BatchResult:
+def plan_batched(
+    roots: Sequence[GeneratedRoot],
+    work: Path,
+    terraform: Callable[[Path], Terraform],
+    *,
+    shard_size: int = DEFAULT_SHARD_SIZE,
+    jobs: int | None = None,
+    modules_dir: Path | None = None,
+    on_done: Callable[[int], None] | None = None,
+) -> BatchResult:
     """Plan ``roots`` in shards; ``terraform(path)`` makes a runner for a folder."""
     start = time.monotonic()
     groups = shards(roots, shard_size)
     dirs = [shard_root(group, work, i, OFFLINE_PROVIDER, modules_dir) for i, group in enumerate(groups)]
     result = BatchResult()
-    with ThreadPoolExecutor(max_workers=jobs or default_jobs()) as pool, \
-            progress.bar(f"planning {len(roots)} roles in {len(dirs)} shard(s)", len(roots)) as advance:
+    with (
+        ThreadPoolExecutor(max_workers=jobs or default_jobs()) as pool,
+        progress.bar(f"planning {len(roots)} roles in {len(dirs)} shard(s)", len(roots)) as advance,
+    ):
         futures = [pool.submit(_plan_dir, d, terraform) for d in dirs]
         for group, future in zip(groups, futures, strict=True):
             plan = future.result()
@@ -80,8 +89,14 @@ def plan_batched(roots: Sequence[GeneratedRoot], work: Path, terraform: Callable
     return result
 
 
-def plan_each(roots: Sequence[GeneratedRoot], work: Path, terraform: Callable[[Path], Terraform], *,
-              jobs: int | None = None, modules_dir: Path | None = None) -> BatchResult:
+def plan_each(
+    roots: Sequence[GeneratedRoot],
+    work: Path,
+    terraform: Callable[[Path], Terraform],
+    *,
+    jobs: int | None = None,
+    modules_dir: Path | None = None,
+) -> BatchResult:
     """Plan every root on its own (the slow reference path the batched one is compared with)."""
     start = time.monotonic()
     dirs = [copy_root(root, work, OFFLINE_PROVIDER, modules_dir) for root in roots]
@@ -95,27 +110,38 @@ def plan_each(roots: Sequence[GeneratedRoot], work: Path, terraform: Callable[[P
     return result
 
 
-def validate_batched(roots: Sequence[GeneratedRoot], work: Path, terraform: Callable[[Path], Terraform], *,
-                     shard_size: int = DEFAULT_SHARD_SIZE, jobs: int | None = None,
-                     modules_dir: Path | None = None) -> list[str]:
+def validate_batched(
+    roots: Sequence[GeneratedRoot],
+    work: Path,
+    terraform: Callable[[Path], Terraform],
+    *,
+    shard_size: int = DEFAULT_SHARD_SIZE,
+    jobs: int | None = None,
+    modules_dir: Path | None = None,
+) -> list[str]:
     """``terraform validate`` every role's module block (in shards) and one whole root per scenario.
 
     Roots differ only in their module block's values: the rest comes from one template, so one
     full root per scenario covers the provider block and outputs. Returns the problems found.
     """
     groups = shards(roots, shard_size)
-    dirs = [shard_root(group, work / "validate", i, OFFLINE_PROVIDER, modules_dir) for i, group in enumerate(groups)]
+    dirs = [
+        shard_root(group, work / "validate", i, OFFLINE_PROVIDER, modules_dir)
+        for i, group in enumerate(groups)
+    ]
     samples: dict[str, GeneratedRoot] = {}
     for root in roots:
         samples.setdefault(root.scenario, root)
-    dirs += [copy_root(root, work / "validate-roots", OFFLINE_PROVIDER, modules_dir) for root in samples.values()]
+    dirs += [
+        copy_root(root, work / "validate-roots", OFFLINE_PROVIDER, modules_dir) for root in samples.values()
+    ]
 
     def check(path: Path) -> str | None:
         tf = terraform(path)
         try:
             tf.init()
             tf.validate()
-        except Exception as exc:  # noqa: BLE001 - reported as a finding with terraform's message
+        except Exception as exc:
             return f"{path.name}: {exc}"
         return None
 

@@ -30,7 +30,11 @@ class Case:
     context: dict[str, Any] = field(default_factory=dict)
 
     def request(self) -> dict[str, Any]:
-        req: dict[str, Any] = {"action": self.action, "resource": self.resource, "context": dict(self.context)}
+        req: dict[str, Any] = {
+            "action": self.action,
+            "resource": self.resource,
+            "context": dict(self.context),
+        }
         if self.principal is not None:
             req["principal"] = self.principal
         return req
@@ -68,36 +72,98 @@ def trust_cases(partner: Partner, tenant: Tenant, scenario: Scenario, role_arn: 
     for arn in trusted:
         caller = _session_of(arn)
         good = {"sts:ExternalId": ext} if needs_id and ext else {}
-        cases.append(Case("trusted principal with the right external ID" if good else "trusted principal",
-                          "sts:AssumeRole", role_arn, True, caller, good))
+        cases.append(
+            Case(
+                "trusted principal with the right external ID" if good else "trusted principal",
+                "sts:AssumeRole",
+                role_arn,
+                True,
+                caller,
+                good,
+            )
+        )
         if needs_id and ext:
             cases += [
                 Case("trusted principal without an external ID", "sts:AssumeRole", role_arn, False, caller),
-                Case("trusted principal with a wrong external ID", "sts:AssumeRole", role_arn, False, caller,
-                     {"sts:ExternalId": ext[:-1] + ("0" if ext[-1] != "0" else "1")}),
-                Case("trusted principal with the external ID in the wrong case", "sts:AssumeRole", role_arn,
-                     False, caller, {"sts:ExternalId": ext.swapcase() if ext.swapcase() != ext else ext + "X"}),
-                Case("trusted principal with an empty external ID", "sts:AssumeRole", role_arn, False, caller,
-                     {"sts:ExternalId": ""}),
+                Case(
+                    "trusted principal with a wrong external ID",
+                    "sts:AssumeRole",
+                    role_arn,
+                    False,
+                    caller,
+                    {"sts:ExternalId": ext[:-1] + ("0" if ext[-1] != "0" else "1")},
+                ),
+                Case(
+                    "trusted principal with the external ID in the wrong case",
+                    "sts:AssumeRole",
+                    role_arn,
+                    False,
+                    caller,
+                    {"sts:ExternalId": ext.swapcase() if ext.swapcase() != ext else ext + "X"},
+                ),
+                Case(
+                    "trusted principal with an empty external ID",
+                    "sts:AssumeRole",
+                    role_arn,
+                    False,
+                    caller,
+                    {"sts:ExternalId": ""},
+                ),
             ]
         if arn.split(":")[5].startswith("role/"):
             other_role = arn.rsplit("/", 1)[0] + "/not-" + arn.rsplit("/", 1)[1]
-            cases.append(Case("another role of the trusted account", "sts:AssumeRole", role_arn, False,
-                              _session_of(other_role), good))
+            cases.append(
+                Case(
+                    "another role of the trusted account",
+                    "sts:AssumeRole",
+                    role_arn,
+                    False,
+                    _session_of(other_role),
+                    good,
+                )
+            )
     foreign = {"sts:ExternalId": ext} if ext else {}
     cases += [
-        Case("another account, even with the external ID", "sts:AssumeRole", role_arn, False,
-             f"arn:aws:iam::{OTHER_ACCOUNT}:root", foreign),
-        Case("a role of another account", "sts:AssumeRole", role_arn, False,
-             f"arn:aws:sts::{OTHER_ACCOUNT}:assumed-role/attacker/s", foreign),
+        Case(
+            "another account, even with the external ID",
+            "sts:AssumeRole",
+            role_arn,
+            False,
+            f"arn:aws:iam::{OTHER_ACCOUNT}:root",
+            foreign,
+        ),
+        Case(
+            "a role of another account",
+            "sts:AssumeRole",
+            role_arn,
+            False,
+            f"arn:aws:sts::{OTHER_ACCOUNT}:assumed-role/attacker/s",
+            foreign,
+        ),
         Case("anonymous (*)", "sts:AssumeRole", role_arn, False, "*", foreign),
         Case("a service principal", "sts:AssumeRole", role_arn, False, "ec2.amazonaws.com", foreign),
     ]
     if scenario == "partner_to_customer":
-        cases.append(Case("the customer's own account (not the partner)", "sts:AssumeRole", role_arn, False,
-                          f"arn:aws:iam::{own_account}:root", foreign))
-    cases.append(Case("AssumeRoleWithWebIdentity is not granted", "sts:AssumeRoleWithWebIdentity", role_arn, False,
-                      _session_of(trusted[0]), {"sts:ExternalId": ext} if ext else {}))
+        cases.append(
+            Case(
+                "the customer's own account (not the partner)",
+                "sts:AssumeRole",
+                role_arn,
+                False,
+                f"arn:aws:iam::{own_account}:root",
+                foreign,
+            )
+        )
+    cases.append(
+        Case(
+            "AssumeRoleWithWebIdentity is not granted",
+            "sts:AssumeRoleWithWebIdentity",
+            role_arn,
+            False,
+            _session_of(trusted[0]),
+            {"sts:ExternalId": ext} if ext else {},
+        )
+    )
     return cases
 
 
@@ -111,9 +177,16 @@ def _route53_cases(zones: list[str], access: str) -> list[Case]:
     for zone in zones:
         arn = f"arn:aws:route53:::hostedzone/{zone}"
         cases.append(Case("list records in the tenant's zone", "route53:ListResourceRecordSets", arn, True))
-        cases.append(Case("change records in the tenant's zone" if access == "read-write"
-                          else "change records (read-only grant)", "route53:ChangeResourceRecordSets", arn,
-                          access == "read-write"))
+        cases.append(
+            Case(
+                "change records in the tenant's zone"
+                if access == "read-write"
+                else "change records (read-only grant)",
+                "route53:ChangeResourceRecordSets",
+                arn,
+                access == "read-write",
+            )
+        )
         cases.append(Case("delete the tenant's zone", "route53:DeleteHostedZone", arn, False))
         cases.append(Case("change the zone's settings", "route53:UpdateHostedZoneComment", arn, False))
     other = f"arn:aws:route53:::hostedzone/{OTHER_ZONE}"
@@ -123,8 +196,14 @@ def _route53_cases(zones: list[str], access: str) -> list[Case]:
         Case("create a hosted zone", "route53:CreateHostedZone", "*", False),
     ]
     if access == "read-write":
-        cases.append(Case("wait for a change (GetChange)", "route53:GetChange",
-                          "arn:aws:route53:::change/C2682N5HXP0BZ4", True))
+        cases.append(
+            Case(
+                "wait for a change (GetChange)",
+                "route53:GetChange",
+                "arn:aws:route53:::change/C2682N5HXP0BZ4",
+                True,
+            )
+        )
     return cases
 
 
@@ -137,17 +216,34 @@ def _s3_cases(bucket: str, prefix: str, access: str, listing: bool) -> list[Case
         Case("put an object under the tenant's prefix", "s3:PutObject", obj + "upload.csv", write),
         Case("delete an object under the prefix", "s3:DeleteObject", obj + "report.csv", False),
         Case("change an object's ACL", "s3:PutObjectAcl", obj + "report.csv", False),
-        Case("get an object of another tenant's prefix", "s3:GetObject",
-             f"arn:aws:s3:::{bucket}/{_sibling_prefix(prefix)}report.csv", False),
-        Case("put an object of another tenant's prefix", "s3:PutObject",
-             f"arn:aws:s3:::{bucket}/{_sibling_prefix(prefix)}x", False),
+        Case(
+            "get an object of another tenant's prefix",
+            "s3:GetObject",
+            f"arn:aws:s3:::{bucket}/{_sibling_prefix(prefix)}report.csv",
+            False,
+        ),
+        Case(
+            "put an object of another tenant's prefix",
+            "s3:PutObject",
+            f"arn:aws:s3:::{bucket}/{_sibling_prefix(prefix)}x",
+            False,
+        ),
         Case("get an object at the bucket root", "s3:GetObject", f"arn:aws:s3:::{bucket}/other.csv", False),
-        Case("get an object of another bucket, same prefix", "s3:GetObject",
-             f"arn:aws:s3:::{OTHER_BUCKET}/{prefix}report.csv", False),
+        Case(
+            "get an object of another bucket, same prefix",
+            "s3:GetObject",
+            f"arn:aws:s3:::{OTHER_BUCKET}/{prefix}report.csv",
+            False,
+        ),
         Case("the bucket ARN itself (GetObject)", "s3:GetObject", f"arn:aws:s3:::{bucket}", False),
         Case("list the bucket without a prefix", "s3:ListBucket", f"arn:aws:s3:::{bucket}", False),
-        Case("list the tenant's prefix", "s3:ListBucket", f"arn:aws:s3:::{bucket}", listing,
-             context={"s3:prefix": prefix}),
+        Case(
+            "list the tenant's prefix",
+            "s3:ListBucket",
+            f"arn:aws:s3:::{bucket}",
+            listing,
+            context={"s3:prefix": prefix},
+        ),
         Case("change the bucket policy", "s3:PutBucketPolicy", f"arn:aws:s3:::{bucket}", False),
         Case("delete the bucket", "s3:DeleteBucket", f"arn:aws:s3:::{bucket}", False),
     ]
@@ -163,8 +259,9 @@ def _raw_cases(raw: RawStatement) -> list[Case]:
             for resource in raw.resources:
                 if "*" in resource or "?" in resource:
                     continue
-                cases.append(Case(f"raw statement {raw.sid or ''}".strip(), action, resource,
-                                  raw.effect == "Allow"))
+                cases.append(
+                    Case(f"raw statement {raw.sid or ''}".strip(), action, resource, raw.effect == "Allow")
+                )
     return cases
 
 
@@ -198,9 +295,14 @@ def permission_cases(tenant: Tenant, scenario: Scenario, account_id: str) -> lis
             for raw in perm.statements:
                 cases += _raw_cases(raw)
     if not has_raw:  # raw statements may grant anything; the catalog kinds never grant these
-        cases += [Case(label, action, resource.format(account=account_id), False)
-                  for label, action, resource in GENERIC_DENIED]
+        cases += [
+            Case(label, action, resource.format(account=account_id), False)
+            for label, action, resource in GENERIC_DENIED
+        ]
     # A request that one grant allows must not be denied by another entry's near miss.
     allowed = {(c.action.lower(), c.resource, tuple(sorted(c.context.items()))) for c in cases if c.allowed}
-    return [c for c in cases if c.allowed or (c.action.lower(), c.resource, tuple(sorted(c.context.items())))
-            not in allowed]
+    return [
+        c
+        for c in cases
+        if c.allowed or (c.action.lower(), c.resource, tuple(sorted(c.context.items()))) not in allowed
+    ]

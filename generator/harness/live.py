@@ -135,13 +135,16 @@ def prepare(loaded: LoadedRegistry, url: str, work: Path, modules_dir: Path, wor
 def read_role(iam: Any, role_name: str) -> dict[str, Any]:
     """The role as LocalStack holds it: the role, its inline and attached policy documents, tags."""
     role = iam.get_role(RoleName=role_name)["Role"]
-    inline = [iam.get_role_policy(RoleName=role_name, PolicyName=name)["PolicyDocument"]
-              for name in iam.list_role_policies(RoleName=role_name)["PolicyNames"]]
+    inline = [
+        iam.get_role_policy(RoleName=role_name, PolicyName=name)["PolicyDocument"]
+        for name in iam.list_role_policies(RoleName=role_name)["PolicyNames"]
+    ]
     attached = []
     for pol in iam.list_attached_role_policies(RoleName=role_name)["AttachedPolicies"]:
         version = iam.get_policy(PolicyArn=pol["PolicyArn"])["Policy"]["DefaultVersionId"]
-        attached.append(iam.get_policy_version(PolicyArn=pol["PolicyArn"], VersionId=version)
-                        ["PolicyVersion"]["Document"])
+        attached.append(
+            iam.get_policy_version(PolicyArn=pol["PolicyArn"], VersionId=version)["PolicyVersion"]["Document"]
+        )
     tags = {t["Key"]: t["Value"] for t in iam.list_role_tags(RoleName=role_name).get("Tags", [])}
     return {"role": role, "inline": inline, "attached": attached, "tags": tags}
 
@@ -166,11 +169,19 @@ def caller_session(live: LiveRegistry, principal_arn: str) -> Any:
     if not resource.startswith("role/"):
         return base
     name = resource.rsplit("/", 1)[-1]
-    path = "/" + resource[len("role/"):].rsplit("/", 1)[0] + "/" if resource.count("/") > 1 else "/"
+    path = "/" + resource[len("role/") :].rsplit("/", 1)[0] + "/" if resource.count("/") > 1 else "/"
     iam = client(base, "iam", live.url)
     if not role_exists(iam, name):
-        trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
-                                                          "Principal": {"AWS": f"arn:aws:iam::{account}:root"}}]}
+        trust = {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Action": "sts:AssumeRole",
+                    "Principal": {"AWS": f"arn:aws:iam::{account}:root"},
+                }
+            ],
+        }
         iam.create_role(RoleName=name, Path=path, AssumeRolePolicyDocument=json.dumps(trust))
     creds = client(base, "sts", live.url).assume_role(RoleArn=principal_arn, RoleSessionName="xacct-caller")
     return _session_from(creds["Credentials"], base.region_name)
@@ -179,8 +190,12 @@ def caller_session(live: LiveRegistry, principal_arn: str) -> Any:
 def _session_from(creds: dict[str, Any], region: str) -> Any:
     import boto3
 
-    return boto3.Session(aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
-                         aws_session_token=creds["SessionToken"], region_name=region)
+    return boto3.Session(
+        aws_access_key_id=creds["AccessKeyId"],
+        aws_secret_access_key=creds["SecretAccessKey"],
+        aws_session_token=creds["SessionToken"],
+        region_name=region,
+    )
 
 
 def assume(live: LiveRegistry, caller: Any, role_arn: str, external_id: str | None) -> Any:

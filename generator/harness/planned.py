@@ -8,8 +8,14 @@ from typing import Any
 
 from generator.terraform import Plan, ResourceChange
 
-IAM_TYPES = ("aws_iam_role", "aws_iam_role_policy", "aws_iam_policy", "aws_iam_role_policy_attachment",
-             "aws_iam_role_policies_exclusive", "aws_iam_role_policy_attachments_exclusive")
+IAM_TYPES = (
+    "aws_iam_role",
+    "aws_iam_role_policy",
+    "aws_iam_policy",
+    "aws_iam_role_policy_attachment",
+    "aws_iam_role_policies_exclusive",
+    "aws_iam_role_policy_attachments_exclusive",
+)
 EXPECTED_TYPES = frozenset({"aws_iam_role", "aws_iam_role_policy"})
 SHARD_SEPARATOR = "__"
 
@@ -68,8 +74,9 @@ def _tags(rc: ResourceChange) -> dict[str, str]:
     return values.get("tags_all") or values.get("tags") or {}
 
 
-def find_roles(plan: Plan, default_tenant: str | None = None, default_scenario: str | None = None
-               ) -> dict[str, PlannedRole]:
+def find_roles(
+    plan: Plan, default_tenant: str | None = None, default_scenario: str | None = None
+) -> dict[str, PlannedRole]:
     """Planned roles by ``tenant/scenario``.
 
     A role is recognised by its ``xacct:tenant``/``xacct:scenario`` tags, else by a shard module

@@ -31,14 +31,24 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("xacct", "xacct cross-account role harness")
     group.addoption("--xacct-registry", help="registry YAML to prove (adds the xacct suite)")
     group.addoption("--xacct-generated", help="generated tree to test (default: generate into a temp folder)")
-    group.addoption("--xacct-modules-dir", help="modules folder to plan with (for roots with a git module source)")
-    group.addoption("--xacct-plan-json", help="judge this plan JSON (terraform show -json) instead of planning")
+    group.addoption(
+        "--xacct-modules-dir", help="modules folder to plan with (for roots with a git module source)"
+    )
+    group.addoption(
+        "--xacct-plan-json", help="judge this plan JSON (terraform show -json) instead of planning"
+    )
     group.addoption("--xacct-tenant", help="with --xacct-plan-json: the tenant the plan is for")
-    group.addoption("--xacct-scenario", help="with --xacct-plan-json: the scenario (when the plan has no xacct tags)")
-    group.addoption("--xacct-localstack-url", help="LocalStack URL for the live layer (default: $XACCT_LOCALSTACK_URL)")
+    group.addoption(
+        "--xacct-scenario", help="with --xacct-plan-json: the scenario (when the plan has no xacct tags)"
+    )
+    group.addoption(
+        "--xacct-localstack-url", help="LocalStack URL for the live layer (default: $XACCT_LOCALSTACK_URL)"
+    )
     group.addoption("--xacct-shard-size", type=int, default=None, help="roles per batched plan root")
     group.addoption("--xacct-jobs", type=int, default=None, help="terraform plans run side by side")
-    group.addoption("--xacct-no-suite", action="store_true", help="offer the fixtures without adding the suite")
+    group.addoption(
+        "--xacct-no-suite", action="store_true", help="offer the fixtures without adding the suite"
+    )
     parser.addini("xacct_registry", "registry YAML to prove (like --xacct-registry)")
 
 
@@ -65,8 +75,12 @@ class _Cache:
         if self._loaded is None:
             path = _registry_path(self.config)
             if not path:
-                raise pytest.UsageError("the xacct fixtures need --xacct-registry PATH (or ini xacct_registry)")
-            self._loaded = load_registry(Path(self.config.rootpath, path) if not os.path.isabs(path) else path)
+                raise pytest.UsageError(
+                    "the xacct fixtures need --xacct-registry PATH (or ini xacct_registry)"
+                )
+            self._loaded = load_registry(
+                Path(self.config.rootpath, path) if not os.path.isabs(path) else path
+            )
         return self._loaded
 
     def roles(self) -> list[RoleSpec]:
@@ -113,8 +127,9 @@ def xacct_roles(request: pytest.FixtureRequest) -> list[RoleSpec]:
 
 
 @pytest.fixture(scope="session")
-def xacct_generated(request: pytest.FixtureRequest, xacct_registry: LoadedRegistry,
-                    tmp_path_factory: pytest.TempPathFactory) -> Path:
+def xacct_generated(
+    request: pytest.FixtureRequest, xacct_registry: LoadedRegistry, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
     """The generated tree under test: --xacct-generated, or a fresh one in a temp folder."""
     given = request.config.getoption("--xacct-generated")
     if given:
@@ -136,8 +151,13 @@ def xacct_terraform(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Path]
 
 
 @pytest.fixture(scope="session")
-def xacct_plan(request: pytest.FixtureRequest, xacct_generated: Path, xacct_roles: list[RoleSpec],
-               xacct_terraform: Callable[[Path], Any], tmp_path_factory: pytest.TempPathFactory) -> Any:
+def xacct_plan(
+    request: pytest.FixtureRequest,
+    xacct_generated: Path,
+    xacct_roles: list[RoleSpec],
+    xacct_terraform: Callable[[Path], Any],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Any:
     """Planned roles by ``tenant/scenario``: from --xacct-plan-json, or a batched offline plan."""
     from generator.harness.batch import DEFAULT_SHARD_SIZE, BatchResult, plan_batched
     from generator.harness.planned import find_roles
@@ -156,7 +176,9 @@ def xacct_plan(request: pytest.FixtureRequest, xacct_generated: Path, xacct_role
     roots = [r for r in find_roots(xacct_generated) if r.key in wanted]
     modules = request.config.getoption("--xacct-modules-dir")
     return plan_batched(
-        roots, tmp_path_factory.mktemp("plan"), xacct_terraform,
+        roots,
+        tmp_path_factory.mktemp("plan"),
+        xacct_terraform,
         shard_size=request.config.getoption("--xacct-shard-size") or DEFAULT_SHARD_SIZE,
         jobs=request.config.getoption("--xacct-jobs"),
         modules_dir=Path(modules) if modules else None,
@@ -170,8 +192,11 @@ def xacct_localstack_url(request: pytest.FixtureRequest) -> str:
 
     url = request.config.getoption("--xacct-localstack-url") or os.environ.get("XACCT_LOCALSTACK_URL")
     if not url:
-        pytest.fail("the live layer needs LocalStack: run `make test` (it starts one), pass "
-                    "--xacct-localstack-url, or deselect the layer with -m 'not live'", pytrace=False)
+        pytest.fail(
+            "the live layer needs LocalStack: run `make test` (it starts one), pass "
+            "--xacct-localstack-url, or deselect the layer with -m 'not live'",
+            pytrace=False,
+        )
     url = check_local_url(url)
     if not is_healthy(url):
         pytest.fail(f"LocalStack at {url} is not healthy (see `make localstack-up`)", pytrace=False)
@@ -184,8 +209,13 @@ def _worker_index(request: pytest.FixtureRequest) -> int:
 
 
 @pytest.fixture(scope="session")
-def xacct_live(request: pytest.FixtureRequest, xacct_registry: LoadedRegistry, xacct_generated: Path,
-               xacct_localstack_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+def xacct_live(
+    request: pytest.FixtureRequest,
+    xacct_registry: LoadedRegistry,
+    xacct_generated: Path,
+    xacct_localstack_url: str,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Any]:
     """The live registry on LocalStack (zones and buckets created, roots generated); roles left
     applied by failed tests are destroyed at the end of the session."""
     from generator.harness.live import prepare
@@ -194,8 +224,13 @@ def xacct_live(request: pytest.FixtureRequest, xacct_registry: LoadedRegistry, x
     roots = find_roots(xacct_generated)
     modules_opt = request.config.getoption("--xacct-modules-dir")
     modules = Path(modules_opt) if modules_opt else modules_dir_of(roots[0])[0]
-    live = prepare(xacct_registry, xacct_localstack_url, tmp_path_factory.mktemp("live"), modules,
-                   worker=_worker_index(request))
+    live = prepare(
+        xacct_registry,
+        xacct_localstack_url,
+        tmp_path_factory.mktemp("live"),
+        modules,
+        worker=_worker_index(request),
+    )
     live.applied = {}  # type: ignore[attr-defined]
     yield live
     for tf in list(live.applied.values()):  # type: ignore[attr-defined]

@@ -50,7 +50,7 @@ class GeneratedRoot:
     def module_block(self) -> str:
         match = MODULE_BLOCK.search(self.main_tf())
         if match is None:
-            raise ValueError(f"{self.path / 'main.tf'}: no `module \"role\"` block (not an xacct root?)")
+            raise ValueError(f'{self.path / "main.tf"}: no `module "role"` block (not an xacct root?)')
         return match.group(0)
 
     def module_source(self) -> str:
@@ -75,8 +75,10 @@ def modules_dir_of(root: GeneratedRoot, override: Path | None = None) -> tuple[P
     if override is not None:
         return override.resolve(), name
     if not source.startswith(("./", "../")):
-        raise ValueError(f"{root.key}: module source {source!r} is not local; pass --xacct-modules-dir "
-                         "with a checkout of the modules to test it offline")
+        raise ValueError(
+            f"{root.key}: module source {source!r} is not local; pass --xacct-modules-dir "
+            "with a checkout of the modules to test it offline"
+        )
     module = (root.path / source).resolve()
     return module.parent, module.name
 
@@ -115,8 +117,9 @@ def _link_modules(work: Path, modules: Path) -> None:
     os.symlink(modules, link)
 
 
-def copy_root(root: GeneratedRoot, work: Path, provider: Mapping[str, object],
-              modules_override: Path | None = None) -> Path:
+def copy_root(
+    root: GeneratedRoot, work: Path, provider: Mapping[str, object], modules_override: Path | None = None
+) -> Path:
     """Copy ``root`` into ``work/roots/<tenant>__<scenario>`` with a provider and module-source override.
 
     ``cloud.tf`` is left out: a working copy never talks to Terraform Cloud.
@@ -135,8 +138,13 @@ def copy_root(root: GeneratedRoot, work: Path, provider: Mapping[str, object],
     return dest
 
 
-def shard_root(roots: list[GeneratedRoot], work: Path, index: int, provider: Mapping[str, object],
-               modules_override: Path | None = None) -> Path:
+def shard_root(
+    roots: list[GeneratedRoot],
+    work: Path,
+    index: int,
+    provider: Mapping[str, object],
+    modules_override: Path | None = None,
+) -> Path:
     """One root that instantiates the role module of each of ``roots`` (verbatim blocks, renamed)."""
     dest = work / "shards" / f"shard-{index:04d}"
     if dest.exists():
@@ -150,8 +158,11 @@ def shard_root(roots: list[GeneratedRoot], work: Path, index: int, provider: Map
     for root in roots:
         modules, name = modules_dir_of(root, modules_override)
         _link_modules(work, modules)
-        block = root.module_block().replace('module "role" {', f'module "{root.tenant}__{root.scenario}" {{', 1)
-        block = SOURCE_LINE.sub(lambda m: f'{m.group(1)}source{m.group(2)}= "../../modules/{name}"', block, count=1)
+        block = root.module_block().replace(
+            'module "role" {', f'module "{root.tenant}__{root.scenario}" {{', 1
+        )
+        source = f'= "../../modules/{name}"'
+        block = SOURCE_LINE.sub(lambda m, src=source: f"{m.group(1)}source{m.group(2)}{src}", block, count=1)
         parts.append(block)
     (dest / "main.tf").write_text("\n".join(parts), encoding="utf-8")
     return dest

@@ -33,8 +33,9 @@ def _settings(loaded: LoadedRegistry, role: RoleSpec) -> Any:
 
 
 @pytest.mark.xacct_layer("hcl")
-def test_hcl_root_passes_the_tenants_values(xacct_role: RoleSpec, xacct_registry: LoadedRegistry,
-                                            xacct_generated: Path) -> None:
+def test_hcl_root_passes_the_tenants_values(
+    xacct_role: RoleSpec, xacct_registry: LoadedRegistry, xacct_generated: Path
+) -> None:
     """The generated root calls the right module with the registry's account, external ID and grants."""
     role, reg = xacct_role, xacct_registry
     tenant, partner = _tenant(reg, role.tenant), reg.model.partner
@@ -44,23 +45,30 @@ def test_hcl_root_passes_the_tenants_values(xacct_role: RoleSpec, xacct_registry
     where = f"{role.key} (generated HCL)"
     own_account = tenant.account_id if role.scenario == "partner_to_customer" else partner.account_id
     assert provider["allowed_account_ids"] == [own_account], f"{where}: provider pinned to the wrong account"
-    assert args["source"].rstrip("/").split("?")[0].endswith(role.module), f"{where}: wrong module {args['source']}"
+    assert args["source"].rstrip("/").split("?")[0].endswith(role.module), (
+        f"{where}: wrong module {args['source']}"
+    )
     expected_name = settings.role_name or default_role_name(partner.name, tenant.name, role.scenario)
     assert args["role_name"] == expected_name, f"{where}: role_name"
     assert args["max_session_duration"] == settings.max_session_duration, f"{where}: max_session_duration"
     if role.scenario == "partner_to_customer":
         assert args.get("external_id") == tenant.external_id, f"{where}: external_id is not the tenant's"
-        assert args["trusted_principal_arns"] == [partner.principal_arn or f"arn:aws:iam::{partner.account_id}:root"]
+        assert args["trusted_principal_arns"] == [
+            partner.principal_arn or f"arn:aws:iam::{partner.account_id}:root"
+        ]
     else:
         wants_id = settings.require_external_id
         assert args.get("external_id") == (tenant.external_id if wants_id else None), f"{where}: external_id"
-        assert args["trusted_principal_arns"] == (settings.trusted_principal_arns
-                                                  or [f"arn:aws:iam::{tenant.account_id}:root"])
+        assert args["trusted_principal_arns"] == (
+            settings.trusted_principal_arns or [f"arn:aws:iam::{tenant.account_id}:root"]
+        )
     resources = {r for s in args["policy_statements"] for r in s.get("resources", [])}
     for perm in settings.permissions:
         if perm.route53_records is not None:
             for zone in perm.route53_records.hosted_zone_ids:
-                assert f"arn:aws:route53:::hostedzone/{zone}" in resources, f"{where}: zone {zone} not granted"
+                assert f"arn:aws:route53:::hostedzone/{zone}" in resources, (
+                    f"{where}: zone {zone} not granted"
+                )
         if perm.s3_objects is not None:
             arn = f"arn:aws:s3:::{perm.s3_objects.bucket}/{perm.s3_objects.prefix}*"
             assert arn in resources, f"{where}: {arn} not granted"
@@ -68,7 +76,9 @@ def test_hcl_root_passes_the_tenants_values(xacct_role: RoleSpec, xacct_registry
 
 
 @pytest.mark.xacct_layer("hcl")
-def test_hcl_cloud_workspace(xacct_role: RoleSpec, xacct_registry: LoadedRegistry, xacct_generated: Path) -> None:
+def test_hcl_cloud_workspace(
+    xacct_role: RoleSpec, xacct_registry: LoadedRegistry, xacct_generated: Path
+) -> None:
     """With terraform_cloud set, each root has its own workspace; without it, no cloud block."""
     import hcl2
 
@@ -97,9 +107,13 @@ def test_generated_tree_is_terraform_fmt_clean(xacct_generated: Path, xacct_terr
 
 
 @pytest.mark.xacct_layer("plan")
-def test_generated_roots_pass_terraform_validate(request: pytest.FixtureRequest, xacct_generated: Path,
-                                                 xacct_roles: list[RoleSpec], xacct_terraform: Any,
-                                                 tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_generated_roots_pass_terraform_validate(
+    request: pytest.FixtureRequest,
+    xacct_generated: Path,
+    xacct_roles: list[RoleSpec],
+    xacct_terraform: Any,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
     """`terraform validate` passes on every role's module block (batched) and a whole root per scenario."""
     from generator.harness.batch import DEFAULT_SHARD_SIZE, validate_batched
     from generator.harness.roots import find_roots
@@ -109,18 +123,25 @@ def test_generated_roots_pass_terraform_validate(request: pytest.FixtureRequest,
     wanted = {r.key for r in xacct_roles}
     roots = [r for r in find_roots(xacct_generated) if r.key in wanted]
     modules = request.config.getoption("--xacct-modules-dir")
-    problems = validate_batched(roots, tmp_path_factory.mktemp("validate"), xacct_terraform,
-                                shard_size=request.config.getoption("--xacct-shard-size") or DEFAULT_SHARD_SIZE,
-                                jobs=request.config.getoption("--xacct-jobs"),
-                                modules_dir=Path(modules) if modules else None)
+    problems = validate_batched(
+        roots,
+        tmp_path_factory.mktemp("validate"),
+        xacct_terraform,
+        shard_size=request.config.getoption("--xacct-shard-size") or DEFAULT_SHARD_SIZE,
+        jobs=request.config.getoption("--xacct-jobs"),
+        modules_dir=Path(modules) if modules else None,
+    )
     assert not problems, "terraform validate failed:\n" + "\n".join(problems)
 
 
 def _planned(xacct_plan: Any, role: RoleSpec) -> Any:
     planned = xacct_plan.roles.get(role.key)
     if planned is None:
-        pytest.fail(f"{role.key}: the plan has no aws_iam_role for this tenant and scenario "
-                    f"(found: {sorted(xacct_plan.roles) or 'none'})", pytrace=False)
+        pytest.fail(
+            f"{role.key}: the plan has no aws_iam_role for this tenant and scenario "
+            f"(found: {sorted(xacct_plan.roles) or 'none'})",
+            pytrace=False,
+        )
     return planned
 
 
@@ -139,8 +160,9 @@ def test_plan_permissions(xacct_role: RoleSpec, xacct_registry: LoadedRegistry, 
     planned = _planned(xacct_plan, xacct_role)
     tenant = _tenant(xacct_registry, xacct_role.tenant)
     cases = permission_cases(tenant, xacct_role.scenario, xacct_role.account_id)
-    assert_verdicts(planned.permission_policies, cases, f"{xacct_role.key} (plan {planned.role.address})",
-                    "permission")
+    assert_verdicts(
+        planned.permission_policies, cases, f"{xacct_role.key} (plan {planned.role.address})", "permission"
+    )
 
 
 @pytest.mark.xacct_layer("plan")
@@ -149,19 +171,24 @@ def test_plan_resources(xacct_role: RoleSpec, xacct_registry: LoadedRegistry, xa
     planned = _planned(xacct_plan, xacct_role)
     settings = _settings(xacct_registry, xacct_role)
     unexpected = planned.resource_types - EXPECTED_TYPES
-    assert not unexpected, f"{xacct_role.key}: the plan creates unexpected resource types {sorted(unexpected)}"
+    assert not unexpected, (
+        f"{xacct_role.key}: the plan creates unexpected resource types {sorted(unexpected)}"
+    )
     for rc in planned.changes:
         assert not rc.is_delete, f"{xacct_role.key}: the plan would {'/'.join(rc.actions)} {rc.address}"
     after = planned.role.after or {}
-    assert after.get("name") == xacct_role.role_name, f"{xacct_role.key}: planned role name {after.get('name')}"
+    assert after.get("name") == xacct_role.role_name, (
+        f"{xacct_role.key}: planned role name {after.get('name')}"
+    )
     assert after.get("max_session_duration") == settings.max_session_duration
     assert after.get("path") == settings.role_path
     assert after.get("permissions_boundary") == settings.permissions_boundary
 
 
 @pytest.mark.xacct_layer("plan")
-def test_onboarding_template_agrees_with_the_plan(xacct_role: RoleSpec, xacct_registry: LoadedRegistry,
-                                                  xacct_generated: Path, xacct_plan: Any) -> None:
+def test_onboarding_template_agrees_with_the_plan(
+    xacct_role: RoleSpec, xacct_registry: LoadedRegistry, xacct_generated: Path, xacct_plan: Any
+) -> None:
     """The customer's CloudFormation template gets the same verdicts as the planned Terraform role."""
     from generator.harness.verdicts import judge
     from generator.render.cloudformation import cloudformation_documents
@@ -177,9 +204,13 @@ def test_onboarding_template_agrees_with_the_plan(xacct_role: RoleSpec, xacct_re
     where = f"{xacct_role.key} (onboarding/cloudformation.yaml)"
     assert_verdicts([trust], trust_c, where, "trust")
     assert_verdicts([permission], perm_c, where, "permission")
-    assert [m.case for m in judge([trust], trust_c)] == [m.case for m in judge([planned.trust_policy], trust_c)]
+    assert [m.case for m in judge([trust], trust_c)] == [
+        m.case for m in judge([planned.trust_policy], trust_c)
+    ]
     assert trust == planned.trust_policy, f"{where}: trust document differs from the plan's"
-    assert [permission] == planned.permission_policies, f"{where}: permission document differs from the plan's"
+    assert [permission] == planned.permission_policies, (
+        f"{where}: permission document differs from the plan's"
+    )
 
 
 @pytest.mark.xacct_layer("plan")
@@ -213,8 +244,11 @@ def _apply(xacct_live: Any, role: RoleSpec, xacct_terraform: Any) -> Any:
     if role.key not in applied:
         spec = _live_spec(xacct_live, role)
         root = _live_root(xacct_live, role)
-        workdir = copy_root(root, xacct_live.generated.parent / "work",
-                            live_provider(xacct_live.url, spec.account_id, spec.region))
+        workdir = copy_root(
+            root,
+            xacct_live.generated.parent / "work",
+            live_provider(xacct_live.url, spec.account_id, spec.region),
+        )
         tf = xacct_terraform(workdir, timeout=300)
         tf.init()
         applied[role.key] = tf
@@ -224,8 +258,9 @@ def _apply(xacct_live: Any, role: RoleSpec, xacct_terraform: Any) -> Any:
 
 @pytest.mark.live
 @pytest.mark.xacct_layer("live")
-def test_live_role_matches_the_registry(xacct_role: RoleSpec, xacct_live: Any, xacct_generated: Path,
-                                        xacct_terraform: Any) -> None:
+def test_live_role_matches_the_registry(
+    xacct_role: RoleSpec, xacct_live: Any, xacct_generated: Path, xacct_terraform: Any
+) -> None:
     """Apply the role on LocalStack and judge what LocalStack holds with the evaluator.
 
     LocalStack does not enforce IAM (it accepts a wrong external ID), so nothing here treats its
@@ -235,9 +270,12 @@ def test_live_role_matches_the_registry(xacct_role: RoleSpec, xacct_live: Any, x
     from generator.harness.live import read_role
 
     live_root = _live_root(xacct_live, xacct_role)
-    generated = (xacct_generated / xacct_role.tenant / xacct_role.scenario / "main.tf").read_text(encoding="utf-8")
+    generated = (xacct_generated / xacct_role.tenant / xacct_role.scenario / "main.tf").read_text(
+        encoding="utf-8"
+    )
     assert xacct_live.original_text(live_root.main_tf()) == generated, (
-        f"{xacct_role.key}: the live root differs from the generated root beyond the LocalStack zone IDs")
+        f"{xacct_role.key}: the live root differs from the generated root beyond the LocalStack zone IDs"
+    )
     tf = _apply(xacct_live, xacct_role, xacct_terraform)
     outputs = tf.output()
     spec = _live_spec(xacct_live, xacct_role)
@@ -252,10 +290,15 @@ def test_live_role_matches_the_registry(xacct_role: RoleSpec, xacct_live: Any, x
     tenant = _tenant(xacct_live.loaded, xacct_role.tenant)
     where = f"{xacct_role.key} (LocalStack get_role)"
     trust = role["AssumeRolePolicyDocument"]
-    assert_verdicts([trust], trust_cases(xacct_live.loaded.model.partner, tenant, xacct_role.scenario,
-                                         spec.role_arn), where, "trust")
-    assert_verdicts(held["inline"], permission_cases(tenant, xacct_role.scenario, spec.account_id), where,
-                    "permission")
+    assert_verdicts(
+        [trust],
+        trust_cases(xacct_live.loaded.model.partner, tenant, xacct_role.scenario, spec.role_arn),
+        where,
+        "trust",
+    )
+    assert_verdicts(
+        held["inline"], permission_cases(tenant, xacct_role.scenario, spec.account_id), where, "permission"
+    )
 
 
 @pytest.mark.live
@@ -281,13 +324,27 @@ def test_live_assume_and_use(xacct_role: RoleSpec, xacct_live: Any, xacct_terraf
                 zone_name = next(r["Name"] for r in records if r["Type"] == "SOA")
                 if perm.route53_records.access == "read-write":
                     record = f"_xacct-live.{zone_name}"
-                    change = route53.change_resource_record_sets(HostedZoneId=zone, ChangeBatch={"Changes": [{
-                        "Action": "UPSERT", "ResourceRecordSet": {"Name": record, "Type": "TXT", "TTL": 60,
-                                                                  "ResourceRecords": [{"Value": '"xacct"'}]}}]})
+                    change = route53.change_resource_record_sets(
+                        HostedZoneId=zone,
+                        ChangeBatch={
+                            "Changes": [
+                                {
+                                    "Action": "UPSERT",
+                                    "ResourceRecordSet": {
+                                        "Name": record,
+                                        "Type": "TXT",
+                                        "TTL": 60,
+                                        "ResourceRecords": [{"Value": '"xacct"'}],
+                                    },
+                                }
+                            ]
+                        },
+                    )
                     route53.get_change(Id=change["ChangeInfo"]["Id"])
                     after = route53.list_resource_record_sets(HostedZoneId=zone)["ResourceRecordSets"]
                     assert any(r["Name"] == record and r["Type"] == "TXT" for r in after), (
-                        f"{xacct_role.key}: the record written through the role is not in zone {zone}")
+                        f"{xacct_role.key}: the record written through the role is not in zone {zone}"
+                    )
         if perm.s3_objects is not None:
             p = perm.s3_objects
             s3 = client(session, "s3", xacct_live.url)
@@ -315,7 +372,8 @@ def test_live_destroy(xacct_role: RoleSpec, xacct_live: Any, xacct_terraform: An
     tf.destroy()
     del xacct_live.applied[xacct_role.key]
     assert not role_exists(xacct_live.client(spec.account_id, "iam"), spec.role_name), (
-        f"{xacct_role.key}: role {spec.role_name} still exists after destroy")
+        f"{xacct_role.key}: role {spec.role_name} still exists after destroy"
+    )
 
 
 @pytest.mark.live
@@ -352,10 +410,17 @@ def test_live_cloudformation_kit(xacct_role: RoleSpec, xacct_live: Any) -> None:
         assert held["tags"] == spec.tags
         tenant = _tenant(xacct_live.loaded, xacct_role.tenant)
         where = f"{xacct_role.key} (CloudFormation stack on LocalStack)"
-        assert_verdicts([held["role"]["AssumeRolePolicyDocument"]],
-                        trust_cases(xacct_live.loaded.model.partner, tenant, xacct_role.scenario, spec.role_arn),
-                        where, "trust")
-        assert_verdicts(held["inline"], permission_cases(tenant, xacct_role.scenario, spec.account_id), where,
-                        "permission")
+        assert_verdicts(
+            [held["role"]["AssumeRolePolicyDocument"]],
+            trust_cases(xacct_live.loaded.model.partner, tenant, xacct_role.scenario, spec.role_arn),
+            where,
+            "trust",
+        )
+        assert_verdicts(
+            held["inline"],
+            permission_cases(tenant, xacct_role.scenario, spec.account_id),
+            where,
+            "permission",
+        )
     finally:
         cfn.delete_stack(StackName=stack)

@@ -21,9 +21,11 @@ class Miss:
     def __str__(self) -> str:
         want = "ALLOW" if self.case.allowed else "DENY"
         got = "ALLOW" if self.got else "DENY"
-        return (f"- {self.case.label}: {self.case.describe()}\n"
-                f"  expected {want}, evaluator says {got}\n"
-                + "\n".join("    " + line for line in self.explanation.splitlines()))
+        return (
+            f"- {self.case.label}: {self.case.describe()}\n"
+            f"  expected {want}, evaluator says {got}\n"
+            + "\n".join("    " + line for line in self.explanation.splitlines())
+        )
 
 
 def judge(documents: Sequence[dict[str, Any]], cases: Iterable[Case]) -> list[Miss]:
@@ -37,10 +39,13 @@ def judge(documents: Sequence[dict[str, Any]], cases: Iterable[Case]) -> list[Mi
     return misses
 
 
-def assert_verdicts(documents: Sequence[dict[str, Any]], cases: Sequence[Case], where: str, what: str) -> None:
+def assert_verdicts(
+    documents: Sequence[dict[str, Any]], cases: Sequence[Case], where: str, what: str
+) -> None:
     """Fail with every wrong verdict, naming the tenant/scenario (``where``) and the documents judged."""
     misses = judge(documents, cases)
     if misses:
         raise AssertionError(
-            f"{where}: {len(misses)} of {len(cases)} {what} verdicts are wrong:\n" + "\n".join(map(str, misses))
+            f"{where}: {len(misses)} of {len(cases)} {what} verdicts are wrong:\n"
+            + "\n".join(map(str, misses))
         )

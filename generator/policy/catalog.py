@@ -19,11 +19,15 @@ def route53_statements(perm: Route53Records, index: int) -> Iterator[Statement]:
     if perm.access == "read":
         yield Statement(sid=f"Route53ReadRecords{index}", actions=ROUTE53_READ, resources=zones)
         return
-    yield Statement(sid=f"Route53RecordSets{index}", actions=tuple(sorted(ROUTE53_WRITE + ROUTE53_READ)),
-                    resources=zones)
+    yield Statement(
+        sid=f"Route53RecordSets{index}", actions=tuple(sorted(ROUTE53_WRITE + ROUTE53_READ)), resources=zones
+    )
     # ChangeResourceRecordSets returns a change ID; waiting for INSYNC needs GetChange on it.
-    yield Statement(sid=f"Route53GetChange{index}", actions=(ROUTE53_GET_CHANGE,),
-                    resources=("arn:aws:route53:::change/*",))
+    yield Statement(
+        sid=f"Route53GetChange{index}",
+        actions=(ROUTE53_GET_CHANGE,),
+        resources=("arn:aws:route53:::change/*",),
+    )
 
 
 def s3_statements(perm: S3Objects, index: int) -> Iterator[Statement]:
@@ -32,8 +36,9 @@ def s3_statements(perm: S3Objects, index: int) -> Iterator[Statement]:
         actions += S3_READ
     if perm.access in ("write", "read-write"):
         actions += S3_WRITE
-    yield Statement(sid=f"S3Objects{index}", actions=actions,
-                    resources=(f"arn:aws:s3:::{perm.bucket}/{perm.prefix}*",))
+    yield Statement(
+        sid=f"S3Objects{index}", actions=actions, resources=(f"arn:aws:s3:::{perm.bucket}/{perm.prefix}*",)
+    )
     if perm.list:
         yield Statement(
             sid=f"S3ListPrefix{index}",

@@ -45,8 +45,10 @@ class Statement(BaseModel):
             out["NotResource"] = list(self.not_resources)
         if self.conditions:
             out["Condition"] = {
-                op: {key: values[0] if len(values) == 1 and self.scalar_singletons else list(values)
-                     for key, values in block.items()}
+                op: {
+                    key: values[0] if len(values) == 1 and self.scalar_singletons else list(values)
+                    for key, values in block.items()
+                }
                 for op, block in self.conditions.items()
             }
         return out

@@ -56,13 +56,17 @@ class RoleSpec(BaseModel):
     @property
     def trust_policy(self) -> PolicyDocument:
         conditions = {"StringEquals": {"sts:ExternalId": (self.external_id,)}} if self.external_id else {}
-        return PolicyDocument(statements=(Statement(
-            sid=TRUST_SID[self.scenario],
-            principal={"AWS": self.trusted_principal_arns},
-            actions=("sts:AssumeRole",),
-            conditions=conditions,
-            scalar_singletons=True,
-        ),))
+        return PolicyDocument(
+            statements=(
+                Statement(
+                    sid=TRUST_SID[self.scenario],
+                    principal={"AWS": self.trusted_principal_arns},
+                    actions=("sts:AssumeRole",),
+                    conditions=conditions,
+                    scalar_singletons=True,
+                ),
+            )
+        )
 
     @property
     def permission_policy(self) -> PolicyDocument:

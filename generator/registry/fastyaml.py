@@ -27,10 +27,10 @@ except ImportError:  # pragma: no cover - exercised where yaml-rs is not install
     yaml_rs = None
 
 _RISKY = re.compile(
-    r"\t"                                   # tabs: YAML forbids them in indentation
-    r"|(?:^|[\s\[{,])[!&*][^\s,\]}]"          # tags, anchors, aliases
-    r"|<<\s*:"                              # merge keys
-    r"|^(?:%|---|\.\.\.)"                   # directives, document markers
+    r"\t"  # tabs: YAML forbids them in indentation
+    r"|(?:^|[\s\[{,])[!&*][^\s,\]}]"  # tags, anchors, aliases
+    r"|<<\s*:"  # merge keys
+    r"|^(?:%|---|\.\.\.)"  # directives, document markers
     r"|(?:^|[\s\[{,])[-+]?(?:0[0-9_]+|0[box][0-9a-fA-F_]+|[0-9][0-9_]*(?::[0-5]?[0-9])+|[0-9]+_[0-9_]*"
     r"|\.inf|\.nan)\s*(?:$|[,\]}#])",
     re.M | re.I,
@@ -52,10 +52,7 @@ def _yaml11_types(value: str) -> bool:
         return True
     if _TYPED_BY_YAML_RS.fullmatch(value):
         return False  # yaml-rs would have typed it unquoted: it was quoted, a string everywhere
-    for tag, regexp in _RESOLVERS.get(value[0], ()):
-        if tag != _STR and regexp.match(value):
-            return True
-    return False
+    return any(tag != _STR and regexp.match(value) for tag, regexp in _RESOLVERS.get(value[0], ()))
 
 
 def _plain(data: Any, depth: int, max_depth: int) -> bool:
@@ -63,13 +60,15 @@ def _plain(data: Any, depth: int, max_depth: int) -> bool:
         return False
     if isinstance(data, str):
         return not _yaml11_types(data)
-    if data is None or isinstance(data, bool | int) and not isinstance(data, float):
+    if data is None or (isinstance(data, bool | int) and not isinstance(data, float)):
         return True
     if isinstance(data, list):
         return all(_plain(x, depth + 1, max_depth) for x in data)
     if isinstance(data, dict):
-        return all(isinstance(k, str) and not _yaml11_types(k) and _plain(v, depth + 1, max_depth)
-                   for k, v in data.items())
+        return all(
+            isinstance(k, str) and not _yaml11_types(k) and _plain(v, depth + 1, max_depth)
+            for k, v in data.items()
+        )
     return False
 
 
@@ -79,7 +78,7 @@ def fast_load(text: str, max_depth: int) -> tuple[bool, Any]:
         return False, None
     try:
         data = yaml_rs.loads(text)
-    except Exception:  # noqa: BLE001 - any refusal goes to the full path, which explains it
+    except Exception:
         return False, None
     if not isinstance(data, dict) or not _plain(data, 0, max_depth):
         return False, None

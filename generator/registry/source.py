@@ -13,8 +13,8 @@ from typing import Any
 
 import yaml
 
-from generator.registry.fastyaml import fast_load
 from generator.registry.errors import Path_, Problem, RegistryError, format_path
+from generator.registry.fastyaml import fast_load
 
 MAX_BYTES = 8 * 1024 * 1024
 MAX_VALUES = 1_000_000

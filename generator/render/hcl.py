@@ -2,7 +2,8 @@
 
 Every registry string reaches HCL through :func:`quote`, so no registry value can become
 HCL syntax: quotes, backslashes and control characters are escaped, and template
-sequences ``${`` / ``%{`` are doubled into their literal forms.
+sequences ``${`` / ``%{`` become their literal forms (``$${`` / ``%%{``, or ``$\\u007b`` /
+``%\\u007b`` when no ``}`` follows).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 
 INDENT = "  "
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+_TEMPLATE_START = re.compile(r"([$%])\{")
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
@@ -25,10 +27,19 @@ def _escape_char(ch: str) -> str:
     return ch
 
 
+def _literal_template_start(match: re.Match[str]) -> str:
+    # "$${" is the idiomatic escape, but python-hcl2 8 only reads it when a "}" follows in the same
+    # string (its lexer runs on to the next "}" in the file otherwise); "$\u007b" means the same in HCL.
+    sigil = match.group(1)
+    if "}" in match.string[match.end() :]:
+        return sigil + sigil + "{"
+    return sigil + "\\u007b"
+
+
 def quote(value: str) -> str:
     """An HCL quoted string literal that evaluates to exactly ``value``."""
     body = "".join(_escape_char(c) for c in value)
-    body = body.replace("${", "$${").replace("%{", "%%{")
+    body = _TEMPLATE_START.sub(_literal_template_start, body)
     return f'"{body}"'
 
 

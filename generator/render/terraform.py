@@ -9,7 +9,6 @@ from pathlib import Path
 
 import jinja2
 
-from generator import __version__
 from generator.policy.roles import RoleSpec
 from generator.registry.model import TerraformCloud
 from generator.render import hcl
@@ -85,8 +84,9 @@ def workspace_name(spec: RoleSpec, cloud: TerraformCloud) -> str:
     return f"{cloud.workspace_prefix or spec.partner}-{spec.tenant}-{spec.scenario}"
 
 
-def render_root(spec: RoleSpec, root_dir: Path, modules: ModuleSource,
-                cloud: TerraformCloud | None) -> dict[str, str]:
+def render_root(
+    spec: RoleSpec, root_dir: Path, modules: ModuleSource, cloud: TerraformCloud | None
+) -> dict[str, str]:
     """Files of one generated root, by name."""
     env = _env()
     files = {

@@ -14,9 +14,24 @@ REPO = Path(__file__).resolve().parents[2]
 
 def make_workspace(path: Path) -> Path:
     shutil.copy(REPO / "tenants.yaml", path / "tenants.yaml")
-    shutil.copytree(REPO / "modules", path / "modules", ignore=shutil.ignore_patterns(".terraform*", "*.tfstate*"))
-    subprocess.run([sys.executable, "-m", "generator.cli", "generate", "--registry", "tenants.yaml", "--out",
-                    "generated"], cwd=path, check=True, capture_output=True)
+    shutil.copytree(
+        REPO / "modules", path / "modules", ignore=shutil.ignore_patterns(".terraform*", "*.tfstate*")
+    )
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "generator.cli",
+            "generate",
+            "--registry",
+            "tenants.yaml",
+            "--out",
+            "generated",
+        ],
+        cwd=path,
+        check=True,
+        capture_output=True,
+    )
     return path
 
 

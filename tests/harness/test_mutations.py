@@ -16,14 +16,31 @@ from pathlib import Path
 import pytest
 
 
-
 def run_suite(workspace: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONHASHSEED": "0"}
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "--rootdir", str(workspace),
-         "--xacct-registry", str(workspace / "tenants.yaml"), "--xacct-generated", str(workspace / "generated"),
-         "-o", "addopts=", *args],
-        cwd=workspace, capture_output=True, text=True, env=env, timeout=900,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-p",
+            "no:cacheprovider",
+            "-q",
+            "--rootdir",
+            str(workspace),
+            "--xacct-registry",
+            str(workspace / "tenants.yaml"),
+            "--xacct-generated",
+            str(workspace / "generated"),
+            "-o",
+            "addopts=",
+            *args,
+        ],
+        cwd=workspace,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=900,
     )
 
 
@@ -60,7 +77,9 @@ def test_plan_layer_catches_a_dropped_external_id_condition(workspace: Path) -> 
     assert result.returncode == 1, result.stdout[-3000:]
     out = result.stdout
     assert "acme/partner_to_customer (plan module.acme__partner_to_customer" in out
-    assert "trusted principal without an external ID: sts:AssumeRole on arn:aws:iam::222222222222:role/" in out
+    assert (
+        "trusted principal without an external ID: sts:AssumeRole on arn:aws:iam::222222222222:role/" in out
+    )
     assert "expected DENY, evaluator says ALLOW" in out
 
 
@@ -74,10 +93,14 @@ def test_plan_layer_catches_a_widened_resource(workspace: Path) -> None:
     assert result.returncode == 1, result.stdout[-3000:]
     out = result.stdout
     assert "acme/partner_to_customer (plan" in out and "acme/customer_to_partner (plan" in out
-    assert "change records in another zone: route53:ChangeResourceRecordSets on " \
-           "arn:aws:route53:::hostedzone/ZOTHERZONE0000" in out
-    assert "get an object of another tenant's prefix: s3:GetObject on " \
-           "arn:aws:s3:::teamform-tenant-exchange/acmecorp/report.csv" in out
+    assert (
+        "change records in another zone: route53:ChangeResourceRecordSets on "
+        "arn:aws:route53:::hostedzone/ZOTHERZONE0000" in out
+    )
+    assert (
+        "get an object of another tenant's prefix: s3:GetObject on "
+        "arn:aws:s3:::teamform-tenant-exchange/acmecorp/report.csv" in out
+    )
     assert "expected DENY, evaluator says ALLOW" in out
 
 
@@ -88,8 +111,17 @@ def test_live_layer_catches_a_dropped_external_id_condition(workspace: Path) -> 
     if not url:
         pytest.fail("needs XACCT_LOCALSTACK_URL (make test starts LocalStack)")
     drop_external_id_condition(workspace)
-    result = run_suite(workspace, "--xacct-tenant", "acme", "--xacct-scenario", "partner_to_customer",
-                       "--xacct-localstack-url", url, "-k", "test_live_role_matches or test_live_destroy")
+    result = run_suite(
+        workspace,
+        "--xacct-tenant",
+        "acme",
+        "--xacct-scenario",
+        "partner_to_customer",
+        "--xacct-localstack-url",
+        url,
+        "-k",
+        "test_live_role_matches or test_live_destroy",
+    )
     out = result.stdout
     assert result.returncode == 1, out[-3000:]
     assert "acme/partner_to_customer (LocalStack get_role)" in out

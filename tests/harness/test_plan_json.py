@@ -34,15 +34,43 @@ def plan_json(example_workspace: Path, tmp_path_factory: pytest.TempPathFactory)
 
 def run_suite(ws: Path, plan: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-o", "addopts=", "-p", "no:cacheprovider", "--rootdir", str(ws),
-         "--xacct-registry", str(ws / "tenants.yaml"), "--xacct-plan-json", str(plan), *args],
-        cwd=ws, capture_output=True, text=True, timeout=600, env={**os.environ},
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-o",
+            "addopts=",
+            "-p",
+            "no:cacheprovider",
+            "--rootdir",
+            str(ws),
+            "--xacct-registry",
+            str(ws / "tenants.yaml"),
+            "--xacct-plan-json",
+            str(plan),
+            *args,
+        ],
+        cwd=ws,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ},
     )
 
 
 def test_suite_judges_a_plan_made_elsewhere(example_workspace: Path, plan_json: Path) -> None:
-    result = run_suite(example_workspace, plan_json, "--xacct-tenant", "acme", "--xacct-scenario",
-                       "partner_to_customer", "-k", "test_plan", "-vv")
+    result = run_suite(
+        example_workspace,
+        plan_json,
+        "--xacct-tenant",
+        "acme",
+        "--xacct-scenario",
+        "partner_to_customer",
+        "-k",
+        "test_plan",
+        "-vv",
+    )
     assert result.returncode == 0, result.stdout[-3000:]
     for name in ("test_plan_trust_policy", "test_plan_permissions", "test_plan_resources"):
         assert f"{name}[acme/partner_to_customer] PASSED" in result.stdout
@@ -62,22 +90,33 @@ def _role_change(raw: dict[str, Any]) -> dict[str, Any]:
     return next(rc for rc in raw["resource_changes"] if rc["type"] == "aws_iam_role")
 
 
-def test_suite_fails_a_plan_that_replaces_the_role(example_workspace: Path, plan_json: Path, tmp_path: Path) -> None:
+def test_suite_fails_a_plan_that_replaces_the_role(
+    example_workspace: Path, plan_json: Path, tmp_path: Path
+) -> None:
     def replace(raw: dict[str, Any]) -> None:
         change = _role_change(raw)["change"]
         change["actions"] = ["delete", "create"]
         change["before"] = copy.deepcopy(change["after"])
 
     bad = _mutated(plan_json, tmp_path, replace)
-    result = run_suite(example_workspace, bad, "--xacct-tenant", "acme", "--xacct-scenario", "partner_to_customer",
-                       "-k", "test_plan")
+    result = run_suite(
+        example_workspace,
+        bad,
+        "--xacct-tenant",
+        "acme",
+        "--xacct-scenario",
+        "partner_to_customer",
+        "-k",
+        "test_plan",
+    )
     assert result.returncode == 1
     assert "module.role.module.role.aws_iam_role.this" in result.stdout
     assert "replaces this aws_iam_role" in result.stdout or "would delete/create" in result.stdout
 
 
-def test_suite_fails_a_plan_whose_trust_lost_the_external_id(example_workspace: Path, plan_json: Path,
-                                                             tmp_path: Path) -> None:
+def test_suite_fails_a_plan_whose_trust_lost_the_external_id(
+    example_workspace: Path, plan_json: Path, tmp_path: Path
+) -> None:
     def widen(raw: dict[str, Any]) -> None:
         after = _role_change(raw)["change"]["after"]
         doc = json.loads(after["assume_role_policy"])
@@ -85,20 +124,31 @@ def test_suite_fails_a_plan_whose_trust_lost_the_external_id(example_workspace: 
         after["assume_role_policy"] = json.dumps(doc)
 
     bad = _mutated(plan_json, tmp_path, widen)
-    result = run_suite(example_workspace, bad, "--xacct-tenant", "acme", "--xacct-scenario", "partner_to_customer",
-                       "-k", "test_plan_trust")
+    result = run_suite(
+        example_workspace,
+        bad,
+        "--xacct-tenant",
+        "acme",
+        "--xacct-scenario",
+        "partner_to_customer",
+        "-k",
+        "test_plan_trust",
+    )
     assert result.returncode == 1
     assert "acme/partner_to_customer (plan module.role.module.role.aws_iam_role.this)" in result.stdout
     assert "trusted principal without an external ID" in result.stdout
 
 
-def test_plan_guard_passes_the_plan(example_workspace: Path, plan_json: Path, capsys: pytest.CaptureFixture) -> None:
+def test_plan_guard_passes_the_plan(
+    example_workspace: Path, plan_json: Path, capsys: pytest.CaptureFixture
+) -> None:
     code = xacct(["plan-guard", "--registry", str(example_workspace / "tenants.yaml"), str(plan_json)])
     assert code == 0, capsys.readouterr()
 
 
-def test_plan_guard_stops_a_destroy_unless_allowed(example_workspace: Path, plan_json: Path, tmp_path: Path,
-                                                   capsys: pytest.CaptureFixture) -> None:
+def test_plan_guard_stops_a_destroy_unless_allowed(
+    example_workspace: Path, plan_json: Path, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
     def destroy(raw: dict[str, Any]) -> None:
         for rc in raw["resource_changes"]:
             rc["change"]["before"], rc["change"]["after"] = rc["change"]["after"], None
@@ -113,8 +163,9 @@ def test_plan_guard_stops_a_destroy_unless_allowed(example_workspace: Path, plan
     assert xacct(["plan-guard", "--registry", reg, "--allow-destroy", "acme", str(bad)]) == 0
 
 
-def test_plan_guard_stops_an_unrequested_trust_change(example_workspace: Path, plan_json: Path, tmp_path: Path,
-                                                      capsys: pytest.CaptureFixture) -> None:
+def test_plan_guard_stops_an_unrequested_trust_change(
+    example_workspace: Path, plan_json: Path, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
     def retrust(raw: dict[str, Any]) -> None:
         change = _role_change(raw)["change"]
         change["actions"] = ["update"]

@@ -9,9 +9,12 @@ self-scoped grant (``iam:PutRolePolicy`` on the role itself) is unlimited.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 
+from generator.lint.actions import matches
 from generator.lint.findings import Finding
 from generator.lint.rule import Rule
+from generator.lint.statements import Statement
 from generator.lint.subjects import Anchor, RoleSubject
 
 ESCALATION: dict[str, str] = {
@@ -43,6 +46,21 @@ ESCALATION: dict[str, str] = {
 SHOWN = 3
 
 
+def _granted(statement: Statement) -> tuple[str, ...]:
+    """The escalation actions the statement's Action/NotAction covers (memoised on that element)."""
+    if "Action" in statement.body:
+        return _covered("Action", tuple(statement.actions))
+    if "NotAction" in statement.body:
+        return _covered("NotAction", tuple(statement.not_actions))
+    return ()
+
+
+@lru_cache(maxsize=4096)
+def _covered(element: str, patterns: tuple[str, ...]) -> tuple[str, ...]:
+    hit = [a for a in ESCALATION if any(matches(p, a) for p in patterns)]
+    return tuple(hit) if element == "Action" else tuple(a for a in ESCALATION if a not in hit)
+
+
 class PrivilegeEscalation(Rule):
     id = "IAM-006-ESCALATION"
     description = (
@@ -55,7 +73,7 @@ class PrivilegeEscalation(Rule):
         for statement in role.permission_statements():
             if not statement.allows:
                 continue
-            granted = [a for a in ESCALATION if statement.grants(a)]
+            granted = _granted(statement)
             if not granted:
                 continue
             element = "Action" if "Action" in statement.body else "NotAction"
