@@ -62,7 +62,7 @@ class PolicyDocument(BaseModel):
     statements: tuple[Statement, ...]
 
     def to_iam(self) -> dict[str, Any]:
-        """The document in AWS's JSON form."""
+        """The document in AWS's JSON form (a fresh copy: callers may change it)."""
         return {"Version": VERSION, "Statement": [s.to_iam() for s in self.statements]}
 
     def to_json(self, indent: int | None = None) -> str:

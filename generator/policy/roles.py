@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -53,7 +54,7 @@ class RoleSpec(BaseModel):
     def role_arn(self) -> str:
         return f"arn:aws:iam::{self.account_id}:role{self.role_path}{self.role_name}"
 
-    @property
+    @cached_property
     def trust_policy(self) -> PolicyDocument:
         conditions = {"StringEquals": {"sts:ExternalId": (self.external_id,)}} if self.external_id else {}
         return PolicyDocument(
@@ -68,7 +69,7 @@ class RoleSpec(BaseModel):
             )
         )
 
-    @property
+    @cached_property
     def permission_policy(self) -> PolicyDocument:
         return PolicyDocument(statements=self.statements)
 

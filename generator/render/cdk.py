@@ -108,15 +108,24 @@ def _json_file(data: Any) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
+@cache
+def _static_files() -> dict[str, str]:
+    """The files every tenant's app shares (rendered once per process)."""
+    env = _env()
+    return {
+        "cdk.json": _json_file(CDK_JSON),
+        "tsconfig.json": _json_file(TSCONFIG),
+        "bin/app.ts": env.get_template("app.ts").render(),
+        "lib/cross-account-role-stack.ts": env.get_template("cross-account-role-stack.ts").render(),
+    }
+
+
 def render_app(spec: RoleSpec, stack_name: str) -> dict[str, str]:
     """Files of the CDK app, relative to its folder."""
     env = _env()
     return {
         "package.json": _json_file(package_json(spec)),
-        "cdk.json": _json_file(CDK_JSON),
-        "tsconfig.json": _json_file(TSCONFIG),
-        "bin/app.ts": env.get_template("app.ts").render(),
-        "lib/cross-account-role-stack.ts": env.get_template("cross-account-role-stack.ts").render(),
+        **_static_files(),
         "lib/settings.ts": env.get_template("settings.ts.j2").render(
             stack_name=stack_name,
             account=spec.account_id,

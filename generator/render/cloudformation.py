@@ -1,9 +1,10 @@
 """The onboarding kit's CloudFormation template: the Scenario A role as one ``AWS::IAM::Role``.
 
-The template is built as data and written by a YAML serializer, so every registry value is quoted
-as YAML needs. It has no Parameters: every property is the partner's (the external ID must not be
-the customer's choice, CAA-006; a different name, boundary or policy would be drift from the
-registry), so the template makes the same role as the Terraform root and the CDK app.
+The template is built as data and written by `generator.render.blockyaml`, which writes every
+string as a JSON (YAML double-quoted) scalar, so no registry value can become YAML syntax. It has
+no Parameters: every property is the partner's (the external ID must not be the customer's
+choice, CAA-006; a different name, boundary or policy would be drift from the registry), so the
+template makes the same role as the Terraform root and the CDK app.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import yaml
 
 from generator.policy.documents import VERSION
 from generator.policy.roles import RoleSpec
+from generator.render import blockyaml
 
 LOGICAL_ID = "CrossAccountRole"
 TEMPLATE_FORMAT = "2010-09-09"
@@ -25,10 +27,6 @@ HEADER = (
     "# Deploy: aws cloudformation deploy --template-file cloudformation.yaml --stack-name {stack}"
     f" --capabilities {CAPABILITY}\n"
 )
-
-
-# libyaml's emitter (C) is ~20x faster than PyYAML's own, which matters at 10,000 tenants.
-_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 def role_properties(spec: RoleSpec) -> dict[str, Any]:
@@ -75,15 +73,7 @@ def template(spec: RoleSpec) -> dict[str, Any]:
 
 def render_template(spec: RoleSpec, stack_name: str) -> str:
     """``cloudformation.yaml``: a header comment and the template in block YAML."""
-    body = yaml.dump(
-        template(spec),
-        Dumper=_Dumper,
-        sort_keys=False,
-        default_flow_style=False,
-        allow_unicode=True,
-        width=1_000_000,
-    )
-    return HEADER.format(stack=stack_name) + body
+    return HEADER.format(stack=stack_name) + blockyaml.dump(template(spec))
 
 
 def _empty() -> dict[str, Any]:

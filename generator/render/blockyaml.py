@@ -1,0 +1,73 @@
+"""A small, fast block-YAML writer for data made of mappings, lists, strings, ints and bools.
+
+Every string value is written as a JSON string, which is a valid YAML double-quoted scalar: no
+registry value can become YAML syntax, and YAML 1.1 readers (``no``, ``0123``) cannot retype it.
+Keys are written plain only when they are unmistakably strings in YAML 1.1 and 1.2.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+_PLAIN_KEY = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:::[A-Za-z0-9]+)*(?::[A-Za-z][A-Za-z0-9_./-]*)?")
+_YAML11_WORDS = frozenset(
+    w.lower() for w in ("y", "n", "yes", "no", "on", "off", "true", "false", "null", "nan", "inf")
+)
+
+
+def _key(key: str) -> str:
+    if _PLAIN_KEY.fullmatch(key) and key.lower() not in _YAML11_WORDS:
+        return key
+    return json.dumps(key, ensure_ascii=False)
+
+
+def _scalar(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if value is None:
+        return "null"
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    raise TypeError(f"cannot write {type(value).__name__} as YAML")
+
+
+def _lines(data: Any, indent: str, out: list[str]) -> None:
+    if isinstance(data, Mapping):
+        for key, value in data.items():
+            if isinstance(value, Mapping | list | tuple) and value:
+                out.append(f"{indent}{_key(key)}:")
+                _lines(value, indent + "  ", out)
+            else:
+                out.append(f"{indent}{_key(key)}: {_empty(value) if _is_empty(value) else _scalar(value)}")
+        return
+    for item in data:
+        if isinstance(item, Mapping) and item:
+            sub: list[str] = []
+            _lines(item, indent + "  ", sub)
+            out.append(f"{indent}- {sub[0].lstrip()}")
+            out.extend(sub[1:])
+        elif isinstance(item, Mapping | list | tuple) and item:
+            out.append(f"{indent}-")
+            _lines(item, indent + "  ", out)
+        else:
+            out.append(f"{indent}- {_empty(item) if _is_empty(item) else _scalar(item)}")
+
+
+def _is_empty(value: Any) -> bool:
+    return isinstance(value, Mapping | list | tuple) and not value
+
+
+def _empty(value: Any) -> str:
+    return "{}" if isinstance(value, Mapping) else "[]"
+
+
+def dump(data: Mapping[str, Any] | Sequence[Any]) -> str:
+    """``data`` as block YAML text, ending in a newline."""
+    out: list[str] = []
+    _lines(data, "", out)
+    return "\n".join(out) + "\n"
