@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing as mp
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -90,27 +92,82 @@ def lint_problems(loaded: LoadedRegistry, roles: list[RoleSpec]) -> list[Problem
     return [f.as_problem() for f in lint_registry(loaded, roles) if f.severity == "error"]
 
 
-def plan(loaded: LoadedRegistry, out: Path) -> Plan:
-    """Render every file of the tree for ``loaded`` (nothing is written)."""
-    roles = build_roles(loaded.model)
-    problems = size_problems(loaded, roles) + lint_problems(loaded, roles)
-    if problems:
-        raise RegistryError(problems)
+PARALLEL_MIN_ROLES = 1500  # below this, forking workers costs more than it saves
+
+
+def _render(
+    loaded: LoadedRegistry, roles: list[RoleSpec], out: Path, advance: progress.Advance
+) -> dict[str, str]:
+    """Every file of ``roles`` (which hold whole tenants), relative to ``out``."""
     modules = module_source(loaded)
     cloud = loaded.model.partner.terraform_cloud
     files: dict[str, str] = {}
-    with progress.bar("rendering roots", len(roles)) as advance:
-        for spec in roles:
-            for name, content in render_root(spec, out / spec.tenant / spec.scenario, modules, cloud).items():
-                files[f"{spec.tenant}/{spec.scenario}/{name}"] = content
-            advance(1)
     by_tenant: dict[str, list[RoleSpec]] = {}
     for spec in roles:
+        for name, content in render_root(spec, out / spec.tenant / spec.scenario, modules, cloud).items():
+            files[f"{spec.tenant}/{spec.scenario}/{name}"] = content
         by_tenant.setdefault(spec.tenant, []).append(spec)
     for renderer in tenant_renderers():
         for tenant, specs in by_tenant.items():
             for name, content in renderer(specs, loaded).items():
                 files[f"{tenant}/{name}"] = content
+            advance(len(specs))
+    return files
+
+
+_FORKED: tuple[LoadedRegistry, list[list[RoleSpec]], Path] | None = None
+
+
+def _render_chunk(index: int) -> dict[str, str]:
+    assert _FORKED is not None
+    loaded, chunks, out = _FORKED
+    return _render(loaded, chunks[index], out, lambda n=1: None)
+
+
+def _chunks(roles: list[RoleSpec], count: int) -> list[list[RoleSpec]]:
+    """``roles`` in ``count`` runs of whole tenants."""
+    tenants: dict[str, list[RoleSpec]] = {}
+    for spec in roles:
+        tenants.setdefault(spec.tenant, []).append(spec)
+    groups = list(tenants.values())
+    size = -(-len(groups) // count)
+    return [[s for g in groups[i : i + size] for s in g] for i in range(0, len(groups), size)]
+
+
+def _render_all(
+    loaded: LoadedRegistry, roles: list[RoleSpec], out: Path
+) -> tuple[dict[str, str], list[Problem]]:
+    """Render (in forked workers for large registries, while this process lints) and check."""
+    global _FORKED
+    jobs = min(os.cpu_count() or 1, int(os.environ.get("XACCT_JOBS", "0")) or (os.cpu_count() or 1))
+    if len(roles) < PARALLEL_MIN_ROLES or jobs < 2 or "fork" not in mp.get_all_start_methods():
+        problems = size_problems(loaded, roles) + lint_problems(loaded, roles)
+        if problems:
+            return {}, problems
+        with progress.bar("rendering", len(roles)) as advance:
+            return _render(loaded, roles, out, advance), []
+    chunks = _chunks(roles, jobs)
+    _FORKED = (loaded, chunks, out)
+    try:
+        with mp.get_context("fork").Pool(len(chunks)) as pool:
+            pending = pool.map_async(_render_chunk, range(len(chunks)))
+            problems = size_problems(loaded, roles) + lint_problems(loaded, roles)
+            parts = pending.get()
+    finally:
+        _FORKED = None
+    files: dict[str, str] = {}
+    for part in parts:
+        files.update(part)
+    return files, problems
+
+
+def plan(loaded: LoadedRegistry, out: Path) -> Plan:
+    """Render every file of the tree for ``loaded`` (nothing is written)."""
+    roles = build_roles(loaded.model)
+    files, problems = _render_all(loaded, roles, out)
+    if problems:
+        raise RegistryError(problems)
+    modules = module_source(loaded)
     external_ids = {t.name: _fingerprint(t.external_id) for t in loaded.model.tenants if t.external_id}
     manifest = {
         "generator": "xacct",

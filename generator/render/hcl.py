@@ -36,8 +36,13 @@ def _literal_template_start(match: re.Match[str]) -> str:
     return sigil + "\\u007b"
 
 
+_NOTHING_TO_ESCAPE = re.compile(r'[^\\"$%\x00-\x1f\x7f-\x9f\u2028\u2029]*')
+
+
 def quote(value: str) -> str:
     """An HCL quoted string literal that evaluates to exactly ``value``."""
+    if _NOTHING_TO_ESCAPE.fullmatch(value):  # the common case (names, ARNs, IDs): nothing to change
+        return f'"{value}"'
     body = "".join(_escape_char(c) for c in value)
     body = _TEMPLATE_START.sub(_literal_template_start, body)
     return f'"{body}"'

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import jinja2
@@ -41,8 +41,13 @@ class ModuleSource:
         if self.template:
             return self.template.format(module=module, version=self.version)
         assert self.local_dir is not None
-        rel = os.path.relpath(self.local_dir / module, root_dir.resolve())
-        return rel if rel.startswith(".") else f"./{rel}"
+        return _relative(self.local_dir / module, root_dir.parent.parent)
+
+
+@lru_cache(maxsize=64)
+def _relative(target: Path, out: Path) -> str:
+    """``target`` relative to any root ``out/<tenant>/<scenario>`` (the same for all of them)."""
+    return os.path.normpath(os.path.join("../..", os.path.relpath(target, out.resolve())))
 
 
 def module_arguments(spec: RoleSpec, source: str) -> str:

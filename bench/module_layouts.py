@@ -1,0 +1,242 @@
+"""Does the wrapper module cost plan time at scale? Three roots, each with COUNT roles, planned offline.
+
+- ``wrapper``: COUNT ``module "tNNNN"`` blocks calling modules/customer-role (which calls cross-account-role);
+- ``core``:    COUNT ``module "tNNNN"`` blocks calling modules/cross-account-role directly;
+- ``plain``:   COUNT ``aws_iam_role`` + ``aws_iam_role_policy`` resources with the same jsonencoded documents.
+
+Every root plans 2 x COUNT resources with the real AWS provider (dummy credentials, from the provider mirror).
+Each layout is initialised once, then ``terraform plan`` runs REPEAT times (layouts interleaved, so a change
+of machine load spreads over all of them); the medians are printed and written to bench/results/.
+``--no-validation`` strips the modules' ``validation`` blocks first, to see what the rules cost.
+
+    .venv/bin/python bench/module_layouts.py [--count 1000] [--repeat 3] [--no-validation]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+LAYOUTS = ("wrapper", "core", "plain")
+
+HEADER = """\
+terraform {
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = ">= 5.0, < 7.0"
+    }
+  }
+}
+
+provider "aws" {
+  region                      = "us-east-1"
+  access_key                  = "mock-access-key"
+  secret_key                  = "mock-secret-key"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
+  skip_region_validation      = true
+}
+"""
+
+
+def _inputs(i: int) -> tuple[str, str, str]:
+    return f"tenant-{i:04d}-access", f"ext-{i:04d}-5b1d9a64-7c2e-4f3a", f"Z{i:013d}"
+
+
+def module_block(i: int, source: str, sid_line: str) -> str:
+    """One module call with tenant-specific values."""
+    name, external_id, zone = _inputs(i)
+    return f"""
+module "t{i:04d}" {{
+  source                 = "{source}"
+  role_name              = "{name}"
+  trusted_principal_arns = ["arn:aws:iam::111111111111:root"]
+  external_id            = "{external_id}"{sid_line}
+  policy_statements = [
+    {{
+      sid       = "ManageRecordSets"
+      actions   = ["route53:ChangeResourceRecordSets", "route53:ListResourceRecordSets"]
+      resources = ["arn:aws:route53:::hostedzone/{zone}"]
+    }},
+  ]
+}}
+"""
+
+
+def plain_block(i: int) -> str:
+    """The same role and policy as plain resources."""
+    name, external_id, zone = _inputs(i)
+    return f"""
+resource "aws_iam_role" "t{i:04d}" {{
+  name = "{name}"
+  assume_role_policy = jsonencode({{
+    Version = "2012-10-17"
+    Statement = [{{
+      Sid       = "PartnerAssumeRole"
+      Effect    = "Allow"
+      Principal = {{ AWS = ["arn:aws:iam::111111111111:root"] }}
+      Action    = "sts:AssumeRole"
+      Condition = {{ StringEquals = {{ "sts:ExternalId" = "{external_id}" }} }}
+    }}]
+  }})
+}}
+
+resource "aws_iam_role_policy" "t{i:04d}" {{
+  name = "xacct-permissions"
+  role = aws_iam_role.t{i:04d}.name
+  policy = jsonencode({{
+    Version = "2012-10-17"
+    Statement = [{{
+      Sid      = "ManageRecordSets"
+      Effect   = "Allow"
+      Action   = ["route53:ChangeResourceRecordSets", "route53:ListResourceRecordSets"]
+      Resource = ["arn:aws:route53:::hostedzone/{zone}"]
+    }}]
+  }})
+}}
+"""
+
+
+BLOCKS: dict[str, Callable[[int], str]] = {
+    "wrapper": lambda i: module_block(i, "../../modules/customer-role", ""),
+    "core": lambda i: module_block(
+        i, "../../modules/cross-account-role", '\n  trust_statement_sid    = "PartnerAssumeRole"'
+    ),
+    "plain": plain_block,
+}
+
+
+def strip_validation(text: str) -> str:
+    """The HCL text without its `validation { ... }` blocks (braces matched; strings hold no braces here)."""
+    out, i = [], 0
+    while (start := text.find("validation {", i)) != -1:
+        depth, j = 0, text.index("{", start)
+        while True:
+            depth += {"{": 1, "}": -1}.get(text[j], 0)
+            j += 1
+            if depth == 0:
+                break
+        out.append(text[i:start])
+        i = j
+    return "".join(out) + text[i:]
+
+
+def write_roots(work: Path, count: int, *, validation: bool = True) -> dict[str, Path]:
+    """Copy modules/ into `work` and write one root per layout beside it."""
+    shutil.copytree(REPO / "modules", work / "modules", ignore=shutil.ignore_patterns(".terraform*"))
+    if not validation:
+        for variables in (work / "modules").glob("*/variables.tf"):
+            variables.write_text(strip_validation(variables.read_text(encoding="utf-8")), encoding="utf-8")
+    roots = {}
+    for layout in LAYOUTS:
+        root = work / "roots" / layout
+        root.mkdir(parents=True)
+        body = "".join(BLOCKS[layout](i) for i in range(1, count + 1))
+        (root / "main.tf").write_text(HEADER + body, encoding="utf-8")
+        roots[layout] = root
+    return roots
+
+
+def terraform_env(work: Path) -> dict[str, str]:
+    """The environment for terraform: its own CLI config, installing hashicorp/aws from the mirror."""
+    mirror = os.environ.get("XACCT_PROVIDER_MIRROR", "/opt/tf-plugins")
+    config = work / "terraform.rc"
+    config.write_text(
+        "provider_installation {\n"
+        f"  filesystem_mirror {{\n    path    = {json.dumps(mirror)}\n"
+        '    include = ["registry.terraform.io/hashicorp/aws"]\n  }\n'
+        '  direct {\n    exclude = ["registry.terraform.io/hashicorp/aws"]\n  }\n}\n',
+        encoding="utf-8",
+    )
+    return {
+        **os.environ,
+        "TF_CLI_CONFIG_FILE": str(config),
+        "TF_IN_AUTOMATION": "1",
+        "CHECKPOINT_DISABLE": "1",
+    }
+
+
+def timed(args: list[str], cwd: Path, env: dict[str, str]) -> float:
+    """Run a terraform command; return its wall time in seconds (raise with its output on failure)."""
+    start = time.perf_counter()
+    done = subprocess.run(["terraform", *args], cwd=cwd, env=env, capture_output=True, text=True, check=False)
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(f"terraform {' '.join(args)} failed in {cwd}:\n{done.stderr[-4000:]}")
+    return elapsed
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--count", type=int, default=1000, help="roles per root (default 1000)")
+    parser.add_argument("--repeat", type=int, default=3, help="plans per layout (default 3)")
+    parser.add_argument("--no-validation", action="store_true", help="strip the modules' validation blocks")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder and print it")
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="xacct-module-layouts-"))
+    try:
+        roots = write_roots(work, args.count, validation=not args.no_validation)
+        env = terraform_env(work)
+        init = {
+            layout: timed(["init", "-backend=false", "-input=false"], root, env)
+            for layout, root in roots.items()
+        }
+        plans: dict[str, list[float]] = {layout: [] for layout in LAYOUTS}
+        for run in range(args.repeat):
+            for layout, root in roots.items():
+                seconds = timed(["plan", "-input=false", "-lock=false", "-out=plan.tfplan"], root, env)
+                plans[layout].append(seconds)
+                print(
+                    f"run {run + 1}/{args.repeat} {layout:8} plan {seconds:6.1f} s",
+                    file=sys.stderr,
+                    flush=True,
+                )
+        results = {
+            "count": args.count,
+            "repeat": args.repeat,
+            "validation": not args.no_validation,
+            "cpus": os.cpu_count(),
+            "load_average_after": os.getloadavg(),
+            "layouts": {
+                layout: {
+                    "init_s": round(init[layout], 2),
+                    "plan_s": [round(s, 2) for s in plans[layout]],
+                    "plan_median_s": round(statistics.median(plans[layout]), 2),
+                }
+                for layout in LAYOUTS
+            },
+        }
+    finally:
+        if args.keep:
+            print(f"kept {work}", file=sys.stderr)
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+
+    print(f"{'layout':8} {'init s':>7} {'plan median s':>14}  plans")
+    for layout, row in results["layouts"].items():
+        print(f"{layout:8} {row['init_s']:7.1f} {row['plan_median_s']:14.1f}  {row['plan_s']}")
+    suffix = "" if not args.no_validation else "-no-validation"
+    out = REPO / "bench" / "results" / f"module_layouts-{args.count}{suffix}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(f"written {out.relative_to(REPO)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
