@@ -10,12 +10,16 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from generator.output.tree import real_folder
+
 
 class LockBusy(Exception):
     """Another xacct process holds the lock."""
 
 
 def lock_path(out: Path) -> Path:
+    """The lock file, beside the folder a run replaces (a symlinked output's target): one lock per folder."""
+    out = real_folder(Path(out))
     return out.parent / f".{out.name}.xacct.lock"
 
 

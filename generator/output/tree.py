@@ -129,8 +129,9 @@ def clean_leftovers(out: Path) -> list[Path]:
     return removed
 
 
-def write_tree(out: Path, files: Mapping[str, str], diff: TreeDiff,
-               on_step: Callable[[str], None] | None = None) -> None:
+def write_tree(
+    out: Path, files: Mapping[str, str], diff: TreeDiff, on_step: Callable[[str], None] | None = None
+) -> None:
     """Replace the tree at ``out`` with ``files`` atomically (call with the lock held)."""
     out = real_folder(out)
     keep_manifest = read_manifest(out).get("files", {})
