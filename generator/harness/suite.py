@@ -166,6 +166,20 @@ def test_plan_permissions(xacct_role: RoleSpec, xacct_registry: LoadedRegistry, 
 
 
 @pytest.mark.xacct_layer("plan")
+def test_plan_documents_equal_the_model(xacct_role: RoleSpec, xacct_plan: Any) -> None:
+    """The module builds exactly the documents of the policy model (the CloudFormation and CDK kits'
+    source), so the Terraform role and the customer's template cannot drift apart."""
+    planned = _planned(xacct_plan, xacct_role)
+    assert planned.trust_policy == xacct_role.trust_policy.to_iam(), (
+        f"{xacct_role.key}: planned trust policy differs from the model:\n"
+        f"plan:  {planned.trust_policy}\nmodel: {xacct_role.trust_policy.to_iam()}"
+    )
+    assert planned.permission_policies == [xacct_role.permission_policy.to_iam()], (
+        f"{xacct_role.key}: planned permission policy differs from the model"
+    )
+
+
+@pytest.mark.xacct_layer("plan")
 def test_plan_resources(xacct_role: RoleSpec, xacct_registry: LoadedRegistry, xacct_plan: Any) -> None:
     """Only IAM role resources, nothing deleted or replaced, and the role's settings as registered."""
     planned = _planned(xacct_plan, xacct_role)
