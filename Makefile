@@ -71,7 +71,7 @@ bench: venv
 	$(BIN)/python bench/run.py
 
 soak: venv
-	XACCT_KILL_RUNS=200 $(BIN)/python -m pytest -q tests/reliability -k kill
+	XACCT_KILL_RUNS=200 XACCT_HYPOTHESIS_EXAMPLES=100 $(BIN)/python -m pytest -q -s tests/reliability -k "kill or roundtrip"
 
 docs: venv
 	$(BIN)/python -m generator.moduledocs modules

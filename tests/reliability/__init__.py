@@ -1,0 +1,1 @@
+"""Reliability: escaping, injection round-trips, determinism, atomic writes, locking, external IDs."""
