@@ -198,6 +198,16 @@ class Result:
     written: bool = False
 
 
+def state_files(out: Path, tenants: list[str]) -> list[str]:
+    """Local terraform state under the folders of ``tenants`` (relative to ``out``)."""
+    found = []
+    for tenant in tenants:
+        for path in sorted((out / tenant).rglob("*.tfstate")):
+            if ".terraform" not in path.parts:
+                found.append(str(path.relative_to(out)))
+    return found
+
+
 def removed_tenants(diff: TreeDiff) -> list[str]:
     gone = {rel.split("/", 1)[0] for rel in diff.extra if "/" in rel}
     still = {rel.split("/", 1)[0] for rel in diff.unchanged + diff.stale + diff.edited + diff.missing}
@@ -222,6 +232,21 @@ def generate(
         clean_leftovers(out)
         diff = diff_tree(out, planned.files)
         result = Result(planned, diff, changed_external_ids(out, planned.external_ids), removed_tenants(diff))
+        held = state_files(out, result.removed_tenants)
+        if held:
+            raise RegistryError(
+                [
+                    Problem(
+                        str(loaded.path),
+                        1,
+                        "tenants",
+                        f"tenant {rel.split('/', 1)[0]} is no longer in the registry "
+                        f"but {out / rel} holds terraform state: run `terraform destroy` there (or move "
+                        "the state away) first, then generate again",
+                    )
+                    for rel in held
+                ]
+            )
         if not diff.clean:
             with progress.bar("writing files", len(planned.files)) as advance:
                 write_tree(out, planned.files, diff, on_step=on_step or (lambda _rel: advance(1)))

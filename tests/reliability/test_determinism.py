@@ -227,3 +227,27 @@ def test_a_symlinked_output_folder_is_replaced_where_it_points(registry: Path) -
     expected = ws / "expected"
     assert generate(registry, expected)[0] == 0
     assert tree_files(ws / "elsewhere" / "tree").keys() == tree_files(expected).keys()
+
+
+def test_removing_a_tenant_with_local_state_is_refused(tmp_path: Path) -> None:
+    """A removed tenant's folder that holds terraform state is not deleted (its roles would be orphaned)."""
+    import shutil
+
+    from generator.cli import main as xacct
+
+    repo = Path(__file__).resolve().parents[2]
+    shutil.copy(repo / "tenants.yaml", tmp_path / "tenants.yaml")
+    (tmp_path / "modules").symlink_to(repo / "modules")
+    registry, out = str(tmp_path / "tenants.yaml"), str(tmp_path / "generated")
+    assert xacct(["generate", "--registry", registry, "--out", out]) == 0
+    state = tmp_path / "generated" / "globex" / "partner_to_customer" / "terraform.tfstate"
+    state.write_text("{}")
+    text = (tmp_path / "tenants.yaml").read_text()
+    start, end = text.index("  # Scenario A only."), text.index("  # Scenario B only")
+    (tmp_path / "tenants.yaml").write_text(text[:start] + text[end:])
+    before = sorted(p.relative_to(tmp_path) for p in (tmp_path / "generated").rglob("*"))
+    assert xacct(["generate", "--registry", registry, "--out", out]) == 2
+    assert sorted(p.relative_to(tmp_path) for p in (tmp_path / "generated").rglob("*")) == before
+    state.unlink()
+    assert xacct(["generate", "--registry", registry, "--out", out]) == 0
+    assert not (tmp_path / "generated" / "globex").exists()
