@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -74,6 +75,18 @@ def _tags(rc: ResourceChange) -> dict[str, str]:
     return values.get("tags_all") or values.get("tags") or {}
 
 
+_SHARD_KEY = re.compile(r'^module\.([A-Za-z0-9_-]+)(?:\["([^"]+)"\])?')
+
+
+def _shard_key(module_address: str) -> str | None:
+    """``tenant__scenario`` from ``module.<key>...`` or ``module.<name>["<key>"]...`` shard addresses."""
+    match = _SHARD_KEY.match(module_address)
+    if not match:
+        return None
+    key = match.group(2) or match.group(1)
+    return key if SHARD_SEPARATOR in key else None
+
+
 def find_roles(
     plan: Plan, default_tenant: str | None = None, default_scenario: str | None = None
 ) -> dict[str, PlannedRole]:
@@ -91,9 +104,9 @@ def find_roles(
         tags = _tags(rc)
         tenant, scenario = tags.get("xacct:tenant"), tags.get("xacct:scenario")
         if not (tenant and scenario):
-            first = (rc.module_address or "").split(".")[1:2]
-            if first and SHARD_SEPARATOR in first[0]:
-                tenant, scenario = first[0].split(SHARD_SEPARATOR, 1)
+            key = _shard_key(rc.module_address or "")
+            if key:
+                tenant, scenario = key.split(SHARD_SEPARATOR, 1)
             else:
                 tenant, scenario = default_tenant, default_scenario
         if not (tenant and scenario):
