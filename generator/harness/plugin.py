@@ -159,7 +159,7 @@ def xacct_plan(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Any:
     """Planned roles by ``tenant/scenario``: from --xacct-plan-json, or a batched offline plan."""
-    from generator.harness.batch import DEFAULT_SHARD_SIZE, BatchResult, plan_batched
+    from generator.harness.batch import BatchResult, plan_batched
     from generator.harness.planned import find_roles
     from generator.harness.roots import find_roots
     from generator.terraform import Plan
@@ -179,7 +179,7 @@ def xacct_plan(
         roots,
         tmp_path_factory.mktemp("plan"),
         xacct_terraform,
-        shard_size=request.config.getoption("--xacct-shard-size") or DEFAULT_SHARD_SIZE,
+        shard_size=request.config.getoption("--xacct-shard-size"),
         jobs=request.config.getoption("--xacct-jobs"),
         modules_dir=Path(modules) if modules else None,
     )

@@ -115,7 +115,7 @@ def test_generated_roots_pass_terraform_validate(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
     """`terraform validate` passes on every role's module block (batched) and a whole root per scenario."""
-    from generator.harness.batch import DEFAULT_SHARD_SIZE, validate_batched
+    from generator.harness.batch import validate_batched
     from generator.harness.roots import find_roots
 
     if request.config.getoption("--xacct-plan-json"):
@@ -127,7 +127,7 @@ def test_generated_roots_pass_terraform_validate(
         roots,
         tmp_path_factory.mktemp("validate"),
         xacct_terraform,
-        shard_size=request.config.getoption("--xacct-shard-size") or DEFAULT_SHARD_SIZE,
+        shard_size=request.config.getoption("--xacct-shard-size"),
         jobs=request.config.getoption("--xacct-jobs"),
         modules_dir=Path(modules) if modules else None,
     )
