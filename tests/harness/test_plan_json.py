@@ -72,9 +72,15 @@ def test_suite_judges_a_plan_made_elsewhere(example_workspace: Path, plan_json: 
         "-vv",
     )
     assert result.returncode == 0, result.stdout[-3000:]
-    for name in ("test_plan_trust_policy", "test_plan_permissions", "test_plan_resources"):
+    names = (
+        "test_plan_trust_policy",
+        "test_plan_permissions",
+        "test_plan_documents_equal_the_model",
+        "test_plan_resources",
+    )
+    for name in names:
         assert f"{name}[acme/partner_to_customer] PASSED" in result.stdout
-    assert "4 passed" in result.stdout  # the three above and the destructive-change check, none skipped
+    assert "5 passed" in result.stdout  # the four above and the destructive-change check, none skipped
 
 
 def _mutated(plan_json: Path, tmp: Path, mutate: Any) -> Path:
