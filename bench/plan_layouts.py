@@ -1,0 +1,499 @@
+"""How should the harness lay out N roles for `terraform plan`? Measured, offline, with the real provider.
+
+Layouts (``--layouts``) of the same N generated roles (``bench/make_registry.py`` tenants, first N roots),
+each ``KIND`` in one root or ``KIND-S``, split into shards of at most S roles planned ``--jobs`` side by side:
+
+- ``raw``:     plain ``aws_iam_role`` + ``aws_iam_role_policy`` resources with jsonencode'd documents, the
+               floor (no module, no ``for_each``);
+- ``module``:  N verbatim module blocks, what ``plan_batched`` builds (``shard_root`` on the generated roots);
+- ``foreach``: one module call per module with ``for_each`` over a map whose entries are the generated
+               roots' module arguments, verbatim.
+
+Every folder is initialised once; then ``terraform plan`` runs ``--repeat`` times per layout (layouts
+interleaved, so a change of machine load spreads over all of them; once only when a plan takes longer
+than ``--once-over``) and ``terraform show -json`` once; every role must be found in the plans. Columns:
+``plan`` is the median wall time of planning every folder of the layout; ``pipeline`` is init + plan +
+show, what the harness pays. A layout slower than ``--skip-over`` is left out at the larger N.
+
+    .venv/bin/python bench/plan_layouts.py [--roles 250,500,1000] [--layouts raw,module,module-250,foreach]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from generator.generate import generate
+from generator.harness.batch import shards
+from generator.harness.planned import find_roles
+from generator.harness.roots import (
+    OFFLINE_PROVIDER,
+    SOURCE_LINE,
+    GeneratedRoot,
+    find_roots,
+    modules_dir_of,
+    provider_block,
+    shard_root,
+)
+from generator.policy import RoleSpec, build_roles
+from generator.registry import LoadedRegistry, load_registry
+from generator.render.hcl import quote, value
+from generator.terraform import Plan, Terraform, write_cli_config
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from make_registry import make_registry
+
+REPO = Path(__file__).resolve().parents[1]
+RESULTS = REPO / "bench" / "results"
+RAW_HEADER = (
+    'terraform {\n  required_providers {\n    aws = {\n      source = "hashicorp/aws"\n    }\n  }\n}\n'
+)
+
+
+# ----------------------------------------------------------------------------------- inputs
+
+
+@dataclass
+class Workload:
+    """N generated roots and their role specs, in a scratch folder with a ``modules`` link."""
+
+    folder: Path
+    loaded: LoadedRegistry
+    roots: list[GeneratedRoot]
+    specs: list[RoleSpec]
+
+
+def tenants_for_roles(roles: int) -> int:
+    """Tenants of ``make_registry`` that hold at least ``roles`` roles (a third of them have two)."""
+    return math.ceil(roles * 3 / 4) + 2
+
+
+def scratch_registry(folder: Path, tenants: int, seed: int = 1) -> Path:
+    """Write a synthetic registry into ``folder`` beside a ``modules`` link to this checkout's modules."""
+    folder.mkdir(parents=True, exist_ok=True)
+    link = folder / "modules"
+    if not link.is_symlink():
+        link.symlink_to(REPO / "modules")
+    registry = folder / "registry.yaml"
+    registry.write_text(make_registry(tenants, seed), encoding="utf-8")
+    return registry
+
+
+def workload(folder: Path, roles: int) -> Workload:
+    """Generate enough tenants for ``roles`` roles and keep the first ``roles`` roots."""
+    registry = scratch_registry(folder, tenants_for_roles(roles))
+    loaded = load_registry(registry)
+    out = folder / "generated"
+    generate(loaded, out)
+    roots = find_roots(out)[:roles]
+    if len(roots) < roles:
+        raise SystemExit(f"generated {len(roots)} roots, wanted {roles}")
+    by_key = {spec.key: spec for spec in build_roles(loaded.model)}
+    return Workload(folder, loaded, roots, [by_key[root.key] for root in roots])
+
+
+def raw_role(spec: RoleSpec) -> str:
+    """One role as plain resources, documents through jsonencode, labelled ``<tenant>__<scenario>``."""
+    label = f"{spec.tenant}__{spec.scenario}"
+    lines = [
+        f'resource "aws_iam_role" "{label}" {{',
+        f"  name                 = {quote(spec.role_name)}",
+        f"  path                 = {quote(spec.role_path)}",
+        f"  description          = {quote(spec.description)}",
+        f"  max_session_duration = {spec.max_session_duration}",
+    ]
+    if spec.permissions_boundary:
+        lines.append(f"  permissions_boundary = {quote(spec.permissions_boundary)}")
+    lines += [
+        f"  assume_role_policy   = jsonencode({value(spec.trust_policy.to_iam(), 1)})",
+        f"  tags                 = {value(spec.tags, 1)}",
+        "}",
+    ]
+    if spec.statements:
+        lines += [
+            "",
+            f'resource "aws_iam_role_policy" "{label}" {{',
+            f"  name   = {quote(spec.policy_name)}",
+            f"  role   = aws_iam_role.{label}.name",
+            f"  policy = jsonencode({value(spec.permission_policy.to_iam(), 1)})",
+            "}",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def raw_root(specs: Sequence[RoleSpec], dest: Path) -> Path:
+    """A root of plain resources for ``specs`` with the offline provider."""
+    dest.mkdir(parents=True, exist_ok=True)
+    body = "\n".join(raw_role(spec) for spec in specs)
+    (dest / "main.tf").write_text(RAW_HEADER + "\n" + provider_block(OFFLINE_PROVIDER) + "\n" + body, "utf-8")
+    return dest
+
+
+# ----------------------------------------------------------------------------------- terraform
+
+
+def terraform_factory(folder: Path) -> Callable[[Path], Terraform]:
+    """Runners sharing one CLI config (provider mirror) written into ``folder``."""
+    config = write_cli_config(folder / "terraform.rc")
+    return lambda path: Terraform(path, cli_config=config, timeout=3600)
+
+
+def terraform_versions() -> dict[str, str]:
+    """terraform and provider versions (``terraform version -json`` in an initialised folder)."""
+    out = subprocess.run(["terraform", "version", "-json"], capture_output=True, text=True, check=False)
+    versions = {"terraform": json.loads(out.stdout).get("terraform_version", "?") if out.stdout else "?"}
+    mirror = Path(os.environ.get("XACCT_PROVIDER_MIRROR", "/opt/tf-plugins"))
+    found = sorted(p.name for p in mirror.glob("registry.terraform.io/hashicorp/aws/*"))
+    versions["hashicorp/aws"] = ", ".join(found) or "?"
+    return versions
+
+
+def machine() -> dict[str, Any]:
+    """What the numbers were measured on."""
+    free = subprocess.run(["free", "-h"], capture_output=True, text=True, check=False).stdout
+    mem = next((line.split()[1] for line in free.splitlines() if line.startswith("Mem:")), "?")
+    return {
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "nproc": os.cpu_count(),
+        "memory": mem,
+        "python": platform.python_version(),
+        **terraform_versions(),
+    }
+
+
+def load() -> float:
+    """The 1-minute load average."""
+    return round(os.getloadavg()[0], 2)
+
+
+def children_cpu() -> float:
+    """CPU seconds (user + system) of this process's finished children (terraform and its provider)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def side_by_side(dirs: Sequence[Path], step: Callable[[Path], Any], jobs: int) -> tuple[float, float]:
+    """Run ``step`` on every folder, ``jobs`` at a time; the wall time and the CPU time of the children."""
+    cpu, start = children_cpu(), time.perf_counter()
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        list(pool.map(step, dirs))
+    return time.perf_counter() - start, children_cpu() - cpu
+
+
+# ----------------------------------------------------------------------------------- layouts
+
+KINDS = ("raw", "module", "foreach")
+MODULE_LABEL = {"customer-role": "customer_role", "partner-role": "partner_role"}
+FOREACH_ARGS = (
+    "role_name",
+    "role_path",
+    "description",
+    "max_session_duration",
+    "trusted_principal_arns",
+    "policy_name",
+    "policy_statements",
+    "tags",
+)
+FOREACH_OPTIONAL = ("external_id", "permissions_boundary")
+
+
+def foreach_root(roots: Sequence[GeneratedRoot], work: Path, index: int) -> Path:
+    """One root with one ``for_each`` module call per module; each root's module arguments, verbatim, are
+    one entry of the map it iterates over (``<tenant>__<scenario>`` keys)."""
+    dest = work / "shards" / f"shard-{index:04d}"
+    if dest.exists():
+        shutil.rmtree(dest)
+    dest.mkdir(parents=True)
+    entries: dict[str, list[str]] = {}
+    for root in roots:
+        modules, name = modules_dir_of(root)
+        link = work / "modules"
+        if not link.is_symlink():
+            link.symlink_to(modules)
+        body = root.module_block().split("\n", 1)[1].rsplit("}", 1)[0]
+        body = SOURCE_LINE.sub("", body, count=1)
+        entries.setdefault(name, []).append(f'    "{root.tenant}__{root.scenario}" = {{\n{body}    }}\n')
+    parts = [RAW_HEADER, provider_block(OFFLINE_PROVIDER)]
+    for name, items in entries.items():
+        label = MODULE_LABEL.get(name, name.replace("-", "_"))
+        args = "\n".join(f"  {arg} = each.value.{arg}" for arg in FOREACH_ARGS)
+        optional = "\n".join(f"  {arg} = try(each.value.{arg}, null)" for arg in FOREACH_OPTIONAL)
+        parts.append(f"locals {{\n  {label} = {{\n{''.join(items)}  }}\n}}\n")
+        parts.append(
+            f'module "{label}" {{\n  source   = "../../modules/{name}"\n  for_each = local.{label}\n\n'
+            f"{args}\n{optional}\n}}\n"
+        )
+    (dest / "main.tf").write_text("\n".join(parts), encoding="utf-8")
+    return dest
+
+
+@dataclass
+class Layout:
+    """One way of laying out the roles (``raw``, ``module`` or ``foreach``, maybe sharded) and its timings."""
+
+    kind: str
+    shard_size: int | None
+    dirs: list[Path] = field(default_factory=list)
+    init_s: float = 0.0
+    plan_s: list[float] = field(default_factory=list)
+    plan_cpu_s: list[float] = field(default_factory=list)
+    plan_load: list[float] = field(default_factory=list)
+    show_s: float = 0.0
+    roles_found: int = 0
+
+    @classmethod
+    def parse(cls, text: str) -> Layout:
+        kind, _, size = text.partition("-")
+        if kind not in KINDS or (size and not size.isdigit()):
+            raise argparse.ArgumentTypeError(f"{text!r}: expected KIND or KIND-SHARDSIZE, KIND in {KINDS}")
+        return cls(kind, int(size) if size else None)
+
+    @property
+    def name(self) -> str:
+        return self.kind if self.shard_size is None else f"{self.kind}-{self.shard_size}"
+
+    @property
+    def plan_median(self) -> float:
+        return statistics.median(self.plan_s)
+
+    @property
+    def pipeline(self) -> float:
+        return self.init_s + self.plan_median + self.show_s
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "layout": self.name,
+            "kind": self.kind,
+            "shard_size": self.shard_size,
+            "roots": len(self.dirs),
+            "init_s": round(self.init_s, 2),
+            "plan_s": [round(s, 2) for s in self.plan_s],
+            "plan_median_s": round(self.plan_median, 2),
+            "plan_cpu_s": [round(s, 2) for s in self.plan_cpu_s],
+            "plan_cpu_median_s": round(statistics.median(self.plan_cpu_s), 2),
+            "show_s": round(self.show_s, 2),
+            "pipeline_s": round(self.pipeline, 2),
+            "roles_found": self.roles_found,
+            "load_during_plans": self.plan_load,
+        }
+
+
+def write_layout(layout: Layout, work: Workload, base: Path) -> None:
+    """Write the layout's root folders under ``base/<name>``."""
+    folder = base / layout.name
+    if folder.exists():
+        shutil.rmtree(folder)
+    size = layout.shard_size or len(work.roots)
+    if layout.kind == "raw":
+        layout.dirs = [
+            raw_root(group, folder / f"shard-{i:04d}") for i, group in enumerate(shards(work.specs, size))
+        ]
+    elif layout.kind == "module":
+        groups = shards(work.roots, size)
+        layout.dirs = [shard_root(group, folder, i, OFFLINE_PROVIDER) for i, group in enumerate(groups)]
+    else:
+        layout.dirs = [foreach_root(group, folder, i) for i, group in enumerate(shards(work.roots, size))]
+
+
+def count_roles(plan: Plan) -> int:
+    """Roles the harness finds in the plan (by tag or shard module name)."""
+    return len(find_roles(plan))
+
+
+def measure(
+    work: Workload,
+    layouts: list[Layout],
+    base: Path,
+    terraform: Callable[[Path], Terraform],
+    settings: argparse.Namespace,
+    log: Callable[[str], None],
+) -> None:
+    """Init every layout, plan them up to ``repeat`` times interleaved (once when a plan took longer than
+    ``once_over`` seconds), show each once and check every role is in the plans."""
+    jobs = settings.jobs
+    for layout in layouts:
+        write_layout(layout, work, base)
+        layout.init_s, _ = side_by_side(layout.dirs, lambda d: terraform(d).init(), jobs)
+    for run in range(settings.repeat):
+        for layout in layouts:
+            if run and layout.plan_s[0] > settings.once_over:
+                continue
+            before = load()
+            seconds, cpu = side_by_side(layout.dirs, lambda d: terraform(d).plan(), jobs)
+            layout.plan_s.append(seconds)
+            layout.plan_cpu_s.append(cpu)
+            layout.plan_load.append(round((before + load()) / 2, 2))
+            log(
+                f"  N={len(work.roots)} run {run + 1}/{settings.repeat} {layout.name:12} "
+                f"plan {seconds:6.1f} s, {cpu:6.1f} CPU s (load {layout.plan_load[-1]})"
+            )
+    for layout in layouts:
+        runners = [terraform(d) for d in layout.dirs]
+        start = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+            plans = list(pool.map(lambda tf: Plan.from_json(tf.show_json(tf.workdir / "tfplan")), runners))
+        layout.show_s = time.perf_counter() - start
+        layout.roles_found = sum(count_roles(plan) for plan in plans)
+        if layout.roles_found != len(work.roots):
+            raise SystemExit(
+                f"{layout.name}: the plans hold {layout.roles_found} roles, expected {len(work.roots)}"
+            )
+
+
+# ----------------------------------------------------------------------------------- report
+
+
+def recommend(results: list[dict[str, Any]]) -> int | None:
+    """The module shard size whose pipeline time, relative to the best module layout at each N, is lowest
+    on average over the role counts where every candidate was measured (ties: the larger size)."""
+    scores: dict[int, list[float]] = {}
+    for entry in results:
+        rows = {
+            row["shard_size"] or entry["roles"]: row for row in entry["layouts"] if row["kind"] == "module"
+        }
+        if not rows:
+            continue
+        best = min(row["pipeline_s"] for row in rows.values())
+        for size, row in rows.items():
+            scores.setdefault(size, []).append(row["pipeline_s"] / best)
+    if not scores:
+        return None
+    most = max(len(v) for v in scores.values())
+    candidates = {s: v for s, v in scores.items() if len(v) == most}
+    return min(candidates, key=lambda s: (statistics.fmean(candidates[s]), -s))
+
+
+def table(results: list[dict[str, Any]]) -> str:
+    """A Markdown table of every N and layout, with ratios to the raw floor."""
+    lines = [
+        "| roles | layout | roots | plan s | runs | plan / raw | plan CPU s | CPU / raw | init + show s | "
+        "pipeline s | pipeline / raw | load |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for entry in results:
+        raw = next(row for row in entry["layouts"] if row["layout"] == "raw")
+        for row in entry["layouts"]:
+            loads = row["load_during_plans"]
+            lines.append(
+                f"| {entry['roles']} | {row['layout']} | {row['roots']} | {row['plan_median_s']:.1f} | "
+                f"{len(row['plan_s'])} | {row['plan_median_s'] / raw['plan_median_s']:.2f} | "
+                f"{row['plan_cpu_median_s']:.1f} | "
+                f"{row['plan_cpu_median_s'] / raw['plan_cpu_median_s']:.2f} | "
+                f"{row['init_s'] + row['show_s']:.1f} | {row['pipeline_s']:.1f} | "
+                f"{row['pipeline_s'] / raw['pipeline_s']:.2f} | {min(loads):.1f}-{max(loads):.1f} |"
+            )
+        for name, why in entry.get("skipped", {}).items():
+            lines.append(f"| {entry['roles']} | {name} | | skipped: {why} | | | | | | | | |")
+    return "\n".join(lines)
+
+
+def parse_sizes(text: str) -> list[int]:
+    return [int(part) for part in text.split(",") if part.strip()]
+
+
+def parse_layouts(text: str) -> list[Layout]:
+    return [Layout.parse(part.strip()) for part in text.split(",") if part.strip()]
+
+
+DEFAULT_LAYOUTS = "raw,module,module-125,module-250,module-500,foreach"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--roles", type=parse_sizes, default=[250, 500, 1000], help="role counts (250,500,1000)"
+    )
+    parser.add_argument(
+        "--layouts",
+        default=DEFAULT_LAYOUTS,
+        help=f"KIND or KIND-SHARDSIZE, KIND in {', '.join(KINDS)} (default {DEFAULT_LAYOUTS})",
+    )
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="folders planned side by side")
+    parser.add_argument("--repeat", type=int, default=3, help="plans per layout (median reported)")
+    parser.add_argument(
+        "--once-over", type=float, default=90.0, help="plan only once when a plan took longer"
+    )
+    parser.add_argument(
+        "--skip-over",
+        type=float,
+        default=300.0,
+        help="leave a layout out at larger N once its plan took longer than this",
+    )
+    parser.add_argument("--work", type=Path, default=None, help="scratch folder (default: a temporary one)")
+    parser.add_argument("--keep", action="store_true", help="keep the scratch folder")
+    parser.add_argument("--out", type=Path, default=RESULTS / "plan_layouts.json", help="JSON result file")
+    args = parser.parse_args(argv)
+    names = [layout.name for layout in parse_layouts(args.layouts)]
+
+    def log(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    base = args.work or Path(tempfile.mkdtemp(prefix="xacct-plan-layouts-"))
+    terraform = terraform_factory(base)
+    report: dict[str, Any] = {
+        "benchmark": "plan_layouts",
+        "machine": machine(),
+        "jobs": args.jobs,
+        "repeat": args.repeat,
+        "command": " ".join(["bench/plan_layouts.py", *(argv or sys.argv[1:])]),
+        "results": [],
+    }
+    too_slow: dict[str, str] = {}
+    try:
+        for roles in args.roles:
+            log(f"N={roles}: generating {tenants_for_roles(roles)} tenants")
+            folder = base / f"n{roles}"
+            work = workload(folder, roles)
+            layouts = [
+                layout
+                for layout in parse_layouts(args.layouts)
+                if layout.name not in too_slow and (layout.shard_size is None or layout.shard_size < roles)
+            ]
+            measure(work, layouts, folder / "layouts", terraform, args, log)
+            skipped = {name: too_slow[name] for name in names if name in too_slow}
+            report["results"].append(
+                {"roles": roles, "layouts": [layout.summary() for layout in layouts], "skipped": skipped}
+            )
+            for layout in layouts:
+                if layout.plan_median > args.skip_over:
+                    too_slow[layout.name] = f"plan took {layout.plan_median:.0f} s at N={roles}"
+            args.out.parent.mkdir(parents=True, exist_ok=True)
+            args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+            if not args.keep:
+                shutil.rmtree(folder, ignore_errors=True)
+    finally:
+        if args.keep:
+            log(f"kept {base}")
+        else:
+            shutil.rmtree(base, ignore_errors=True)
+    report["recommended_shard_size"] = recommend(report["results"])
+    report["load_after"] = load()
+    args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print(table(report["results"]))
+    print(
+        f"\nrecommended module shard size: {report['recommended_shard_size']} (jobs={args.jobs}); "
+        f"written {args.out}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,633 @@
+"""`make bench`: generation, check, lint, evaluator and plan-test timings, with the raw terraform floor.
+
+Rows (medians; fast rows repeat up to ``--runs`` times within ``--row-budget`` seconds, terraform rows
+run ``--tf-runs`` times):
+
+- ``generate (cold)``: ``xacct generate`` into an empty folder, for each ``--tenants`` size;
+- ``regenerate, nothing changed`` and ``regenerate, one tenant edited`` (files rewritten; every other
+  file's mtime must stay), ``generate --check`` and ``xacct lint``, at ``--edit-tenants`` (default: the
+  largest size whose cold generate took at most ``--edit-max-seconds``);
+- ``evaluator``: ``bench/bench_evaluator.py --json`` decisions per second;
+- ``plan-test``: the harness path for ``--plan-tenants`` tenants (``plan_batched`` shards, plan JSON,
+  ``find_roles``, expectation cases judged by the evaluator) against the raw floor: the same roles as plain
+  resources in one root, planned in the same run; reported as ratios.
+
+Results: a table on stdout (rich on a terminal, plain otherwise), JSON in ``bench/results/``, and the
+Markdown section of ``bench/README.md`` (``--no-readme`` to leave it alone; ``--quick`` never writes it).
+
+    .venv/bin/python bench/run.py [--quick] [--tenants 100,1000,10000] [--plan-tenants 1000] [--profile]
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import json
+import os
+import pstats
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from plan_layouts import (
+    RESULTS,
+    children_cpu,
+    load,
+    machine,
+    parse_sizes,
+    raw_root,
+    scratch_registry,
+    terraform_factory,
+)
+
+from generator.generate import generate
+from generator.harness.batch import auto_shard_size, default_jobs, plan_batched
+from generator.harness.expectations import permission_cases, trust_cases
+from generator.harness.roots import find_roots
+from generator.harness.verdicts import judge
+from generator.output.tree import MANIFEST
+from generator.policy import build_roles
+from generator.registry import load_registry
+from generator.terraform import Terraform
+
+REPO = Path(__file__).resolve().parents[1]
+README = REPO / "bench" / "README.md"
+SECTION = "bench-results"
+BIN = Path(sys.executable).parent
+EDIT_ZONE = "ZBENCHEDIT0001"
+
+
+# ----------------------------------------------------------------------------------- results
+
+
+@dataclass
+class Row:
+    """One line of the table: a median and what it was measured on."""
+
+    name: str
+    size: str
+    samples: list[float] = field(default_factory=list)
+    unit: str = "s"
+    detail: str = ""
+    load: list[float] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def median(self) -> float | None:
+        return statistics.median(self.samples) if self.samples else None
+
+    def shown(self) -> str:
+        if self.median is None:
+            return "n/a"
+        if self.unit == "s":
+            return f"{self.median:.2f} s" if self.median < 100 else f"{self.median:.0f} s"
+        if self.unit == "x":
+            return f"{self.median:.2f}x"
+        return f"{self.median:,.0f} {self.unit}"
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "size": self.size,
+            "median": self.median,
+            "unit": self.unit,
+            "samples": [round(s, 4) for s in self.samples],
+            "detail": self.detail,
+            "load": self.load,
+            **self.extra,
+        }
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def repeated(step: Callable[[], float], runs: int, budget: float) -> tuple[list[float], list[float]]:
+    """Run ``step`` (it returns the seconds it measured) up to ``runs`` times or until ``budget`` is spent."""
+    samples: list[float] = []
+    loads: list[float] = []
+    started = time.perf_counter()
+    while len(samples) < max(1, runs):
+        loads.append(load())
+        samples.append(step())
+        if time.perf_counter() - started + statistics.median(samples) > budget:
+            break
+    loads.append(load())
+    return samples, loads
+
+
+# ----------------------------------------------------------------------------------- the CLI rows
+
+
+def xacct(*args: str, ok: Sequence[int] = (0,)) -> float:
+    """Run the installed ``xacct`` command; its wall time (including interpreter start-up)."""
+    command = [str(BIN / "xacct"), *args]
+    start = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    seconds = time.perf_counter() - start
+    if done.returncode not in ok:
+        raise SystemExit(
+            f"`{' '.join(command)}` exited {done.returncode}:\n{done.stderr[-3000:]}{done.stdout[-2000:]}"
+        )
+    return seconds
+
+
+def has_subcommand(name: str) -> bool:
+    done = subprocess.run([str(BIN / "xacct"), name, "--help"], capture_output=True, text=True, check=False)
+    return done.returncode == 0
+
+
+def mtimes(out: Path) -> dict[str, int]:
+    """Every file under ``out`` with its mtime in nanoseconds."""
+    found = {}
+    for root, _, files in os.walk(out):
+        for name in files:
+            path = os.path.join(root, name)
+            found[os.path.relpath(path, out)] = os.stat(path).st_mtime_ns
+    return found
+
+
+def count_files(out: Path) -> int:
+    return sum(len(files) for _, _, files in os.walk(out))
+
+
+def edit_one_tenant(text: str, tenants: int) -> tuple[str, str]:
+    """The registry with one tenant's hosted zone changed (a tenant in the middle), and its name."""
+    index = (tenants // 2) - (tenants // 2) % 3  # tenants 0, 3, 6... have a zone (bench/make_registry.py)
+    name = f"tenant-{index:05d}"
+    pattern = re.compile(rf"(- name: {name}\n(?:    .*\n)*?.*hosted_zone_ids: \[)(Z[A-Z0-9]+)(\])")
+    edited, count = pattern.subn(rf"\g<1>{EDIT_ZONE}\g<3>", text, count=1)
+    if count != 1:
+        raise SystemExit(f"could not find the hosted zone of {name} in the bench registry")
+    return edited, name
+
+
+def generate_rows(
+    folder: Path, sizes: Sequence[int], runs: int, budget: float
+) -> tuple[list[Row], dict[int, Path]]:
+    """Cold generate for every size; returns the rows and each size's registry."""
+    rows, registries = [], {}
+    for size in sizes:
+        registry = scratch_registry(folder / f"t{size}", size)
+        registries[size] = registry
+        out = registry.parent / "generated"
+
+        def cold(registry: Path = registry, out: Path = out) -> float:
+            shutil.rmtree(out, ignore_errors=True)
+            return xacct("generate", "--registry", str(registry), "--out", str(out))
+
+        log(f"generate (cold) {size:,} tenants")
+        samples, loads = repeated(cold, runs, budget)
+        rows.append(
+            Row(
+                "generate (cold)",
+                f"{size:,} tenants",
+                samples,
+                detail=f"{count_files(out):,} files",
+                load=loads,
+                extra={"tenants": size, "files": count_files(out)},
+            )
+        )
+    return rows, registries
+
+
+def edit_rows(registry: Path, tenants: int, runs: int, budget: float) -> list[Row]:
+    """No-op regenerate, one-tenant regenerate (with the mtime check), --check and lint on one tree."""
+    out = registry.parent / "generated"
+    original = registry.read_text(encoding="utf-8")
+    edited, tenant = edit_one_tenant(original, tenants)
+    size = f"{tenants:,} tenants"
+    if not (out / MANIFEST).is_file():
+        xacct("generate", "--registry", str(registry), "--out", str(out))
+    gen = ("generate", "--registry", str(registry), "--out", str(out))
+
+    log(f"regenerate, nothing changed ({size})")
+    before = mtimes(out)
+    samples, loads = repeated(lambda: xacct(*gen), runs, budget)
+    untouched = mtimes(out) == before
+    rows = [
+        Row(
+            "regenerate, nothing changed",
+            size,
+            samples,
+            load=loads,
+            detail="no file rewritten" if untouched else "FILES REWRITTEN",
+            extra={"untouched": untouched},
+        )
+    ]
+
+    log(f"regenerate, one tenant edited ({size})")
+    rewritten: list[int] = []
+    stray: set[str] = set()
+    texts = [edited, original]
+
+    def one_edit() -> float:
+        registry.write_text(texts[len(rewritten) % 2], encoding="utf-8")
+        old = mtimes(out)
+        seconds = xacct(*gen)
+        new = mtimes(out)
+        changed = {rel for rel in old.keys() | new.keys() if old.get(rel) != new.get(rel)}
+        rewritten.append(len(changed))
+        stray.update(rel for rel in changed if not rel.startswith(f"{tenant}/") and rel != MANIFEST)
+        return seconds
+
+    samples, loads = repeated(one_edit, runs, budget)
+    registry.write_text(original, encoding="utf-8")
+    xacct(*gen)
+    files = count_files(out)
+    detail = f"{statistics.median(rewritten):.0f} of {files:,} files rewritten ({tenant} + manifest)"
+    detail += f"; OTHER FILES REWRITTEN: {len(stray)}" if stray else "; other mtimes unchanged"
+    rows.append(
+        Row(
+            "regenerate, one tenant edited",
+            size,
+            samples,
+            load=loads,
+            detail=detail,
+            extra={"rewritten": rewritten, "stray": sorted(stray)[:20], "files": files},
+        )
+    )
+
+    log(f"generate --check ({size})")
+    samples, loads = repeated(lambda: xacct(*gen, "--check"), runs, budget)
+    rows.append(Row("generate --check", size, samples, load=loads, detail="up to date"))
+
+    if has_subcommand("lint"):
+        log(f"lint ({size})")
+        samples, loads = repeated(lambda: xacct("lint", "--registry", str(registry), ok=(0, 1)), runs, budget)
+        rows.append(Row("xacct lint", size, samples, load=loads))
+    else:
+        rows.append(Row("xacct lint", size, detail="no `xacct lint` subcommand"))
+    return rows
+
+
+def evaluator_row() -> Row:
+    log("evaluator")
+    before = load()
+    done = subprocess.run(
+        [sys.executable, str(REPO / "bench" / "bench_evaluator.py"), "--json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        return Row("evaluator", "decisions/s", detail=f"bench_evaluator.py failed: {done.stderr[-300:]}")
+    report = json.loads(done.stdout)
+    results = report["results"]
+    compiled = results["compiled"]
+    cached = results["evaluate_cached"]
+    return Row(
+        "evaluator (compiled policies)",
+        f"{report['requests_in_mix']}-request mix",
+        [compiled["decisions_per_second"]],
+        unit="decisions/s",
+        detail=f"evaluate() cached: {cached['decisions_per_second']:,}/s; "
+        f"{compiled['decisions_per_cpu_second']:,} per CPU s",
+        load=[before, load()],
+        extra={"report": report},
+    )
+
+
+# ----------------------------------------------------------------------------------- plan-test
+
+
+def verdicts(loaded: Any, roles: dict[str, Any]) -> tuple[int, int, list[str]]:
+    """Judge every generated role's planned documents; (cases, misses, roles missing from the plan)."""
+    tenants = {t.name: t for t in loaded.model.tenants}
+    partner = loaded.model.partner
+    cases = misses = 0
+    missing = []
+    for spec in build_roles(loaded.model):
+        planned = roles.get(spec.key)
+        if planned is None:
+            missing.append(spec.key)
+            continue
+        tenant = tenants[spec.tenant]
+        trust = trust_cases(partner, tenant, spec.scenario, spec.role_arn)
+        perms = permission_cases(tenant, spec.scenario, spec.account_id)
+        misses += len(judge([planned.trust_policy], trust)) + len(judge(planned.permission_policies, perms))
+        cases += len(trust) + len(perms)
+    return cases, misses, missing
+
+
+def plan_test_rows(
+    registry: Path, tenants: int, tf_runs: int, shard_size: int | None, jobs: int, work: Path
+) -> list[Row]:
+    """The harness's batched plan-test and the raw floor of the same roles, interleaved.
+
+    Wall times, and CPU times of the terraform processes (steadier than wall time on a busy machine).
+    """
+    loaded = load_registry(registry)
+    out = registry.parent / "generated"
+    if not (out / MANIFEST).is_file():
+        generate(loaded, out)
+    roots = find_roots(out)
+    specs = build_roles(loaded.model)
+    shard_size = shard_size or auto_shard_size(len(roots), jobs)
+    terraform: Callable[[Path], Terraform] = terraform_factory(work)
+    floor_dir = raw_root(specs, work / "raw")
+    size = f"{tenants:,} tenants ({len(roots):,} roles)"
+    floor_plan: list[float] = []
+    floor_cpu: list[float] = []
+    floor_pipeline: list[float] = []
+    harness: list[float] = []
+    harness_tf: list[float] = []
+    harness_cpu: list[float] = []
+    loads: list[float] = []
+    checked: tuple[int, int, list[str]] = (0, 0, [])
+    shard_count = 0
+    for run in range(max(1, tf_runs)):
+        loads.append(load())
+        log(f"plan-test {size}: raw floor, run {run + 1}/{tf_runs}")
+        tf = terraform(floor_dir)
+        start, cpu = time.perf_counter(), children_cpu()
+        tf.init()
+        plan_start = time.perf_counter()
+        planfile = tf.plan()
+        floor_plan.append(time.perf_counter() - plan_start)
+        tf.show_json(planfile)
+        floor_pipeline.append(time.perf_counter() - start)
+        floor_cpu.append(children_cpu() - cpu)
+        loads.append(load())
+        log(f"plan-test {size}: plan_batched (shards <= {shard_size}, {jobs} jobs) + verdicts, run {run + 1}")
+        start, cpu = time.perf_counter(), children_cpu()
+        batch = plan_batched(roots, work / "batched", terraform, shard_size=shard_size, jobs=jobs)
+        harness_tf.append(time.perf_counter() - start)
+        harness_cpu.append(children_cpu() - cpu)
+        checked = verdicts(loaded, batch.roles)
+        harness.append(time.perf_counter() - start)
+        shard_count = batch.terraform_runs // 3
+    loads.append(load())
+    cases, misses, missing = checked
+    if missing or misses:
+        log(f"plan-test: {len(missing)} roles missing from the plan, {misses} wrong verdicts")
+    ok = "all verdicts as expected" if not (missing or misses) else f"{misses} WRONG, {len(missing)} MISSING"
+    return [
+        Row(
+            "raw floor: terraform plan",
+            size,
+            floor_plan,
+            load=loads,
+            detail="one root, plain resources",
+            extra={"cpu_s": floor_cpu},
+        ),
+        Row(
+            "raw floor: init + plan + show -json",
+            size,
+            floor_pipeline,
+            load=loads,
+            detail=f"{statistics.median(floor_cpu):.0f} CPU s",
+        ),
+        Row(
+            "plan-test (plan_batched + verdicts)",
+            size,
+            harness,
+            load=loads,
+            detail=f"{shard_count} shards x (init, plan, show): {statistics.median(harness_tf):.0f} s, "
+            f"{statistics.median(harness_cpu):.0f} CPU s; {cases:,} cases, {ok}",
+            extra={
+                "cases": cases,
+                "misses": misses,
+                "missing": missing[:20],
+                "shard_size": shard_size,
+                "shards": shard_count,
+                "jobs": jobs,
+                "terraform_s": harness_tf,
+                "cpu_s": harness_cpu,
+            },
+        ),
+        Row(
+            "plan-test / raw plan",
+            size,
+            ratios(harness, floor_plan),
+            unit="x",
+            load=loads,
+            detail="goal <= 1.2x",
+        ),
+        Row("plan-test / raw init+plan+show", size, ratios(harness, floor_pipeline), unit="x", load=loads),
+        Row(
+            "plan-test / raw init+plan+show, CPU",
+            size,
+            ratios(harness_cpu, floor_cpu),
+            unit="x",
+            load=loads,
+            detail="terraform + provider CPU time: steadier under load",
+        ),
+    ]
+
+
+def ratios(numerators: Sequence[float], denominators: Sequence[float]) -> list[float]:
+    return [n / d for n, d in zip(numerators, denominators, strict=True)]
+
+
+# ----------------------------------------------------------------------------------- profile
+
+
+def profile_generate(registry: Path, top: int = 15) -> str:
+    """cProfile of an in-process cold generate of ``registry``: the top functions by cumulative time."""
+    out = registry.parent / "generated-profile"
+    shutil.rmtree(out, ignore_errors=True)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    generate(load_registry(registry), out)
+    profiler.disable()
+    shutil.rmtree(out, ignore_errors=True)
+    text = io.StringIO()
+    stats = pstats.Stats(profiler, stream=text)
+    stats.sort_stats("cumulative").print_stats(top)
+    stats.sort_stats("tottime").print_stats(top)
+    return text.getvalue()
+
+
+# ----------------------------------------------------------------------------------- output
+
+
+HEADERS = ("benchmark", "size", "median", "runs", "detail", "load")
+
+
+def cells(row: Row) -> tuple[str, ...]:
+    loads = f"{min(row.load):.1f}-{max(row.load):.1f}" if row.load else ""
+    return row.name, row.size, row.shown(), str(len(row.samples)), row.detail, loads
+
+
+def print_table(rows: Sequence[Row], title: str) -> None:
+    """A rich table on a terminal (unless CI), plain aligned text otherwise."""
+    if sys.stdout.isatty() and os.environ.get("CI", "").lower() != "true":
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(title=title)
+        for header in HEADERS:
+            table.add_column(header, justify="right" if header in ("median", "runs") else "left")
+        for row in rows:
+            table.add_row(*cells(row))
+        Console().print(table)
+        return
+    lines = [HEADERS, *(cells(row) for row in rows)]
+    widths = [max(len(line[i]) for line in lines) for i in range(len(HEADERS))]
+    print(title)
+    for line in lines:
+        print("  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip())
+
+
+def markdown(rows: Sequence[Row], report: dict[str, Any]) -> str:
+    """The README section: machine, table, commands."""
+    m = report["machine"]
+    lines = [
+        f"Measured {m['date']} on {m['nproc']} cores, {m['memory']} RAM, Python {m['python']}, "
+        f"terraform {m['terraform']}, hashicorp/aws {m['hashicorp/aws']}; load average (1 min) "
+        f"{report['load_before']:.1f} before, {report['load_after']:.1f} after"
+        + (
+            " (a busy shared machine: treat the timings as upper bounds)."
+            if report["load_max"] >= 1.5
+            else "."
+        ),
+        "",
+        "| benchmark | size | median | runs | detail | load |",
+        "|---|---|---:|---:|---|---|",
+    ]
+    lines += ["| " + " | ".join(cell.replace("|", "/") for cell in cells(row)) + " |" for row in rows]
+    lines += ["", "Reproduce:", "", "```sh", f"make venv && {report['command']}", "```"]
+    return "\n".join(lines)
+
+
+def update_readme(text: str) -> None:
+    """Replace the generated section of bench/README.md (between its markers) with ``text``."""
+    start, end = f"<!-- {SECTION}:start -->", f"<!-- {SECTION}:end -->"
+    readme = README.read_text(encoding="utf-8") if README.exists() else f"# Benchmarks\n\n{start}\n{end}\n"
+    if start not in readme or end not in readme:
+        readme = readme.rstrip("\n") + f"\n\n{start}\n{end}\n"
+    head, rest = readme.split(start, 1)
+    _, tail = rest.split(end, 1)
+    README.write_text(f"{head}{start}\n{text}\n{end}{tail}", encoding="utf-8")
+
+
+# ----------------------------------------------------------------------------------- main
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="small sizes, one run each (100,1000 tenants; plan-test 100); never writes the README",
+    )
+    parser.add_argument(
+        "--tenants", type=parse_sizes, default=None, help="cold generate sizes (100,1000,10000)"
+    )
+    parser.add_argument(
+        "--edit-tenants",
+        type=int,
+        default=None,
+        help="size of the regenerate/--check/lint rows (default: see --edit-max-seconds)",
+    )
+    parser.add_argument(
+        "--edit-max-seconds",
+        type=float,
+        default=15.0,
+        help="default edit size: the largest --tenants size whose cold generate took at most this",
+    )
+    parser.add_argument("--plan-tenants", type=int, default=None, help="tenants of the plan-test row (500)")
+    parser.add_argument("--runs", type=int, default=None, help="runs of the fast rows (5)")
+    parser.add_argument(
+        "--row-budget", type=float, default=30.0, help="stop repeating a row after this many s"
+    )
+    parser.add_argument("--tf-runs", type=int, default=1, help="runs of the terraform rows (1)")
+    parser.add_argument("--shard-size", type=int, default=None, help="plan_batched shard size (auto)")
+    parser.add_argument("--jobs", type=int, default=default_jobs(), help="shards planned side by side")
+    parser.add_argument("--skip-plan", action="store_true", help="leave out the terraform rows")
+    parser.add_argument(
+        "--profile", action="store_true", help="also cProfile an in-process cold generate of the largest size"
+    )
+    parser.add_argument("--work", type=Path, default=None, help="scratch folder (default: a temporary one)")
+    parser.add_argument("--keep", action="store_true", help="keep the scratch folder")
+    parser.add_argument("--no-readme", action="store_true", help="do not update bench/README.md")
+    args = parser.parse_args(argv)
+    args.tenants = args.tenants or ([100, 1000] if args.quick else [100, 1000, 10000])
+    args.plan_tenants = args.plan_tenants or (100 if args.quick else 500)
+    args.runs = args.runs or (1 if args.quick else 5)
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    started = time.perf_counter()
+    command = (
+        "make bench"
+        if argv is None and len(sys.argv) == 1
+        else (".venv/bin/python bench/run.py " + " ".join(argv if argv is not None else sys.argv[1:])).strip()
+    )
+    report: dict[str, Any] = {
+        "benchmark": "xacct",
+        "command": command,
+        "machine": machine(),
+        "load_before": load(),
+    }
+    work = args.work or Path(tempfile.mkdtemp(prefix="xacct-bench-"))
+    rows: list[Row] = []
+    try:
+        generated, registries = generate_rows(work, sorted(set(args.tenants)), args.runs, args.row_budget)
+        rows += generated
+        edit_size = args.edit_tenants
+        if edit_size is None:
+            fast = [int(r.extra["tenants"]) for r in generated if (r.median or 0) <= args.edit_max_seconds]
+            edit_size = max(fast) if fast else min(registries)
+        registry = registries.get(edit_size) or scratch_registry(work / f"t{edit_size}", edit_size)
+        rows += edit_rows(registry, edit_size, args.runs, args.row_budget)
+        rows.append(evaluator_row())
+        if not args.skip_plan:
+            plan_registry = registries.get(args.plan_tenants) or scratch_registry(
+                work / f"t{args.plan_tenants}", args.plan_tenants
+            )
+            rows += plan_test_rows(
+                plan_registry, args.plan_tenants, args.tf_runs, args.shard_size, args.jobs, work / "plan"
+            )
+        if args.profile:
+            biggest = max(registries)
+            log(f"profiling generate of {biggest:,} tenants")
+            text = profile_generate(registries[biggest])
+            path = RESULTS / f"profile-generate-{biggest}.txt"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            report["profile"] = str(path.relative_to(REPO))
+    finally:
+        if args.keep:
+            log(f"kept {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    report["load_after"] = load()
+    report["load_max"] = max(
+        [report["load_before"], report["load_after"], *(x for r in rows for x in r.load)]
+    )
+    report["seconds"] = round(time.perf_counter() - started, 1)
+    report["rows"] = [row.as_json() for row in rows]
+    title = (
+        f"xacct bench: {report['machine']['nproc']} cores, load {report['load_before']:.1f} -> "
+        f"{report['load_after']:.1f}, {report['seconds']:.0f} s"
+    )
+    print_table(rows, title)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    for path in (RESULTS / f"run-{stamp}.json", RESULTS / "latest.json"):
+        path.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    (RESULTS / "latest.md").write_text(markdown(rows, report) + "\n", encoding="utf-8")
+    if not (args.quick or args.no_readme):
+        update_readme(markdown(rows, report))
+        log(f"updated {README.relative_to(REPO)}")
+    log(f"results in {(RESULTS / 'latest.json').relative_to(REPO)} (and run-{stamp}.json)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
