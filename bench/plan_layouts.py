@@ -5,17 +5,18 @@ each ``KIND`` in one root or ``KIND-S``, split into shards of at most S roles pl
 
 - ``raw``:     plain ``aws_iam_role`` + ``aws_iam_role_policy`` resources with jsonencode'd documents, the
                floor (no module, no ``for_each``);
-- ``module``:  N verbatim module blocks, what ``plan_batched`` builds (``shard_root`` on the generated roots);
-- ``foreach``: one module call per module with ``for_each`` over a map whose entries are the generated
-               roots' module arguments, verbatim.
+- ``foreach``: what ``plan_batched`` builds (``shard_root``, ``for_each`` layout): one module call per
+               module iterating over a map whose entries are the generated roots' module arguments, verbatim;
+- ``blocks``:  ``shard_root``'s ``blocks`` layout: one verbatim module block per role.
 
 Every folder is initialised once; then ``terraform plan`` runs ``--repeat`` times per layout (layouts
 interleaved, so a change of machine load spreads over all of them; once only when a plan takes longer
 than ``--once-over``) and ``terraform show -json`` once; every role must be found in the plans. Columns:
-``plan`` is the median wall time of planning every folder of the layout; ``pipeline`` is init + plan +
-show, what the harness pays. A layout slower than ``--skip-over`` is left out at the larger N.
+``plan`` is the median wall time of planning every folder of the layout, ``plan CPU`` the CPU time of the
+terraform and provider processes (steadier on a busy machine); ``pipeline`` is init + plan + show, what
+the harness pays. A layout slower than ``--skip-over`` is left out at the larger N.
 
-    .venv/bin/python bench/plan_layouts.py [--roles 250,500,1000] [--layouts raw,module,module-250,foreach]
+    .venv/bin/python bench/plan_layouts.py [--roles 250,500,1000,2000] [--layouts raw,foreach-500,blocks]
 """
 
 from __future__ import annotations
@@ -42,15 +43,7 @@ from typing import Any
 from generator.generate import generate
 from generator.harness.batch import shards
 from generator.harness.planned import find_roles
-from generator.harness.roots import (
-    OFFLINE_PROVIDER,
-    SOURCE_LINE,
-    GeneratedRoot,
-    find_roots,
-    modules_dir_of,
-    provider_block,
-    shard_root,
-)
+from generator.harness.roots import OFFLINE_PROVIDER, GeneratedRoot, find_roots, provider_block, shard_root
 from generator.policy import RoleSpec, build_roles
 from generator.registry import LoadedRegistry, load_registry
 from generator.render.hcl import quote, value
@@ -198,54 +191,12 @@ def side_by_side(dirs: Sequence[Path], step: Callable[[Path], Any], jobs: int) -
 
 # ----------------------------------------------------------------------------------- layouts
 
-KINDS = ("raw", "module", "foreach")
-MODULE_LABEL = {"customer-role": "customer_role", "partner-role": "partner_role"}
-FOREACH_ARGS = (
-    "role_name",
-    "role_path",
-    "description",
-    "max_session_duration",
-    "trusted_principal_arns",
-    "policy_name",
-    "policy_statements",
-    "tags",
-)
-FOREACH_OPTIONAL = ("external_id", "permissions_boundary")
-
-
-def foreach_root(roots: Sequence[GeneratedRoot], work: Path, index: int) -> Path:
-    """One root with one ``for_each`` module call per module; each root's module arguments, verbatim, are
-    one entry of the map it iterates over (``<tenant>__<scenario>`` keys)."""
-    dest = work / "shards" / f"shard-{index:04d}"
-    if dest.exists():
-        shutil.rmtree(dest)
-    dest.mkdir(parents=True)
-    entries: dict[str, list[str]] = {}
-    for root in roots:
-        modules, name = modules_dir_of(root)
-        link = work / "modules"
-        if not link.is_symlink():
-            link.symlink_to(modules)
-        body = root.module_block().split("\n", 1)[1].rsplit("}", 1)[0]
-        body = SOURCE_LINE.sub("", body, count=1)
-        entries.setdefault(name, []).append(f'    "{root.tenant}__{root.scenario}" = {{\n{body}    }}\n')
-    parts = [RAW_HEADER, provider_block(OFFLINE_PROVIDER)]
-    for name, items in entries.items():
-        label = MODULE_LABEL.get(name, name.replace("-", "_"))
-        args = "\n".join(f"  {arg} = each.value.{arg}" for arg in FOREACH_ARGS)
-        optional = "\n".join(f"  {arg} = try(each.value.{arg}, null)" for arg in FOREACH_OPTIONAL)
-        parts.append(f"locals {{\n  {label} = {{\n{''.join(items)}  }}\n}}\n")
-        parts.append(
-            f'module "{label}" {{\n  source   = "../../modules/{name}"\n  for_each = local.{label}\n\n'
-            f"{args}\n{optional}\n}}\n"
-        )
-    (dest / "main.tf").write_text("\n".join(parts), encoding="utf-8")
-    return dest
+KINDS = ("raw", "blocks", "foreach")
 
 
 @dataclass
 class Layout:
-    """One way of laying out the roles (``raw``, ``module`` or ``foreach``, maybe sharded) and its timings."""
+    """One way of laying out the roles (``raw``, ``blocks`` or ``foreach``, maybe sharded) and its timings."""
 
     kind: str
     shard_size: int | None
@@ -304,11 +255,12 @@ def write_layout(layout: Layout, work: Workload, base: Path) -> None:
         layout.dirs = [
             raw_root(group, folder / f"shard-{i:04d}") for i, group in enumerate(shards(work.specs, size))
         ]
-    elif layout.kind == "module":
-        groups = shards(work.roots, size)
-        layout.dirs = [shard_root(group, folder, i, OFFLINE_PROVIDER) for i, group in enumerate(groups)]
-    else:
-        layout.dirs = [foreach_root(group, folder, i) for i, group in enumerate(shards(work.roots, size))]
+        return
+    shard_layout = "blocks" if layout.kind == "blocks" else "for_each"
+    layout.dirs = [
+        shard_root(group, folder, i, OFFLINE_PROVIDER, layout=shard_layout)
+        for i, group in enumerate(shards(work.roots, size))
+    ]
 
 
 def count_roles(plan: Plan) -> int:
@@ -359,14 +311,12 @@ def measure(
 # ----------------------------------------------------------------------------------- report
 
 
-def recommend(results: list[dict[str, Any]]) -> int | None:
-    """The module shard size whose pipeline time, relative to the best module layout at each N, is lowest
-    on average over the role counts where every candidate was measured (ties: the larger size)."""
+def recommend(results: list[dict[str, Any]], kind: str = "foreach") -> int | None:
+    """The shard size of ``kind`` whose pipeline time, relative to the best shard size of that kind at each
+    N, is lowest on average over the role counts where it was measured most (ties: the larger size)."""
     scores: dict[int, list[float]] = {}
     for entry in results:
-        rows = {
-            row["shard_size"] or entry["roles"]: row for row in entry["layouts"] if row["kind"] == "module"
-        }
+        rows = {row["shard_size"] or entry["roles"]: row for row in entry["layouts"] if row["kind"] == kind}
         if not rows:
             continue
         best = min(row["pipeline_s"] for row in rows.values())
@@ -411,7 +361,7 @@ def parse_layouts(text: str) -> list[Layout]:
     return [Layout.parse(part.strip()) for part in text.split(",") if part.strip()]
 
 
-DEFAULT_LAYOUTS = "raw,module,module-125,module-250,module-500,foreach"
+DEFAULT_LAYOUTS = "raw,foreach,foreach-250,foreach-500,foreach-1000,blocks-250"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -419,7 +369,7 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument(
-        "--roles", type=parse_sizes, default=[250, 500, 1000], help="role counts (250,500,1000)"
+        "--roles", type=parse_sizes, default=[500, 1000, 2000], help="role counts (500,1000,2000)"
     )
     parser.add_argument(
         "--layouts",
@@ -440,7 +390,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=None, help="scratch folder (default: a temporary one)")
     parser.add_argument("--keep", action="store_true", help="keep the scratch folder")
     parser.add_argument("--out", type=Path, default=RESULTS / "plan_layouts.json", help="JSON result file")
+    parser.add_argument(
+        "--report", type=Path, nargs="+", help="print the table of earlier result files and exit"
+    )
     args = parser.parse_args(argv)
+    if args.report:
+        print(table([entry for path in args.report for entry in json.loads(path.read_text())["results"]]))
+        return 0
     names = [layout.name for layout in parse_layouts(args.layouts)]
 
     def log(message: str) -> None:
@@ -484,12 +440,12 @@ def main(argv: list[str] | None = None) -> int:
             log(f"kept {base}")
         else:
             shutil.rmtree(base, ignore_errors=True)
-    report["recommended_shard_size"] = recommend(report["results"])
+    report["recommended_shard_size"] = {kind: recommend(report["results"], kind) for kind in KINDS[1:]}
     report["load_after"] = load()
     args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     print(table(report["results"]))
     print(
-        f"\nrecommended module shard size: {report['recommended_shard_size']} (jobs={args.jobs}); "
+        f"\nfastest shard size per layout: {report['recommended_shard_size']} (jobs={args.jobs}); "
         f"written {args.out}"
     )
     return 0
