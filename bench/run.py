@@ -81,6 +81,12 @@ class Row:
     load: list[float] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
 
+    @classmethod
+    def from_json(cls, raw: dict[str, Any]) -> Row:
+        known = {"name", "size", "median", "unit", "samples", "detail", "load"}
+        extra = {k: v for k, v in raw.items() if k not in known}
+        return cls(raw["name"], raw["size"], raw["samples"], raw["unit"], raw["detail"], raw["load"], extra)
+
     @property
     def median(self) -> float | None:
         return statistics.median(self.samples) if self.samples else None
@@ -485,11 +491,10 @@ def markdown(rows: Sequence[Row], report: dict[str, Any]) -> str:
     lines = [
         f"Measured {m['date']} on {m['nproc']} cores, {m['memory']} RAM, Python {m['python']}, "
         f"terraform {m['terraform']}, hashicorp/aws {m['hashicorp/aws']}; load average (1 min) "
-        f"{report['load_before']:.1f} before, {report['load_after']:.1f} after"
+        f"{report['load_before']:.1f} before, {report['load_after']:.1f} after, at most "
+        f"{report['load_max']:.1f} when a row started (the terraform rows add ~2 of their own)"
         + (
-            " (a busy shared machine: treat the timings as upper bounds)."
-            if report["load_max"] >= 1.5
-            else "."
+            ". A busy shared machine: read the timings as upper bounds." if report["load_max"] >= 1.5 else "."
         ),
         "",
         "| benchmark | size | median | runs | detail | load |",
@@ -553,6 +558,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--work", type=Path, default=None, help="scratch folder (default: a temporary one)")
     parser.add_argument("--keep", action="store_true", help="keep the scratch folder")
     parser.add_argument("--no-readme", action="store_true", help="do not update bench/README.md")
+    parser.add_argument(
+        "--render", type=Path, help="measure nothing: print and publish an earlier results JSON"
+    )
     args = parser.parse_args(argv)
     args.tenants = args.tenants or ([100, 1000] if args.quick else [100, 1000, 10000])
     args.plan_tenants = args.plan_tenants or (100 if args.quick else 500)
@@ -562,6 +570,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.render:
+        report = json.loads(args.render.read_text(encoding="utf-8"))
+        rows = [Row.from_json(raw) for raw in report["rows"]]
+        report["load_max"] = max([report["load_before"], *(r.load[0] for r in rows if r.load)])
+        return publish(rows, report, readme=not args.no_readme, save=False)
     started = time.perf_counter()
     command = (
         "make bench"
@@ -607,25 +620,30 @@ def main(argv: list[str] | None = None) -> int:
         else:
             shutil.rmtree(work, ignore_errors=True)
     report["load_after"] = load()
-    report["load_max"] = max(
-        [report["load_before"], report["load_after"], *(x for r in rows for x in r.load)]
-    )
+    report["load_max"] = max([report["load_before"], *(r.load[0] for r in rows if r.load)])
     report["seconds"] = round(time.perf_counter() - started, 1)
     report["rows"] = [row.as_json() for row in rows]
+    return publish(rows, report, readme=not (args.quick or args.no_readme))
+
+
+def publish(rows: Sequence[Row], report: dict[str, Any], readme: bool, save: bool = True) -> int:
+    """Print the table; write the JSON results (with ``save``), ``results/latest.md`` and (with ``readme``)
+    the README section."""
     title = (
         f"xacct bench: {report['machine']['nproc']} cores, load {report['load_before']:.1f} -> "
         f"{report['load_after']:.1f}, {report['seconds']:.0f} s"
     )
     print_table(rows, title)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    for path in (RESULTS / f"run-{stamp}.json", RESULTS / "latest.json"):
-        path.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     (RESULTS / "latest.md").write_text(markdown(rows, report) + "\n", encoding="utf-8")
-    if not (args.quick or args.no_readme):
+    if save:
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        for path in (RESULTS / f"run-{stamp}.json", RESULTS / "latest.json"):
+            path.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+        log(f"results in {(RESULTS / 'latest.json').relative_to(REPO)} (and run-{stamp}.json)")
+    if readme:
         update_readme(markdown(rows, report))
         log(f"updated {README.relative_to(REPO)}")
-    log(f"results in {(RESULTS / 'latest.json').relative_to(REPO)} (and run-{stamp}.json)")
     return 0
 
 

@@ -20,9 +20,9 @@ from generator.harness.planned import PlannedRole, find_roles
 from generator.harness.roots import OFFLINE_PROVIDER, GeneratedRoot, copy_root, shard_root
 from generator.terraform import Plan, Terraform
 
-# The largest shard. A for_each shard plans in linear time up to ~1,000 roles (measured here: 250 /
+# The largest shard. A for_each shard plans in linear time up to ~500 roles (measured here: 250 /
 # 500 / 1,000 roles took 33 / 66 / 123 CPU s) and superlinearly past ~2,000 (the brief: 402 s for 5,000).
-DEFAULT_SHARD_SIZE = 1000
+DEFAULT_SHARD_SIZE = 500
 
 
 def auto_shard_size(count: int, jobs: int | None = None, largest: int = DEFAULT_SHARD_SIZE) -> int:
