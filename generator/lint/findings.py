@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from functools import cached_property
 from typing import Any, Literal
 
 from generator.registry.errors import Problem
@@ -18,6 +20,31 @@ class Location:
     file: str
     line: int
     path: str
+
+    @property
+    def key(self) -> tuple[str, str, int]:
+        """What tells two places apart."""
+        return (self.file, self.path, self.line)
+
+
+class LazyLocation:
+    """A :class:`Location` whose line is looked up only when a finding needs it.
+
+    Registries read by the fast path have no line map until one is asked for; looking up every
+    tenant's line up front would parse the whole file a second time on every clean ``generate``.
+    """
+
+    def __init__(self, file: str, path: str, line_of: Callable[[], int]) -> None:
+        self.file, self.path, self._line_of = file, path, line_of
+
+    @cached_property
+    def line(self) -> int:
+        return self._line_of()
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """Registry paths are unique within a file: no line needed to tell two places apart."""
+        return (self.file, self.path)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.lint.findings import Location
+from generator.lint.findings import LazyLocation, Location
 from generator.lint.subjects import Anchor, ExternalIdUse, LintInput, RoleSubject
 from generator.policy.catalog import permission_statements
 from generator.policy.roles import RoleSpec
@@ -109,7 +109,9 @@ def registry_input(loaded: LoadedRegistry, roles: list[RoleSpec]) -> LintInput:
         found.external_ids.append(
             ExternalIdUse(
                 value=tenant.external_id,
-                location=Location(loaded.source.file, loaded.source.line_of(path), format_path(path)),
+                location=LazyLocation(
+                    loaded.source.file, format_path(path), lambda path=path: loaded.source.line_of(path)
+                ),
                 tenant=tenant.name,
                 scenario=scenarios[0] if len(scenarios) == 1 else None,
                 customer_account_id=tenant.account_id,

@@ -8,12 +8,12 @@ a locator that turns an :class:`Anchor` (what a rule points at) into a file, lin
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from generator.lint.findings import Location
+from generator.lint.findings import LazyLocation, Location
 from generator.lint.statements import Statement, statements_of
 
 
@@ -80,7 +80,7 @@ class ExternalIdUse:
     """One place an external ID value appears, and whose it is."""
 
     value: str
-    location: Location
+    location: Location | LazyLocation
     tenant: str | None = None
     scenario: str | None = None
     customer_account_id: str | None = None
@@ -89,6 +89,17 @@ class ExternalIdUse:
     def owner(self) -> str:
         """Who the ID belongs to: the customer account, else the tenant, else the location."""
         return self.customer_account_id or self.tenant or f"{self.location.file}:{self.location.line}"
+
+
+def distinct_uses(uses: Sequence[ExternalIdUse]) -> Iterator[ExternalIdUse]:
+    """Each resolved external ID use once per value and place."""
+    seen: set[tuple[object, ...]] = set()
+    for use in uses:
+        key = (use.value, *use.location.key)
+        if isinstance(use.value, Unresolved) or key in seen:
+            continue
+        seen.add(key)
+        yield use
 
 
 @dataclass

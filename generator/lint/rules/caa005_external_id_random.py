@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 from generator.lint.findings import Finding
 from generator.lint.randomness import REQUIRED_BITS, assess
 from generator.lint.rule import Rule
-from generator.lint.subjects import ExternalIdUse, Unresolved
+from generator.lint.subjects import ExternalIdUse, distinct_uses
 
 
 class ExternalIdRandom(Rule):
@@ -17,12 +17,7 @@ class ExternalIdRandom(Rule):
     help = "Delete the value and run `xacct external-ids assign`: it generates a UUID4."
 
     def check_external_ids(self, uses: Sequence[ExternalIdUse]) -> Iterator[Finding]:
-        seen: set[tuple[str, str, int]] = set()
-        for use in uses:
-            key = (use.value, use.location.file, use.location.line)
-            if isinstance(use.value, Unresolved) or key in seen:
-                continue
-            seen.add(key)
+        for use in distinct_uses(uses):
             verdict = assess(use.value)
             if verdict.problem:
                 yield self.on_use(

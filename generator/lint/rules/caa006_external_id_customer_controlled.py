@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 
 from generator.lint.findings import Finding
 from generator.lint.rule import Rule
-from generator.lint.subjects import ExternalIdUse, Unresolved
+from generator.lint.subjects import ExternalIdUse, distinct_uses
 
 MIN_NAME = 3
 
@@ -23,12 +23,7 @@ class ExternalIdNotCustomerControlled(Rule):
     help = "The partner generates the ID at random; run `xacct external-ids assign` for a fresh UUID4."
 
     def check_external_ids(self, uses: Sequence[ExternalIdUse]) -> Iterator[Finding]:
-        seen: set[tuple[str, str, int]] = set()
-        for use in uses:
-            key = (use.value, use.location.file, use.location.line)
-            if isinstance(use.value, Unresolved) or key in seen:
-                continue
-            seen.add(key)
+        for use in distinct_uses(uses):
             account = use.customer_account_id
             if account and account in re.sub(r"[^0-9]", "", use.value):
                 what = "is" if use.value == account else "contains"
