@@ -17,6 +17,7 @@ import contextlib
 import copy
 import uuid
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,9 @@ import yaml
 from botocore.exceptions import ClientError
 
 from generator.generate import generate
+from generator.harness.roots import GeneratedRoot, find_roots
 from generator.localstack import boto3_session, client
+from generator.policy import RoleSpec, build_roles
 from generator.registry import LoadedRegistry, load_registry
 from generator.registry.model import Scenario
 
@@ -39,6 +42,16 @@ class LiveRegistry:
     generated: Path
     url: str
     substitutions: dict[str, str] = field(default_factory=dict)  # original text -> live text
+
+    @cached_property
+    def specs(self) -> dict[str, RoleSpec]:
+        """The live registry's roles by ``tenant/scenario``."""
+        return {spec.key: spec for spec in build_roles(self.loaded.model)}
+
+    @cached_property
+    def roots(self) -> dict[str, GeneratedRoot]:
+        """The live roots by ``tenant/scenario``."""
+        return {root.key: root for root in find_roots(self.generated)}
 
     def account_of(self, tenant: str, scenario: Scenario) -> str:
         t = next(t for t in self.loaded.model.tenants if t.name == tenant)

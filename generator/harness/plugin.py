@@ -111,6 +111,22 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("xacct_role", params, scope="function")
 
 
+def batch_arguments(
+    config: pytest.Config, generated: Path, roles: list[RoleSpec]
+) -> tuple[list[Any], dict[str, Any]]:
+    """The generated roots of ``roles`` and the batching options given on the command line."""
+    from generator.harness.roots import find_roots
+
+    wanted = {r.key for r in roles}
+    modules = config.getoption("--xacct-modules-dir")
+    options = {
+        "shard_size": config.getoption("--xacct-shard-size"),
+        "jobs": config.getoption("--xacct-jobs"),
+        "modules_dir": Path(modules) if modules else None,
+    }
+    return [r for r in find_roots(generated) if r.key in wanted], options
+
+
 # ----------------------------------------------------------------------------------- fixtures
 
 
@@ -161,7 +177,6 @@ def xacct_plan(
     """Planned roles by ``tenant/scenario``: from --xacct-plan-json, or a batched offline plan."""
     from generator.harness.batch import BatchResult, plan_batched
     from generator.harness.planned import find_roles
-    from generator.harness.roots import find_roots
     from generator.terraform import Plan
 
     given = request.config.getoption("--xacct-plan-json")
@@ -172,17 +187,8 @@ def xacct_plan(
         if default_scenario is None and default_tenant and len({r.scenario for r in xacct_roles}) == 1:
             default_scenario = xacct_roles[0].scenario
         return BatchResult(roles=find_roles(plan, default_tenant, default_scenario), plans=[plan])
-    wanted = {r.key for r in xacct_roles}
-    roots = [r for r in find_roots(xacct_generated) if r.key in wanted]
-    modules = request.config.getoption("--xacct-modules-dir")
-    return plan_batched(
-        roots,
-        tmp_path_factory.mktemp("plan"),
-        xacct_terraform,
-        shard_size=request.config.getoption("--xacct-shard-size"),
-        jobs=request.config.getoption("--xacct-jobs"),
-        modules_dir=Path(modules) if modules else None,
-    )
+    roots, options = batch_arguments(request.config, xacct_generated, xacct_roles)
+    return plan_batched(roots, tmp_path_factory.mktemp("plan"), xacct_terraform, **options)
 
 
 @pytest.fixture(scope="session")

@@ -116,21 +116,12 @@ def test_generated_roots_pass_terraform_validate(
 ) -> None:
     """`terraform validate` passes on every role's module block (batched) and a whole root per scenario."""
     from generator.harness.batch import validate_batched
-    from generator.harness.roots import find_roots
+    from generator.harness.plugin import batch_arguments
 
     if request.config.getoption("--xacct-plan-json"):
         pytest.skip("judging a given plan JSON: the roots were validated where the plan was made")
-    wanted = {r.key for r in xacct_roles}
-    roots = [r for r in find_roots(xacct_generated) if r.key in wanted]
-    modules = request.config.getoption("--xacct-modules-dir")
-    problems = validate_batched(
-        roots,
-        tmp_path_factory.mktemp("validate"),
-        xacct_terraform,
-        shard_size=request.config.getoption("--xacct-shard-size"),
-        jobs=request.config.getoption("--xacct-jobs"),
-        modules_dir=Path(modules) if modules else None,
-    )
+    roots, options = batch_arguments(request.config, xacct_generated, xacct_roles)
+    problems = validate_batched(roots, tmp_path_factory.mktemp("validate"), xacct_terraform, **options)
     assert not problems, "terraform validate failed:\n" + "\n".join(problems)
 
 
@@ -240,15 +231,11 @@ def test_plan_has_no_destructive_iam_changes(xacct_plan: Any, xacct_roles: list[
 
 
 def _live_root(xacct_live: Any, role: RoleSpec) -> Any:
-    from generator.harness.roots import find_roots
-
-    return next(r for r in find_roots(xacct_live.generated) if r.key == role.key)
+    return xacct_live.roots[role.key]
 
 
 def _live_spec(xacct_live: Any, role: RoleSpec) -> RoleSpec:
-    from generator.policy import build_roles
-
-    return next(r for r in build_roles(xacct_live.loaded.model) if r.key == role.key)
+    return xacct_live.specs[role.key]
 
 
 def _apply(xacct_live: Any, role: RoleSpec, xacct_terraform: Any) -> Any:
