@@ -25,11 +25,11 @@ def _report(exc: RegistryError) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from generator.generate import plan
+    from generator.generate import generate
 
     loaded = load_registry(args.registry)
-    planned = plan(loaded, Path(args.out))
-    out.print(f"{args.registry}: valid ({len(loaded.model.tenants)} tenants, {len(planned.roles)} roles)")
+    planned = generate(loaded, Path(args.out), check=True).plan  # tenants unchanged since generate are kept
+    out.print(f"{args.registry}: valid ({len(loaded.model.tenants)} tenants, {planned.role_count} roles)")
     return EXIT_OK
 
 
@@ -62,7 +62,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
             for rel in paths:
                 out.print(f"{target / rel}: {label}", markup=False)
         if diff.clean and not result.changed_ids:
-            out.print(f"{target}: up to date ({len(result.plan.files)} files)", markup=False)
+            out.print(f"{target}: up to date ({result.plan.file_count} files)", markup=False)
             return EXIT_OK
         out.print(
             f"{target}: out of date; run `xacct generate --registry {args.registry} --out {target}`",
@@ -76,11 +76,11 @@ def cmd_generate(args: argparse.Namespace) -> int:
     if result.written:
         out.print(
             f"{target}: wrote {len(diff.changed)} file(s), removed {len(diff.extra)}, "
-            f"kept {len(diff.unchanged)} unchanged ({len(result.plan.roles)} roles)",
+            f"kept {len(diff.unchanged)} unchanged ({result.plan.role_count} roles)",
             markup=False,
         )
     else:
-        out.print(f"{target}: up to date ({len(result.plan.files)} files)", markup=False)
+        out.print(f"{target}: up to date ({result.plan.file_count} files)", markup=False)
     return EXIT_OK
 
 

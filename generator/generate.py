@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import multiprocessing as mp
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import MODULES_VERSION, progress
 from generator.output.lock import exclusive
-from generator.output.tree import MANIFEST, TreeDiff, clean_leftovers, diff_tree, read_manifest, write_tree
+from generator.output.manifest import MANIFEST, TenantManifest, TreeRecord, digest, read_record, top_text
+from generator.output.tree import TreeDiff, clean_leftovers, replace_folder, write_tree
 from generator.policy.roles import INLINE_POLICY_MAX, TRUST_POLICY_MAX, RoleSpec, build_roles
 from generator.registry import LoadedRegistry, Problem, RegistryError
 from generator.render.terraform import ModuleSource, render_root
+from generator.render_keys import tenant_keys
 
 TenantRenderer = Callable[[list[RoleSpec], LoadedRegistry], dict[str, str]]
 
@@ -29,12 +30,22 @@ def tenant_renderers() -> list[TenantRenderer]:
 
 @dataclass
 class Plan:
-    """What a generate run would write."""
+    """What a generate run would write.
+
+    ``files`` holds what was rendered (every file, manifests included, unless tenants were kept);
+    ``kept`` the manifests of tenants whose files on disk are already what they would render to.
+    """
 
     roles: list[RoleSpec]
     files: dict[str, str]
     external_ids: dict[str, str]
+    role_count: int = 0
+    kept: dict[str, TenantManifest] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+
+    @property
+    def file_count(self) -> int:
+        return len(self.files) + sum(len(m.files) + 1 for m in self.kept.values())
 
 
 def module_source(loaded: LoadedRegistry) -> ModuleSource:
@@ -85,11 +96,13 @@ def size_problems(loaded: LoadedRegistry, roles: Iterable[RoleSpec]) -> list[Pro
     return problems
 
 
-def lint_problems(loaded: LoadedRegistry, roles: list[RoleSpec]) -> list[Problem]:
+def lint_problems(
+    loaded: LoadedRegistry, roles: list[RoleSpec], checked: Container[str] = ()
+) -> list[Problem]:
     """Error-level lint findings, as registry problems (the generator never emits a failing role)."""
     from generator.lint import lint_registry
 
-    return [f.as_problem() for f in lint_registry(loaded, roles) if f.severity == "error"]
+    return [f.as_problem() for f in lint_registry(loaded, roles, checked) if f.severity == "error"]
 
 
 PARALLEL_MIN_ROLES = 1500  # below this, forking workers costs more than it saves
@@ -135,13 +148,13 @@ def _chunks(roles: list[RoleSpec], count: int) -> list[list[RoleSpec]]:
 
 
 def _render_all(
-    loaded: LoadedRegistry, roles: list[RoleSpec], out: Path
+    loaded: LoadedRegistry, roles: list[RoleSpec], out: Path, kept: Container[str] = ()
 ) -> tuple[dict[str, str], list[Problem]]:
     """Render (in forked workers for large registries, while this process lints) and check."""
     global _FORKED
     jobs = min(os.cpu_count() or 1, int(os.environ.get("XACCT_JOBS", "0")) or (os.cpu_count() or 1))
     if len(roles) < PARALLEL_MIN_ROLES or jobs < 2 or "fork" not in mp.get_all_start_methods():
-        problems = size_problems(loaded, roles) + lint_problems(loaded, roles)
+        problems = size_problems(loaded, roles) + lint_problems(loaded, roles, kept)
         if problems:
             return {}, problems
         with progress.bar("rendering", len(roles)) as advance:
@@ -151,7 +164,7 @@ def _render_all(
     try:
         with mp.get_context("fork").Pool(len(chunks)) as pool:
             pending = pool.map_async(_render_chunk, range(len(chunks)))
-            problems = size_problems(loaded, roles) + lint_problems(loaded, roles)
+            problems = size_problems(loaded, roles) + lint_problems(loaded, roles, kept)
             parts = pending.get()
     finally:
         _FORKED = None
@@ -161,30 +174,50 @@ def _render_all(
     return files, problems
 
 
-def plan(loaded: LoadedRegistry, out: Path) -> Plan:
-    """Render every file of the tree for ``loaded`` (nothing is written)."""
-    roles = build_roles(loaded.model)
-    files, problems = _render_all(loaded, roles, out)
+def plan(
+    loaded: LoadedRegistry,
+    out: Path,
+    keep: dict[str, TenantManifest] | None = None,
+    keys: dict[str, str] | None = None,
+) -> Plan:
+    """Render the tree for ``loaded`` (nothing is written), except the tenants in ``keep``.
+
+    Kept tenants are neither rendered nor linted per role: their key says nothing they depend on
+    changed since they were generated (and checked) last. Checks across tenants run on all.
+    """
+    keep = keep or {}
+    roles = build_roles(loaded.model, skip=keep.keys())
+    files, problems = _render_all(loaded, roles, out, keep.keys())
     if problems:
         raise RegistryError(problems)
     modules = module_source(loaded)
+    keys = keys if keys is not None else tenant_keys(loaded, out, modules)
     external_ids = {t.name: _fingerprint(t.external_id) for t in loaded.model.tenants if t.external_id}
-    manifest = {
-        "generator": "xacct",
-        "format": 1,
-        "modules_version": modules.version,
-        "registry": loaded.path.name,
-        "external_ids": external_ids,
-        "files": {rel: hashlib.sha256(files[rel].encode()).hexdigest() for rel in sorted(files)},
-    }
-    files[MANIFEST] = json.dumps(manifest, indent=2, sort_keys=True) + "\n"
-    return Plan(roles=roles, files=dict(sorted(files.items())), external_ids=external_ids)
+    by_tenant: dict[str, dict[str, str]] = {}
+    for rel, content in files.items():
+        by_tenant.setdefault(rel.split("/", 1)[0], {})[rel] = digest(content)
+    for tenant in loaded.model.tenants:
+        if tenant.name in keep:
+            continue
+        manifest = TenantManifest(
+            tenant.name, keys[tenant.name], external_ids.get(tenant.name), by_tenant.get(tenant.name, {})
+        )
+        files[manifest.path] = manifest.text()
+    files[MANIFEST] = top_text(modules.version, loaded.path.name)
+    return Plan(
+        roles=roles,
+        files=dict(sorted(files.items())),
+        external_ids=external_ids,
+        role_count=sum(1 for t in loaded.model.tenants for _ in t.scenarios()),
+        kept=keep,
+    )
 
 
-def changed_external_ids(out: Path, new: dict[str, str]) -> list[str]:
+def changed_external_ids(record: TreeRecord, new: dict[str, str]) -> list[str]:
     """Tenants whose external ID differs from the one in the last generated tree."""
-    old = read_manifest(out).get("external_ids", {})
-    return sorted(t for t, fp in new.items() if t in old and old[t] != fp)
+    return sorted(
+        t for t, fp in new.items() if t in record.tenants and record.tenants[t].external_id not in (None, fp)
+    )
 
 
 @dataclass
@@ -214,24 +247,75 @@ def removed_tenants(diff: TreeDiff) -> list[str]:
     return sorted(gone - still)
 
 
+def compare(out: Path, planned: Plan, record: TreeRecord) -> TreeDiff:
+    """How the tree at ``out`` differs from ``planned`` (kept tenants are unchanged by definition)."""
+    diff = TreeDiff()
+    old = record.files
+    for manifest in planned.kept.values():
+        diff.unchanged.extend([*manifest.files, manifest.path])
+    for rel, content in planned.files.items():
+        try:
+            current = (out / rel).read_bytes()
+        except OSError:
+            diff.missing.append(rel)
+            continue
+        if current == content.encode():
+            diff.unchanged.append(rel)
+        elif rel in old and old[rel] != digest(current):
+            diff.edited.append(rel)
+        else:
+            diff.stale.append(rel)
+    new = set(diff.unchanged) | set(planned.files)
+    diff.extra = sorted(rel for rel in old if rel not in new)
+    for name in ("missing", "stale", "edited", "unchanged"):
+        getattr(diff, name).sort()
+    return diff
+
+
+def _single_folder(out: Path, diff: TreeDiff) -> str | None:
+    """The one top-level folder all changes fall in, if there is one (and the tree exists)."""
+    tops = {rel.split("/", 1)[0] if "/" in rel else rel for rel in diff.changed + diff.extra}
+    if len(tops) == 1 and MANIFEST not in tops and out.is_dir():
+        return next(iter(tops))
+    return None
+
+
+def _write(out: Path, planned: Plan, diff: TreeDiff, record: TreeRecord) -> None:
+    """Write what ``diff`` says changed: one tenant folder alone if only it changed, else the tree."""
+    write = {rel: planned.files[rel] for rel in diff.changed}
+    folder = _single_folder(out, diff)
+    if folder is not None:
+        link = [rel for rel in diff.unchanged if rel.startswith(f"{folder}/")]
+        with progress.bar("writing files", len(write) + len(link)) as advance:
+            replace_folder(out, folder, write, link, record.files, lambda _rel: advance(1))
+        return
+    with progress.bar("writing files", len(write) + len(diff.unchanged)) as advance:
+        write_tree(out, write, diff.unchanged, record.files, lambda _rel: advance(1))
+
+
 def generate(
     loaded: LoadedRegistry,
     out: Path,
     *,
     check: bool = False,
     wait: float = 30.0,
-    on_step: Callable[[str], None] | None = None,
 ) -> Result:
-    """Generate the tree for ``loaded`` into ``out`` (or only compare, with ``check``)."""
+    """Generate the tree for ``loaded`` into ``out`` (or only compare, with ``check``).
+
+    Tenants whose render key and files on disk are unchanged since the last run are kept as
+    they are (not rendered, not rewritten); a change to one tenant rewrites that tenant's folder.
+    The registry is judged before the lock is taken: a refused registry touches nothing.
+    """
     out = Path(out)
-    planned = plan(loaded, out)
+    record = read_record(out)
+    result = _compare(loaded, out, record)
     if check:
-        diff = diff_tree(out, planned.files)
-        return Result(planned, diff, changed_external_ids(out, planned.external_ids), removed_tenants(diff))
+        return result
     with exclusive(out, wait=wait):
         clean_leftovers(out)
-        diff = diff_tree(out, planned.files)
-        result = Result(planned, diff, changed_external_ids(out, planned.external_ids), removed_tenants(diff))
+        current = read_record(out)
+        if current != record:  # another run wrote the tree in between
+            record, result = current, _compare(loaded, out, current)
         held = state_files(out, result.removed_tenants)
         if held:
             raise RegistryError(
@@ -247,8 +331,23 @@ def generate(
                     for rel in held
                 ]
             )
-        if not diff.clean:
-            with progress.bar("writing files", len(planned.files)) as advance:
-                write_tree(out, planned.files, diff, on_step=on_step or (lambda _rel: advance(1)))
+        if not result.diff.clean:
+            _write(out, result.plan, result.diff, record)
             result.written = True
     return result
+
+
+def _compare(loaded: LoadedRegistry, out: Path, record: TreeRecord) -> Result:
+    """Plan the tree (keeping what ``record`` shows unchanged) and compare it with ``out``."""
+    try:
+        keys: dict[str, str] | None = tenant_keys(loaded, out, module_source(loaded))
+    except RegistryError:
+        keys = None  # plan() reports it, after the lint's findings
+    keep = {
+        name: manifest
+        for name, manifest in record.tenants.items()
+        if keys and manifest.key is not None and keys.get(name) == manifest.key and manifest.intact(out)
+    }
+    planned = plan(loaded, out, keep=keep, keys=keys)
+    diff = compare(out, planned, record)
+    return Result(planned, diff, changed_external_ids(record, planned.external_ids), removed_tenants(diff))

@@ -12,6 +12,7 @@ Each returns sorted :class:`Finding` objects; ``finding.as_problem()`` gives a r
 
 from __future__ import annotations
 
+from collections.abc import Container
 from pathlib import Path
 from typing import Any
 
@@ -22,11 +23,17 @@ from generator.policy.roles import RoleSpec
 from generator.registry import LoadedRegistry
 
 
-def lint_registry(loaded: LoadedRegistry, roles: list[RoleSpec]) -> list[Finding]:
-    """Findings on a loaded registry's roles and external IDs, located in the registry file."""
+def lint_registry(
+    loaded: LoadedRegistry, roles: list[RoleSpec], checked: Container[str] = ()
+) -> list[Finding]:
+    """Findings on a loaded registry's roles and external IDs, located in the registry file.
+
+    Per-value external ID checks skip the tenants in ``checked`` (judged by an earlier run on the
+    same input); checks across tenants, such as uniqueness, still see every ID.
+    """
     from generator.lint.from_registry import registry_input
 
-    return run(registry_input(loaded, roles))
+    return run(registry_input(loaded, roles, checked))
 
 
 def lint_generated(target: Path | str, loaded: LoadedRegistry | None = None) -> list[Finding]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Container
+
 from generator.lint.findings import LazyLocation, Location
 from generator.lint.subjects import Anchor, ExternalIdUse, LintInput, RoleSubject
 from generator.policy.catalog import permission_statements
@@ -73,8 +75,8 @@ class _RegistryLocator:
         return Location(self.loaded.source.file, self.loaded.source.line_of(path), format_path(path))
 
 
-def registry_input(loaded: LoadedRegistry, roles: list[RoleSpec]) -> LintInput:
-    """Role subjects and external ID uses of a loaded registry."""
+def registry_input(loaded: LoadedRegistry, roles: list[RoleSpec], checked: Container[str] = ()) -> LintInput:
+    """Role subjects and external ID uses of a loaded registry (``checked``: tenants judged before)."""
     registry = loaded.model
     index = {t.name: i for i, t in enumerate(registry.tenants)}
     found = LintInput()
@@ -115,6 +117,7 @@ def registry_input(loaded: LoadedRegistry, roles: list[RoleSpec]) -> LintInput:
                 tenant=tenant.name,
                 scenario=scenarios[0] if len(scenarios) == 1 else None,
                 customer_account_id=tenant.account_id,
+                checked=tenant.name in checked,
             )
         )
     return found

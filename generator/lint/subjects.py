@@ -84,6 +84,7 @@ class ExternalIdUse:
     tenant: str | None = None
     scenario: str | None = None
     customer_account_id: str | None = None
+    checked: bool = False  # judged per value by an earlier run on the same input (generate's cache)
 
     @property
     def owner(self) -> str:
@@ -92,9 +93,11 @@ class ExternalIdUse:
 
 
 def distinct_uses(uses: Sequence[ExternalIdUse]) -> Iterator[ExternalIdUse]:
-    """Each resolved external ID use once per value and place."""
+    """Each resolved external ID use once per value and place (but those already ``checked``)."""
     seen: set[tuple[object, ...]] = set()
     for use in uses:
+        if use.checked:
+            continue
         key = (use.value, *use.location.key)
         if isinstance(use.value, Unresolved) or key in seen:
             continue

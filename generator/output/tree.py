@@ -10,21 +10,15 @@ the next run.
 from __future__ import annotations
 
 import ctypes
-import hashlib
-import json
 import os
 import shutil
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Container, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-MANIFEST = ".xacct-manifest.json"
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
-
-
-def digest(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
 @dataclass
@@ -46,13 +40,6 @@ class TreeDiff:
         return sorted(self.missing + self.stale + self.edited)
 
 
-def read_manifest(out: Path) -> dict:
-    try:
-        return json.loads((out / MANIFEST).read_text())
-    except (FileNotFoundError, NotADirectoryError, json.JSONDecodeError, UnicodeDecodeError):
-        return {}
-
-
 def _existing_files(out: Path, with_symlinks: bool = False) -> set[str]:
     """Relative paths of the files under ``out`` (``.terraform`` folders only when ``with_symlinks``)."""
     found: set[str] = set()
@@ -69,32 +56,6 @@ def _existing_files(out: Path, with_symlinks: bool = False) -> set[str]:
             dirs[:] = [d for d in dirs if d not in links]
         found.update(prefix + name for name in files)
     return found
-
-
-def diff_tree(out: Path, files: Mapping[str, str]) -> TreeDiff:
-    """Compare ``files`` (relative path -> content) with the tree at ``out``."""
-    manifest = read_manifest(out).get("files", {})
-    on_disk = _existing_files(out)
-    diff = TreeDiff()
-    for rel, content in files.items():
-        if rel not in on_disk:
-            diff.missing.append(rel)
-            continue
-        try:
-            current = (out / rel).read_bytes()
-        except OSError:
-            diff.missing.append(rel)
-            continue
-        if current == content.encode():
-            diff.unchanged.append(rel)
-        elif rel in manifest and manifest[rel] != hashlib.sha256(current).hexdigest():
-            diff.edited.append(rel)
-        else:
-            diff.stale.append(rel)
-    diff.extra = sorted(rel for rel in on_disk if rel in manifest and rel not in files)
-    for name in ("missing", "stale", "edited", "unchanged"):
-        getattr(diff, name).sort()
-    return diff
 
 
 def _exchange(a: Path, b: Path) -> None:
@@ -129,41 +90,145 @@ def clean_leftovers(out: Path) -> list[Path]:
     return removed
 
 
-def write_tree(
-    out: Path, files: Mapping[str, str], diff: TreeDiff, on_step: Callable[[str], None] | None = None
+PARALLEL_MIN_FILES = 2000  # below this, one thread; above, file system calls overlap in threads
+THREADS = 2
+
+
+def _populate(
+    out: Path,
+    stage: Path,
+    write: Mapping[str, str],
+    link: Iterable[str],
+    on_step: Callable[[str], None] | None,
 ) -> None:
-    """Replace the tree at ``out`` with ``files`` atomically (call with the lock held)."""
-    out = real_folder(out)
-    keep_manifest = read_manifest(out).get("files", {})
-    stage = staging_dir(out, "new")
-    stage.mkdir(parents=True)
-    unchanged = set(diff.unchanged)
-    made_dirs: set[Path] = set()
-    for rel, content in files.items():
-        target = stage / rel
-        if target.parent not in made_dirs:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made_dirs.add(target.parent)
-        if rel in unchanged:
-            os.link(out / rel, target)
+    """Write ``write`` into ``stage`` and hard-link the ``link`` files of ``out`` beside them.
+
+    Large trees are split by top-level folder between threads (the calls are system calls, which
+    release the GIL; no two threads touch the same folder).
+    """
+    items: list[tuple[str, str | None]] = [(rel, None) for rel in link]
+    items += list(write.items())
+    if len(items) < PARALLEL_MIN_FILES:
+        _populate_part(out, stage, items, on_step)
+        return
+    parts: list[list[tuple[str, str | None]]] = [[] for _ in range(THREADS)]
+    for item in items:
+        parts[hash(item[0].split("/", 1)[0]) % THREADS].append(item)
+    with ThreadPoolExecutor(THREADS) as pool:
+        for done in [pool.submit(_populate_part, out, stage, part, on_step) for part in parts]:
+            done.result()
+
+
+def _populate_part(
+    out: Path, stage: Path, items: list[tuple[str, str | None]], on_step: Callable[[str], None] | None
+) -> None:
+    made_dirs: set[str] = set()
+    src, dst = f"{out}/", f"{stage}/"
+    for rel, content in items:
+        target = dst + rel
+        parent = os.path.dirname(target)
+        if parent not in made_dirs:
+            os.makedirs(parent, exist_ok=True)
+            made_dirs.add(parent)
+        if content is None:
+            os.link(src + rel, target)
         else:
-            target.write_text(content, encoding="utf-8")
+            with open(target, "w", encoding="utf-8", newline="") as handle:
+                handle.write(content)
         if on_step:
             on_step(rel)
-    # Files xacct never generated (a user's .terraform.lock.hcl, say) stay while their tenant folder does.
-    tenant_dirs = {rel.split("/", 1)[0] for rel in files if "/" in rel}
-    for rel in sorted(_existing_files(out, with_symlinks=True)):
-        top = rel.split("/", 1)[0] if "/" in rel else None
-        if rel in files or rel in keep_manifest or (top is not None and top not in tenant_dirs):
+
+
+def _carry_foreign(src_root: Path, dst_root: Path, prefix: str, generated: Container[str]) -> None:
+    """Hard-link (or re-create, for symlinks) files under ``src_root`` that xacct did not write."""
+    for rel in sorted(_existing_files(src_root, with_symlinks=True)):
+        if f"{prefix}{rel}" in generated:
             continue
-        src, target = out / rel, stage / rel
+        src, target = src_root / rel, dst_root / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         if src.is_symlink():
             os.symlink(os.readlink(src), target)
         else:
             os.link(src, target)
+
+
+def write_tree(
+    out: Path,
+    write: Mapping[str, str],
+    link: Collection[str],
+    recorded: Container[str],
+    on_step: Callable[[str], None] | None = None,
+) -> None:
+    """Replace the tree at ``out`` atomically (call with the lock held).
+
+    The new tree holds ``write`` (relative path -> content), the ``link`` files of the current tree
+    (hard-linked: same inode and mtime), and every file of a kept tenant folder that xacct did not
+    write (``recorded`` holds what it wrote), such as a user's ``.terraform.lock.hcl``.
+    """
+    out = real_folder(out)
+    stage = staging_dir(out, "new")
+    stage.mkdir(parents=True)
+    _populate(out, stage, write, link, on_step)
+    generated = set(write) | set(link)
+    tenant_dirs = sorted({rel.split("/", 1)[0] for rel in generated if "/" in rel})
+    ours = _Either(generated, recorded)
+    for tenant in tenant_dirs:
+        if (out / tenant).is_dir() and not (out / tenant).is_symlink():
+            _carry_foreign(out / tenant, stage / tenant, f"{tenant}/", ours)
+    if out.is_dir():  # loose files at the top stay too; folders of removed tenants go
+        for entry in os.scandir(out):
+            if entry.name in ours or (entry.is_dir() and not entry.is_symlink()):
+                continue
+            if entry.is_symlink():
+                os.symlink(os.readlink(entry.path), stage / entry.name)
+            else:
+                os.link(entry.path, stage / entry.name)
     if out.exists():
         _exchange(stage, out)
         shutil.rmtree(stage)
     else:
         os.rename(stage, out)
+
+
+def replace_folder(
+    out: Path,
+    folder: str,
+    write: Mapping[str, str],
+    link: Collection[str],
+    recorded: Container[str],
+    on_step: Callable[[str], None] | None = None,
+) -> None:
+    """Replace (or add, or with nothing to write, remove) one top-level folder of ``out`` atomically.
+
+    When a run changes one tenant's folder only, this is all of its writing: one
+    ``renameat2(RENAME_EXCHANGE)`` of that folder, so a kill leaves the old tree or the new one
+    exactly as :func:`write_tree` does, at the cost of the one folder instead of the whole tree.
+    """
+    out = real_folder(out)
+    stage = staging_dir(out, "new")
+    stage.mkdir(parents=True)
+    target = out / folder
+    try:
+        if not write and not link:
+            if target.exists() or target.is_symlink():
+                os.rename(target, stage / folder)
+            return
+        (stage / folder).mkdir()
+        _populate(out, stage, write, link, on_step)
+        if target.is_dir() and not target.is_symlink():
+            _carry_foreign(target, stage / folder, f"{folder}/", _Either(set(write) | set(link), recorded))
+            _exchange(stage / folder, target)
+        else:
+            os.rename(stage / folder, target)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+class _Either:
+    """Membership in either of two containers."""
+
+    def __init__(self, first: Container[str], second: Container[str]) -> None:
+        self.first, self.second = first, second
+
+    def __contains__(self, item: object) -> bool:
+        return item in self.first or item in self.second

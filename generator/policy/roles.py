@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Container
 from functools import cached_property
 from typing import Literal
 
@@ -121,10 +122,11 @@ def role_spec(partner: Partner, tenant: Tenant, scenario: Scenario, settings: Ro
     )
 
 
-def build_roles(registry: Registry) -> list[RoleSpec]:
-    """Every role of the registry, ordered by tenant (registry order) then scenario."""
+def build_roles(registry: Registry, skip: Container[str] = ()) -> list[RoleSpec]:
+    """The roles of the registry's tenants not in ``skip``, by tenant (registry order) then scenario."""
     return [
         role_spec(registry.partner, tenant, scenario, settings)
         for tenant in registry.tenants
+        if tenant.name not in skip
         for scenario, settings in tenant.scenarios()
     ]

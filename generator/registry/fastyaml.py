@@ -17,6 +17,7 @@ Line numbers of a fast-path document are computed only when someone asks for one
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Any
 
 import yaml
@@ -55,6 +56,9 @@ def _yaml11_types(value: str) -> bool:
     return any(tag != _STR and regexp.match(value) for tag, regexp in _RESOLVERS.get(value[0], ()))
 
 
+_plain_key = cache(lambda key: isinstance(key, str) and not _yaml11_types(key))  # keys repeat
+
+
 def _plain(data: Any, depth: int, max_depth: int) -> bool:
     if depth > max_depth:
         return False
@@ -65,10 +69,7 @@ def _plain(data: Any, depth: int, max_depth: int) -> bool:
     if isinstance(data, list):
         return all(_plain(x, depth + 1, max_depth) for x in data)
     if isinstance(data, dict):
-        return all(
-            isinstance(k, str) and not _yaml11_types(k) and _plain(v, depth + 1, max_depth)
-            for k, v in data.items()
-        )
+        return all(_plain_key(k) and _plain(v, depth + 1, max_depth) for k, v in data.items())
     return False
 
 

@@ -151,7 +151,5 @@ def render_onboarding(specs: list[RoleSpec], loaded: LoadedRegistry) -> dict[str
     files: dict[str, str] = {}
     for spec in specs:
         if spec.scenario == SCENARIO:
-            files.update(
-                render_kit(spec, partner.module_source, partner.onboarding_template_url)
-            )
+            files.update(render_kit(spec, partner.module_source, partner.onboarding_template_url))
     return files

@@ -60,10 +60,16 @@ def tenant(i: int, description: str | None = None) -> dict[str, Any]:
 
 
 def big_registry(count: int, variant: str) -> dict[str, Any]:
-    """``count`` tenants; variants ``A`` and ``B`` share a third, change a third and own a third each."""
+    """``count`` tenants; variants ``A`` and ``B`` share a third, change a third and own a third each.
+
+    Variant ``one`` is ``A`` with one tenant's description changed (a one-folder change).
+    """
     third = count // 3
     if variant == "A":
         tenants = [tenant(i) for i in range(count)]
+    elif variant == "one":
+        tenants = [tenant(i) for i in range(count)]
+        tenants[third] = tenant(third, description="changed in one")
     else:
         tenants = [tenant(i) for i in range(third)]
         tenants += [tenant(i, description=f"changed in B ({i})") for i in range(third, 2 * third)]

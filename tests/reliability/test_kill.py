@@ -17,6 +17,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from .conftest import run_xacct, tree_files, xacct_command
 from .registries import big_registry, make_workspace, write_registry
 
@@ -83,9 +85,15 @@ def staging_window(registry: Path, out: Path) -> float:
     return window
 
 
-def test_kill_9_at_random_moments_leaves_the_old_or_the_new_tree(tmp_path: Path) -> None:
+@pytest.mark.parametrize("change", ["many tenants", "one tenant"])
+def test_kill_9_at_random_moments_leaves_the_old_or_the_new_tree(tmp_path: Path, change: str) -> None:
+    """``many tenants``: the whole tree is swapped; ``one tenant``: only that tenant's folder is."""
     ws = make_workspace(tmp_path / "ws")
-    registries = {v: write_registry(ws / f"{v}.yaml", big_registry(TENANTS, v)) for v in "AB"}
+    second = "B" if change == "many tenants" else "one"
+    registries = {
+        v: write_registry(ws / f"{v}.yaml", big_registry(TENANTS, variant))
+        for v, variant in (("A", "A"), ("B", second))
+    }
     refs: dict[str, dict[str, bytes]] = {}
     for v, registry in registries.items():  # same depth as the output: identical relative module sources
         generate_ok(registry, ws / f"ref-{v}")
@@ -138,7 +146,7 @@ def test_kill_9_at_random_moments_leaves_the_old_or_the_new_tree(tmp_path: Path)
     elapsed = time.monotonic() - started
     summary = "; ".join(f"{n}x {what}" for what, n in sorted(outcomes.items()))
     print(
-        f"\nkill -9: {RUNS} kill points survived ({TENANTS} tenants, "
+        f"\nkill -9, {change} changed: {RUNS} kill points survived ({TENANTS} tenants, "
         f"{len(refs['A'])}/{len(refs['B'])} files, "
         f"full run {duration:.2f}s, staging window {window:.2f}s, seed {seed}, {elapsed:.0f}s): {summary}"
     )

@@ -1,0 +1,128 @@
+"""What a generated tree records about itself: one manifest per tenant folder, one at the top.
+
+``<out>/<tenant>/.xacct-manifest.json`` lists the tenant's generated files with their SHA-256, the
+fingerprint of its external ID, and the *key* it was rendered from (a hash of the tenant's registry
+entry, the partner settings and the generator itself). A later run whose key is the same, and
+whose files on disk still hash as listed, need not render that tenant again. ``<out>/.xacct-manifest.json``
+holds what is common to the tree. Trees written by format 1 (one manifest listing every file) are
+read as manifests without keys, so their tenants are all rendered again once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+MANIFEST = ".xacct-manifest.json"
+FORMAT = 2
+
+
+def digest(data: str | bytes) -> str:
+    return hashlib.sha256(data.encode() if isinstance(data, str) else data).hexdigest()
+
+
+@dataclass
+class TenantManifest:
+    """One tenant folder's record: its files (relative to the output folder) and their hashes."""
+
+    tenant: str
+    key: str | None
+    external_id: str | None  # fingerprint, never the ID itself
+    files: dict[str, str] = field(default_factory=dict)
+    sha: str | None = None  # of the manifest file itself, when read from disk
+
+    @property
+    def path(self) -> str:
+        return f"{self.tenant}/{MANIFEST}"
+
+    def text(self) -> str:
+        prefix = f"{self.tenant}/"
+        data = {
+            "generator": "xacct",
+            "format": FORMAT,
+            "tenant": self.tenant,
+            "key": self.key,
+            "external_id": self.external_id,
+            "files": {rel.removeprefix(prefix): sha for rel, sha in sorted(self.files.items())},
+        }
+        return json.dumps(data, indent=2, sort_keys=True) + "\n"
+
+    def intact(self, out: Path) -> bool:
+        """Every listed file is on disk with the listed content."""
+        base = f"{out}/"
+        for rel, sha in self.files.items():
+            try:
+                with open(base + rel, "rb") as handle:
+                    if hashlib.sha256(handle.read()).hexdigest() != sha:
+                        return False
+            except OSError:
+                return False
+        return True
+
+
+def top_text(modules_version: str, registry: str) -> str:
+    data = {"generator": "xacct", "format": FORMAT, "modules_version": modules_version, "registry": registry}
+    return json.dumps(data, indent=2, sort_keys=True) + "\n"
+
+
+def _load(path: Path) -> tuple[dict[str, Any], str | None]:
+    """A manifest's data (empty unless xacct wrote it) and the SHA-256 of its bytes."""
+    try:
+        raw = path.read_bytes()
+        data = json.loads(raw)
+    except (OSError, ValueError):
+        return {}, None
+    return (data, digest(raw)) if isinstance(data, dict) and data.get("generator") == "xacct" else ({}, None)
+
+
+@dataclass
+class TreeRecord:
+    """What the tree on disk says it holds (empty for a folder xacct never wrote)."""
+
+    top: dict[str, Any]
+    tenants: dict[str, TenantManifest]
+
+    @property
+    def files(self) -> dict[str, str]:
+        """Every generated file xacct recorded (relative path -> SHA-256), manifests included."""
+        found: dict[str, str] = {}
+        for manifest in self.tenants.values():
+            found.update(manifest.files)
+            if manifest.sha is not None:
+                found[manifest.path] = manifest.sha
+        return found
+
+
+def read_record(out: Path) -> TreeRecord:
+    """The manifests of the tree at ``out``, of either format."""
+    top, _ = _load(out / MANIFEST)
+    if top.get("format", 1) == 1 and "files" in top:
+        ids = top.get("external_ids", {})
+        tenants: dict[str, TenantManifest] = {}
+        for rel, sha in top["files"].items():
+            name = rel.split("/", 1)[0]
+            tenants.setdefault(name, TenantManifest(name, None, ids.get(name))).files[rel] = sha
+        return TreeRecord(top, tenants)
+    tenants = {}
+    try:
+        entries = list(os.scandir(out))
+    except OSError:
+        entries = []
+    for entry in entries:
+        if not entry.is_dir(follow_symlinks=False):
+            continue
+        data, sha = _load(Path(entry.path) / MANIFEST)
+        if data.get("tenant") != entry.name or not isinstance(data.get("files"), dict):
+            continue
+        tenants[entry.name] = TenantManifest(
+            entry.name,
+            data.get("key"),
+            data.get("external_id"),
+            {f"{entry.name}/{rel}": file_sha for rel, file_sha in data["files"].items()},
+            sha,
+        )
+    return TreeRecord(top, tenants)

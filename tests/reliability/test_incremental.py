@@ -1,0 +1,161 @@
+"""Incremental generation: tenants whose render key and files are unchanged are kept, not rendered.
+
+Each test compares the incrementally written tree with a fresh generate of the same registry into
+a sibling folder (same depth, so relative module sources agree): keeping must never change what
+ends up on disk.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import yaml
+
+from generator.generate import generate
+from generator.output.manifest import MANIFEST
+from generator.registry import load_registry
+
+from .conftest import tree_files, tree_stats
+from .registries import big_registry, tenant, write_registry
+
+
+def _run(registry: Path, out: Path, check: bool = False):
+    return generate(load_registry(registry), out, check=check)
+
+
+def _fresh(registry: Path) -> dict[str, bytes]:
+    """The tree a first generate of ``registry`` writes."""
+    out = registry.parent / "fresh"
+    _run(registry, out)
+    files = tree_files(out)
+    import shutil
+
+    shutil.rmtree(out)
+    return files
+
+
+def test_a_one_tenant_edit_renders_and_rewrites_only_that_tenant(workspace: Path) -> None:
+    registry = write_registry(workspace / "tenants.yaml", big_registry(12, "A"))
+    out = workspace / "generated"
+    _run(registry, out)
+    before = tree_stats(out)
+    folders = {p.name: p.stat().st_ino for p in out.iterdir() if p.is_dir()}
+
+    data = yaml.safe_load(registry.read_text())
+    data["tenants"][3] = tenant(3, description="only tenant 3 changes")
+    write_registry(registry, data)
+    result = _run(registry, out)
+
+    changed_tenant = data["tenants"][3]["name"]
+    assert result.written
+    assert set(result.plan.kept) == {t["name"] for t in data["tenants"]} - {changed_tenant}
+    assert {rel.split("/", 1)[0] for rel in result.plan.files} == {changed_tenant, MANIFEST}
+    assert result.plan.roles and {r.tenant for r in result.plan.roles} == {changed_tenant}
+    after = tree_stats(out)
+    moved = {rel for rel in before if before[rel] != after.get(rel)}
+    assert moved and all(rel.startswith(f"{changed_tenant}/") or rel == changed_tenant for rel in moved)
+    for name, inode in folders.items():
+        if name != changed_tenant:
+            assert (out / name).stat().st_ino == inode, f"{name}: folder replaced although unchanged"
+    assert tree_files(out) == _fresh(registry)
+    assert not _run(registry, out).written
+
+
+def test_adding_and_removing_one_tenant_touches_that_folder_only(workspace: Path) -> None:
+    registry = write_registry(workspace / "tenants.yaml", big_registry(9, "A"))
+    out = workspace / "generated"
+    _run(registry, out)
+    data = yaml.safe_load(registry.read_text())
+    for change in ("add", "remove"):
+        before = tree_stats(out)
+        if change == "add":
+            data["tenants"].append(tenant(50))
+        else:
+            data["tenants"].pop(0)
+        write_registry(registry, data)
+        result = _run(registry, out)
+        assert result.written
+        after = tree_stats(out)
+        moved = {
+            rel.split("/", 1)[0] for rel in before.keys() | after.keys() if before.get(rel) != after.get(rel)
+        }
+        assert len(moved) == 1, f"{change}: {sorted(moved)}"
+        assert tree_files(out) == _fresh(registry)
+
+
+def test_a_partner_change_renders_every_tenant_again(workspace: Path) -> None:
+    registry = write_registry(workspace / "tenants.yaml", big_registry(6, "A"))
+    out = workspace / "generated"
+    _run(registry, out)
+    data = yaml.safe_load(registry.read_text())
+    data["partner"]["tags"] = {"owner": "someone-else"}
+    write_registry(registry, data)
+    result = _run(registry, out)
+    assert result.plan.kept == {}
+    assert tree_files(out) == _fresh(registry)
+
+
+def test_a_hand_edit_in_an_unchanged_tenant_is_found_and_restored(workspace: Path) -> None:
+    registry = write_registry(workspace / "tenants.yaml", big_registry(6, "A"))
+    out = workspace / "generated"
+    _run(registry, out)
+    victim = next(out.glob("*/partner_to_customer/main.tf"))
+    original = victim.read_bytes()
+    victim.write_text(victim.read_text().replace("external_id", "# external_id", 1))
+    check = _run(registry, out, check=True)
+    assert check.diff.edited == [str(victim.relative_to(out))]
+    assert _run(registry, out).written
+    assert victim.read_bytes() == original
+
+
+def test_a_tree_written_by_format_1_is_upgraded_and_keeps_foreign_files(workspace: Path) -> None:
+    """Trees from before per-tenant manifests: every tenant is rendered once, nothing of the user's lost."""
+    registry = write_registry(workspace / "tenants.yaml", big_registry(6, "A"))
+    out = workspace / "generated"
+    _run(registry, out)
+    files: dict[str, str] = {}
+    ids: dict[str, str | None] = {}
+    for manifest_path in out.glob(f"*/{MANIFEST}"):
+        data = json.loads(manifest_path.read_text())
+        ids[data["tenant"]] = data["external_id"]
+        files.update({f"{data['tenant']}/{rel}": sha for rel, sha in data["files"].items()})
+        manifest_path.unlink()
+    old = {"generator": "xacct", "format": 1, "files": files, "external_ids": ids}
+    (out / MANIFEST).write_text(json.dumps(old))
+    foreign = next(out.glob("*/partner_to_customer")) / ".terraform.lock.hcl"
+    foreign.write_text("# the user's lock file\n")
+
+    result = _run(registry, out)
+    assert result.written and result.plan.kept == {}
+    assert foreign.read_text() == "# the user's lock file\n"
+    foreign.unlink()
+    assert tree_files(out) == _fresh(registry)
+    assert not _run(registry, out).written
+
+
+def test_kept_tenants_are_still_checked_across_tenants(workspace: Path) -> None:
+    """A new tenant reusing a kept tenant's external ID is refused (CAA-004 sees every ID)."""
+    registry = write_registry(workspace / "tenants.yaml", big_registry(6, "A"))
+    out = workspace / "generated"
+    _run(registry, out)
+    before = tree_stats(out)
+    data = yaml.safe_load(registry.read_text())
+    copy = tenant(60)
+    copy["external_id"] = data["tenants"][0]["external_id"]
+    data["tenants"].append(copy)
+    write_registry(registry, data)
+    from generator.registry import RegistryError
+
+    try:
+        _run(registry, out)
+    except RegistryError as exc:
+        assert "CAA-004" in str(exc) or "unique" in str(exc).lower() or "same external" in str(exc).lower(), (
+            exc
+        )
+    else:
+        raise AssertionError("a duplicated external ID was accepted")
+    assert tree_stats(out) == before
+    assert not any(p.name.startswith(".generated.xacct-") for p in out.parent.iterdir())
+    assert os.path.isdir(out)
