@@ -54,7 +54,7 @@ from generator.harness.batch import auto_shard_size, default_jobs, plan_batched
 from generator.harness.expectations import permission_cases, trust_cases
 from generator.harness.roots import find_roots
 from generator.harness.verdicts import judge
-from generator.output.tree import MANIFEST
+from generator.output.manifest import MANIFEST
 from generator.policy import build_roles
 from generator.registry import load_registry
 from generator.terraform import Terraform
