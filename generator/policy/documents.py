@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
+
+from generator.jsontext import indented
 
 VERSION = "2012-10-17"
 
@@ -24,7 +26,7 @@ class Statement(BaseModel):
     not_actions: tuple[str, ...] | None = None
     resources: tuple[str, ...] | None = None
     not_resources: tuple[str, ...] | None = None
-    conditions: ConditionBlock = {}
+    conditions: ConditionBlock = Field(default_factory=dict)  # a factory: no deep copy per statement
     scalar_singletons: bool = False
 
     def to_iam(self) -> dict[str, Any]:
@@ -69,7 +71,7 @@ class PolicyDocument(BaseModel):
         """Deterministic JSON text."""
         if indent is None:
             return json.dumps(self.to_iam(), separators=(",", ":"), ensure_ascii=False)
-        return json.dumps(self.to_iam(), indent=indent, ensure_ascii=False)
+        return indented(self.to_iam(), indent)
 
     def size(self) -> int:
         """Characters AWS counts against its quotas (JSON without whitespace)."""

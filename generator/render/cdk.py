@@ -21,6 +21,7 @@ from typing import Any
 import jinja2
 
 from generator import __version__
+from generator.jsontext import indented
 from generator.policy.roles import RoleSpec
 from generator.render.cloudformation import role_documents, stack_description
 
@@ -58,7 +59,7 @@ CDK_JSON = {
 
 def ts(value: Any) -> str:
     """A TypeScript literal for JSON data (strings become double-quoted, fully escaped literals)."""
-    return json.dumps(value, indent=2, ensure_ascii=False)
+    return indented(value)
 
 
 @cache
@@ -66,6 +67,7 @@ def _env() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("generator", TEMPLATES),
         autoescape=False,
+        auto_reload=False,  # templates are package data: no stat per render
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
     )
@@ -105,7 +107,7 @@ def package_json(spec: RoleSpec) -> dict[str, Any]:
 
 
 def _json_file(data: Any) -> str:
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return indented(data) + "\n"
 
 
 @cache

@@ -51,6 +51,7 @@ def _env() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("generator", "templates/onboarding"),
         autoescape=False,
+        auto_reload=False,  # templates are package data: no stat per render
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,

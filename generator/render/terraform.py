@@ -22,6 +22,7 @@ def _env() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("generator", "templates/terraform"),
         autoescape=False,
+        auto_reload=False,  # templates are package data: no stat per render
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
     )

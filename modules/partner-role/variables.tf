@@ -4,7 +4,7 @@ variable "role_name" {
   nullable    = false
 
   validation {
-    condition     = can(regex("^[\\w+=,.@-]{1,64}$", var.role_name))
+    condition     = length(var.role_name) <= 64 && can(regex("^[\\w+=,.@-]+$", var.role_name))
     error_message = "The role_name must be 1-64 characters of letters, digits and +=,.@_- (AWS IAM role name rule)."
   }
 }
@@ -46,7 +46,8 @@ variable "trusted_principal_arns" {
   validation {
     condition = alltrue([
       for arn in var.trusted_principal_arns :
-      can(regex("^arn:aws(-cn|-us-gov)?:iam::[0-9]{12}:(root|(role|user)/([!-~]*/)?[\\w+=,.@-]{1,64})$", arn))
+      can(regex("^arn:aws(-cn|-us-gov)?:iam::[0-9]{12}:(root|(role|user)/([!-~]*/)?[\\w+=,.@-]+)$", arn)) &&
+      length(reverse(split("/", arn))[0]) <= 64
     ])
     error_message = "Each trusted principal must be an IAM ARN of an account root, a role or a user: arn:aws:iam::<12 digits>:root, ...:role/<name> or ...:user/<name>."
   }
@@ -89,7 +90,7 @@ variable "permissions_boundary" {
   default     = null
 
   validation {
-    condition     = var.permissions_boundary == null || can(regex("^arn:aws(-cn|-us-gov)?:iam::([0-9]{12}|aws):policy/([!-~]*/)?[\\w+=,.@-]{1,128}$", var.permissions_boundary))
+    condition     = var.permissions_boundary == null || (can(regex("^arn:aws(-cn|-us-gov)?:iam::([0-9]{12}|aws):policy/([!-~]*/)?[\\w+=,.@-]+$", var.permissions_boundary)) && try(length(reverse(split("/", var.permissions_boundary))[0]) <= 128, false))
     error_message = "The permissions_boundary must be an IAM policy ARN such as arn:aws:iam::123456789012:policy/Boundary."
   }
 }
@@ -101,7 +102,7 @@ variable "policy_name" {
   nullable    = false
 
   validation {
-    condition     = can(regex("^[\\w+=,.@-]{1,128}$", var.policy_name))
+    condition     = length(var.policy_name) <= 128 && can(regex("^[\\w+=,.@-]+$", var.policy_name))
     error_message = "The policy_name must be 1-128 characters of letters, digits and +=,.@_-."
   }
 }
@@ -212,9 +213,8 @@ variable "tags" {
   validation {
     condition = length(var.tags) <= 50 && alltrue([
       for key, value in var.tags :
-      can(regex("^[\\p{L}\\p{Z}\\p{N}_.:/=+@-]{1,128}$", key)) && !startswith(lower(key), "aws:") &&
-      length(value) <= 256 && can(regex("^[\\p{L}\\p{Z}\\p{N}_.:/=+@-]*$", value))
-    ])
+      length(key) >= 1 && length(key) <= 128 && !startswith(lower(key), "aws:") && length(value) <= 256
+    ]) && can(regex("^[\\p{L}\\p{Z}\\p{N}_.:/=+@-]*$", join("", concat(keys(var.tags), values(var.tags)))))
     error_message = "At most 50 tags; keys 1-128 and values at most 256 characters of letters, digits, spaces and _.:/=+-@; keys must not start with \"aws:\"."
   }
 }

@@ -346,3 +346,80 @@ run "rejects_more_than_50_tags" {
   }
   expect_failures = [var.tags]
 }
+
+# Length limits are checked with length() and character sets with unbounded regexes (a bounded
+# repetition such as {1,128} makes each regex() call compile a large program: 3x the plan time).
+
+run "accepts_longest_names_and_tags" {
+  command = plan
+  variables {
+    policy_name            = join("", [for i in range(64) : "ab"])
+    trusted_principal_arns = ["arn:aws:iam::111111111111:role/path/with/slashes/${join("", [for i in range(32) : "ab"])}"]
+    permissions_boundary   = "arn:aws:iam::111111111111:policy/p/${join("", [for i in range(64) : "ab"])}"
+    tags                   = { (join("", [for i in range(64) : "ké"])) = join("", [for i in range(128) : "vé"]) }
+  }
+}
+
+run "rejects_policy_name_over_128" {
+  command = plan
+  variables {
+    policy_name = join("", [for i in range(129) : "a"])
+  }
+  expect_failures = [var.policy_name]
+}
+
+run "rejects_trusted_role_name_over_64" {
+  command = plan
+  variables {
+    trusted_principal_arns = ["arn:aws:iam::111111111111:role/path/${join("", [for i in range(65) : "a"])}"]
+  }
+  expect_failures = [var.trusted_principal_arns]
+}
+
+run "rejects_boundary_policy_name_over_128" {
+  command = plan
+  variables {
+    permissions_boundary = "arn:aws:iam::111111111111:policy/${join("", [for i in range(129) : "a"])}"
+  }
+  expect_failures = [var.permissions_boundary]
+}
+
+run "rejects_empty_tag_key" {
+  command = plan
+  variables {
+    tags = { "" = "x" }
+  }
+  expect_failures = [var.tags]
+}
+
+run "rejects_tag_key_over_128" {
+  command = plan
+  variables {
+    tags = { (join("", [for i in range(129) : "k"])) = "x" }
+  }
+  expect_failures = [var.tags]
+}
+
+run "rejects_tag_value_over_256" {
+  command = plan
+  variables {
+    tags = { k = join("", [for i in range(257) : "v"]) }
+  }
+  expect_failures = [var.tags]
+}
+
+run "rejects_tag_key_outside_charset" {
+  command = plan
+  variables {
+    tags = { "a*b" = "x" }
+  }
+  expect_failures = [var.tags]
+}
+
+run "rejects_tag_value_outside_charset" {
+  command = plan
+  variables {
+    tags = { k = "semi;colon" }
+  }
+  expect_failures = [var.tags]
+}
