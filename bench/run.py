@@ -10,7 +10,8 @@ run ``--tf-runs`` times):
 - ``evaluator``: ``bench/bench_evaluator.py --json`` decisions per second;
 - ``plan-test``: the harness path for ``--plan-tenants`` tenants (``plan_batched`` shards, plan JSON,
   ``find_roles``, expectation cases judged by the evaluator) against the raw floor: the same roles as plain
-  resources in one root, planned in the same run; reported as ratios.
+  resources in one root, planned in the same run; and against the module floor: every generated root's
+  module call in one root (one ``for_each`` per module), one terraform run; reported as ratios.
 
 Results: a table on stdout (rich on a terminal, plain otherwise), JSON in ``bench/results/``, and the
 Markdown section of ``bench/README.md`` (``--no-readme`` to leave it alone; ``--quick`` never writes it).
@@ -345,6 +346,8 @@ def plan_test_rows(
     floor_plan: list[float] = []
     floor_cpu: list[float] = []
     floor_pipeline: list[float] = []
+    module_floor: list[float] = []
+    module_floor_cpu: list[float] = []
     harness: list[float] = []
     harness_tf: list[float] = []
     harness_cpu: list[float] = []
@@ -363,6 +366,12 @@ def plan_test_rows(
         tf.show_json(planfile)
         floor_pipeline.append(time.perf_counter() - start)
         floor_cpu.append(children_cpu() - cpu)
+        loads.append(load())
+        log(f"plan-test {size}: module floor (every root's module call in one root), run {run + 1}/{tf_runs}")
+        start, cpu = time.perf_counter(), children_cpu()
+        plan_batched(roots, work / "module-floor", terraform, shard_size=len(roots), jobs=1)
+        module_floor.append(time.perf_counter() - start)
+        module_floor_cpu.append(children_cpu() - cpu)
         loads.append(load())
         log(f"plan-test {size}: plan_batched (shards <= {shard_size}, {jobs} jobs) + verdicts, run {run + 1}")
         start, cpu = time.perf_counter(), children_cpu()
@@ -394,6 +403,15 @@ def plan_test_rows(
             detail=f"{statistics.median(floor_cpu):.0f} CPU s",
         ),
         Row(
+            "module floor: init + plan + show -json",
+            size,
+            module_floor,
+            load=loads,
+            detail="the generated module calls in one root (for_each): "
+            f"{statistics.median(module_floor_cpu):.0f} CPU s",
+            extra={"cpu_s": module_floor_cpu},
+        ),
+        Row(
             "plan-test (plan_batched + verdicts)",
             size,
             harness,
@@ -420,6 +438,14 @@ def plan_test_rows(
             detail="goal <= 1.2x",
         ),
         Row("plan-test / raw init+plan+show", size, ratios(harness, floor_pipeline), unit="x", load=loads),
+        Row(
+            "plan-test / module floor",
+            size,
+            ratios(harness, module_floor),
+            unit="x",
+            load=loads,
+            detail="the same module calls planned in one root, one job",
+        ),
         Row(
             "plan-test / raw init+plan+show, CPU",
             size,
