@@ -210,6 +210,9 @@ def xacct_localstack_url(request: pytest.FixtureRequest) -> str:
 
 
 def _worker_index(request: pytest.FixtureRequest) -> int:
+    """The xdist worker's number, or ``XACCT_LIVE_WORKER`` (a nested run's own accounts)."""
+    if os.environ.get("XACCT_LIVE_WORKER", "").isdigit():
+        return int(os.environ["XACCT_LIVE_WORKER"])
     worker = getattr(request.config, "workerinput", {}).get("workerid", "gw0")
     return int(worker.removeprefix("gw") or 0)
 

@@ -387,7 +387,7 @@ def test_live_destroy(xacct_role: RoleSpec, xacct_live: Any, xacct_terraform: An
 def test_live_cloudformation_kit(xacct_role: RoleSpec, xacct_live: Any) -> None:
     """The onboarding CloudFormation template, deployed on LocalStack, makes the same role.
 
-    Runs after the Terraform role of the same name was destroyed. As above, LocalStack's
+    The Terraform role of the same name is destroyed first if it is still applied. As above, LocalStack's
     acceptance proves nothing about denies: the documents it holds are judged by the evaluator.
     """
     import time
@@ -398,6 +398,13 @@ def test_live_cloudformation_kit(xacct_role: RoleSpec, xacct_live: Any) -> None:
         pytest.skip("only Scenario A roles have an onboarding kit")
     spec = _live_spec(xacct_live, xacct_role)
     template = (xacct_live.generated / xacct_role.tenant / "onboarding" / "cloudformation.yaml").read_text()
+    from generator.harness.live import role_exists
+
+    if xacct_role.key in xacct_live.applied:  # the Terraform role of the same name goes first
+        xacct_live.applied.pop(xacct_role.key).destroy()
+    assert not role_exists(xacct_live.client(spec.account_id, "iam"), spec.role_name), (
+        f"{xacct_role.key}: role {spec.role_name} already exists before the stack is created"
+    )
     cfn = xacct_live.client(spec.account_id, "cloudformation")
     stack = f"xacct-{xacct_role.tenant}-kit"
     cfn.create_stack(StackName=stack, TemplateBody=template, Capabilities=["CAPABILITY_NAMED_IAM"])
@@ -408,7 +415,15 @@ def test_live_cloudformation_kit(xacct_role: RoleSpec, xacct_live: Any) -> None:
             if not status["StackStatus"].endswith("_IN_PROGRESS") or time.monotonic() > deadline:
                 break
             time.sleep(0.5)
-        assert status["StackStatus"] == "CREATE_COMPLETE", f"{xacct_role.key}: stack {status['StackStatus']}"
+        if status["StackStatus"] != "CREATE_COMPLETE":
+            events = cfn.describe_stack_events(StackName=stack)["StackEvents"]
+            reasons = [
+                f"{e.get('LogicalResourceId')}: {e.get('ResourceStatus')} {e.get('ResourceStatusReason', '')}"
+                for e in events
+                if "FAILED" in e.get("ResourceStatus", "")
+            ]
+            why = "; ".join(reasons) or "no reason given"
+            pytest.fail(f"{xacct_role.key}: stack {status['StackStatus']}: {why}")
         outputs = {o["OutputKey"]: o["OutputValue"] for o in status.get("Outputs", [])}
         assert outputs.get("RoleArn") == spec.role_arn
         held = read_role(xacct_live.client(spec.account_id, "iam"), spec.role_name)

@@ -17,7 +17,9 @@ import pytest
 
 
 def run_suite(workspace: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    # Its own LocalStack accounts and buckets: never those of the suite running beside it (xdist).
+    outer = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or "0"
+    env = {**os.environ, "PYTHONHASHSEED": "0", "XACCT_LIVE_WORKER": str(50 + int(outer))}
     return subprocess.run(
         [
             sys.executable,
