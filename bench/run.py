@@ -326,8 +326,27 @@ def verdicts(loaded: Any, roles: dict[str, Any]) -> tuple[int, int, list[str]]:
     return cases, misses, missing
 
 
+def floor_run(tf: Terraform, plan: list[float], pipeline: list[float], cpu_s: list[float], what: str) -> None:
+    """One init + plan + show of the plain-resource floor root, timed."""
+    log(f"plan-test {what}: raw floor")
+    start, cpu = time.perf_counter(), children_cpu()
+    tf.init()
+    plan_start = time.perf_counter()
+    planfile = tf.plan()
+    plan.append(time.perf_counter() - plan_start)
+    tf.show_json(planfile)
+    pipeline.append(time.perf_counter() - start)
+    cpu_s.append(children_cpu() - cpu)
+
+
 def plan_test_rows(
-    registry: Path, tenants: int, tf_runs: int, shard_size: int | None, jobs: int, work: Path
+    registry: Path,
+    tenants: int,
+    tf_runs: int,
+    shard_size: int | None,
+    jobs: int,
+    work: Path,
+    floors: bool = True,
 ) -> list[Row]:
     """The harness's batched plan-test and the raw floor of the same roles, interleaved.
 
@@ -341,7 +360,7 @@ def plan_test_rows(
     specs = build_roles(loaded.model)
     shard_size = shard_size or auto_shard_size(len(roots), jobs)
     terraform: Callable[[Path], Terraform] = terraform_factory(work)
-    floor_dir = raw_root(specs, work / "raw")
+    floor_dir = raw_root(specs, work / "raw") if floors else work
     size = f"{tenants:,} tenants ({len(roots):,} roles)"
     floor_plan: list[float] = []
     floor_cpu: list[float] = []
@@ -356,23 +375,15 @@ def plan_test_rows(
     shard_count = 0
     for run in range(max(1, tf_runs)):
         loads.append(load())
-        log(f"plan-test {size}: raw floor, run {run + 1}/{tf_runs}")
-        tf = terraform(floor_dir)
-        start, cpu = time.perf_counter(), children_cpu()
-        tf.init()
-        plan_start = time.perf_counter()
-        planfile = tf.plan()
-        floor_plan.append(time.perf_counter() - plan_start)
-        tf.show_json(planfile)
-        floor_pipeline.append(time.perf_counter() - start)
-        floor_cpu.append(children_cpu() - cpu)
-        loads.append(load())
-        log(f"plan-test {size}: module floor (every root's module call in one root), run {run + 1}/{tf_runs}")
-        start, cpu = time.perf_counter(), children_cpu()
-        plan_batched(roots, work / "module-floor", terraform, shard_size=len(roots), jobs=1)
-        module_floor.append(time.perf_counter() - start)
-        module_floor_cpu.append(children_cpu() - cpu)
-        loads.append(load())
+        if floors:
+            floor_run(terraform(floor_dir), floor_plan, floor_pipeline, floor_cpu, f"{size}, run {run + 1}")
+            loads.append(load())
+            log(f"plan-test {size}: module floor (every module call in one root), run {run + 1}/{tf_runs}")
+            start, cpu = time.perf_counter(), children_cpu()
+            plan_batched(roots, work / "module-floor", terraform, shard_size=len(roots), jobs=1)
+            module_floor.append(time.perf_counter() - start)
+            module_floor_cpu.append(children_cpu() - cpu)
+            loads.append(load())
         log(f"plan-test {size}: plan_batched (shards <= {shard_size}, {jobs} jobs) + verdicts, run {run + 1}")
         start, cpu = time.perf_counter(), children_cpu()
         batch = plan_batched(roots, work / "batched", terraform, shard_size=shard_size, jobs=jobs)
@@ -386,6 +397,26 @@ def plan_test_rows(
     if missing or misses:
         log(f"plan-test: {len(missing)} roles missing from the plan, {misses} wrong verdicts")
     ok = "all verdicts as expected" if not (missing or misses) else f"{misses} WRONG, {len(missing)} MISSING"
+    harness_row = Row(
+        "plan-test (plan_batched + verdicts)",
+        size,
+        harness,
+        load=loads,
+        detail=f"{shard_count} shards x (init, plan, show): {statistics.median(harness_tf):.0f} s, "
+        f"{statistics.median(harness_cpu):.0f} CPU s; {cases:,} cases, {ok}",
+        extra={
+            "cases": cases,
+            "misses": misses,
+            "missing": missing[:20],
+            "shard_size": shard_size,
+            "shards": shard_count,
+            "jobs": jobs,
+            "terraform_s": harness_tf,
+            "cpu_s": harness_cpu,
+        },
+    )
+    if not floors:
+        return [harness_row]
     return [
         Row(
             "raw floor: terraform plan",
@@ -411,24 +442,7 @@ def plan_test_rows(
             f"{statistics.median(module_floor_cpu):.0f} CPU s",
             extra={"cpu_s": module_floor_cpu},
         ),
-        Row(
-            "plan-test (plan_batched + verdicts)",
-            size,
-            harness,
-            load=loads,
-            detail=f"{shard_count} shards x (init, plan, show): {statistics.median(harness_tf):.0f} s, "
-            f"{statistics.median(harness_cpu):.0f} CPU s; {cases:,} cases, {ok}",
-            extra={
-                "cases": cases,
-                "misses": misses,
-                "missing": missing[:20],
-                "shard_size": shard_size,
-                "shards": shard_count,
-                "jobs": jobs,
-                "terraform_s": harness_tf,
-                "cpu_s": harness_cpu,
-            },
-        ),
+        harness_row,
         Row(
             "plan-test / raw plan",
             size,
@@ -579,6 +593,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--jobs", type=int, default=default_jobs(), help="shards planned side by side")
     parser.add_argument("--skip-plan", action="store_true", help="leave out the terraform rows")
     parser.add_argument(
+        "--no-floors",
+        action="store_true",
+        help="plan-test only, without the raw and module floors (sizes whose one-root floors take too long)",
+    )
+    parser.add_argument(
         "--profile", action="store_true", help="also cProfile an in-process cold generate of the largest size"
     )
     parser.add_argument("--work", type=Path, default=None, help="scratch folder (default: a temporary one)")
@@ -630,7 +649,13 @@ def main(argv: list[str] | None = None) -> int:
                 work / f"t{args.plan_tenants}", args.plan_tenants
             )
             rows += plan_test_rows(
-                plan_registry, args.plan_tenants, args.tf_runs, args.shard_size, args.jobs, work / "plan"
+                plan_registry,
+                args.plan_tenants,
+                args.tf_runs,
+                args.shard_size,
+                args.jobs,
+                work / "plan",
+                floors=not args.no_floors,
             )
         if args.profile:
             biggest = max(registries)
