@@ -376,3 +376,11 @@ def _terraform_accepts(config: Path) -> bool:
         ["terraform", "version"], env=env, capture_output=True, text=True, timeout=60, check=True
     )
     return "problems with the CLI configuration" not in proc.stderr
+
+
+def test_gogc_defaults_to_400_unless_set(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("GOGC", raising=False)
+    assert Terraform(tmp_path).env["GOGC"] == "400"
+    monkeypatch.setenv("GOGC", "100")
+    assert Terraform(tmp_path).env["GOGC"] == "100"
+    assert Terraform(tmp_path, env={"GOGC": "off"}).env["GOGC"] == "off"
