@@ -25,6 +25,20 @@ def _run(registry: Path, out: Path, check: bool = False):
     return generate(load_registry(registry), out, check=check)
 
 
+def _generated(workspace: Path, tenants: int) -> tuple[Path, Path]:
+    """A registry of ``tenants`` tenants in ``workspace`` and its tree, generated once."""
+    registry = write_registry(workspace / "tenants.yaml", big_registry(tenants, "A"))
+    out = workspace / "generated"
+    _run(registry, out)
+    return registry, out
+
+
+def _same_as_fresh(registry: Path, out: Path) -> None:
+    """The tree at ``out`` is what a first generate writes, and a second run writes nothing."""
+    assert tree_files(out) == _fresh(registry)
+    assert not _run(registry, out).written
+
+
 def _fresh(registry: Path) -> dict[str, bytes]:
     """The tree a first generate of ``registry`` writes."""
     out = registry.parent / "fresh"
@@ -37,9 +51,7 @@ def _fresh(registry: Path) -> dict[str, bytes]:
 
 
 def test_a_one_tenant_edit_renders_and_rewrites_only_that_tenant(workspace: Path) -> None:
-    registry = write_registry(workspace / "tenants.yaml", big_registry(12, "A"))
-    out = workspace / "generated"
-    _run(registry, out)
+    registry, out = _generated(workspace, 12)
     before = tree_stats(out)
     folders = {p.name: p.stat().st_ino for p in out.iterdir() if p.is_dir()}
 
@@ -59,14 +71,11 @@ def test_a_one_tenant_edit_renders_and_rewrites_only_that_tenant(workspace: Path
     for name, inode in folders.items():
         if name != changed_tenant:
             assert (out / name).stat().st_ino == inode, f"{name}: folder replaced although unchanged"
-    assert tree_files(out) == _fresh(registry)
-    assert not _run(registry, out).written
+    _same_as_fresh(registry, out)
 
 
 def test_adding_and_removing_one_tenant_touches_that_folder_only(workspace: Path) -> None:
-    registry = write_registry(workspace / "tenants.yaml", big_registry(9, "A"))
-    out = workspace / "generated"
-    _run(registry, out)
+    registry, out = _generated(workspace, 9)
     data = yaml.safe_load(registry.read_text())
     for change in ("add", "remove"):
         before = tree_stats(out)
@@ -86,9 +95,7 @@ def test_adding_and_removing_one_tenant_touches_that_folder_only(workspace: Path
 
 
 def test_a_partner_change_renders_every_tenant_again(workspace: Path) -> None:
-    registry = write_registry(workspace / "tenants.yaml", big_registry(6, "A"))
-    out = workspace / "generated"
-    _run(registry, out)
+    registry, out = _generated(workspace, 6)
     data = yaml.safe_load(registry.read_text())
     data["partner"]["tags"] = {"owner": "someone-else"}
     write_registry(registry, data)
@@ -98,9 +105,7 @@ def test_a_partner_change_renders_every_tenant_again(workspace: Path) -> None:
 
 
 def test_a_hand_edit_in_an_unchanged_tenant_is_found_and_restored(workspace: Path) -> None:
-    registry = write_registry(workspace / "tenants.yaml", big_registry(6, "A"))
-    out = workspace / "generated"
-    _run(registry, out)
+    registry, out = _generated(workspace, 6)
     victim = next(out.glob("*/partner_to_customer/main.tf"))
     original = victim.read_bytes()
     victim.write_text(victim.read_text().replace("external_id", "# external_id", 1))
@@ -112,9 +117,7 @@ def test_a_hand_edit_in_an_unchanged_tenant_is_found_and_restored(workspace: Pat
 
 def test_a_tree_written_by_format_1_is_upgraded_and_keeps_foreign_files(workspace: Path) -> None:
     """Trees from before per-tenant manifests: every tenant is rendered once, nothing of the user's lost."""
-    registry = write_registry(workspace / "tenants.yaml", big_registry(6, "A"))
-    out = workspace / "generated"
-    _run(registry, out)
+    registry, out = _generated(workspace, 6)
     files: dict[str, str] = {}
     ids: dict[str, str | None] = {}
     for manifest_path in out.glob(f"*/{MANIFEST}"):
@@ -131,15 +134,12 @@ def test_a_tree_written_by_format_1_is_upgraded_and_keeps_foreign_files(workspac
     assert result.written and result.plan.kept == {}
     assert foreign.read_text() == "# the user's lock file\n"
     foreign.unlink()
-    assert tree_files(out) == _fresh(registry)
-    assert not _run(registry, out).written
+    _same_as_fresh(registry, out)
 
 
 def test_kept_tenants_are_still_checked_across_tenants(workspace: Path) -> None:
     """A new tenant reusing a kept tenant's external ID is refused (CAA-004 sees every ID)."""
-    registry = write_registry(workspace / "tenants.yaml", big_registry(6, "A"))
-    out = workspace / "generated"
-    _run(registry, out)
+    registry, out = _generated(workspace, 6)
     before = tree_stats(out)
     data = yaml.safe_load(registry.read_text())
     copy = tenant(60)
