@@ -38,7 +38,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from generator.generate import generate
 from generator.harness.batch import shards
@@ -181,12 +181,25 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+T = TypeVar("T")
+
+
+def timed(step: Callable[[], T]) -> tuple[T, float, float]:
+    """``step()``, its wall time and the CPU time of the children it ran."""
+    cpu, start = children_cpu(), time.perf_counter()
+    result = step()
+    return result, time.perf_counter() - start, children_cpu() - cpu
+
+
 def side_by_side(dirs: Sequence[Path], step: Callable[[Path], Any], jobs: int) -> tuple[float, float]:
     """Run ``step`` on every folder, ``jobs`` at a time; the wall time and the CPU time of the children."""
-    cpu, start = children_cpu(), time.perf_counter()
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        list(pool.map(step, dirs))
-    return time.perf_counter() - start, children_cpu() - cpu
+
+    def run_all() -> None:
+        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+            list(pool.map(step, dirs))
+
+    _, wall, cpu = timed(run_all)
+    return wall, cpu
 
 
 # ----------------------------------------------------------------------------------- layouts

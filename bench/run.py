@@ -48,6 +48,7 @@ from plan_layouts import (
     raw_root,
     scratch_registry,
     terraform_factory,
+    timed,
 )
 
 from generator.generate import generate
@@ -357,10 +358,9 @@ def plan_test_rows(
     if not (out / MANIFEST).is_file():
         generate(loaded, out)
     roots = find_roots(out)
-    specs = build_roles(loaded.model)
     shard_size = shard_size or auto_shard_size(len(roots), jobs)
     terraform: Callable[[Path], Terraform] = terraform_factory(work)
-    floor_dir = raw_root(specs, work / "raw") if floors else work
+    floor_dir = raw_root(build_roles(loaded.model), work / "raw") if floors else None
     size = f"{tenants:,} tenants ({len(roots):,} roles)"
     floor_plan: list[float] = []
     floor_cpu: list[float] = []
@@ -375,22 +375,25 @@ def plan_test_rows(
     shard_count = 0
     for run in range(max(1, tf_runs)):
         loads.append(load())
-        if floors:
+        if floor_dir is not None:
             floor_run(terraform(floor_dir), floor_plan, floor_pipeline, floor_cpu, f"{size}, run {run + 1}")
             loads.append(load())
             log(f"plan-test {size}: module floor (every module call in one root), run {run + 1}/{tf_runs}")
-            start, cpu = time.perf_counter(), children_cpu()
-            plan_batched(roots, work / "module-floor", terraform, shard_size=len(roots), jobs=1)
-            module_floor.append(time.perf_counter() - start)
-            module_floor_cpu.append(children_cpu() - cpu)
+            _, wall, cpu = timed(
+                lambda: plan_batched(roots, work / "module-floor", terraform, shard_size=len(roots), jobs=1)
+            )
+            module_floor.append(wall)
+            module_floor_cpu.append(cpu)
             loads.append(load())
         log(f"plan-test {size}: plan_batched (shards <= {shard_size}, {jobs} jobs) + verdicts, run {run + 1}")
-        start, cpu = time.perf_counter(), children_cpu()
-        batch = plan_batched(roots, work / "batched", terraform, shard_size=shard_size, jobs=jobs)
-        harness_tf.append(time.perf_counter() - start)
-        harness_cpu.append(children_cpu() - cpu)
+        batch, wall, cpu = timed(
+            lambda: plan_batched(roots, work / "batched", terraform, shard_size=shard_size, jobs=jobs)
+        )
+        harness_tf.append(wall)
+        harness_cpu.append(cpu)
+        judging = time.perf_counter()
         checked = verdicts(loaded, batch.roles)
-        harness.append(time.perf_counter() - start)
+        harness.append(wall + time.perf_counter() - judging)  # terraform, then the evaluator's verdicts
         shard_count = batch.terraform_runs // 3
     loads.append(load())
     cases, misses, missing = checked
@@ -415,7 +418,7 @@ def plan_test_rows(
             "cpu_s": harness_cpu,
         },
     )
-    if not floors:
+    if floor_dir is None:
         return [harness_row]
     return [
         Row(

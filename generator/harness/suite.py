@@ -238,6 +238,12 @@ def _live_spec(xacct_live: Any, role: RoleSpec) -> RoleSpec:
     return xacct_live.specs[role.key]
 
 
+def _destroy(xacct_live: Any, role: RoleSpec) -> None:
+    """Destroy the role's applied root, if it is applied."""
+    if role.key in xacct_live.applied:
+        xacct_live.applied.pop(role.key).destroy()
+
+
 def _apply(xacct_live: Any, role: RoleSpec, xacct_terraform: Any) -> Any:
     from generator.harness.roots import copy_root, live_provider
 
@@ -373,10 +379,9 @@ def test_live_destroy(xacct_role: RoleSpec, xacct_live: Any, xacct_terraform: An
     """terraform destroy removes the role and its policy from LocalStack."""
     from generator.harness.live import role_exists
 
-    tf = _apply(xacct_live, xacct_role, xacct_terraform)
+    _apply(xacct_live, xacct_role, xacct_terraform)
     spec = _live_spec(xacct_live, xacct_role)
-    tf.destroy()
-    del xacct_live.applied[xacct_role.key]
+    _destroy(xacct_live, xacct_role)
     assert not role_exists(xacct_live.client(spec.account_id, "iam"), spec.role_name), (
         f"{xacct_role.key}: role {spec.role_name} still exists after destroy"
     )
@@ -392,16 +397,13 @@ def test_live_cloudformation_kit(xacct_role: RoleSpec, xacct_live: Any) -> None:
     """
     import time
 
-    from generator.harness.live import read_role
+    from generator.harness.live import read_role, role_exists
 
     if xacct_role.scenario != "partner_to_customer":
         pytest.skip("only Scenario A roles have an onboarding kit")
     spec = _live_spec(xacct_live, xacct_role)
     template = (xacct_live.generated / xacct_role.tenant / "onboarding" / "cloudformation.yaml").read_text()
-    from generator.harness.live import role_exists
-
-    if xacct_role.key in xacct_live.applied:  # the Terraform role of the same name goes first
-        xacct_live.applied.pop(xacct_role.key).destroy()
+    _destroy(xacct_live, xacct_role)  # the Terraform role of the same name goes first
     assert not role_exists(xacct_live.client(spec.account_id, "iam"), spec.role_name), (
         f"{xacct_role.key}: role {spec.role_name} already exists before the stack is created"
     )

@@ -1,9 +1,10 @@
-"""Write a generated tree atomically, and compare one with what is on disk.
+"""Write a generated tree atomically.
 
 `write_tree` builds the new tree in a staging folder beside the output folder (unchanged
 files are hard-linked, so they keep their inode and mtime), then swaps the two folders
 with one ``renameat2(RENAME_EXCHANGE)``: a process killed at any moment leaves either the
-old tree or the new one at ``out``, never a mix. Leftover staging folders are removed by
+old tree or the new one at ``out``, never a mix. `replace_folder` does the same for one
+top-level folder when a run changes nothing else. Leftover staging folders are removed by
 the next run.
 """
 
