@@ -7,9 +7,10 @@
 Every root plans 2 x COUNT resources with the real AWS provider (dummy credentials, from the provider mirror).
 Each layout is initialised once, then ``terraform plan`` runs REPEAT times (layouts interleaved, so a change
 of machine load spreads over all of them); the medians are printed and written to bench/results/.
-``--no-validation`` strips the modules' ``validation`` blocks first, to see what the rules cost.
+``--no-validation`` strips the modules' ``validation`` blocks first, to see what the rules cost;
+``--no-outputs`` deletes the modules' ``outputs.tf``, to see what the output values cost.
 
-    .venv/bin/python bench/module_layouts.py [--count 1000] [--repeat 3] [--no-validation]
+    .venv/bin/python bench/module_layouts.py [--count 1000] [--repeat 3] [--no-validation] [--no-outputs]
 """
 
 from __future__ import annotations
@@ -133,9 +134,12 @@ def strip_validation(text: str) -> str:
     return "".join(out) + text[i:]
 
 
-def write_roots(work: Path, count: int, *, validation: bool = True) -> dict[str, Path]:
+def write_roots(work: Path, count: int, *, validation: bool = True, outputs: bool = True) -> dict[str, Path]:
     """Copy modules/ into `work` and write one root per layout beside it."""
     shutil.copytree(REPO / "modules", work / "modules", ignore=shutil.ignore_patterns(".terraform*"))
+    if not outputs:
+        for path in (work / "modules").glob("*/outputs.tf"):
+            path.unlink()
     if not validation:
         for variables in (work / "modules").glob("*/variables.tf"):
             variables.write_text(strip_validation(variables.read_text(encoding="utf-8")), encoding="utf-8")
@@ -165,6 +169,7 @@ def terraform_env(work: Path) -> dict[str, str]:
         "TF_CLI_CONFIG_FILE": str(config),
         "TF_IN_AUTOMATION": "1",
         "CHECKPOINT_DISABLE": "1",
+        "GOGC": os.environ.get("GOGC", "400"),
     }
 
 
@@ -185,12 +190,13 @@ def main() -> int:
     parser.add_argument("--count", type=int, default=1000, help="roles per root (default 1000)")
     parser.add_argument("--repeat", type=int, default=3, help="plans per layout (default 3)")
     parser.add_argument("--no-validation", action="store_true", help="strip the modules' validation blocks")
+    parser.add_argument("--no-outputs", action="store_true", help="delete the modules' outputs.tf")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder and print it")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="xacct-module-layouts-"))
     try:
-        roots = write_roots(work, args.count, validation=not args.no_validation)
+        roots = write_roots(work, args.count, validation=not args.no_validation, outputs=not args.no_outputs)
         env = terraform_env(work)
         init = {
             layout: timed(["init", "-backend=false", "-input=false"], root, env)
@@ -210,6 +216,7 @@ def main() -> int:
             "count": args.count,
             "repeat": args.repeat,
             "validation": not args.no_validation,
+            "outputs": not args.no_outputs,
             "cpus": os.cpu_count(),
             "load_average_after": os.getloadavg(),
             "layouts": {
@@ -230,7 +237,7 @@ def main() -> int:
     print(f"{'layout':8} {'init s':>7} {'plan median s':>14}  plans")
     for layout, row in results["layouts"].items():
         print(f"{layout:8} {row['init_s']:7.1f} {row['plan_median_s']:14.1f}  {row['plan_s']}")
-    suffix = "" if not args.no_validation else "-no-validation"
+    suffix = ("-no-validation" if args.no_validation else "") + ("-no-outputs" if args.no_outputs else "")
     out = REPO / "bench" / "results" / f"module_layouts-{args.count}{suffix}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")

@@ -6,6 +6,7 @@ import hashlib
 import multiprocessing as mp
 import os
 from collections.abc import Callable, Container, Iterable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -162,12 +163,21 @@ def _render_all(
     chunks = _chunks(roles, jobs)
     _FORKED = (loaded, chunks, out)
     try:
-        with mp.get_context("fork").Pool(len(chunks)) as pool:
-            pending = pool.map_async(_render_chunk, range(len(chunks)))
+        # a process pool that fails (BrokenProcessPool) when a worker's result cannot be read back,
+        # where multiprocessing.Pool would wait forever
+        with ProcessPoolExecutor(len(chunks), mp_context=mp.get_context("fork")) as pool:
+            pending = [pool.submit(_render_chunk, i) for i in range(len(chunks))]
             problems = size_problems(loaded, roles) + lint_problems(loaded, roles, kept)
-            parts = pending.get()
+            parts, failed = [], []
+            for done in pending:
+                try:
+                    parts.append(done.result())
+                except RegistryError as error:
+                    failed = error.problems
     finally:
         _FORKED = None
+    if problems or failed:  # as the serial path: the lint's findings first, then what rendering refused
+        return {}, problems or failed
     files: dict[str, str] = {}
     for part in parts:
         files.update(part)
