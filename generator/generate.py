@@ -263,7 +263,14 @@ def compare(out: Path, planned: Plan, record: TreeRecord) -> TreeDiff:
     old = record.files
     for manifest in planned.kept.values():
         diff.unchanged.extend([*manifest.files, manifest.path])
+    folders: dict[str, bool] = {}
     for rel, content in planned.files.items():
+        top = rel.split("/", 1)[0] if "/" in rel else ""
+        if top and top not in folders:
+            folders[top] = os.path.isdir(f"{out}/{top}")
+        if top and not folders[top]:
+            diff.missing.append(rel)  # its tenant folder does not exist (a cold run: all of them)
+            continue
         try:
             current = (out / rel).read_bytes()
         except OSError:

@@ -134,10 +134,20 @@ def _populate_part(
         if content is None:
             os.link(src + rel, target)
         else:
-            with open(target, "w", encoding="utf-8", newline="") as handle:
-                handle.write(content)
+            _create(target, content.encode())
         if on_step:
             on_step(rel)
+
+
+def _create(path: str, data: bytes) -> None:
+    """Write a new file with three system calls (``open()``'s file objects cost several more)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+    finally:
+        os.close(fd)
 
 
 def _carry_foreign(src_root: Path, dst_root: Path, prefix: str, generated: Container[str]) -> None:
