@@ -192,16 +192,14 @@ def generate_rows(
         outs: list[Path] = []
 
         def cold(registry: Path = registry, outs: list[Path] = outs) -> float:
-            # a new folder each run, deleted after the last: on this machine's ext4 (mounted with
+            # a new folder each run, none deleted before the rows end: on this machine's ext4 (mounted with
             # `discard`) creating files right after deleting a large tree cost up to 5x the system time
             outs.append(registry.parent / f"generated-cold-{len(outs)}")
             return xacct("generate", "--registry", str(registry), "--out", str(outs[-1]))
 
         log(f"generate (cold) {size:,} tenants")
         samples, loads = repeated(cold, runs, budget)
-        outs[-1].rename(out)
-        for old in outs[:-1]:
-            shutil.rmtree(old, ignore_errors=True)
+        outs[-1].rename(out)  # the others go with the scratch folder, after every row
         rows.append(
             Row(
                 "generate (cold)",

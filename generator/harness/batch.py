@@ -20,16 +20,21 @@ from generator.harness.planned import PlannedRole, find_roles
 from generator.harness.roots import OFFLINE_PROVIDER, GeneratedRoot, copy_root, shard_root
 from generator.terraform import Plan, Terraform
 
-# The largest shard. A for_each shard plans in linear time up to ~500 roles (measured here: 250 /
-# 500 / 1,000 roles took 33 / 66 / 123 CPU s) and superlinearly past ~2,000 (the brief: 402 s for 5,000).
-DEFAULT_SHARD_SIZE = 500
+# The largest shard. With the modules' 0.1.1 validations and GOGC=400, a for_each shard plans in close
+# to linear time up to ~700 roles (1,334 roles: 2 shards of 667 took 35-39 s, 3 of 445 took 41-44 s, one
+# root 53 s; bench/README.md); the brief measured 402 s for one 5,000-role root.
+DEFAULT_SHARD_SIZE = 700
 
 
 def auto_shard_size(count: int, jobs: int | None = None, largest: int = DEFAULT_SHARD_SIZE) -> int:
-    """As few shards as possible (each costs ~8 CPU s of provider start-up), one per job at least, none
-    larger than ``largest`` (measured on 2 cores: 200 roles in 1/2/4 shards took 29/25/38 s)."""
+    """The shard size for ``count`` roles: whole rounds of ``jobs`` shards (no core idles in a last round
+    of fewer shards), as few rounds as shards of at most ``largest`` allow (each shard costs ~6 CPU s
+    of provider start-up for plan and show)."""
     jobs = jobs or default_jobs()
-    return max(1, min(largest, -(-count // jobs)))
+    if count <= 0:
+        return 1
+    rounds = -(-count // (jobs * largest))
+    return max(1, -(-count // (jobs * rounds)))
 
 
 @dataclass

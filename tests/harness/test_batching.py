@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.harness.batch import plan_batched, plan_each, shards
+from generator.harness.batch import auto_shard_size, plan_batched, plan_each, shards
 from generator.harness.expectations import permission_cases, trust_cases
 from generator.harness.roots import find_roots
 from generator.harness.verdicts import judge
@@ -24,6 +24,26 @@ def test_shards_are_balanced_and_cover_everything() -> None:
 
 
 @pytest.mark.terraform
+@pytest.mark.parametrize(
+    ("count", "jobs", "size", "count_of_shards"),
+    [
+        (0, 2, 1, 0),
+        (1, 2, 1, 1),
+        (3, 2, 2, 2),
+        (667, 2, 334, 2),
+        (1334, 2, 667, 2),  # one round of two shards, not 3 x 445 (measured 9 % slower)
+        (2000, 2, 500, 4),  # two full rounds, not 3 x 667 with one core idle in the second
+        (6667, 2, 667, 10),
+        (6667, 4, 556, 12),
+        (100, 1, 100, 1),
+    ],
+)
+def test_auto_shard_size_fills_whole_rounds(count: int, jobs: int, size: int, count_of_shards: int) -> None:
+    assert auto_shard_size(count, jobs) == size
+    assert -(-count // size) == count_of_shards
+    assert size <= 700
+
+
 def test_batched_and_per_root_plans_agree(example_workspace: Path, tmp_path: Path) -> None:
     roots = find_roots(example_workspace / "generated")
     batched = plan_batched(roots, tmp_path / "b", Terraform, shard_size=2)
