@@ -21,6 +21,8 @@ def _scalar(value: Any) -> str:
 
 def indented(value: Any, indent: int = 2, _level: int = 0) -> str:
     """``value`` (dicts with string keys, lists, tuples and JSON scalars) as indented JSON text."""
+    if type(value) is str:  # the common case, before the container checks
+        return _string(value)
     if isinstance(value, dict):
         if not all(isinstance(key, str) for key in value):
             raise TypeError("indented() takes string keys only")

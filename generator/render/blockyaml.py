@@ -25,6 +25,8 @@ def _key(key: str) -> str:
 
 
 def _scalar(value: Any) -> str:
+    if type(value) is str:
+        return json.dumps(value, ensure_ascii=False)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
@@ -36,22 +38,34 @@ def _scalar(value: Any) -> str:
     raise TypeError(f"cannot write {type(value).__name__} as YAML")
 
 
+def _nested(value: Any) -> bool:
+    """A non-empty mapping, list or tuple (exact types first: the ABC check is the slow path)."""
+    kind = type(value)
+    if kind is str:
+        return False
+    if kind is dict or kind is list or kind is tuple:
+        return bool(value)
+    return isinstance(value, Mapping | list | tuple) and bool(value)
+
+
 def _lines(data: Any, indent: str, out: list[str]) -> None:
-    if isinstance(data, Mapping):
+    if type(data) is dict or isinstance(data, Mapping):
         for key, value in data.items():
-            if isinstance(value, Mapping | list | tuple) and value:
+            if _nested(value):
                 out.append(f"{indent}{_key(key)}:")
                 _lines(value, indent + "  ", out)
             else:
                 out.append(f"{indent}{_key(key)}: {_empty(value) if _is_empty(value) else _scalar(value)}")
         return
     for item in data:
-        if isinstance(item, Mapping) and item:
+        if type(item) is str:
+            out.append(f"{indent}- {_scalar(item)}")
+        elif isinstance(item, Mapping) and item:
             sub: list[str] = []
             _lines(item, indent + "  ", sub)
             out.append(f"{indent}- {sub[0].lstrip()}")
             out.extend(sub[1:])
-        elif isinstance(item, Mapping | list | tuple) and item:
+        elif _nested(item):
             out.append(f"{indent}-")
             _lines(item, indent + "  ", out)
         else:

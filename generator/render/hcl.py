@@ -56,6 +56,8 @@ def _key(key: str, quoted: bool) -> str:
 
 def value(data: Any, level: int = 0, quoted_keys: bool = True) -> str:
     """Render ``data`` as an HCL expression; mappings and object lists span lines."""
+    if type(data) is str:  # the common case first: the ABC checks below cost more than quoting
+        return quote(data)
     if data is None:
         return "null"
     if isinstance(data, bool):
@@ -72,7 +74,7 @@ def value(data: Any, level: int = 0, quoted_keys: bool = True) -> str:
     if isinstance(data, Sequence):
         if not data:
             return "[]"
-        if all(not isinstance(x, Mapping | list | tuple) for x in data):
+        if all(type(x) is str for x in data) or all(not isinstance(x, Mapping | list | tuple) for x in data):
             return "[" + ", ".join(value(x) for x in data) + "]"
         inner = INDENT * (level + 1)
         items = [inner + value(x, level + 1, quoted_keys=quoted_keys) + "," for x in data]
@@ -91,7 +93,8 @@ def attributes(items: Iterable[tuple[str, Any]], level: int, quoted_keys: bool =
     current: list[tuple[str, str]] = []
     for key, data in items:
         rendered_key = _key(key, quoted_keys)
-        text = value(data, level, quoted_keys=True if isinstance(data, Mapping) else quoted_keys)
+        mapping = type(data) is dict or (type(data) is not str and isinstance(data, Mapping))
+        text = value(data, level, quoted_keys=True if mapping else quoted_keys)
         if "\n" in text:
             if current:
                 groups.append(current)

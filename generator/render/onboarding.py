@@ -35,6 +35,8 @@ def code(value: object) -> str:
         raise ValueError("a code span cannot hold a line break: use a fenced block")
     if text == "":
         return "*(empty)*"
+    if "`" not in text and text[0] != " " and text[-1] != " ":  # the common case
+        return f"`{text}`"
     ticks = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
     pad = " " if text[0] in "` " or text[-1] in "` " else ""
     return f"{ticks}{pad}{text}{pad}{ticks}"
