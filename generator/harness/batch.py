@@ -21,7 +21,7 @@ from generator.harness.roots import OFFLINE_PROVIDER, GeneratedRoot, copy_root, 
 from generator.terraform import Plan, Terraform
 
 # The largest shard. With the modules' 0.1.1 validations and GOGC=400, a for_each shard plans in close
-# to linear time up to ~700 roles (1,334 roles: 2 shards of 667 took 35-39 s, 3 of 445 took 41-44 s, one
+# to linear time up to ~700 roles (1,334 roles: 2 shards of 667 took 23-25 s, 3 of 445 took 27-31 s, one
 # root 53 s; bench/README.md); the brief measured 402 s for one 5,000-role root.
 DEFAULT_SHARD_SIZE = 700
 
