@@ -20,12 +20,12 @@ import json
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
+
+from generator.terraform import Terraform
 
 REPO = Path(__file__).resolve().parent.parent
 LAYOUTS = ("wrapper", "core", "plain")
@@ -153,34 +153,12 @@ def write_roots(work: Path, count: int, *, validation: bool = True, outputs: boo
     return roots
 
 
-def terraform_env(work: Path) -> dict[str, str]:
-    """The environment for terraform: its own CLI config, installing hashicorp/aws from the mirror."""
-    mirror = os.environ.get("XACCT_PROVIDER_MIRROR", "/opt/tf-plugins")
-    config = work / "terraform.rc"
-    config.write_text(
-        "provider_installation {\n"
-        f"  filesystem_mirror {{\n    path    = {json.dumps(mirror)}\n"
-        '    include = ["registry.terraform.io/hashicorp/aws"]\n  }\n'
-        '  direct {\n    exclude = ["registry.terraform.io/hashicorp/aws"]\n  }\n}\n',
-        encoding="utf-8",
-    )
-    return {
-        **os.environ,
-        "TF_CLI_CONFIG_FILE": str(config),
-        "TF_IN_AUTOMATION": "1",
-        "CHECKPOINT_DISABLE": "1",
-        "GOGC": os.environ.get("GOGC", "400"),
-    }
-
-
-def timed(args: list[str], cwd: Path, env: dict[str, str]) -> float:
-    """Run a terraform command; return its wall time in seconds (raise with its output on failure)."""
-    start = time.perf_counter()
-    done = subprocess.run(["terraform", *args], cwd=cwd, env=env, capture_output=True, text=True, check=False)
-    elapsed = time.perf_counter() - start
-    if done.returncode != 0:
-        raise SystemExit(f"terraform {' '.join(args)} failed in {cwd}:\n{done.stderr[-4000:]}")
-    return elapsed
+def timed(args: list[str], root: Path) -> float:
+    """Run a terraform command in ``root`` with xacct's runner (its CLI config, from the provider mirror,
+    and ``GOGC``); return its wall time in seconds (the runner raises with terraform's output on failure)."""
+    tf = Terraform(root)
+    tf.run(*args)
+    return tf.history[-1].duration
 
 
 def main() -> int:
@@ -197,15 +175,13 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="xacct-module-layouts-"))
     try:
         roots = write_roots(work, args.count, validation=not args.no_validation, outputs=not args.no_outputs)
-        env = terraform_env(work)
         init = {
-            layout: timed(["init", "-backend=false", "-input=false"], root, env)
-            for layout, root in roots.items()
+            layout: timed(["init", "-backend=false", "-input=false"], root) for layout, root in roots.items()
         }
         plans: dict[str, list[float]] = {layout: [] for layout in LAYOUTS}
         for run in range(args.repeat):
             for layout, root in roots.items():
-                seconds = timed(["plan", "-input=false", "-lock=false", "-out=plan.tfplan"], root, env)
+                seconds = timed(["plan", "-input=false", "-lock=false", "-out=plan.tfplan"], root)
                 plans[layout].append(seconds)
                 print(
                     f"run {run + 1}/{args.repeat} {layout:8} plan {seconds:6.1f} s",
