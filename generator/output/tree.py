@@ -155,12 +155,17 @@ def _carry_foreign(src_root: Path, dst_root: Path, prefix: str, generated: Conta
     for rel in sorted(_existing_files(src_root, with_symlinks=True)):
         if f"{prefix}{rel}" in generated:
             continue
-        src, target = src_root / rel, dst_root / rel
+        target = dst_root / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        if src.is_symlink():
-            os.symlink(os.readlink(src), target)
-        else:
-            os.link(src, target)
+        _carry(src_root / rel, target)
+
+
+def _carry(src: Path | str, target: Path) -> None:
+    """Put ``src`` at ``target`` as it is: a symlink re-created, a file hard-linked (inode and mtime kept)."""
+    if os.path.islink(src):
+        os.symlink(os.readlink(src), target)
+    else:
+        os.link(src, target)
 
 
 def write_tree(
@@ -190,10 +195,7 @@ def write_tree(
         for entry in os.scandir(out):
             if entry.name in ours or (entry.is_dir() and not entry.is_symlink()):
                 continue
-            if entry.is_symlink():
-                os.symlink(os.readlink(entry.path), stage / entry.name)
-            else:
-                os.link(entry.path, stage / entry.name)
+            _carry(entry.path, stage / entry.name)
     if out.exists():
         _exchange(stage, out)
         shutil.rmtree(stage)
