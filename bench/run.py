@@ -385,7 +385,14 @@ def plan_test_rows(
             loads.append(load())
             log(f"plan-test {size}: module floor (every module call in one root), run {run + 1}/{tf_runs}")
             _, wall, cpu = timed(
-                lambda: plan_batched(roots, work / "module-floor", terraform, shard_size=len(roots), jobs=1)
+                lambda: plan_batched(
+                    roots,
+                    work / "module-floor",
+                    terraform,
+                    shard_size=len(roots),
+                    jobs=1,
+                    module_outputs=True,  # the generated calls as they are, outputs included
+                )
             )
             module_floor.append(wall)
             module_floor_cpu.append(cpu)

@@ -118,6 +118,61 @@ def _link_modules(work: Path, modules: Path) -> None:
     os.symlink(modules, link)
 
 
+PLAN_COPY_MARK = ".xacct-plan-copy-of"
+
+
+def _output_only(path: Path) -> bool:
+    """Whether a ``.tf`` file declares nothing but ``output`` blocks."""
+    import hcl2
+
+    try:
+        blocks = hcl2.loads(path.read_text(encoding="utf-8"))
+    except Exception:  # python-hcl2 raises lark errors of several kinds: keep a file it cannot read
+        return False
+    return bool(blocks) and set(blocks) == {"output"}
+
+
+MODULE_REFERENCE = re.compile(r"\bmodule\.[A-Za-z_]")
+
+
+def _outputs_to_leave_out(modules: Path) -> set[Path]:
+    """The modules' ``.tf`` files (``modules/*/*.tf``) that declare only outputs, when no other file of
+    a module reads a module call's outputs (``module.NAME...``; else none are left out)."""
+    files = sorted(modules.glob("*/*.tf"))
+    outputs = {p for p in files if _output_only(p)}
+    for path in files:
+        if path not in outputs and MODULE_REFERENCE.search(path.read_text(encoding="utf-8")):
+            return set()
+    return outputs
+
+
+def _copy_modules_for_plan(work: Path, modules: Path) -> None:
+    """``work/modules``: a copy of ``modules`` without the files that declare only outputs.
+
+    A module's outputs feed nothing but its caller, and a shard root reads none, so they change no
+    planned resource; yet terraform evaluates each output of each module instance, about a quarter
+    of a shard's plan (bench/README.md). Everything else (variables and their validations, the
+    wrapper module, the documents) is planned as the generated roots plan it.
+    """
+    copy = work / "modules"
+    mark = copy / PLAN_COPY_MARK
+    if copy.is_symlink() or copy.exists():
+        if not mark.is_file() or mark.read_text(encoding="utf-8") != str(modules.resolve()):
+            raise ValueError(f"{work} already holds modules other than a plan copy of {modules}")
+        return
+    work.mkdir(parents=True, exist_ok=True)
+    staging = work / ".modules-copy"
+    shutil.rmtree(staging, ignore_errors=True)
+    leave_out = _outputs_to_leave_out(modules)
+
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        return {n for n in names if n.startswith(".terraform") or Path(folder) / n in leave_out}
+
+    shutil.copytree(modules, staging, ignore=ignore, symlinks=True)
+    (staging / PLAN_COPY_MARK).write_text(str(modules.resolve()), encoding="utf-8")
+    os.rename(staging, copy)
+
+
 def copy_root(
     root: GeneratedRoot, work: Path, provider: Mapping[str, object], modules_override: Path | None = None
 ) -> Path:
@@ -158,12 +213,15 @@ def shard_root(
     provider: Mapping[str, object],
     modules_override: Path | None = None,
     layout: str = "for_each",
+    module_outputs: bool = True,
 ) -> Path:
     """One root that instantiates the role module of each of ``roots`` with their verbatim arguments.
 
     ``for_each`` (default): the roots' argument lines, verbatim, become the entries of a map that one
     module block per module (and argument set) iterates over — terraform expands one block far more
     cheaply than hundreds. ``blocks``: each root's module block, verbatim but for label and source.
+    Without ``module_outputs`` the shard uses a copy of the modules without their outputs, which a
+    plan does not need (see :func:`_copy_modules_for_plan`).
     """
     dest = work / "shards" / f"shard-{index:04d}"
     if dest.exists():
@@ -177,7 +235,10 @@ def shard_root(
     groups: dict[tuple[str, tuple[str, ...]], list[tuple[str, str]]] = {}
     for root in roots:
         modules, name = modules_dir_of(root, modules_override)
-        _link_modules(work, modules)
+        if module_outputs:
+            _link_modules(work, modules)
+        else:
+            _copy_modules_for_plan(work, modules)
         block = root.module_block()
         key = f"{root.tenant}{SHARD_KEY_SEPARATOR}{root.scenario}"
         if layout == "blocks":

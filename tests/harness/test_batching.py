@@ -8,10 +8,12 @@ import pytest
 
 from generator.harness.batch import auto_shard_size, plan_batched, plan_each, shards
 from generator.harness.expectations import permission_cases, trust_cases
-from generator.harness.roots import find_roots
+from generator.harness.roots import PLAN_COPY_MARK, _copy_modules_for_plan, find_roots
 from generator.harness.verdicts import judge
 from generator.registry import load_registry
 from generator.terraform import Terraform
+
+MODULES = Path(__file__).resolve().parents[2] / "modules"
 
 
 def test_shards_are_balanced_and_cover_everything() -> None:
@@ -63,3 +65,41 @@ def test_batched_and_per_root_plans_agree(example_workspace: Path, tmp_path: Pat
         docs_e = [other.trust_policy, *other.permission_policies]
         assert [m.case for m in judge(docs_b, cases)] == [m.case for m in judge(docs_e, cases)], key
     assert batched.terraform_runs < each.terraform_runs
+
+
+def test_plan_copy_of_the_modules_leaves_out_only_their_outputs(tmp_path: Path) -> None:
+    _copy_modules_for_plan(tmp_path, MODULES)
+    for module in ("cross-account-role", "customer-role", "partner-role"):
+        kept = sorted(p.name for p in (tmp_path / "modules" / module).glob("*.tf"))
+        assert kept == ["main.tf", "variables.tf", "versions.tf"], module
+        for name in kept:
+            assert (tmp_path / "modules" / module / name).read_bytes() == (
+                MODULES / module / name
+            ).read_bytes()
+    assert (tmp_path / "modules" / PLAN_COPY_MARK).read_text() == str(MODULES)
+    _copy_modules_for_plan(tmp_path, MODULES)  # a second shard in the same folder reuses the copy
+    with pytest.raises(ValueError, match="other than a plan copy"):
+        _copy_modules_for_plan(tmp_path, tmp_path / "elsewhere")
+
+
+def _module(folder: Path, files: dict[str, str]) -> None:
+    folder.mkdir(parents=True)
+    for name, text in files.items():
+        (folder / name).write_text(text)
+
+
+def test_plan_copy_keeps_outputs_that_something_reads(tmp_path: Path) -> None:
+    modules = tmp_path / "src"
+    output = 'output "name" {\n  value = "x"\n}\n'
+    _module(modules / "inner", {"main.tf": "locals {\n  a = 1\n}\n", "outputs.tf": output})
+    _module(modules / "mixed", {"outputs.tf": output + "locals {\n  b = 2\n}\n"})
+    _copy_modules_for_plan(tmp_path / "w1", modules)
+    assert not (tmp_path / "w1" / "modules" / "inner" / "outputs.tf").exists()
+    assert (tmp_path / "w1" / "modules" / "mixed" / "outputs.tf").exists()  # declares a local too
+    # a module that reads another's output: then no output is left out anywhere
+    _module(
+        modules / "outer",
+        {"main.tf": 'module "i" {\n  source = "../inner"\n}\n\nlocals {\n  n = module.i.name\n}\n'},
+    )
+    _copy_modules_for_plan(tmp_path / "w2", modules)
+    assert (tmp_path / "w2" / "modules" / "inner" / "outputs.tf").exists()
