@@ -4,9 +4,9 @@ Rows (medians; fast rows repeat up to ``--runs`` times within ``--row-budget`` s
 run ``--tf-runs`` times):
 
 - ``generate (cold)``: ``xacct generate`` into an empty folder, for each ``--tenants`` size;
-- ``regenerate, nothing changed`` and ``regenerate, one tenant edited`` (files rewritten; every other
-  file's mtime must stay), ``generate --check`` and ``xacct lint``, at ``--edit-tenants`` (default: the
-  largest size whose cold generate took at most ``--edit-max-seconds``);
+- ``regenerate, nothing changed``, ``regenerate, one tenant edited`` and ``..., three tenants edited``
+  (files rewritten; every other file's mtime must stay), ``generate --check`` and ``xacct lint``, at
+  ``--edit-tenants`` (default: the largest size whose cold generate took at most ``--edit-max-seconds``);
 - ``evaluator``: ``bench/bench_evaluator.py --json`` decisions per second;
 - ``plan-test``: the harness path for ``--plan-tenants`` tenants (``plan_batched`` shards, plan JSON,
   ``find_roles``, expectation cases judged by the evaluator) against the raw floor: the same roles as plain
@@ -168,15 +168,20 @@ def count_files(out: Path) -> int:
     return sum(len(files) for _, _, files in os.walk(out))
 
 
-def edit_one_tenant(text: str, tenants: int) -> tuple[str, str]:
-    """The registry with one tenant's hosted zone changed (a tenant in the middle), and its name."""
-    index = (tenants // 2) - (tenants // 2) % 3  # tenants 0, 3, 6... have a zone (bench/make_registry.py)
-    name = f"tenant-{index:05d}"
-    pattern = re.compile(rf"(- name: {name}\n(?:    .*\n)*?.*hosted_zone_ids: \[)(Z[A-Z0-9]+)(\])")
-    edited, count = pattern.subn(rf"\g<1>{EDIT_ZONE}\g<3>", text, count=1)
-    if count != 1:
-        raise SystemExit(f"could not find the hosted zone of {name} in the bench registry")
-    return edited, name
+def edit_tenants(text: str, tenants: int, count: int = 1) -> tuple[str, list[str]]:
+    """The registry with the hosted zone of ``count`` tenants changed (spread over the registry; one: the
+    tenant in the middle), and their names."""
+    names = []
+    for k in range(count):
+        index = tenants * (k + 1) // (count + 1)
+        index -= index % 3  # tenants 0, 3, 6... have a zone (bench/make_registry.py)
+        name = f"tenant-{index:05d}"
+        pattern = re.compile(rf"(- name: {name}\n(?:    .*\n)*?.*hosted_zone_ids: \[)(Z[A-Z0-9]+)(\])")
+        text, found = pattern.subn(rf"\g<1>{EDIT_ZONE}\g<3>", text, count=1)
+        if found != 1 or name in names:
+            raise SystemExit(f"could not find the hosted zone of {name} in the bench registry")
+        names.append(name)
+    return text, names
 
 
 def generate_rows(
@@ -213,11 +218,50 @@ def generate_rows(
     return rows, registries
 
 
+def edit_row(
+    registry: Path, out: Path, original: str, tenants: int, count: int, label: str, runs: int, budget: float
+) -> Row:
+    """Regenerate after ``count`` tenants' edits (alternately made and undone), with the mtime check."""
+    edited, names = edit_tenants(original, tenants, count)
+    size = f"{tenants:,} tenants"
+    gen = ("generate", "--registry", str(registry), "--out", str(out))
+    log(f"regenerate, {label} ({size})")
+    rewritten: list[int] = []
+    stray: set[str] = set()
+    texts = [edited, original]
+    inside = tuple(f"{name}/" for name in names)
+
+    def one_edit() -> float:
+        registry.write_text(texts[len(rewritten) % 2], encoding="utf-8")
+        old = mtimes(out)
+        seconds = xacct(*gen)
+        new = mtimes(out)
+        changed = {rel for rel in old.keys() | new.keys() if old.get(rel) != new.get(rel)}
+        rewritten.append(len(changed))
+        stray.update(rel for rel in changed if not rel.startswith(inside) and rel != MANIFEST)
+        return seconds
+
+    samples, loads = repeated(one_edit, runs, budget)
+    registry.write_text(original, encoding="utf-8")
+    xacct(*gen)
+    files = count_files(out)
+    which = ", ".join(names)
+    detail = f"{statistics.median(rewritten):.0f} of {files:,} files rewritten ({which} + manifest)"
+    detail += f"; OTHER FILES REWRITTEN: {len(stray)}" if stray else "; other mtimes unchanged"
+    return Row(
+        f"regenerate, {label}",
+        size,
+        samples,
+        load=loads,
+        detail=detail,
+        extra={"rewritten": rewritten, "stray": sorted(stray)[:20], "files": files, "tenants_edited": names},
+    )
+
+
 def edit_rows(registry: Path, tenants: int, runs: int, budget: float) -> list[Row]:
-    """No-op regenerate, one-tenant regenerate (with the mtime check), --check and lint on one tree."""
+    """No-op regenerate, one- and three-tenant regenerates (with the mtime check), --check and lint."""
     out = registry.parent / "generated"
     original = registry.read_text(encoding="utf-8")
-    edited, tenant = edit_one_tenant(original, tenants)
     size = f"{tenants:,} tenants"
     if not (out / MANIFEST).is_file():
         xacct("generate", "--registry", str(registry), "--out", str(out))
@@ -237,39 +281,9 @@ def edit_rows(registry: Path, tenants: int, runs: int, budget: float) -> list[Ro
             extra={"untouched": untouched},
         )
     ]
-
-    log(f"regenerate, one tenant edited ({size})")
-    rewritten: list[int] = []
-    stray: set[str] = set()
-    texts = [edited, original]
-
-    def one_edit() -> float:
-        registry.write_text(texts[len(rewritten) % 2], encoding="utf-8")
-        old = mtimes(out)
-        seconds = xacct(*gen)
-        new = mtimes(out)
-        changed = {rel for rel in old.keys() | new.keys() if old.get(rel) != new.get(rel)}
-        rewritten.append(len(changed))
-        stray.update(rel for rel in changed if not rel.startswith(f"{tenant}/") and rel != MANIFEST)
-        return seconds
-
-    samples, loads = repeated(one_edit, runs, budget)
-    registry.write_text(original, encoding="utf-8")
-    xacct(*gen)
-    files = count_files(out)
-    detail = f"{statistics.median(rewritten):.0f} of {files:,} files rewritten ({tenant} + manifest)"
-    detail += f"; OTHER FILES REWRITTEN: {len(stray)}" if stray else "; other mtimes unchanged"
-    rows.append(
-        Row(
-            "regenerate, one tenant edited",
-            size,
-            samples,
-            load=loads,
-            detail=detail,
-            extra={"rewritten": rewritten, "stray": sorted(stray)[:20], "files": files},
-        )
-    )
-
+    for count, label in ((1, "one tenant edited"), (3, "three tenants edited")):
+        if count * 4 <= tenants:  # at most a quarter: the changed folders are replaced alone
+            rows.append(edit_row(registry, out, original, tenants, count, label, runs, budget))
     log(f"generate --check ({size})")
     samples, loads = repeated(lambda: xacct(*gen, "--check"), runs, budget)
     rows.append(Row("generate --check", size, samples, load=loads, detail="up to date"))

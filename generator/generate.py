@@ -13,7 +13,7 @@ from pathlib import Path
 from generator import MODULES_VERSION, progress
 from generator.output.lock import exclusive
 from generator.output.manifest import MANIFEST, TenantManifest, TreeRecord, digest, read_record, top_text
-from generator.output.tree import TreeDiff, clean_leftovers, replace_folder, write_tree
+from generator.output.tree import TreeDiff, clean_leftovers, replace_folders, write_tree
 from generator.policy.roles import INLINE_POLICY_MAX, TRUST_POLICY_MAX, RoleSpec, build_roles
 from generator.registry import LoadedRegistry, Problem, RegistryError
 from generator.render.terraform import ModuleSource, render_root
@@ -289,22 +289,34 @@ def compare(out: Path, planned: Plan, record: TreeRecord) -> TreeDiff:
     return diff
 
 
-def _single_folder(out: Path, diff: TreeDiff) -> str | None:
-    """The one top-level folder all changes fall in, if there is one (and the tree exists)."""
-    tops = {rel.split("/", 1)[0] if "/" in rel else rel for rel in diff.changed + diff.extra}
-    if len(tops) == 1 and MANIFEST not in tops and out.is_dir():
-        return next(iter(tops))
-    return None
+FOLDERS_SHARE = 4  # replace folders one by one when at most 1/FOLDERS_SHARE of them change
+
+
+def _changed_folders(out: Path, diff: TreeDiff) -> list[str] | None:
+    """The top-level folders that hold every change, when they are few enough to replace one by one.
+
+    None when a top-level file (the tree's manifest) changes, when there is no tree yet, or when more
+    than a quarter of the tenant folders change: then the whole tree is swapped at once.
+    """
+    changes = diff.changed + diff.extra
+    if not changes or not out.is_dir() or any("/" not in rel for rel in changes):
+        return None
+    tops = sorted({rel.split("/", 1)[0] for rel in changes})
+    total = {rel.split("/", 1)[0] for rel in diff.unchanged if "/" in rel} | set(tops)
+    if len(tops) > 1 and len(tops) * FOLDERS_SHARE > len(total):
+        return None
+    return tops
 
 
 def _write(out: Path, planned: Plan, diff: TreeDiff, record: TreeRecord) -> None:
-    """Write what ``diff`` says changed: one tenant folder alone if only it changed, else the tree."""
+    """Write what ``diff`` says changed: the changed tenant folders alone if they are few, else the tree."""
     write = {rel: planned.files[rel] for rel in diff.changed}
-    folder = _single_folder(out, diff)
-    if folder is not None:
-        link = [rel for rel in diff.unchanged if rel.startswith(f"{folder}/")]
+    folders = _changed_folders(out, diff)
+    if folders is not None:
+        inside = tuple(f"{folder}/" for folder in folders)
+        link = [rel for rel in diff.unchanged if rel.startswith(inside)]
         with progress.bar("writing files", len(write) + len(link)) as advance:
-            replace_folder(out, folder, write, link, record.files, lambda _rel: advance(1))
+            replace_folders(out, folders, write, link, record.files, lambda _rel: advance(1))
         return
     with progress.bar("writing files", len(write) + len(diff.unchanged)) as advance:
         write_tree(out, write, diff.unchanged, record.files, lambda _rel: advance(1))
@@ -320,7 +332,7 @@ def generate(
     """Generate the tree for ``loaded`` into ``out`` (or only compare, with ``check``).
 
     Tenants whose render key and files on disk are unchanged since the last run are kept as
-    they are (not rendered, not rewritten); a change to one tenant rewrites that tenant's folder.
+    they are (not rendered, not rewritten); a change to a few tenants rewrites their folders only.
     The registry is judged before the lock is taken: a refused registry touches nothing.
     """
     out = Path(out)

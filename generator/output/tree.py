@@ -3,8 +3,8 @@
 `write_tree` builds the new tree in a staging folder beside the output folder (unchanged
 files are hard-linked, so they keep their inode and mtime), then swaps the two folders
 with one ``renameat2(RENAME_EXCHANGE)``: a process killed at any moment leaves either the
-old tree or the new one at ``out``, never a mix. `replace_folder` does the same for one
-top-level folder when a run changes nothing else. Leftover staging folders are removed by
+old tree or the new one at ``out``, never a mix. `replace_folders` swaps only the top-level
+folders a run changes, one exchange each, when they are few. Leftover staging folders are removed by
 the next run.
 """
 
@@ -203,36 +203,46 @@ def write_tree(
         os.rename(stage, out)
 
 
-def replace_folder(
+def replace_folders(
     out: Path,
-    folder: str,
+    folders: Collection[str],
     write: Mapping[str, str],
     link: Collection[str],
     recorded: Container[str],
     on_step: Callable[[str], None] | None = None,
 ) -> None:
-    """Replace (or add, or with nothing to write, remove) one top-level folder of ``out`` atomically.
+    """Replace (or add, or with nothing to write, remove) a few top-level folders of ``out``.
 
-    When a run changes one tenant's folder only, this is all of its writing: one
-    ``renameat2(RENAME_EXCHANGE)`` of that folder, so a kill leaves the old tree or the new one
-    exactly as :func:`write_tree` does, at the cost of the one folder instead of the whole tree.
+    When a run changes only some tenant folders, this is all of its writing. Every new folder is
+    built in one staging folder first; then each is swapped in with one
+    ``renameat2(RENAME_EXCHANGE)``, in a tight loop at the end. So each folder is always entirely
+    old or entirely new, a kill before the loop leaves the old tree, and one inside the loop
+    (microseconds per folder) can leave some folders new and the rest old, which the next run
+    finishes (each tenant folder's manifest says what it holds). ``write`` and ``link`` hold the
+    files of these folders only.
     """
     out = real_folder(out)
     stage = staging_dir(out, "new")
     stage.mkdir(parents=True)
-    target = out / folder
     try:
-        if not write and not link:
-            if target.exists() or target.is_symlink():
-                os.rename(target, stage / folder)
-            return
-        (stage / folder).mkdir()
+        by_folder: dict[str, list[str]] = {folder: [] for folder in folders}
+        for rel in [*write, *link]:
+            by_folder[rel.split("/", 1)[0]].append(rel)
         _populate(out, stage, write, link, on_step)
-        if target.is_dir() and not target.is_symlink():
-            _carry_foreign(target, stage / folder, f"{folder}/", _Either(set(write) | set(link), recorded))
-            _exchange(stage / folder, target)
-        else:
-            os.rename(stage / folder, target)
+        ours = _Either(set(write) | set(link), recorded)
+        for folder, rels in by_folder.items():
+            target = out / folder
+            if rels and target.is_dir() and not target.is_symlink():
+                _carry_foreign(target, stage / folder, f"{folder}/", ours)
+        for folder, rels in by_folder.items():  # the commit: one system call a folder
+            target = out / folder
+            if not rels:
+                if target.exists() or target.is_symlink():
+                    os.rename(target, stage / folder)
+            elif target.is_dir() and not target.is_symlink():
+                _exchange(stage / folder, target)
+            else:
+                os.rename(stage / folder, target)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
 

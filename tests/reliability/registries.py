@@ -62,14 +62,16 @@ def tenant(i: int, description: str | None = None) -> dict[str, Any]:
 def big_registry(count: int, variant: str) -> dict[str, Any]:
     """``count`` tenants; variants ``A`` and ``B`` share a third, change a third and own a third each.
 
-    Variant ``one`` is ``A`` with one tenant's description changed (a one-folder change).
+    Variant ``one`` is ``A`` with one tenant's description changed (a one-folder change), ``few`` is
+    ``A`` with three changed (folders replaced one by one).
     """
     third = count // 3
     if variant == "A":
         tenants = [tenant(i) for i in range(count)]
-    elif variant == "one":
+    elif variant in ("one", "few"):
         tenants = [tenant(i) for i in range(count)]
-        tenants[third] = tenant(third, description="changed in one")
+        for i in (third, third + 1, 2 * third) if variant == "few" else (third,):
+            tenants[i] = tenant(i, description=f"changed in {variant}")
     else:
         tenants = [tenant(i) for i in range(third)]
         tenants += [tenant(i, description=f"changed in B ({i})") for i in range(third, 2 * third)]

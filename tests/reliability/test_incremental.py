@@ -94,6 +94,51 @@ def test_adding_and_removing_one_tenant_touches_that_folder_only(workspace: Path
         assert tree_files(out) == _fresh(registry)
 
 
+def test_a_few_changed_tenants_replace_their_folders_only(workspace: Path) -> None:
+    registry, out = _generated(workspace, 12)
+    data = yaml.safe_load(registry.read_text())
+    names = [t["name"] for t in data["tenants"]]
+    root = next((out / names[2]).glob("*/main.tf")).parent
+    (root / ".terraform.lock.hcl").write_text("# the user's lock file\n")  # not xacct's: must stay
+    folders = {p.name: p.stat().st_ino for p in out.iterdir() if p.is_dir()}
+    before = tree_stats(out)
+
+    data["tenants"][2] = tenant(2, description="changed")
+    data["tenants"][7] = tenant(7, description="changed too")
+    data["tenants"].append(tenant(40))  # 3 of 13 folders change: at most a quarter
+    write_registry(registry, data)
+    result = _run(registry, out)
+
+    changed = {names[2], names[7], "tenant-0040"}
+    assert result.written
+    after = tree_stats(out)
+    moved = {
+        rel.split("/", 1)[0] for rel in before.keys() | after.keys() if before.get(rel) != after.get(rel)
+    }
+    assert moved == changed
+    for name, inode in folders.items():
+        if name not in changed:
+            assert (out / name).stat().st_ino == inode, f"{name}: folder replaced although unchanged"
+        else:
+            assert (out / name).stat().st_ino != inode, f"{name}: changed but not replaced"
+    assert (root / ".terraform.lock.hcl").read_text() == "# the user's lock file\n"
+    (root / ".terraform.lock.hcl").unlink()
+    _same_as_fresh(registry, out)
+
+
+def test_changing_more_than_a_quarter_of_the_tenants_swaps_the_whole_tree(workspace: Path) -> None:
+    registry, out = _generated(workspace, 8)
+    data = yaml.safe_load(registry.read_text())
+    folders = {p.name: p.stat().st_ino for p in out.iterdir() if p.is_dir()}
+    for i in (1, 4, 6):  # 3 of 8
+        data["tenants"][i] = tenant(i, description="changed")
+    write_registry(registry, data)
+    assert _run(registry, out).written
+    unchanged = [t["name"] for i, t in enumerate(data["tenants"]) if i not in (1, 4, 6)]
+    assert all((out / name).stat().st_ino != folders[name] for name in unchanged)  # a new tree
+    _same_as_fresh(registry, out)
+
+
 def test_a_partner_change_renders_every_tenant_again(workspace: Path) -> None:
     registry, out = _generated(workspace, 6)
     data = yaml.safe_load(registry.read_text())
