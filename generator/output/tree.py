@@ -239,7 +239,7 @@ def replace_folders(
             if not rels:
                 if target.exists() or target.is_symlink():
                     os.rename(target, stage / folder)
-            elif target.is_dir() and not target.is_symlink():
+            elif os.path.lexists(target):  # a folder, or a link to one: it ends up in the stage
                 _exchange(stage / folder, target)
             else:
                 os.rename(stage / folder, target)

@@ -126,6 +126,23 @@ def test_a_few_changed_tenants_replace_their_folders_only(workspace: Path) -> No
     _same_as_fresh(registry, out)
 
 
+def test_a_changed_tenant_folder_that_is_a_symlink_becomes_a_folder(workspace: Path) -> None:
+    """As when the whole tree is swapped: the new folder replaces the link; where it pointed is left."""
+    registry, out = _generated(workspace, 8)
+    data = yaml.safe_load(registry.read_text())
+    name = data["tenants"][5]["name"]
+    elsewhere = workspace / "elsewhere"
+    (out / name).rename(elsewhere)
+    (out / name).symlink_to(elsewhere, target_is_directory=True)
+    kept = tree_files(elsewhere)
+    data["tenants"][5] = tenant(5, description="changed")
+    write_registry(registry, data)
+    assert _run(registry, out).written
+    assert not (out / name).is_symlink()
+    assert tree_files(elsewhere) == kept
+    _same_as_fresh(registry, out)
+
+
 def test_changing_more_than_a_quarter_of_the_tenants_swaps_the_whole_tree(workspace: Path) -> None:
     registry, out = _generated(workspace, 8)
     data = yaml.safe_load(registry.read_text())
