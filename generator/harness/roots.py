@@ -168,7 +168,7 @@ def _copy_modules_for_plan(work: Path, modules: Path) -> None:
     def ignore(folder: str, names: list[str]) -> set[str]:
         return {n for n in names if n.startswith(".terraform") or Path(folder) / n in leave_out}
 
-    shutil.copytree(modules, staging, ignore=ignore, symlinks=True)
+    shutil.copytree(modules, staging, ignore=ignore)  # links followed: a relative one may point outside
     (staging / PLAN_COPY_MARK).write_text(str(modules.resolve()), encoding="utf-8")
     os.rename(staging, copy)
 

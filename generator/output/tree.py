@@ -4,8 +4,8 @@
 files are hard-linked, so they keep their inode and mtime), then swaps the two folders
 with one ``renameat2(RENAME_EXCHANGE)``: a process killed at any moment leaves either the
 old tree or the new one at ``out``, never a mix. `replace_folders` swaps only the top-level
-folders a run changes, one exchange each, when they are few. Leftover staging folders are removed by
-the next run.
+folders a run changes, one exchange each, when they are few. Leftover staging folders are
+removed by the next run.
 """
 
 from __future__ import annotations
