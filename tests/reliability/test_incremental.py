@@ -95,7 +95,7 @@ def test_adding_and_removing_one_tenant_touches_that_folder_only(workspace: Path
 
 
 def test_a_few_changed_tenants_replace_their_folders_only(workspace: Path) -> None:
-    registry, out = _generated(workspace, 12)
+    registry, out = _generated(workspace, 16)
     data = yaml.safe_load(registry.read_text())
     names = [t["name"] for t in data["tenants"]]
     root = next((out / names[2]).glob("*/main.tf")).parent
@@ -105,11 +105,13 @@ def test_a_few_changed_tenants_replace_their_folders_only(workspace: Path) -> No
 
     data["tenants"][2] = tenant(2, description="changed")
     data["tenants"][7] = tenant(7, description="changed too")
-    data["tenants"].append(tenant(40))  # 3 of 13 folders change: at most a quarter
+    data["tenants"].append(tenant(40))
+    del data["tenants"][10]  # 4 of 17 folders change (edited, added, removed): at most a quarter
     write_registry(registry, data)
     result = _run(registry, out)
 
-    changed = {names[2], names[7], "tenant-0040"}
+    changed = {names[2], names[7], names[10], "tenant-0040"}
+    assert result.removed_tenants == [names[10]] and not (out / names[10]).exists()
     assert result.written
     after = tree_stats(out)
     moved = {
@@ -119,7 +121,7 @@ def test_a_few_changed_tenants_replace_their_folders_only(workspace: Path) -> No
     for name, inode in folders.items():
         if name not in changed:
             assert (out / name).stat().st_ino == inode, f"{name}: folder replaced although unchanged"
-        else:
+        elif name != names[10]:
             assert (out / name).stat().st_ino != inode, f"{name}: changed but not replaced"
     assert (root / ".terraform.lock.hcl").read_text() == "# the user's lock file\n"
     (root / ".terraform.lock.hcl").unlink()
