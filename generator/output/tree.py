@@ -11,6 +11,7 @@ removed by the next run.
 from __future__ import annotations
 
 import ctypes
+import functools
 import os
 import shutil
 from collections.abc import Callable, Collection, Container, Iterable, Mapping
@@ -59,9 +60,13 @@ def _existing_files(out: Path, with_symlinks: bool = False) -> set[str]:
     return found
 
 
+@functools.cache
+def _renameat2() -> Callable[..., int]:
+    return ctypes.CDLL(None, use_errno=True).renameat2
+
+
 def _exchange(a: Path, b: Path) -> None:
-    libc = ctypes.CDLL(None, use_errno=True)
-    if libc.renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) != 0:
+    if _renameat2()(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) != 0:
         err = ctypes.get_errno()
         raise OSError(err, f"renameat2 exchange failed: {os.strerror(err)}", str(b))
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 import subprocess
 import time
 from collections import Counter
@@ -112,19 +113,31 @@ def test_kill_9_at_random_moments_leaves_the_old_or_the_new_tree(tmp_path: Path,
     between two of the swaps, microseconds apart, may leave a mix, which the next run completes)."""
     ws = make_workspace(tmp_path / "ws")
     second = {"many tenants": "B", "one tenant": "one", "a few tenants": "few"}[change]
-    registries = {
+    sources = {
         v: write_registry(ws / f"{v}.yaml", big_registry(TENANTS, variant))
         for v, variant in (("A", "A"), ("B", second))
     }
+    registry = ws / "tenants.yaml"  # one file for both: the tree's manifest names the registry file
+
+    def use(v: str) -> Path:
+        shutil.copyfile(sources[v], registry)
+        return registry
+
     refs: dict[str, dict[str, bytes]] = {}
-    for v, registry in registries.items():  # same depth as the output: identical relative module sources
-        generate_ok(registry, ws / f"ref-{v}")
+    for v in sources:  # same depth as the output: identical relative module sources
+        generate_ok(use(v), ws / f"ref-{v}")
         refs[v] = tree_files(ws / f"ref-{v}")
     assert refs["A"] != refs["B"]
     out = ws / "out"
-    generate_ok(registries["A"], out)
-    duration = generate_ok(registries["B"], out)  # a full switch: the longest a killed run can take
-    window = staging_window(registries["A"], out)
+    generate_ok(use("A"), out)
+    inodes = {p.name: p.stat().st_ino for p in out.iterdir() if p.is_dir()}  # the tenant folders
+    duration = generate_ok(use("B"), out)  # a full switch: the longest a killed run can take
+    replaced = sorted(
+        n for n, ino in inodes.items() if not (out / n).exists() or (out / n).stat().st_ino != ino
+    )
+    expected = {"many tenants": len(inodes), "one tenant": 1, "a few tenants": 3}[change]
+    assert len(replaced) == expected, f"{change}: the switch replaced {len(replaced)} tenant folders"
+    window = staging_window(use("A"), out)
     current = "A"
 
     seed = int(os.environ.get("XACCT_KILL_SEED", random.SystemRandom().randrange(2**32)))
@@ -133,7 +146,7 @@ def test_kill_9_at_random_moments_leaves_the_old_or_the_new_tree(tmp_path: Path,
     started = time.monotonic()
     for run in range(RUNS):
         target = "A" if current == "B" else "B"
-        proc = start(registries[target], out)
+        proc = start(use(target), out)
         if run % 2 == 0:
             mode, delay = "uniform", rng.uniform(0, duration)
             time.sleep(delay)
@@ -162,7 +175,7 @@ def test_kill_9_at_random_moments_leaves_the_old_or_the_new_tree(tmp_path: Path,
         outcomes[f"{mode}: {outcome}"] += 1
 
         follow = rng.choice("AB")
-        generate_ok(registries[follow], out)
+        generate_ok(use(follow), out)
         assert staging_folders(out) == [], f"{where}: the next generate left {staging_folders(out)}"
         assert tree_files(out) == refs[follow], f"{where}: the next generate did not write tree {follow}"
         current = follow
