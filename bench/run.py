@@ -612,7 +612,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=15.0,
         help="default edit size: the largest --tenants size whose cold generate took at most this",
     )
-    parser.add_argument("--plan-tenants", type=int, default=None, help="tenants of the plan-test row (500)")
+    parser.add_argument("--plan-tenants", type=int, default=None, help="tenants of the plan-test row (1000)")
     parser.add_argument("--runs", type=int, default=None, help="runs of the fast rows (5)")
     parser.add_argument(
         "--row-budget", type=float, default=30.0, help="stop repeating a row after this many s"
@@ -637,7 +637,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     args = parser.parse_args(argv)
     args.tenants = args.tenants or ([100, 1000] if args.quick else [100, 1000, 10000])
-    args.plan_tenants = args.plan_tenants or (100 if args.quick else 500)
+    args.plan_tenants = args.plan_tenants or (100 if args.quick else 1000)  # the goal size
     args.runs = args.runs or (1 if args.quick else 5)
     return args
 
