@@ -12,7 +12,15 @@ from pathlib import Path
 
 from generator import MODULES_VERSION, progress
 from generator.output.lock import exclusive
-from generator.output.manifest import MANIFEST, TenantManifest, TreeRecord, digest, read_record, top_text
+from generator.output.manifest import (
+    MANIFEST,
+    TenantManifest,
+    TreeRecord,
+    digest,
+    read_record,
+    record_stamp,
+    top_text,
+)
 from generator.output.tree import TreeDiff, clean_leftovers, replace_folders, write_tree
 from generator.policy.roles import INLINE_POLICY_MAX, TRUST_POLICY_MAX, RoleSpec, build_roles
 from generator.registry import LoadedRegistry, Problem, RegistryError
@@ -336,15 +344,17 @@ def generate(
     The registry is judged before the lock is taken: a refused registry touches nothing.
     """
     out = Path(out)
+    stamp = record_stamp(out)  # before reading: a change after this point shows in the stamp
     record = read_record(out)
     result = _compare(loaded, out, record)
     if check:
         return result
     with exclusive(out, wait=wait):
         clean_leftovers(out)
-        current = read_record(out)
-        if current != record:  # another run wrote the tree in between
-            record, result = current, _compare(loaded, out, current)
+        if record_stamp(out) != stamp:  # another run may have written the tree in between
+            current = read_record(out)
+            if current != record:
+                record, result = current, _compare(loaded, out, current)
         held = state_files(out, result.removed_tenants)
         if held:
             raise RegistryError(

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import json
 import os
+from contextlib import AbstractContextManager
 from pathlib import Path
 
+import pytest
 import yaml
 
 from generator.generate import generate
-from generator.output.manifest import MANIFEST
+from generator.output.manifest import MANIFEST, record_stamp
 from generator.registry import load_registry
 
 from .conftest import tree_files, tree_stats
@@ -143,6 +145,56 @@ def test_a_changed_tenant_folder_that_is_a_symlink_becomes_a_folder(workspace: P
     assert not (out / name).is_symlink()
     assert tree_files(elsewhere) == kept
     _same_as_fresh(registry, out)
+
+
+def test_a_tree_another_run_writes_while_this_one_waits_for_the_lock_is_read_again(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run 1 plans from the tree as it was; before it gets the lock, run 2 rewrites tenant 3's folder.
+    Run 1 must see that (the manifests' stamp changed) and put tenant 3 back to its registry."""
+    import generator.generate as gen
+
+    registry, out = _generated(workspace, 8)
+    data = yaml.safe_load(registry.read_text())
+    data["tenants"][3] = tenant(3, description="run 2's")
+    write_registry(registry, data)
+    second = load_registry(registry)
+    data["tenants"][3] = tenant(3)
+    data["tenants"][5] = tenant(5, description="run 1's")
+    write_registry(registry, data)
+    first = load_registry(registry)
+    real = gen.exclusive
+
+    def racing(folder: Path, wait: float = 30.0) -> AbstractContextManager[Path]:
+        monkeypatch.setattr(gen, "exclusive", real)
+        generate(second, folder)  # the other run, done while this one "waits"
+        return real(folder, wait=wait)
+
+    monkeypatch.setattr(gen, "exclusive", racing)
+    result = generate(first, out)
+    assert result.written
+    assert sorted({rel.split("/", 1)[0] for rel in result.diff.changed}) == sorted(
+        data["tenants"][i]["name"] for i in (3, 5)
+    )
+    _same_as_fresh(registry, out)
+
+
+def test_the_record_stamp_changes_with_any_manifest_and_only_then(workspace: Path) -> None:
+    registry, out = _generated(workspace, 8)
+    stamp = record_stamp(out)
+    assert stamp == record_stamp(out) and len(stamp) == 9  # the tree's manifest and 8 tenants'
+    next(out.glob("*/partner_to_customer/main.tf")).write_text("# a hand edit is not the record's\n")
+    assert record_stamp(out) == stamp
+    manifest = next(out.glob(f"*/{MANIFEST}"))
+    manifest.write_text(manifest.read_text() + " ")  # edited in place: same inode
+    assert record_stamp(out) != stamp
+    data = yaml.safe_load(registry.read_text())
+    data["tenants"][1] = tenant(1, description="changed")
+    write_registry(registry, data)
+    stamp = record_stamp(out)
+    assert _run(registry, out).written
+    assert record_stamp(out) != stamp
+    assert record_stamp(workspace / "nothing-here") == ()
 
 
 def test_changing_more_than_a_quarter_of_the_tenants_swaps_the_whole_tree(workspace: Path) -> None:
