@@ -8,6 +8,7 @@ offline plan, or LocalStack endpoints for a live apply.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -146,20 +147,34 @@ def _outputs_to_leave_out(modules: Path) -> set[Path]:
     return outputs
 
 
+def _modules_digest(modules: Path) -> str:
+    """A hash of every file under ``modules`` (outside ``.terraform``): a copy of other contents is stale."""
+    sha = hashlib.sha256()
+    for path in sorted(p for p in modules.rglob("*") if p.is_file() and ".terraform" not in p.parts):
+        sha.update(f"{path.relative_to(modules)}\0".encode() + path.read_bytes() + b"\0")
+    return sha.hexdigest()
+
+
 def _copy_modules_for_plan(work: Path, modules: Path) -> None:
     """``work/modules``: a copy of ``modules`` without the files that declare only outputs.
 
     A module's outputs feed nothing but its caller, and a shard root reads none, so they change no
     planned resource; yet terraform evaluates each output of each module instance, about a quarter
     of a shard's plan (bench/README.md). Everything else (variables and their validations, the
-    wrapper module, the documents) is planned as the generated roots plan it.
+    wrapper module, the documents) is planned as the generated roots plan it. A copy made from
+    other contents of the same folder (modules edited since) is made again.
     """
     copy = work / "modules"
-    mark = copy / PLAN_COPY_MARK
+    mark = f"{modules.resolve()}\n{_modules_digest(modules)}\n"
     if copy.is_symlink() or copy.exists():
-        if not mark.is_file() or mark.read_text(encoding="utf-8") != str(modules.resolve()):
+        found = (
+            (copy / PLAN_COPY_MARK).read_text(encoding="utf-8") if (copy / PLAN_COPY_MARK).is_file() else ""
+        )
+        if found == mark:
+            return
+        if copy.is_symlink() or found.split("\n", 1)[0] != str(modules.resolve()):
             raise ValueError(f"{work} already holds modules other than a plan copy of {modules}")
-        return
+        shutil.rmtree(copy)
     work.mkdir(parents=True, exist_ok=True)
     staging = work / ".modules-copy"
     shutil.rmtree(staging, ignore_errors=True)
@@ -169,7 +184,7 @@ def _copy_modules_for_plan(work: Path, modules: Path) -> None:
         return {n for n in names if n.startswith(".terraform") or Path(folder) / n in leave_out}
 
     shutil.copytree(modules, staging, ignore=ignore)  # links followed: a relative one may point outside
-    (staging / PLAN_COPY_MARK).write_text(str(modules.resolve()), encoding="utf-8")
+    (staging / PLAN_COPY_MARK).write_text(mark, encoding="utf-8")
     os.rename(staging, copy)
 
 
@@ -233,12 +248,12 @@ def shard_root(
         provider_block(provider),
     ]
     groups: dict[tuple[str, tuple[str, ...]], list[tuple[str, str]]] = {}
+    prepared: set[Path] = set()
     for root in roots:
         modules, name = modules_dir_of(root, modules_override)
-        if module_outputs:
-            _link_modules(work, modules)
-        else:
-            _copy_modules_for_plan(work, modules)
+        if modules not in prepared:
+            (_link_modules if module_outputs else _copy_modules_for_plan)(work, modules)
+            prepared.add(modules)
         block = root.module_block()
         key = f"{root.tenant}{SHARD_KEY_SEPARATOR}{root.scenario}"
         if layout == "blocks":

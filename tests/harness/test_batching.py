@@ -76,10 +76,25 @@ def test_plan_copy_of_the_modules_leaves_out_only_their_outputs(tmp_path: Path) 
             assert (tmp_path / "modules" / module / name).read_bytes() == (
                 MODULES / module / name
             ).read_bytes()
-    assert (tmp_path / "modules" / PLAN_COPY_MARK).read_text() == str(MODULES)
+    assert (tmp_path / "modules" / PLAN_COPY_MARK).read_text().split("\n")[0] == str(MODULES)
+    stamp = (tmp_path / "modules" / PLAN_COPY_MARK).stat().st_ino
     _copy_modules_for_plan(tmp_path, MODULES)  # a second shard in the same folder reuses the copy
+    assert (tmp_path / "modules" / PLAN_COPY_MARK).stat().st_ino == stamp
     with pytest.raises(ValueError, match="other than a plan copy"):
         _copy_modules_for_plan(tmp_path, tmp_path / "elsewhere")
+
+
+def test_plan_copy_is_made_again_when_the_modules_change(tmp_path: Path) -> None:
+    modules = tmp_path / "src"
+    _module(modules / "m", {"main.tf": "locals {\n  a = 1\n}\n"})
+    _copy_modules_for_plan(tmp_path / "w", modules)
+    (modules / "m" / "main.tf").write_text("locals {\n  a = 2\n}\n")
+    _copy_modules_for_plan(tmp_path / "w", modules)
+    assert (tmp_path / "w" / "modules" / "m" / "main.tf").read_text() == "locals {\n  a = 2\n}\n"
+    (tmp_path / "x").mkdir()
+    (tmp_path / "x" / "modules").symlink_to(modules)  # what _link_modules makes: not a plan copy
+    with pytest.raises(ValueError, match="other than a plan copy"):
+        _copy_modules_for_plan(tmp_path / "x", modules)
 
 
 def _module(folder: Path, files: dict[str, str]) -> None:
