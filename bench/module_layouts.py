@@ -2,7 +2,13 @@
 
 - ``wrapper``: COUNT ``module "tNNNN"`` blocks calling modules/customer-role (which calls cross-account-role);
 - ``core``:    COUNT ``module "tNNNN"`` blocks calling modules/cross-account-role directly;
-- ``plain``:   COUNT ``aws_iam_role`` + ``aws_iam_role_policy`` resources with the same jsonencoded documents.
+- ``plain``:   COUNT ``aws_iam_role`` + ``aws_iam_role_policy`` resources with the same jsonencoded documents;
+- ``batch``:   one call of a throwaway batch module (written into the copy of ``modules/``) that takes all
+  COUNT roles as one ``map(object)`` and iterates over it with ``for_each`` on the two resources;
+- ``batch-count``: the same module shape with a list and ``count`` (``var.roles[count.index]``).
+
+The batch layouts answer "would one module instance holding every role plan faster?" (no: terraform
+evaluates a resource's ``for_each`` again for each instance, bench/README.md). ``--layouts`` picks layouts.
 
 Every root plans 2 x COUNT resources with the real AWS provider (dummy credentials, from the provider mirror).
 Each layout is initialised once, then ``terraform plan`` runs REPEAT times (layouts interleaved, so a change
@@ -11,6 +17,7 @@ of machine load spreads over all of them); the medians are printed and written t
 ``--no-outputs`` deletes the modules' ``outputs.tf``, to see what the output values cost.
 
     .venv/bin/python bench/module_layouts.py [--count 1000] [--repeat 3] [--no-validation] [--no-outputs]
+        [--layouts wrapper,core,plain,batch,batch-count]
 """
 
 from __future__ import annotations
@@ -28,7 +35,8 @@ from pathlib import Path
 from generator.terraform import Terraform
 
 REPO = Path(__file__).resolve().parent.parent
-LAYOUTS = ("wrapper", "core", "plain")
+LAYOUTS = ("wrapper", "core", "plain", "batch", "batch-count")
+DEFAULT_LAYOUTS = ("wrapper", "core", "plain")
 
 HEADER = """\
 terraform {
@@ -110,6 +118,103 @@ resource "aws_iam_role_policy" "t{i:04d}" {{
 """
 
 
+BATCH_MODULE = """\
+variable "roles" {
+  type = KIND(object({
+    role_name              = string
+    trusted_principal_arns = list(string)
+    external_id            = optional(string)
+    trust_statement_sid    = optional(string, "CrossAccountAssumeRole")
+    policy_name            = optional(string, "xacct-permissions")
+    policy_statements = optional(list(object({
+      sid       = optional(string)
+      effect    = optional(string, "Allow")
+      actions   = list(string)
+      resources = list(string)
+    })), [])
+  }))
+
+  validation {
+    condition = alltrue([
+      for r in var.roles : length(r.role_name) <= 64 && can(regex("^[\\\\w+=,.@-]+$", r.role_name))
+    ])
+    error_message = "Each role_name must be 1-64 characters of letters, digits and +=,.@_-."
+  }
+}
+
+resource "aws_iam_role" "this" {
+  ITERATE
+  name = ROLE.role_name
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid       = ROLE.trust_statement_sid
+      Effect    = "Allow"
+      Principal = { AWS = ROLE.trusted_principal_arns }
+      Action    = "sts:AssumeRole"
+      Condition = { StringEquals = { "sts:ExternalId" = ROLE.external_id } }
+    }]
+  })
+}
+
+resource "aws_iam_role_policy" "this" {
+  ITERATE
+  depends_on = [aws_iam_role.this]
+  name       = ROLE.policy_name
+  role       = ROLE.role_name
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [for s in ROLE.policy_statements : {
+      Sid      = s.sid
+      Effect   = s.effect
+      Action   = s.actions
+      Resource = s.resources
+    }]
+  })
+}
+"""
+BATCH_KINDS = {
+    "batch": ("map", "for_each = var.roles", "each.value"),
+    "batch-count": ("list", "count = length(var.roles)", "var.roles[count.index]"),
+}
+
+
+def batch_module(layout: str) -> str:
+    kind, iterate, role = BATCH_KINDS[layout]
+    return BATCH_MODULE.replace("KIND", kind).replace("ITERATE", iterate).replace("ROLE", role)
+
+
+def batch_root(layout: str, count: int) -> str:
+    """One call of the batch module with ``count`` roles (a map keyed tNNNN, or a list)."""
+    entries = []
+    for i in range(1, count + 1):
+        name, external_id, zone = _inputs(i)
+        key = f'"t{i:04d}" = ' if layout == "batch" else ""
+        entries.append(
+            f"""    {key}{{
+      role_name              = "{name}"
+      trusted_principal_arns = ["arn:aws:iam::111111111111:root"]
+      external_id            = "{external_id}"
+      trust_statement_sid    = "PartnerAssumeRole"
+      policy_statements = [{{
+        sid       = "ManageRecordSets"
+        actions   = ["route53:ChangeResourceRecordSets", "route53:ListResourceRecordSets"]
+        resources = ["arn:aws:route53:::hostedzone/{zone}"]
+      }}]
+    }}"""
+        )
+    open_, close, sep = ("{", "}", "\n") if layout == "batch" else ("[", "]", ",\n")
+    body = sep.join(entries)
+    return f"""
+module "roles" {{
+  source = "../../modules/{layout}"
+  roles = {open_}
+{body}
+  {close}
+}}
+"""
+
+
 BLOCKS: dict[str, Callable[[int], str]] = {
     "wrapper": lambda i: module_block(i, "../../modules/customer-role", ""),
     "core": lambda i: module_block(
@@ -134,9 +239,19 @@ def strip_validation(text: str) -> str:
     return "".join(out) + text[i:]
 
 
-def write_roots(work: Path, count: int, *, validation: bool = True, outputs: bool = True) -> dict[str, Path]:
-    """Copy modules/ into `work` and write one root per layout beside it."""
+def write_roots(
+    work: Path,
+    count: int,
+    *,
+    validation: bool = True,
+    outputs: bool = True,
+    layouts: tuple[str, ...] = DEFAULT_LAYOUTS,
+) -> dict[str, Path]:
+    """Copy modules/ (and the batch modules) into `work` and write one root per layout beside it."""
     shutil.copytree(REPO / "modules", work / "modules", ignore=shutil.ignore_patterns(".terraform*"))
+    for layout in BATCH_KINDS:
+        (work / "modules" / layout).mkdir()
+        (work / "modules" / layout / "main.tf").write_text(batch_module(layout), encoding="utf-8")
     if not outputs:
         for path in (work / "modules").glob("*/outputs.tf"):
             path.unlink()
@@ -144,10 +259,13 @@ def write_roots(work: Path, count: int, *, validation: bool = True, outputs: boo
         for variables in (work / "modules").glob("*/variables.tf"):
             variables.write_text(strip_validation(variables.read_text(encoding="utf-8")), encoding="utf-8")
     roots = {}
-    for layout in LAYOUTS:
+    for layout in layouts:
         root = work / "roots" / layout
         root.mkdir(parents=True)
-        body = "".join(BLOCKS[layout](i) for i in range(1, count + 1))
+        if layout in BATCH_KINDS:
+            body = batch_root(layout, count)
+        else:
+            body = "".join(BLOCKS[layout](i) for i in range(1, count + 1))
         (root / "main.tf").write_text(HEADER + body, encoding="utf-8")
         roots[layout] = root
     return roots
@@ -170,21 +288,29 @@ def main() -> int:
     parser.add_argument("--no-validation", action="store_true", help="strip the modules' validation blocks")
     parser.add_argument("--no-outputs", action="store_true", help="delete the modules' outputs.tf")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder and print it")
+    parser.add_argument(
+        "--layouts", default=",".join(DEFAULT_LAYOUTS), help=f"comma-separated, of {', '.join(LAYOUTS)}"
+    )
     args = parser.parse_args()
+    layouts = tuple(args.layouts.split(","))
+    if unknown := sorted(set(layouts) - set(LAYOUTS)):
+        parser.error(f"unknown layout(s) {', '.join(unknown)}; choose from {', '.join(LAYOUTS)}")
 
     work = Path(tempfile.mkdtemp(prefix="xacct-module-layouts-"))
     try:
-        roots = write_roots(work, args.count, validation=not args.no_validation, outputs=not args.no_outputs)
+        roots = write_roots(
+            work, args.count, validation=not args.no_validation, outputs=not args.no_outputs, layouts=layouts
+        )
         init = {
             layout: timed(["init", "-backend=false", "-input=false"], root) for layout, root in roots.items()
         }
-        plans: dict[str, list[float]] = {layout: [] for layout in LAYOUTS}
+        plans: dict[str, list[float]] = {layout: [] for layout in layouts}
         for run in range(args.repeat):
             for layout, root in roots.items():
                 seconds = timed(["plan", "-input=false", "-lock=false", "-out=plan.tfplan"], root)
                 plans[layout].append(seconds)
                 print(
-                    f"run {run + 1}/{args.repeat} {layout:8} plan {seconds:6.1f} s",
+                    f"run {run + 1}/{args.repeat} {layout:11} plan {seconds:6.1f} s",
                     file=sys.stderr,
                     flush=True,
                 )
@@ -201,7 +327,7 @@ def main() -> int:
                     "plan_s": [round(s, 2) for s in plans[layout]],
                     "plan_median_s": round(statistics.median(plans[layout]), 2),
                 }
-                for layout in LAYOUTS
+                for layout in layouts
             },
         }
     finally:
@@ -210,9 +336,9 @@ def main() -> int:
         else:
             shutil.rmtree(work, ignore_errors=True)
 
-    print(f"{'layout':8} {'init s':>7} {'plan median s':>14}  plans")
+    print(f"{'layout':11} {'init s':>7} {'plan median s':>14}  plans")
     for layout, row in results["layouts"].items():
-        print(f"{layout:8} {row['init_s']:7.1f} {row['plan_median_s']:14.1f}  {row['plan_s']}")
+        print(f"{layout:11} {row['init_s']:7.1f} {row['plan_median_s']:14.1f}  {row['plan_s']}")
     suffix = ("-no-validation" if args.no_validation else "") + ("-no-outputs" if args.no_outputs else "")
     out = REPO / "bench" / "results" / f"module_layouts-{args.count}{suffix}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
