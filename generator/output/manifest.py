@@ -100,6 +100,14 @@ class TreeRecord:
 Stamp = tuple[tuple[str, int, int, int, int], ...]
 
 
+def _tenant_folders(out: Path) -> list[os.DirEntry[str]]:
+    """The folders directly under ``out`` (not links to folders), where tenant manifests live."""
+    try:
+        return [entry for entry in os.scandir(out) if entry.is_dir(follow_symlinks=False)]
+    except OSError:
+        return []
+
+
 def record_stamp(out: Path) -> Stamp:
     """A cheap fingerprint of the manifests at ``out``: their inodes, sizes and times, not their text.
 
@@ -107,13 +115,9 @@ def record_stamp(out: Path) -> Stamp:
     the stamp unchanged knows the record is too, without reading 10,000 manifests again.
     """
     stamps = []
-    try:
-        folders = [e.path for e in os.scandir(out) if e.is_dir(follow_symlinks=False)]
-    except OSError:
-        folders = []
-    for folder in [str(out), *sorted(folders)]:
+    for folder in [str(out), *sorted(entry.path for entry in _tenant_folders(out))]:
         try:
-            s = os.stat(f"{folder}/{MANIFEST}", follow_symlinks=False)
+            s = os.stat(f"{folder}/{MANIFEST}")  # what read_record reads, through a link too
         except OSError:
             continue
         stamps.append((folder, s.st_ino, s.st_size, s.st_mtime_ns, s.st_ctime_ns))
@@ -131,13 +135,7 @@ def read_record(out: Path) -> TreeRecord:
             tenants.setdefault(name, TenantManifest(name, None, ids.get(name))).files[rel] = sha
         return TreeRecord(top, tenants)
     tenants = {}
-    try:
-        entries = list(os.scandir(out))
-    except OSError:
-        entries = []
-    for entry in entries:
-        if not entry.is_dir(follow_symlinks=False):
-            continue
+    for entry in _tenant_folders(out):
         data, sha = _load(Path(entry.path) / MANIFEST)
         if data.get("tenant") != entry.name or not isinstance(data.get("files"), dict):
             continue
