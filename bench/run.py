@@ -51,7 +51,7 @@ from plan_layouts import (
     timed,
 )
 
-from generator.generate import generate
+from generator.generate import FOLDERS_SHARE, generate
 from generator.harness.batch import auto_shard_size, default_jobs, plan_batched
 from generator.harness.expectations import permission_cases, trust_cases
 from generator.harness.roots import find_roots
@@ -282,7 +282,7 @@ def edit_rows(registry: Path, tenants: int, runs: int, budget: float) -> list[Ro
         )
     ]
     for count, label in ((1, "one tenant edited"), (3, "three tenants edited")):
-        if count * 4 <= tenants:  # at most a quarter: the changed folders are replaced alone
+        if count * FOLDERS_SHARE <= tenants:  # few enough that the changed folders are replaced alone
             rows.append(edit_row(registry, out, original, tenants, count, label, runs, budget))
     log(f"generate --check ({size})")
     samples, loads = repeated(lambda: xacct(*gen, "--check"), runs, budget)

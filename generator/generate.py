@@ -310,9 +310,10 @@ def _changed_folders(out: Path, diff: TreeDiff) -> list[str] | None:
     if not changes or not out.is_dir() or any("/" not in rel for rel in changes):
         return None
     tops = sorted({rel.split("/", 1)[0] for rel in changes})
-    total = {rel.split("/", 1)[0] for rel in diff.unchanged if "/" in rel} | set(tops)
-    if len(tops) > 1 and len(tops) * FOLDERS_SHARE > len(total):
-        return None
+    if len(tops) > 1:  # one folder is always replaced alone; only then count the tree's folders
+        total = {rel.split("/", 1)[0] for rel in diff.unchanged if "/" in rel} | set(tops)
+        if len(tops) * FOLDERS_SHARE > len(total):
+            return None
     return tops
 
 
@@ -344,7 +345,7 @@ def generate(
     The registry is judged before the lock is taken: a refused registry touches nothing.
     """
     out = Path(out)
-    stamp = record_stamp(out)  # before reading: a change after this point shows in the stamp
+    stamp = None if check else record_stamp(out)  # before reading: a later change shows in it
     record = read_record(out)
     result = _compare(loaded, out, record)
     if check:

@@ -242,7 +242,7 @@ def replace_folders(
         for folder, rels in by_folder.items():  # the commit: one system call a folder
             target = out / folder
             if not rels:
-                if target.exists() or target.is_symlink():
+                if os.path.lexists(target):
                     os.rename(target, stage / folder)
             elif os.path.lexists(target):  # a folder, or a link to one: it ends up in the stage
                 _exchange(stage / folder, target)
