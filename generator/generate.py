@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing as mp
 import os
+import shutil
 from collections.abc import Callable, Container, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -21,7 +22,15 @@ from generator.output.manifest import (
     record_stamp,
     top_text,
 )
-from generator.output.tree import TreeDiff, clean_leftovers, replace_folders, write_tree
+from generator.output.tree import (
+    TreeDiff,
+    clean_leftovers,
+    real_folder,
+    replace_folders,
+    staging_dir,
+    write_files,
+    write_tree,
+)
 from generator.policy.roles import INLINE_POLICY_MAX, TRUST_POLICY_MAX, RoleSpec, build_roles
 from generator.registry import LoadedRegistry, Problem, RegistryError
 from generator.render.terraform import ModuleSource, render_root
@@ -42,7 +51,8 @@ class Plan:
     """What a generate run would write.
 
     ``files`` holds what was rendered (every file, manifests included, unless tenants were kept);
-    ``kept`` the manifests of tenants whose files on disk are already what they would render to.
+    ``kept`` the manifests of tenants whose files on disk are already what they would render to;
+    ``staged`` the files a first run's workers wrote straight into its staging folder.
     """
 
     roles: list[RoleSpec]
@@ -51,10 +61,11 @@ class Plan:
     role_count: int = 0
     kept: dict[str, TenantManifest] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    staged: list[str] = field(default_factory=list)  # written by render workers (a first run), not held
 
     @property
     def file_count(self) -> int:
-        return len(self.files) + sum(len(m.files) + 1 for m in self.kept.values())
+        return len(self.files) + len(self.staged) + sum(len(m.files) + 1 for m in self.kept.values())
 
 
 def module_source(loaded: LoadedRegistry) -> ModuleSource:
@@ -126,24 +137,70 @@ def _render(
     files: dict[str, str] = {}
     by_tenant: dict[str, list[RoleSpec]] = {}
     for spec in roles:
-        for name, content in render_root(spec, out / spec.tenant / spec.scenario, modules, cloud).items():
-            files[f"{spec.tenant}/{spec.scenario}/{name}"] = content
         by_tenant.setdefault(spec.tenant, []).append(spec)
-    for renderer in tenant_renderers():
-        for tenant, specs in by_tenant.items():
+    renderers = tenant_renderers()
+    for tenant, specs in by_tenant.items():  # a tenant at a time: its renderers share what they lay out
+        for spec in specs:
+            for name, content in render_root(spec, out / tenant / spec.scenario, modules, cloud).items():
+                files[f"{tenant}/{spec.scenario}/{name}"] = content
+        for renderer in renderers:
             for name, content in renderer(specs, loaded).items():
                 files[f"{tenant}/{name}"] = content
-            advance(len(specs))
+        advance(len(specs))
     return files
 
 
-_FORKED: tuple[LoadedRegistry, list[list[RoleSpec]], Path] | None = None
+@dataclass(frozen=True)
+class _Staging:
+    """Where a first run's workers write (its staging folder) and what they need for the manifests."""
+
+    folder: Path
+    keys: dict[str, str]
+
+
+_FORKED: tuple[LoadedRegistry, list[list[RoleSpec]], Path, _Staging | None] | None = None
 
 
 def _render_chunk(index: int) -> dict[str, str]:
+    """A worker's part: its tenants' files, or (when staging) the paths it wrote into the stage."""
     assert _FORKED is not None
-    loaded, chunks, out = _FORKED
-    return _render(loaded, chunks[index], out, lambda n=1: None)
+    loaded, chunks, out, staging = _FORKED
+    files = _render(loaded, chunks[index], out, lambda n=1: None)
+    if staging is None:
+        return files
+    tenants = {spec.tenant for spec in chunks[index]}
+    manifests = _manifests(loaded, files, staging.keys, lambda name: name in tenants)
+    write_files(staging.folder, files)
+    write_files(staging.folder, manifests)
+    return dict.fromkeys([*files, *manifests], "")
+
+
+def _manifests(
+    loaded: LoadedRegistry, files: dict[str, str], keys: dict[str, str], wanted: Callable[[str], bool]
+) -> dict[str, str]:
+    """The manifests of the ``wanted`` tenants, recording ``files`` (all of their files)."""
+    by_tenant: dict[str, dict[str, str]] = {}
+    for rel, content in files.items():
+        by_tenant.setdefault(rel.split("/", 1)[0], {})[rel] = digest(content)
+    manifests = {}
+    for tenant in loaded.model.tenants:
+        if wanted(tenant.name):
+            fingerprint = _fingerprint(tenant.external_id) if tenant.external_id else None
+            recorded = by_tenant.get(tenant.name, {})
+            manifest = TenantManifest(tenant.name, keys[tenant.name], fingerprint, recorded)
+            manifests[manifest.path] = manifest.text()
+    return manifests
+
+
+def _die_with_parent() -> None:
+    """A worker ends when its run is killed, rather than write on into a staging folder."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the worker ends when it finds the pipe closed
+        pass
 
 
 def _chunks(roles: list[RoleSpec], count: int) -> list[list[RoleSpec]]:
@@ -156,24 +213,42 @@ def _chunks(roles: list[RoleSpec], count: int) -> list[list[RoleSpec]]:
     return [[s for g in groups[i : i + size] for s in g] for i in range(0, len(groups), size)]
 
 
+def _jobs() -> int:
+    """Render workers: the cores, or fewer with ``XACCT_JOBS``; 1 where processes cannot fork."""
+    if "fork" not in mp.get_all_start_methods():
+        return 1
+    return min(os.cpu_count() or 1, int(os.environ.get("XACCT_JOBS", "0")) or (os.cpu_count() or 1))
+
+
 def _render_all(
-    loaded: LoadedRegistry, roles: list[RoleSpec], out: Path, kept: Container[str] = ()
+    loaded: LoadedRegistry,
+    roles: list[RoleSpec],
+    out: Path,
+    kept: Container[str] = (),
+    staging: _Staging | None = None,
 ) -> tuple[dict[str, str], list[Problem]]:
-    """Render (in forked workers for large registries, while this process lints) and check."""
+    """Render (in forked workers for large registries, while this process lints) and check.
+
+    With ``staging`` (workers only), the workers write their tenants' files and manifests into the
+    staging folder and return those paths, each mapped to "".
+    """
     global _FORKED
-    jobs = min(os.cpu_count() or 1, int(os.environ.get("XACCT_JOBS", "0")) or (os.cpu_count() or 1))
-    if len(roles) < PARALLEL_MIN_ROLES or jobs < 2 or "fork" not in mp.get_all_start_methods():
+    jobs = _jobs()
+    if len(roles) < PARALLEL_MIN_ROLES or jobs < 2:
+        assert staging is None
         problems = size_problems(loaded, roles) + lint_problems(loaded, roles, kept)
         if problems:
             return {}, problems
         with progress.bar("rendering", len(roles)) as advance:
             return _render(loaded, roles, out, advance), []
     chunks = _chunks(roles, jobs)
-    _FORKED = (loaded, chunks, out)
+    _FORKED = (loaded, chunks, out, staging)
     try:
         # a process pool that fails (BrokenProcessPool) when a worker's result cannot be read back,
         # where multiprocessing.Pool would wait forever
-        with ProcessPoolExecutor(len(chunks), mp_context=mp.get_context("fork")) as pool:
+        with ProcessPoolExecutor(
+            len(chunks), mp_context=mp.get_context("fork"), initializer=_die_with_parent
+        ) as pool:
             pending = [pool.submit(_render_chunk, i) for i in range(len(chunks))]
             problems = size_problems(loaded, roles) + lint_problems(loaded, roles, kept)
             parts, failed = [], []
@@ -210,25 +285,65 @@ def plan(
         raise RegistryError(problems)
     modules = module_source(loaded)
     keys = keys if keys is not None else tenant_keys(loaded, out, modules)
-    external_ids = {t.name: _fingerprint(t.external_id) for t in loaded.model.tenants if t.external_id}
-    by_tenant: dict[str, dict[str, str]] = {}
-    for rel, content in files.items():
-        by_tenant.setdefault(rel.split("/", 1)[0], {})[rel] = digest(content)
-    for tenant in loaded.model.tenants:
-        if tenant.name in keep:
-            continue
-        manifest = TenantManifest(
-            tenant.name, keys[tenant.name], external_ids.get(tenant.name), by_tenant.get(tenant.name, {})
-        )
-        files[manifest.path] = manifest.text()
+    files.update(_manifests(loaded, files, keys, lambda name: name not in keep))
     files[MANIFEST] = top_text(modules.version, loaded.path.name)
     return Plan(
         roles=roles,
         files=dict(sorted(files.items())),
-        external_ids=external_ids,
-        role_count=sum(1 for t in loaded.model.tenants for _ in t.scenarios()),
+        external_ids=_external_ids(loaded),
+        role_count=_role_count(loaded),
         kept=keep,
     )
+
+
+def _external_ids(loaded: LoadedRegistry) -> dict[str, str]:
+    return {t.name: _fingerprint(t.external_id) for t in loaded.model.tenants if t.external_id}
+
+
+def _role_count(loaded: LoadedRegistry) -> int:
+    return sum(1 for t in loaded.model.tenants for _ in t.scenarios())
+
+
+def _first_run(loaded: LoadedRegistry, out: Path, wait: float) -> Result | None:
+    """A large registry's first tree, written by the render workers themselves (no tree at ``out`` yet).
+
+    The workers write their tenants' files and manifests into a staging folder while this process
+    lints; a refusal removes the folder, success renames it to ``out`` under the lock. None (nothing
+    done) when this does not apply: a small registry, one core, or a tree appeared meanwhile.
+    """
+    target = real_folder(out)
+    if _role_count(loaded) < PARALLEL_MIN_ROLES or _jobs() < 2 or not target.parent.is_dir():
+        return None
+    try:
+        modules = module_source(loaded)
+        keys = tenant_keys(loaded, out, modules)
+    except RegistryError:
+        return None  # the usual path reports it, after the lint's findings
+    roles = build_roles(loaded.model)
+    stage = staging_dir(out, "new")
+    stage.mkdir()
+    try:
+        staged, problems = _render_all(loaded, roles, out, staging=_Staging(stage, keys))
+        if problems:
+            raise RegistryError(problems)
+        top = {MANIFEST: top_text(modules.version, loaded.path.name)}
+        write_files(stage, top)
+        with exclusive(out, wait=wait):
+            clean_leftovers(out, keep=stage)
+            if os.path.lexists(target):
+                return None  # another run wrote a tree meanwhile: compare with it
+            os.rename(stage, target)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    planned = Plan(
+        roles=roles,
+        files=top,
+        external_ids=_external_ids(loaded),
+        role_count=_role_count(loaded),
+        staged=sorted(staged),
+    )
+    diff = TreeDiff(missing=sorted([*staged, *top]))
+    return Result(planned, diff, [], [], written=True)
 
 
 def changed_external_ids(record: TreeRecord, new: dict[str, str]) -> list[str]:
@@ -345,6 +460,10 @@ def generate(
     The registry is judged before the lock is taken: a refused registry touches nothing.
     """
     out = Path(out)
+    if not check and not os.path.lexists(real_folder(out)):
+        first = _first_run(loaded, out, wait)
+        if first is not None:
+            return first
     stamp = None if check else record_stamp(out)  # before reading: a later change shows in it
     record = read_record(out)
     result = _compare(loaded, out, record)

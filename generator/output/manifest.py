@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 MANIFEST = ".xacct-manifest.json"
+_string = json.encoder.encode_basestring_ascii  # what json.dumps writes for a str, in C
 FORMAT = 2
 
 
@@ -40,16 +41,24 @@ class TenantManifest:
         return f"{self.tenant}/{MANIFEST}"
 
     def text(self) -> str:
+        """``json.dumps(data, indent=2, sort_keys=True)`` of the record, laid out here: the standard
+        library's indenting encoder is pure Python, and a large tree has 10,000 manifests."""
         prefix = f"{self.tenant}/"
-        data = {
-            "generator": "xacct",
-            "format": FORMAT,
-            "tenant": self.tenant,
-            "key": self.key,
-            "external_id": self.external_id,
-            "files": {rel.removeprefix(prefix): sha for rel, sha in sorted(self.files.items())},
-        }
-        return json.dumps(data, indent=2, sort_keys=True) + "\n"
+        entries = [
+            f"    {_string(rel.removeprefix(prefix))}: {_string(sha)}"
+            for rel, sha in sorted(self.files.items())
+        ]
+        files = "{\n" + ",\n".join(entries) + "\n  }" if entries else "{}"
+        return (
+            "{\n"
+            f'  "external_id": {json.dumps(self.external_id)},\n'
+            f'  "files": {files},\n'
+            f'  "format": {FORMAT},\n'
+            '  "generator": "xacct",\n'
+            f'  "key": {json.dumps(self.key)},\n'
+            f'  "tenant": {_string(self.tenant)}\n'
+            "}\n"
+        )
 
     def intact(self, out: Path) -> bool:
         """Every listed file is on disk with the listed content."""

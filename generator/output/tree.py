@@ -81,11 +81,30 @@ def staging_dir(out: Path, kind: str) -> Path:
     return out.parent / f".{out.name}.xacct-{kind}-{os.getpid()}"
 
 
-def clean_leftovers(out: Path) -> list[Path]:
-    """Remove staging folders left by killed runs (call with the lock held)."""
+def _running(pid: str) -> bool:
+    """Whether another process with this id runs (its staging folder may be in use, not left over)."""
+    if not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # it exists, and belongs to someone else
+        return True
+    return True
+
+
+def clean_leftovers(out: Path, keep: Path | None = None) -> list[Path]:
+    """Remove staging folders left by killed runs (call with the lock held).
+
+    The folders of running processes stay: a first run builds its tree before it takes the lock.
+    ``keep`` is this run's own such folder.
+    """
     removed = []
     for folder in dict.fromkeys([out, real_folder(out)]):
         for path in folder.parent.glob(f".{folder.name}.xacct-*-*"):
+            if path == keep or _running(path.name.rsplit("-", 1)[1]):
+                continue
             if path.is_symlink():
                 path.unlink()
             elif path.is_dir():
@@ -142,6 +161,11 @@ def _populate_part(
             _create(target, content.encode())
         if on_step:
             on_step(rel)
+
+
+def write_files(root: Path, files: Mapping[str, str]) -> None:
+    """Create ``files`` (relative path -> text) under ``root``, which holds none of them yet."""
+    _populate_part(root, root, list(files.items()), None)
 
 
 def _create(path: str, data: bytes) -> None:

@@ -18,15 +18,23 @@ _YAML11_WORDS = frozenset(
 )
 
 
+_string = json.encoder.encode_basestring  # json.dumps(value, ensure_ascii=False) of a str, in C
+_KEYS: dict[str, str] = {}  # keys repeat across documents: each is judged once
+
+
 def _key(key: str) -> str:
-    if _PLAIN_KEY.fullmatch(key) and key.lower() not in _YAML11_WORDS:
-        return key
-    return json.dumps(key, ensure_ascii=False)
+    known = _KEYS.get(key)
+    if known is None:
+        plain = _PLAIN_KEY.fullmatch(key) and key.lower() not in _YAML11_WORDS
+        known = key if plain else _string(key)
+        if len(_KEYS) < 10_000:
+            _KEYS[key] = known
+    return known
 
 
 def _scalar(value: Any) -> str:
     if type(value) is str:
-        return json.dumps(value, ensure_ascii=False)
+        return _string(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
@@ -34,7 +42,7 @@ def _scalar(value: Any) -> str:
     if value is None:
         return "null"
     if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
+        return _string(value)
     raise TypeError(f"cannot write {type(value).__name__} as YAML")
 
 

@@ -48,10 +48,16 @@ def quote(value: str) -> str:
     return f'"{body}"'
 
 
+_KEYS: dict[tuple[str, bool], str] = {}  # keys repeat across roles: each is judged once
+
+
 def _key(key: str, quoted: bool) -> str:
-    if not quoted and IDENTIFIER.fullmatch(key):
-        return key
-    return quote(key)
+    known = _KEYS.get((key, quoted))
+    if known is None:
+        known = key if not quoted and IDENTIFIER.fullmatch(key) else quote(key)
+        if len(_KEYS) < 10_000:
+            _KEYS[(key, quoted)] = known
+    return known
 
 
 def value(data: Any, level: int = 0, quoted_keys: bool = True) -> str:

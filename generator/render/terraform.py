@@ -52,7 +52,31 @@ def _relative(target: Path, out: Path) -> str:
 
 
 def module_arguments(spec: RoleSpec, source: str) -> str:
-    """The ``module "role"`` body: every value comes from the RoleSpec."""
+    """The ``module "role"`` body: every value comes from the RoleSpec.
+
+    The root and the onboarding README call the module with the same arguments but ``source``, the
+    first line: the rest is laid out once per RoleSpec (the last few are remembered).
+    """
+    first, rest = _arguments(spec).split("\n", 1)
+    return first.removesuffix('""') + hcl.quote(source) + "\n" + rest
+
+
+_ARGUMENTS: dict[int, tuple[RoleSpec, str]] = {}  # id(spec) -> (spec, text), the spec kept to check
+
+
+def _arguments(spec: RoleSpec) -> str:
+    """``module_arguments`` with an empty ``source`` (a single-line value: the layout is the same)."""
+    known = _ARGUMENTS.get(id(spec))
+    if known is not None and known[0] is spec:
+        return known[1]
+    if len(_ARGUMENTS) >= 8:
+        _ARGUMENTS.clear()
+    text = _layout(spec)
+    _ARGUMENTS[id(spec)] = (spec, text)
+    return text
+
+
+def _layout(spec: RoleSpec) -> str:
     statements = []
     for s in spec.statements:
         item: dict[str, object] = {}
@@ -71,7 +95,7 @@ def module_arguments(spec: RoleSpec, source: str) -> str:
             ]
         statements.append(item)
     args: list[tuple[str, object]] = [
-        ("source", source),
+        ("source", ""),
         ("role_name", spec.role_name),
         ("role_path", spec.role_path),
         ("description", spec.description),
