@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from generator.jsontext import indented
+from generator.jsontext import compact, indented
 
 VERSION = "2012-10-17"
 
@@ -70,7 +69,7 @@ class PolicyDocument(BaseModel):
     def to_json(self, indent: int | None = None) -> str:
         """Deterministic JSON text."""
         if indent is None:
-            return json.dumps(self.to_iam(), separators=(",", ":"), ensure_ascii=False)
+            return compact(self.to_iam())
         return indented(self.to_iam(), indent)
 
     def size(self) -> int:
