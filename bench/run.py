@@ -3,7 +3,8 @@
 Rows (medians; fast rows repeat up to ``--runs`` times within ``--row-budget`` seconds, terraform rows
 run ``--tf-runs`` times):
 
-- ``generate (cold)``: ``xacct generate`` into an empty folder, for each ``--tenants`` size;
+- ``generate (cold)``: ``xacct generate`` into an empty folder, for each ``--tenants`` size, and
+  ``generate (cold, tmpfs)``: the largest size into a folder in memory (``/dev/shm``), where there is one;
 - ``regenerate, nothing changed``, ``regenerate, one tenant edited`` and ``..., three tenants edited``
   (files rewritten; every other file's mtime must stay), ``generate --check`` and ``xacct lint``, at
   ``--edit-tenants`` (default: the largest size whose cold generate took at most ``--edit-max-seconds``);
@@ -215,7 +216,38 @@ def generate_rows(
                 extra={"tenants": size, "files": count_files(out)},
             )
         )
+    if TMPFS.is_dir() and os.access(TMPFS, os.W_OK):
+        rows.append(tmpfs_row(registries[max(registries)], max(registries), runs, budget))
     return rows, registries
+
+
+TMPFS = Path("/dev/shm")
+
+
+def tmpfs_row(registry: Path, size: int, runs: int, budget: float) -> Row:
+    """Cold generate of ``size`` tenants into a folder in memory (tmpfs): the generator's own cost,
+    without the disk's (on this machine's ext4, creating the files and folders alone is seconds)."""
+    scratch = Path(tempfile.mkdtemp(prefix="xacct-bench-", dir=TMPFS))
+    outs: list[Path] = []
+
+    def cold() -> float:
+        outs.append(scratch / f"generated-{len(outs)}")
+        return xacct("generate", "--registry", str(registry), "--out", str(outs[-1]))
+
+    log(f"generate (cold, tmpfs) {size:,} tenants")
+    try:
+        samples, loads = repeated(cold, runs, budget)
+        files = count_files(outs[-1])
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return Row(
+        "generate (cold, tmpfs)",
+        f"{size:,} tenants",
+        samples,
+        detail=f"{files:,} files",
+        load=loads,
+        extra={"tenants": size, "files": files},
+    )
 
 
 def edit_row(
