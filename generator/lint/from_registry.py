@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Container
+from functools import cached_property
 
 from generator.lint.findings import LazyLocation, Location
 from generator.lint.subjects import Anchor, ExternalIdUse, LintInput, RoleSubject
@@ -45,7 +46,11 @@ class _RegistryLocator:
         self.base: Path_ = (*self.tenant, spec.scenario)
         self.spec = spec
         self.settings = settings
-        self.statements = statement_paths(settings, self.base)
+
+    @cached_property
+    def statements(self) -> list[Path_]:
+        """Worked out when a finding first points at a permission statement (most roles have none)."""
+        return statement_paths(self.settings, self.base)
 
     def path(self, anchor: Anchor, index: tuple[int, ...], element: str | None) -> Path_:
         if anchor is Anchor.PERMISSION:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 from generator.lint.findings import LazyLocation, Location
@@ -69,9 +70,17 @@ class RoleSubject:
         return self.locate(anchor, index, element)
 
     def trust_statements(self) -> list[Statement]:
-        return statements_of(self.trust)
+        return self._trust_statements
 
     def permission_statements(self) -> list[Statement]:
+        return self._permission_statements
+
+    @cached_property
+    def _trust_statements(self) -> list[Statement]:  # read once: every rule asks
+        return statements_of(self.trust)
+
+    @cached_property
+    def _permission_statements(self) -> list[Statement]:
         return [s for i, doc in enumerate(self.permissions) for s in statements_of(doc, i)]
 
 
