@@ -27,15 +27,28 @@ try:  # optional: without it every registry takes the full path
 except ImportError:  # pragma: no cover - exercised where yaml-rs is not installed
     yaml_rs = None
 
-_RISKY = re.compile(
-    r"\t"  # tabs: YAML forbids them in indentation
-    r"|(?:^|[\s\[{,])[!&*][^\s,\]}]"  # tags, anchors, aliases
-    r"|<<\s*:"  # merge keys
-    r"|^(?:%|---|\.\.\.)"  # directives, document markers
-    r"|(?:^|[\s\[{,])[-+]?(?:0[0-9_]+|0[box][0-9a-fA-F_]+|[0-9][0-9_]*(?::[0-5]?[0-9])+|[0-9]+_[0-9_]*"
-    r"|\.inf|\.nan)\s*(?:$|[,\]}#])",
-    re.M | re.I,
+# Searched one by one: each starts with a literal or a character set, so the regex engine skips along
+# the text to the few candidate characters instead of trying every position; "at the start of a
+# scalar" is a look-behind placed after that set (a 10,000-tenant registry: 0.17 -> 0.07 s).
+_RISKY = tuple(
+    re.compile(pattern, re.M | re.I)
+    for pattern in (
+        r"\t",  # tabs: YAML forbids them in indentation
+        r"[!&*](?<![^\s\[{,].)[^\s,\]}]",  # tags, anchors, aliases (at the start of a scalar)
+        r"<<\s*:",  # merge keys
+        r"^(?:%|---|\.\.\.)",  # directives, document markers
+        # numbers YAML 1.1 reads differently (octal, binary, hex, sexagesimal, underscores, .inf, .nan)
+        r"(?=[-+0-9.])(?<![^\s\[{,])[-+]?(?:0[0-9_]+|0[box][0-9a-fA-F_]+|[0-9][0-9_]*(?::[0-5]?[0-9])+"
+        r"|[0-9]+_[0-9_]*|\.inf|\.nan)\s*(?:$|[,\]}#])",
+    )
 )
+
+
+def risky(text: str) -> bool:
+    """Whether ``text`` holds a construct that only the full path reads the way PyYAML does."""
+    return any(pattern.search(text) for pattern in _RISKY)
+
+
 _RESOLVERS = yaml.resolver.Resolver.yaml_implicit_resolvers
 _STR = "tag:yaml.org,2002:str"
 # What yaml-rs itself types when unquoted (YAML 1.2 core schema): a string that matches must have
@@ -75,7 +88,7 @@ def _plain(data: Any, depth: int, max_depth: int) -> bool:
 
 def fast_load(text: str, max_depth: int) -> tuple[bool, Any]:
     """``(True, data)`` when yaml-rs reads ``text`` exactly as the full path would; else ``(False, None)``."""
-    if yaml_rs is None or _RISKY.search(text):
+    if yaml_rs is None or risky(text):
         return False, None
     try:
         data = yaml_rs.loads(text)
