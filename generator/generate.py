@@ -152,27 +152,42 @@ def _render(
 
 @dataclass(frozen=True)
 class _Staging:
-    """Where a first run's workers write (its staging folder) and what they need for the manifests."""
+    """Where a first run's workers write (its staging folder), and where the modules are (for keys)."""
 
     folder: Path
-    keys: dict[str, str]
+    modules: ModuleSource
 
 
-_FORKED: tuple[LoadedRegistry, list[list[RoleSpec]], Path, _Staging | None] | None = None
+_FORKED: tuple[LoadedRegistry, list[frozenset[str]], Path, _Staging | None] | None = None
 
 
 def _render_chunk(index: int) -> dict[str, str]:
-    """A worker's part: its tenants' files, or (when staging) the paths it wrote into the stage."""
+    """A worker's part: its tenants' files, or (when staging) the paths it wrote into the stage.
+
+    The worker builds its tenants' roles itself, while the parent builds all of them to lint.
+    """
     assert _FORKED is not None
-    loaded, chunks, out, staging = _FORKED
-    files = _render(loaded, chunks[index], out, lambda n=1: None)
+    loaded, groups, out, staging = _FORKED
+    names = groups[index]
+    roles = build_roles(loaded.model, skip=_Not(names))
+    files = _render(loaded, roles, out, lambda n=1: None)
     if staging is None:
         return files
-    tenants = {spec.tenant for spec in chunks[index]}
-    manifests = _manifests(loaded, files, staging.keys, lambda name: name in tenants)
+    keys = tenant_keys(loaded, out, staging.modules, only=names)
+    manifests = _manifests(loaded, files, keys, names.__contains__)
     write_files(staging.folder, files)
     write_files(staging.folder, manifests)
     return dict.fromkeys([*files, *manifests], "")
+
+
+class _Not:
+    """Everything but the names in ``inside``."""
+
+    def __init__(self, inside: Container[str]) -> None:
+        self.inside = inside
+
+    def __contains__(self, item: object) -> bool:
+        return item not in self.inside
 
 
 def _manifests(
@@ -203,14 +218,11 @@ def _die_with_parent() -> None:
         pass
 
 
-def _chunks(roles: list[RoleSpec], count: int) -> list[list[RoleSpec]]:
-    """``roles`` in ``count`` runs of whole tenants."""
-    tenants: dict[str, list[RoleSpec]] = {}
-    for spec in roles:
-        tenants.setdefault(spec.tenant, []).append(spec)
-    groups = list(tenants.values())
-    size = -(-len(groups) // count)
-    return [[s for g in groups[i : i + size] for s in g] for i in range(0, len(groups), size)]
+def _groups(loaded: LoadedRegistry, keep: Container[str], count: int) -> list[frozenset[str]]:
+    """The tenants not kept, in ``count`` runs of registry order."""
+    names = [t.name for t in loaded.model.tenants if t.name not in keep]
+    size = max(1, -(-len(names) // count))
+    return [frozenset(names[i : i + size]) for i in range(0, len(names), size)]
 
 
 def _jobs() -> int:
@@ -222,35 +234,38 @@ def _jobs() -> int:
 
 def _render_all(
     loaded: LoadedRegistry,
-    roles: list[RoleSpec],
     out: Path,
-    kept: Container[str] = (),
+    keep: Container[str] = (),
     staging: _Staging | None = None,
-) -> tuple[dict[str, str], list[Problem]]:
-    """Render (in forked workers for large registries, while this process lints) and check.
+) -> tuple[list[RoleSpec], dict[str, str], list[Problem]]:
+    """Build the roles of the tenants not in ``keep``, render (in forked workers for large registries,
+    while this process builds them again and lints) and check.
 
     With ``staging`` (workers only), the workers write their tenants' files and manifests into the
     staging folder and return those paths, each mapped to "".
     """
     global _FORKED
     jobs = _jobs()
-    if len(roles) < PARALLEL_MIN_ROLES or jobs < 2:
+    count = sum(1 for t in loaded.model.tenants if t.name not in keep for _ in t.scenarios())
+    if count < PARALLEL_MIN_ROLES or jobs < 2:
         assert staging is None
-        problems = size_problems(loaded, roles) + lint_problems(loaded, roles, kept)
+        roles = build_roles(loaded.model, skip=keep)
+        problems = size_problems(loaded, roles) + lint_problems(loaded, roles, keep)
         if problems:
-            return {}, problems
+            return roles, {}, problems
         with progress.bar("rendering", len(roles)) as advance:
-            return _render(loaded, roles, out, advance), []
-    chunks = _chunks(roles, jobs)
-    _FORKED = (loaded, chunks, out, staging)
+            return roles, _render(loaded, roles, out, advance), []
+    groups = _groups(loaded, keep, jobs)
+    _FORKED = (loaded, groups, out, staging)
     try:
         # a process pool that fails (BrokenProcessPool) when a worker's result cannot be read back,
         # where multiprocessing.Pool would wait forever
         with ProcessPoolExecutor(
-            len(chunks), mp_context=mp.get_context("fork"), initializer=_die_with_parent
+            len(groups), mp_context=mp.get_context("fork"), initializer=_die_with_parent
         ) as pool:
-            pending = [pool.submit(_render_chunk, i) for i in range(len(chunks))]
-            problems = size_problems(loaded, roles) + lint_problems(loaded, roles, kept)
+            pending = [pool.submit(_render_chunk, i) for i in range(len(groups))]
+            roles = build_roles(loaded.model, skip=keep)
+            problems = size_problems(loaded, roles) + lint_problems(loaded, roles, keep)
             parts, failed = [], []
             for done in pending:
                 try:
@@ -260,11 +275,11 @@ def _render_all(
     finally:
         _FORKED = None
     if problems or failed:  # as the serial path: the lint's findings first, then what rendering refused
-        return {}, problems or failed
+        return roles, {}, problems or failed
     files: dict[str, str] = {}
     for part in parts:
         files.update(part)
-    return files, problems
+    return roles, files, problems
 
 
 def plan(
@@ -279,8 +294,7 @@ def plan(
     changed since they were generated (and checked) last. Checks across tenants run on all.
     """
     keep = keep or {}
-    roles = build_roles(loaded.model, skip=keep.keys())
-    files, problems = _render_all(loaded, roles, out, keep.keys())
+    roles, files, problems = _render_all(loaded, out, keep.keys())
     if problems:
         raise RegistryError(problems)
     modules = module_source(loaded)
@@ -316,14 +330,12 @@ def _first_run(loaded: LoadedRegistry, out: Path, wait: float) -> Result | None:
         return None
     try:
         modules = module_source(loaded)
-        keys = tenant_keys(loaded, out, modules)
     except RegistryError:
         return None  # the usual path reports it, after the lint's findings
-    roles = build_roles(loaded.model)
     stage = staging_dir(out, "new")
     stage.mkdir()
     try:
-        staged, problems = _render_all(loaded, roles, out, staging=_Staging(stage, keys))
+        roles, staged, problems = _render_all(loaded, out, staging=_Staging(stage, modules))
         if problems:
             raise RegistryError(problems)
         top = {MANIFEST: top_text(modules.version, loaded.path.name)}

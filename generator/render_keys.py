@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Container
 from functools import cache
 from pathlib import Path
 
@@ -33,8 +34,10 @@ def generator_fingerprint() -> str:
     return h.hexdigest()
 
 
-def tenant_keys(loaded: LoadedRegistry, out: Path, modules: ModuleSource) -> dict[str, str]:
-    """Tenant name -> render key."""
+def tenant_keys(
+    loaded: LoadedRegistry, out: Path, modules: ModuleSource, only: Container[str] | None = None
+) -> dict[str, str]:
+    """Tenant name -> render key (of the tenants in ``only``, default all)."""
     model = loaded.model
     common = json.dumps(
         [
@@ -49,6 +52,8 @@ def tenant_keys(loaded: LoadedRegistry, out: Path, modules: ModuleSource) -> dic
     ).encode()
     keys = {}
     for tenant in model.tenants:
+        if only is not None and tenant.name not in only:
+            continue
         h = hashlib.sha256(common)
         h.update(tenant.model_dump_json().encode())
         h.update(tenant.model_dump_json(exclude_unset=True).encode())
