@@ -65,12 +65,24 @@ class TenantManifest:
         base = f"{out}/"
         for rel, sha in self.files.items():
             try:
-                with open(base + rel, "rb") as handle:
-                    if hashlib.sha256(handle.read()).hexdigest() != sha:
-                        return False
+                if file_digest(base + rel) != sha:
+                    return False
             except OSError:
                 return False
         return True
+
+
+def file_digest(path: str) -> str:
+    """SHA-256 of a file, read with bare system calls (a no-op run hashes every generated file, and
+    ``open()``'s file objects cost half again as much as the reading and hashing)."""
+    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        h = hashlib.sha256()
+        while chunk := os.read(fd, 65536):
+            h.update(chunk)
+    finally:
+        os.close(fd)
+    return h.hexdigest()
 
 
 def top_text(modules_version: str, registry: str) -> str:
