@@ -175,8 +175,7 @@ def _render_chunk(index: int) -> dict[str, str]:
         return files
     keys = tenant_keys(loaded, out, staging.modules, only=names)
     manifests = _manifests(loaded, files, keys, names.__contains__)
-    write_files(staging.folder, files)
-    write_files(staging.folder, manifests)
+    write_files(staging.folder, files | manifests)
     return dict.fromkeys([*files, *manifests], "")
 
 

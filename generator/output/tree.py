@@ -147,14 +147,13 @@ def _populate(
 def _populate_part(
     out: Path, stage: Path, items: list[tuple[str, str | None]], on_step: Callable[[str], None] | None
 ) -> None:
-    made_dirs: set[str] = set()
+    made_dirs: set[str] = {str(stage)}
     src, dst = f"{out}/", f"{stage}/"
     for rel, content in items:
         target = dst + rel
         parent = os.path.dirname(target)
         if parent not in made_dirs:
-            os.makedirs(parent, exist_ok=True)
-            made_dirs.add(parent)
+            _make_parents(parent, made_dirs)
         if content is None:
             os.link(src + rel, target)
         else:
@@ -166,6 +165,22 @@ def _populate_part(
 def write_files(root: Path, files: Mapping[str, str]) -> None:
     """Create ``files`` (relative path -> text) under ``root``, which holds none of them yet."""
     _populate_part(root, root, list(files.items()), None)
+
+
+def _make_parents(folder: str, made: set[str]) -> None:
+    """Create ``folder`` and the parents not yet in ``made`` (folders of the stage known to exist):
+    one ``mkdir`` each, where ``os.makedirs`` also looks each one up first."""
+    missing = []
+    while folder not in made:
+        missing.append(folder)
+        folder = os.path.dirname(folder)
+    for path in reversed(missing):
+        try:
+            os.mkdir(path)
+        except FileExistsError:  # made by an earlier call (a second batch of files in the same stage)
+            if not os.path.isdir(path):
+                raise
+        made.add(path)
 
 
 def _create(path: str, data: bytes) -> None:
