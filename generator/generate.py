@@ -467,8 +467,9 @@ def generate(
     """Generate the tree for ``loaded`` into ``out`` (or only compare, with ``check``).
 
     Tenants whose render key and files on disk are unchanged since the last run are kept as
-    they are (not rendered, not rewritten); a change to a few tenants rewrites their folders only.
-    The registry is judged before the lock is taken: a refused registry touches nothing.
+    they are (not rendered, not rewritten); a change to a few tenants rewrites their folders only;
+    a large registry's first tree is written by the render workers (`_first_run`). The registry is
+    judged before the lock is taken: a refused registry touches nothing.
     """
     out = Path(out)
     if not check and not os.path.lexists(real_folder(out)):
