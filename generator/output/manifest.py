@@ -75,14 +75,19 @@ class TenantManifest:
 def file_digest(path: str) -> str:
     """SHA-256 of a file, read with bare system calls (a no-op run hashes every generated file, and
     ``open()``'s file objects cost half again as much as the reading and hashing)."""
+    return hashlib.sha256(_read(path)).hexdigest()
+
+
+def _read(path: str) -> bytes:
+    """A file's bytes, with bare system calls."""
     fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
     try:
-        h = hashlib.sha256()
+        chunks = []
         while chunk := os.read(fd, 65536):
-            h.update(chunk)
+            chunks.append(chunk)
     finally:
         os.close(fd)
-    return h.hexdigest()
+    return b"".join(chunks)
 
 
 def top_text(modules_version: str, registry: str) -> str:
@@ -90,10 +95,10 @@ def top_text(modules_version: str, registry: str) -> str:
     return json.dumps(data, indent=2, sort_keys=True) + "\n"
 
 
-def _load(path: Path) -> tuple[dict[str, Any], str | None]:
+def _load(path: str) -> tuple[dict[str, Any], str | None]:
     """A manifest's data (empty unless xacct wrote it) and the SHA-256 of its bytes."""
     try:
-        raw = path.read_bytes()
+        raw = _read(path)
         data = json.loads(raw)
     except (OSError, ValueError):
         return {}, None
@@ -147,7 +152,7 @@ def record_stamp(out: Path) -> Stamp:
 
 def read_record(out: Path) -> TreeRecord:
     """The manifests of the tree at ``out``, of either format."""
-    top, _ = _load(out / MANIFEST)
+    top, _ = _load(f"{out}/{MANIFEST}")
     if top.get("format", 1) == 1 and "files" in top:
         ids = top.get("external_ids", {})
         tenants: dict[str, TenantManifest] = {}
@@ -157,7 +162,7 @@ def read_record(out: Path) -> TreeRecord:
         return TreeRecord(top, tenants)
     tenants = {}
     for entry in _tenant_folders(out):
-        data, sha = _load(Path(entry.path) / MANIFEST)
+        data, sha = _load(f"{entry.path}/{MANIFEST}")
         if data.get("tenant") != entry.name or not isinstance(data.get("files"), dict):
             continue
         tenants[entry.name] = TenantManifest(
