@@ -169,7 +169,7 @@ def _render_chunk(index: int) -> dict[str, str]:
     assert _FORKED is not None
     loaded, groups, out, staging = _FORKED
     names = groups[index]
-    roles = build_roles(loaded.model, skip=_Not(names))
+    roles = build_roles(loaded.model, only=names)
     files = _render(loaded, roles, out, lambda n=1: None)
     if staging is None:
         return files
@@ -177,16 +177,6 @@ def _render_chunk(index: int) -> dict[str, str]:
     manifests = _manifests(loaded, files, keys, names.__contains__)
     write_files(staging.folder, files | manifests)
     return dict.fromkeys([*files, *manifests], "")
-
-
-class _Not:
-    """Everything but the names in ``inside``."""
-
-    def __init__(self, inside: Container[str]) -> None:
-        self.inside = inside
-
-    def __contains__(self, item: object) -> bool:
-        return item not in self.inside
 
 
 def _manifests(
@@ -224,11 +214,13 @@ def _groups(loaded: LoadedRegistry, keep: Container[str], count: int) -> list[fr
     return [frozenset(names[i : i + size]) for i in range(0, len(names), size)]
 
 
-def _jobs() -> int:
-    """Render workers: the cores, or fewer with ``XACCT_JOBS``; 1 where processes cannot fork."""
-    if "fork" not in mp.get_all_start_methods():
-        return 1
-    return min(os.cpu_count() or 1, int(os.environ.get("XACCT_JOBS", "0")) or (os.cpu_count() or 1))
+def _workers(roles: int) -> int:
+    """Render workers for ``roles`` roles: the cores, or fewer with ``XACCT_JOBS``; 0 (render in this
+    process) below ``PARALLEL_MIN_ROLES``, on one core, or where processes cannot fork."""
+    if roles < PARALLEL_MIN_ROLES or "fork" not in mp.get_all_start_methods():
+        return 0
+    jobs = min(os.cpu_count() or 1, int(os.environ.get("XACCT_JOBS", "0")) or (os.cpu_count() or 1))
+    return jobs if jobs >= 2 else 0
 
 
 def _render_all(
@@ -244,9 +236,8 @@ def _render_all(
     staging folder and return those paths, each mapped to "".
     """
     global _FORKED
-    jobs = _jobs()
-    count = sum(1 for t in loaded.model.tenants if t.name not in keep for _ in t.scenarios())
-    if count < PARALLEL_MIN_ROLES or jobs < 2:
+    jobs = _workers(_role_count(loaded, keep))
+    if not jobs:
         assert staging is None
         roles = build_roles(loaded.model, skip=keep)
         problems = size_problems(loaded, roles) + lint_problems(loaded, roles, keep)
@@ -313,8 +304,8 @@ def _external_ids(loaded: LoadedRegistry) -> dict[str, str]:
     return {t.name: _fingerprint(t.external_id) for t in loaded.model.tenants if t.external_id}
 
 
-def _role_count(loaded: LoadedRegistry) -> int:
-    return sum(1 for t in loaded.model.tenants for _ in t.scenarios())
+def _role_count(loaded: LoadedRegistry, skip: Container[str] = ()) -> int:
+    return sum(1 for t in loaded.model.tenants if t.name not in skip for _ in t.scenarios())
 
 
 def _first_run(loaded: LoadedRegistry, out: Path, wait: float) -> Result | None:
@@ -325,7 +316,7 @@ def _first_run(loaded: LoadedRegistry, out: Path, wait: float) -> Result | None:
     done) when this does not apply: a small registry, one core, or a tree appeared meanwhile.
     """
     target = real_folder(out)
-    if _role_count(loaded) < PARALLEL_MIN_ROLES or _jobs() < 2 or not target.parent.is_dir():
+    if not _workers(_role_count(loaded)) or not target.parent.is_dir():
         return None
     try:
         modules = module_source(loaded)

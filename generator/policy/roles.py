@@ -122,11 +122,14 @@ def role_spec(partner: Partner, tenant: Tenant, scenario: Scenario, settings: Ro
     )
 
 
-def build_roles(registry: Registry, skip: Container[str] = ()) -> list[RoleSpec]:
-    """The roles of the registry's tenants not in ``skip``, by tenant (registry order) then scenario."""
+def build_roles(
+    registry: Registry, skip: Container[str] = (), only: Container[str] | None = None
+) -> list[RoleSpec]:
+    """The roles of the registry's tenants not in ``skip`` (and in ``only``, default all), by tenant
+    (registry order) then scenario."""
     return [
         role_spec(registry.partner, tenant, scenario, settings)
         for tenant in registry.tenants
-        if tenant.name not in skip
+        if tenant.name not in skip and (only is None or tenant.name in only)
         for scenario, settings in tenant.scenarios()
     ]
