@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 _PLAIN_KEY = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:::[A-Za-z0-9]+)*(?::[A-Za-z][A-Za-z0-9_./-]*)?")
@@ -19,17 +20,13 @@ _YAML11_WORDS = frozenset(
 
 
 _string = json.encoder.encode_basestring  # json.dumps(value, ensure_ascii=False) of a str, in C
-_KEYS: dict[str, str] = {}  # keys repeat across documents: each is judged once
 
 
+@lru_cache(maxsize=4096)  # keys repeat across documents: each is judged once
 def _key(key: str) -> str:
-    known = _KEYS.get(key)
-    if known is None:
-        plain = _PLAIN_KEY.fullmatch(key) and key.lower() not in _YAML11_WORDS
-        known = key if plain else _string(key)
-        if len(_KEYS) < 10_000:
-            _KEYS[key] = known
-    return known
+    if _PLAIN_KEY.fullmatch(key) and key.lower() not in _YAML11_WORDS:
+        return key
+    return _string(key)
 
 
 def _scalar(value: Any) -> str:

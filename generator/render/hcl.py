@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 INDENT = "  "
@@ -48,16 +49,11 @@ def quote(value: str) -> str:
     return f'"{body}"'
 
 
-_KEYS: dict[tuple[str, bool], str] = {}  # keys repeat across roles: each is judged once
-
-
+@lru_cache(maxsize=4096)  # keys repeat across roles: each is judged once
 def _key(key: str, quoted: bool) -> str:
-    known = _KEYS.get((key, quoted))
-    if known is None:
-        known = key if not quoted and IDENTIFIER.fullmatch(key) else quote(key)
-        if len(_KEYS) < 10_000:
-            _KEYS[(key, quoted)] = known
-    return known
+    if not quoted and IDENTIFIER.fullmatch(key):
+        return key
+    return quote(key)
 
 
 def value(data: Any, level: int = 0, quoted_keys: bool = True) -> str:
