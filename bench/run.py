@@ -198,58 +198,50 @@ def generate_rows(
             rows.append(tmpfs_row(registry, size, runs, budget))
         out = registry.parent / "generated"
         shutil.rmtree(out, ignore_errors=True)
-        outs: list[Path] = []
-
-        def cold(registry: Path = registry, outs: list[Path] = outs) -> float:
-            # a new folder each run, none deleted before the rows end: on this machine's ext4 (mounted with
-            # `discard`) creating files right after deleting a large tree cost up to 5x the system time
-            outs.append(registry.parent / f"generated-cold-{len(outs)}")
-            return xacct("generate", "--registry", str(registry), "--out", str(outs[-1]))
-
-        log(f"generate (cold) {size:,} tenants")
-        samples, loads = repeated(cold, runs, budget)
-        outs[-1].rename(out)  # the others go with the scratch folder, after every row
-        rows.append(
-            Row(
-                "generate (cold)",
-                f"{size:,} tenants",
-                samples,
-                detail=f"{count_files(out):,} files",
-                load=loads,
-                extra={"tenants": size, "files": count_files(out)},
-            )
-        )
+        row, last = cold_row("generate (cold)", registry, size, registry.parent, runs, budget)
+        last.rename(out)  # the others go with the scratch folder, after every row
+        rows.append(row)
     return rows, registries
 
 
 TMPFS = Path("/dev/shm")
 
 
-def tmpfs_row(registry: Path, size: int, runs: int, budget: float) -> Row:
-    """Cold generate of ``size`` tenants into a folder in memory (tmpfs): the generator's own cost,
-    without the disk's (on this machine's ext4, creating the files and folders alone is seconds)."""
-    scratch = Path(tempfile.mkdtemp(prefix="xacct-bench-", dir=TMPFS))
+def cold_row(
+    label: str, registry: Path, size: int, folder: Path, runs: int, budget: float
+) -> tuple[Row, Path]:
+    """Cold generate of ``size`` tenants, each run into a new folder in ``folder``; the row and the last
+    run's folder. None is deleted before the rows end: on this machine's ext4 (mounted with `discard`)
+    creating files right after deleting a large tree cost up to 5x the system time."""
     outs: list[Path] = []
 
     def cold() -> float:
-        outs.append(scratch / f"generated-{len(outs)}")
+        outs.append(folder / f"generated-cold-{len(outs)}")
         return xacct("generate", "--registry", str(registry), "--out", str(outs[-1]))
 
-    log(f"generate (cold, tmpfs) {size:,} tenants")
-    os.sync()  # the scratch registries' writeback, before the timed runs
-    try:
-        samples, loads = repeated(cold, runs, budget)
-        files = count_files(outs[-1])
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
-    return Row(
-        "generate (cold, tmpfs)",
+    log(f"{label} {size:,} tenants")
+    samples, loads = repeated(cold, runs, budget)
+    files = count_files(outs[-1])
+    row = Row(
+        label,
         f"{size:,} tenants",
         samples,
         detail=f"{files:,} files",
         load=loads,
         extra={"tenants": size, "files": files},
     )
+    return row, outs[-1]
+
+
+def tmpfs_row(registry: Path, size: int, runs: int, budget: float) -> Row:
+    """Cold generate of ``size`` tenants into a folder in memory (tmpfs): the generator's own cost,
+    without the disk's (on this machine's ext4, creating the files and folders alone is seconds)."""
+    scratch = Path(tempfile.mkdtemp(prefix="xacct-bench-", dir=TMPFS))
+    os.sync()  # the scratch registries' writeback, before the timed runs
+    try:
+        return cold_row("generate (cold, tmpfs)", registry, size, scratch, runs, budget)[0]
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def edit_row(
