@@ -42,7 +42,6 @@ from typing import Any, TypeVar
 
 from generator.generate import generate
 from generator.harness.batch import shards
-from generator.harness.planned import find_roles
 from generator.harness.roots import OFFLINE_PROVIDER, GeneratedRoot, find_roots, provider_block, shard_root
 from generator.policy import RoleSpec, build_roles
 from generator.registry import LoadedRegistry, load_registry
@@ -277,8 +276,8 @@ def write_layout(layout: Layout, work: Workload, base: Path) -> None:
 
 
 def count_roles(plan: Plan) -> int:
-    """Roles the harness finds in the plan (by tag or shard module name)."""
-    return len(find_roles(plan))
+    """Roles the plan creates or keeps."""
+    return sum(1 for rc in plan.resource_changes if rc.type == "aws_iam_role" and rc.after is not None)
 
 
 def measure(

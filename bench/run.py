@@ -10,9 +10,9 @@ run ``--tf-runs`` times):
   ``--edit-tenants`` (default: the largest size whose cold generate took at most ``--edit-max-seconds``);
 - ``evaluator``: ``bench/bench_evaluator.py --json`` decisions per second;
 - ``plan-test``: the harness path for ``--plan-tenants`` tenants (``plan_batched`` shards, plan JSON,
-  ``find_roles``, expectation cases judged by the evaluator) against the raw floor: the same roles as plain
-  resources in one root, planned in the same run; and against the module floor: every generated root's
-  module call in one root (one ``for_each`` per module), one terraform run; reported as ratios.
+  the plan accounting, expectation cases judged by the evaluator) against the raw floor: the same roles
+  as plain resources in one root, planned in the same run; and against the module floor: every generated
+  root's module call in one root (one ``for_each`` per module), one terraform run; reported as ratios.
 
 Results: a table on stdout (rich on a terminal, plain otherwise), JSON in ``bench/results/``, and the
 Markdown section of ``bench/README.md`` (``--no-readme`` to leave it alone; ``--quick`` never writes it).
@@ -55,6 +55,7 @@ from plan_layouts import (
 from generator.generate import FOLDERS_SHARE, generate
 from generator.harness.batch import auto_shard_size, default_jobs, plan_batched
 from generator.harness.expectations import permission_cases, trust_cases
+from generator.harness.planlayer import PlanLayer, account
 from generator.harness.roots import find_roots
 from generator.harness.verdicts import judge
 from generator.output.manifest import MANIFEST
@@ -444,7 +445,9 @@ def plan_test_rows(
         harness_tf.append(wall)
         harness_cpu.append(cpu)
         judging = time.perf_counter()
-        checked = verdicts(loaded, batch.roles)
+        layer = PlanLayer()
+        account(layer, batch, loaded, {s.key: s for s in build_roles(loaded.model)})  # the plan accounting
+        checked = verdicts(loaded, layer.roles)
         harness.append(wall + time.perf_counter() - judging)  # terraform, then the evaluator's verdicts
         shard_count = batch.terraform_runs // 3
     loads.append(load())

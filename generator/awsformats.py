@@ -78,6 +78,33 @@ def slug(value: str) -> str | None:
     return None
 
 
+TERRAFORM_TYPE = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)+")
+NEVER_ALLOWED_TYPES = (
+    "aws_iam_user",
+    "aws_iam_access_key",
+    "aws_iam_group",
+    "aws_iam_openid_connect_provider",
+    "aws_iam_saml_provider",
+    "aws_iam_service_specific_credential",
+    "aws_iam_signing_certificate",
+    "aws_iam_virtual_mfa_device",
+)
+
+
+def resource_type(value: str) -> str | None:
+    """A Terraform resource type a generated root's plan may hold (``partner.allowed_resource_types``)."""
+    if not TERRAFORM_TYPE.fullmatch(value):
+        return f'"{value}" is not a Terraform resource type: use a name such as aws_sns_topic'
+    if value.startswith(NEVER_ALLOWED_TYPES):
+        return (
+            f'"{value}" can never be allowed: IAM users, keys, groups and identity providers are not '
+            "part of a cross-account setup"
+        )
+    if value in ("aws_iam_role", "aws_iam_role_policy"):
+        return f'"{value}" is what the role module creates; list only other types'
+    return None
+
+
 def region(value: str) -> str | None:
     if value not in regions():
         return f'"{value}" is not an AWS region: use a region name such as us-east-1'

@@ -8,14 +8,11 @@ import os
 import sys
 from pathlib import Path
 
-from rich.console import Console
-
 from generator import __version__
+from generator.console import err, out
 from generator.registry import RegistryError, load_registry
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_BUSY = 0, 1, 2, 3
-err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
-out = Console(highlight=False, soft_wrap=True, emoji=False)
 
 
 def _report(exc: RegistryError) -> int:

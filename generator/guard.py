@@ -1,83 +1,30 @@
 """`xacct plan-guard PLAN.json`: stop a pipeline before an apply that would hurt.
 
-Fails (exit 1) on any planned delete or replace of an IAM role or policy, and on any change to
-a role's trust policy that the registry did not ask for (the planned document is not the one
-the registry's model gives for that tenant and scenario), naming each resource.
-``--allow-destroy TENANT`` lets a deliberate removal of that tenant's roles through. Run it
-between ``terraform plan`` and ``terraform apply``.
+The plan accounting (:mod:`generator.accounting`) without pytest: every resource change of the plan is
+accounted for against the registry — each role is a registry role (by account and name) with the
+registry's settings, trust and effective permissions as the evaluator judges them; nothing else is
+planned unless the registry allows its type; IAM users and keys never; no delete or replace unless
+``--allow-destroy TENANT`` names whose it was before the change. Exit 0 clean, 1 findings, 2 unreadable
+plan or registry. Run it between ``terraform plan`` and ``terraform apply``.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from generator.harness.planned import IAM_TYPES
+from generator.accounting import Accounting, PlanInputError, account_plan, read_plan
+from generator.accounting.identity import Hint
 from generator.policy import RoleSpec, build_roles
-from generator.registry import load_registry
-from generator.terraform import Plan, ResourceChange
+from generator.registry import LoadedRegistry, load_registry
+from generator.terraform import Plan
 
+EPILOG = """exit codes: 0 every change accounted for; 1 findings (do not apply); 2 unreadable plan or registry
 
-@dataclass(frozen=True)
-class Violation:
-    address: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.address}: {self.message}"
-
-
-def _tags(values: Any) -> dict[str, str]:
-    values = values or {}
-    return values.get("tags_all") or values.get("tags") or {}
-
-
-def _tenant_of(rc: ResourceChange, roles_by_module: dict[str, str]) -> str | None:
-    tags = _tags(rc.after if rc.after is not None else rc.before)
-    return tags.get("xacct:tenant") or roles_by_module.get(rc.module_address or "")
-
-
-def check_plan(plan: Plan, roles: list[RoleSpec] | None, allow_destroy: set[str]) -> list[Violation]:
-    """Every destructive or unrequested IAM change in ``plan``."""
-    expected = {(r.tenant, r.scenario): r.trust_policy.to_iam() for r in roles or []}
-    tenant_by_module: dict[str, str] = {}
-    for rc in plan.resource_changes:
-        if rc.type == "aws_iam_role":
-            tenant = _tags(rc.after if rc.after is not None else rc.before).get("xacct:tenant")
-            if tenant:
-                tenant_by_module[rc.module_address or ""] = tenant
-    found: list[Violation] = []
-    for rc in plan.resource_changes:
-        if rc.type not in IAM_TYPES or rc.mode != "managed":
-            continue
-        tenant = _tenant_of(rc, tenant_by_module)
-        if rc.is_delete:
-            if tenant is not None and tenant in allow_destroy:
-                continue
-            verb = "replaces" if rc.is_replace else "deletes"
-            hint = f" (pass --allow-destroy {tenant} if the tenant is leaving)" if tenant else ""
-            found.append(Violation(rc.address, f"the plan {verb} this {rc.type}{hint}"))
-            continue
-        if rc.type != "aws_iam_role" or "update" not in rc.actions:
-            continue
-        before = (rc.before or {}).get("assume_role_policy")
-        after = (rc.after or {}).get("assume_role_policy")
-        if before is None or after is None or json.loads(before) == json.loads(after):
-            continue
-        tags = _tags(rc.after)
-        want = expected.get((tags.get("xacct:tenant", ""), tags.get("xacct:scenario", "")))
-        if want is None or json.loads(after) != want:
-            found.append(
-                Violation(
-                    rc.address,
-                    "the plan changes this role's trust policy and the registry did not "
-                    "ask for it: compare the plan with `xacct generate --check`",
-                )
-            )
-    return found
+example:
+  terraform show -json tfplan > plan.json
+  xacct plan-guard --registry tenants.yaml --tenant acme --scenario partner_to_customer plan.json
+"""
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -87,35 +34,101 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="TENANT",
-        help="let the removal of this tenant's roles through (repeatable)",
+        help="let the removal of what was this tenant's before the change through (repeatable)",
     )
+    p.add_argument("--tenant", help="the tenant whose root was planned: its roles must be in the plan")
+    p.add_argument("--scenario", help="with --tenant: the scenario whose root was planned")
     p.add_argument(
         "--no-registry",
         action="store_true",
-        help="judge without the registry: every trust policy change is unrequested",
+        help="judge without the registry: no role is known, so every role and grant is a finding",
+    )
+    p.epilog = EPILOG
+    p.formatter_class = argparse.RawDescriptionHelpFormatter
+
+
+def expected_roles(roles: list[RoleSpec], tenant: str | None, scenario: str | None) -> list[RoleSpec]:
+    """The registry roles a plan of ``tenant`` (and ``scenario``) must hold; raises ValueError if none."""
+    if not tenant:
+        if scenario:
+            raise ValueError("--scenario needs --tenant")
+        return []
+    chosen = [r for r in roles if r.tenant == tenant and (not scenario or r.scenario == scenario)]
+    if not chosen:
+        named = f"--tenant {tenant}" + (f" --scenario {scenario}" if scenario else "")
+        raise ValueError(f"{named}: no such role in the registry")
+    return chosen
+
+
+def account_hint(expected: list[RoleSpec]) -> Hint | None:
+    """Where the plan pins no account, a plan of one tenant's root is in that root's account."""
+    accounts = {r.account_id for r in expected}
+    if len(accounts) != 1:
+        return None
+    account = accounts.pop()
+    return lambda rc: account
+
+
+def guard(
+    plan: Plan,
+    loaded: LoadedRegistry | None,
+    *,
+    where: str,
+    allow_destroy: set[str],
+    tenant: str | None = None,
+    scenario: str | None = None,
+) -> Accounting:
+    """The accounting of ``plan`` as plan-guard makes it."""
+    roles = build_roles(loaded.model) if loaded is not None else []
+    expected = expected_roles(roles, tenant, scenario)
+    return account_plan(
+        plan,
+        roles,
+        loaded.model if loaded is not None else None,
+        where=where,
+        allow_destroy=allow_destroy,
+        expected=[r.key for r in expected],
+        hint=account_hint(expected),
     )
 
 
 def run_guard(args: argparse.Namespace) -> int:
-    from generator.cli import err, out
+    from generator.console import err, out
 
     try:
-        plan = Plan.load(args.plan_json)
-    except (OSError, json.JSONDecodeError, KeyError) as exc:
-        err.print(
-            f"{args.plan_json}: not a plan JSON ({exc}): make it with `terraform show -json PLANFILE`",
-            markup=False,
-        )
+        plan = read_plan(args.plan_json)
+    except PlanInputError as exc:
+        err.print(f"plan-guard: {exc}", markup=False)
         return 2
-    roles = None if args.no_registry else build_roles(load_registry(Path(args.registry)).model)
-    violations = check_plan(plan, roles, set(args.allow_destroy))
-    for v in violations:
-        out.print(f"{args.plan_json}: {v}", markup=False)
-    if violations:
+    loaded = None if args.no_registry else load_registry(Path(args.registry))
+    try:
+        result = guard(
+            plan,
+            loaded,
+            where=args.plan_json,
+            allow_destroy=set(args.allow_destroy),
+            tenant=args.tenant,
+            scenario=args.scenario,
+        )
+    except ValueError as exc:
+        err.print(f"plan-guard: {exc}", markup=False)
+        return 2
+    except PlanInputError as exc:
+        err.print(f"plan-guard: {exc}", markup=False)
+        return 2
+    for note in result.notes:
+        err.print(f"{args.plan_json}: note: {note}", markup=False)
+    for finding in result.findings:
+        out.print(f"{args.plan_json}: {finding}", markup=False)
+    if result.findings:
         out.print(
-            f"plan-guard: {len(violations)} destructive or unrequested IAM change(s); do not apply",
+            f"plan-guard: {len(result.findings)} finding(s) in {result.changes} change(s); do not apply",
             markup=False,
         )
         return 1
-    out.print(f"plan-guard: {args.plan_json}: no destructive or unrequested IAM changes", markup=False)
+    out.print(
+        f"plan-guard: {args.plan_json}: all {result.changes} change(s) accounted for "
+        f"({len(result.roles)} registry role(s) judged)",
+        markup=False,
+    )
     return 0

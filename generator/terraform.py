@@ -259,11 +259,13 @@ class Plan:
 
     raw: dict[str, Any]
     resource_changes: list[ResourceChange] = field(default_factory=list)
+    drift: list[ResourceChange] = field(default_factory=list)  # ``resource_drift``: changed outside terraform
 
     @classmethod
     def from_json(cls, raw: dict[str, Any]) -> Plan:
         changes = [ResourceChange.from_json(rc) for rc in raw.get("resource_changes", [])]
-        return cls(raw=raw, resource_changes=changes)
+        drift = [ResourceChange.from_json(rc) for rc in raw.get("resource_drift", [])]
+        return cls(raw=raw, resource_changes=changes, drift=drift)
 
     @classmethod
     def load(cls, path: Path | str) -> Plan:

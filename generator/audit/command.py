@@ -136,7 +136,7 @@ def read_and_audit(registry: Registry, account: str, label: str, args: argparse.
 
 
 def print_report(report: AuditReport, fmt: str) -> None:
-    from generator.cli import out
+    from generator.console import out
 
     if fmt == "json":
         out.print(json.dumps(report.to_json(), indent=2, ensure_ascii=False), markup=False, emoji=False)
@@ -166,7 +166,7 @@ def print_report(report: AuditReport, fmt: str) -> None:
 
 
 def run_audit(args: argparse.Namespace) -> int:
-    from generator.cli import err
+    from generator.console import err
 
     try:
         registry = load_registry(args.registry).model

@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import progress
-from generator.harness.planned import PlannedRole, find_roles
 from generator.harness.roots import OFFLINE_PROVIDER, GeneratedRoot, copy_root, shard_root
 from generator.terraform import Plan, Terraform
 
@@ -40,12 +39,24 @@ def auto_shard_size(count: int, jobs: int | None = None, largest: int = DEFAULT_
 
 @dataclass
 class BatchResult:
-    """Planned roles by ``tenant/scenario``, and what it cost."""
+    """The plans made, the roots (``tenant/scenario``) each one holds, and what it cost.
 
-    roles: dict[str, PlannedRole] = field(default_factory=dict)
+    ``whole[i]`` says whether plan ``i`` is of one root planned whole, as it is, rather than a shard
+    of the roots' module arguments.
+    """
+
     plans: list[Plan] = field(default_factory=list)
+    keys: list[list[str]] = field(default_factory=list)
+    whole: list[bool] = field(default_factory=list)
     seconds: float = 0.0
     terraform_runs: int = 0
+
+    def extend(self, other: BatchResult) -> None:
+        self.plans += other.plans
+        self.keys += other.keys
+        self.whole += other.whole
+        self.seconds += other.seconds
+        self.terraform_runs += other.terraform_runs
 
 
 def default_jobs() -> int:
@@ -102,9 +113,9 @@ def plan_batched(
     ):
         futures = [pool.submit(_plan_dir, d, terraform) for d in dirs]
         for group, future in zip(groups, futures, strict=True):
-            plan = future.result()
-            result.plans.append(plan)
-            result.roles.update(find_roles(plan))
+            result.plans.append(future.result())
+            result.keys.append([root.key for root in group])
+            result.whole.append(False)
             advance(len(group))
             if on_done:
                 on_done(len(group))
@@ -121,14 +132,16 @@ def plan_each(
     jobs: int | None = None,
     modules_dir: Path | None = None,
 ) -> BatchResult:
-    """Plan every root on its own (the slow reference path the batched one is compared with)."""
+    """Plan every root on its own, whole, as it is (every file but ``cloud.tf``): the reference path the
+    batched one is compared with, and the path of roots that hold more than xacct wrote."""
     start = time.monotonic()
     dirs = [copy_root(root, work, OFFLINE_PROVIDER, modules_dir) for root in roots]
     result = BatchResult()
     with ThreadPoolExecutor(max_workers=jobs or default_jobs()) as pool:
         for root, plan in zip(roots, pool.map(lambda d: _plan_dir(d, terraform), dirs), strict=True):
             result.plans.append(plan)
-            result.roles.update(find_roles(plan, root.tenant, root.scenario))
+            result.keys.append([root.key])
+            result.whole.append(True)
     result.terraform_runs = 3 * len(dirs)
     result.seconds = time.monotonic() - start
     return result

@@ -79,7 +79,7 @@ class _Cache:
                     "the xacct fixtures need --xacct-registry PATH (or ini xacct_registry)"
                 )
             self._loaded = load_registry(
-                Path(self.config.rootpath, path) if not os.path.isabs(path) else path
+                Path(self.config.invocation_params.dir, path) if not os.path.isabs(path) else path
             )
         return self._loaded
 
@@ -169,26 +169,51 @@ def xacct_terraform(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Path]
 @pytest.fixture(scope="session")
 def xacct_plan(
     request: pytest.FixtureRequest,
+    xacct_registry: LoadedRegistry,
     xacct_generated: Path,
     xacct_roles: list[RoleSpec],
     xacct_terraform: Callable[[Path], Any],
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Any:
-    """Planned roles by ``tenant/scenario``: from --xacct-plan-json, or a batched offline plan."""
-    from generator.harness.batch import BatchResult, plan_batched
-    from generator.harness.planned import find_roles
-    from generator.terraform import Plan
+    """The plan layer (:class:`generator.harness.planlayer.PlanLayer`): accounted roles by
+    ``tenant/scenario`` and every finding, from --xacct-plan-json or the roots planned offline."""
+    from generator.harness.planlayer import plan_layer
 
     given = request.config.getoption("--xacct-plan-json")
     if given:
-        plan = Plan.load(given)
-        default_tenant = request.config.getoption("--xacct-tenant")
-        default_scenario = request.config.getoption("--xacct-scenario")
-        if default_scenario is None and default_tenant and len({r.scenario for r in xacct_roles}) == 1:
-            default_scenario = xacct_roles[0].scenario
-        return BatchResult(roles=find_roles(plan, default_tenant, default_scenario), plans=[plan])
-    roots, options = batch_arguments(request.config, xacct_generated, xacct_roles)
-    return plan_batched(roots, tmp_path_factory.mktemp("plan"), xacct_terraform, **options)
+        return _given_plan(request.config, given, xacct_registry, xacct_roles)
+    _, options = batch_arguments(request.config, xacct_generated, xacct_roles)
+    config = request.config
+    filtered = bool(config.getoption("--xacct-tenant") or config.getoption("--xacct-scenario"))
+    return plan_layer(
+        xacct_registry,
+        xacct_roles,
+        xacct_generated,
+        tmp_path_factory.mktemp("plan"),
+        xacct_terraform,
+        whole_tree=not filtered,
+        **options,
+    )
+
+
+def _given_plan(config: pytest.Config, given: str, loaded: LoadedRegistry, roles: list[RoleSpec]) -> Any:
+    """The plan layer of a plan JSON made elsewhere: read, checked and accounted for like plan-guard's."""
+    from generator.accounting import PlanInputError, account_plan, read_plan
+    from generator.harness.planlayer import PlanLayer, root_hint
+    from generator.policy import build_roles
+
+    path = given if os.path.isabs(given) else os.path.join(config.invocation_params.dir, given)
+    try:
+        plan = read_plan(path)
+        accounts = {r.account_id for r in roles}
+        hint = root_hint(roles[0]) if len(accounts) == 1 else None
+        everyone = build_roles(loaded.model)
+        expected = [r.key for r in roles]
+        result = account_plan(plan, everyone, loaded.model, where=given, expected=expected, hint=hint)
+    except PlanInputError as exc:
+        pytest.fail(f"--xacct-plan-json: {exc}", pytrace=False)
+    layer = PlanLayer(roles=result.roles, findings=result.findings, notes=result.notes, plans=[plan])
+    return layer
 
 
 @pytest.fixture(scope="session")

@@ -188,22 +188,86 @@ def _copy_modules_for_plan(work: Path, modules: Path) -> None:
     os.rename(staging, copy)
 
 
+# Terraform's own files in a root (working folder, lock file, local state and its backups and lock).
+TERRAFORM_WORKING = frozenset(
+    {
+        ".terraform",
+        ".terraform.lock.hcl",
+        "terraform.tfstate",
+        "terraform.tfstate.backup",
+        ".terraform.tfstate.lock.info",
+        "terraform.tfstate.d",
+    }
+)
+
+
+def root_differences(root: GeneratedRoot, rendered: Mapping[str, str]) -> list[str]:
+    """Why ``root`` is not exactly the files xacct renders for it (``rendered``, by name); [] when it is.
+
+    Terraform's working files are ignored; anything else that is there and not rendered, or rendered
+    and different, is named.
+    """
+    found = []
+    present = {p.name: p for p in root.path.iterdir() if p.name not in TERRAFORM_WORKING}
+    for name in sorted(set(present) - set(rendered)):
+        found.append(f"{root.path / name}: not written by xacct")
+    for name, text in sorted(rendered.items()):
+        path = present.get(name)
+        if path is None:
+            found.append(f"{root.path / name}: missing")
+        elif path.is_symlink() or not path.is_file():
+            found.append(f"{root.path / name}: not a regular file")
+        elif path.read_bytes() != text.encode("utf-8"):
+            found.append(f"{root.path / name}: differs from what xacct writes for the registry")
+    return found
+
+
+def _relocate_sources(original: Path, copy: Path) -> None:
+    """Point local module sources of the copied ``.tf`` files that leave the root at the same folders."""
+    for tf in copy.rglob("*.tf"):
+        origin = original / tf.parent.relative_to(copy)
+
+        def move(match: re.Match[str], origin: Path = origin, here: Path = tf.parent) -> str:
+            value = match.group(3)
+            if not value.startswith(("./", "../")):
+                return match.group(0)
+            target = (origin / value).resolve()
+            if target == original.resolve() or original.resolve() in target.parents:
+                return match.group(0)  # inside the root: copied with it
+            moved = os.path.relpath(target, here.resolve())
+            moved = moved if moved.startswith("../") else f"./{moved}"
+            return f'{match.group(1)}source{match.group(2)}= "{moved}"'
+
+        text = tf.read_text(encoding="utf-8")
+        changed = SOURCE_LINE.sub(move, text)
+        if changed != text:
+            tf.write_text(changed, encoding="utf-8")
+
+
 def copy_root(
     root: GeneratedRoot, work: Path, provider: Mapping[str, object], modules_override: Path | None = None
 ) -> Path:
-    """Copy ``root`` into ``work/roots/<tenant>__<scenario>`` with a provider and module-source override.
+    """Copy ``root``, whole, into ``work/roots/<tenant>__<scenario>`` with a provider override.
 
-    ``cloud.tf`` is left out: a working copy never talks to Terraform Cloud.
+    Every file and folder is copied as it is (so a plan of the copy is the plan of the root as it will
+    be applied) but ``cloud.tf`` (a working copy never talks to Terraform Cloud) and terraform's working
+    files; local module sources that leave the root are pointed at the same folders, and the role
+    module at ``work/modules``.
     """
     modules, name = modules_dir_of(root, modules_override)
     _link_modules(work, modules)
     dest = work / "roots" / f"{root.tenant}__{root.scenario}"
     if dest.exists():
         shutil.rmtree(dest)
-    dest.mkdir(parents=True)
-    for item in root.path.iterdir():
-        if item.is_file() and item.suffix == ".tf" and item.name != "cloud.tf":
-            shutil.copy2(item, dest / item.name)
+
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        top = Path(folder) == root.path
+        return {n for n in names if top and (n in TERRAFORM_WORKING or n == "cloud.tf")}
+
+    shutil.copytree(root.path, dest, ignore=ignore)
+    _relocate_sources(root.path, dest)
+    if (dest / "xacct_override.tf").exists():
+        raise ValueError(f"{root.path / 'xacct_override.tf'}: a file of the name the harness plans with")
     override = provider_block(provider) + f'\nmodule "role" {{\n  source = "../../modules/{name}"\n}}\n'
     (dest / "xacct_override.tf").write_text(override, encoding="utf-8")
     return dest

@@ -27,6 +27,7 @@ def _check(fn: Callable[[str], str | None]) -> AfterValidator:
 AccountId = Annotated[str, _check(aws.account_id)]
 Slug = Annotated[str, _check(aws.slug)]
 Region = Annotated[str, _check(aws.region)]
+ResourceType = Annotated[str, _check(aws.resource_type)]
 RoleName = Annotated[str, _check(aws.role_name)]
 RolePath = Annotated[str, _check(aws.role_path)]
 ExternalId = Annotated[str, _check(aws.external_id)]
@@ -82,6 +83,9 @@ class Partner(Strict):
     module_source: str | None = Field(default=None, min_length=1, max_length=1000)
     onboarding_template_url: str | None = Field(default=None, min_length=1, max_length=1000)
     tags: Tags = Field(default_factory=dict)
+    # Resource types (beside the role and its inline policy) that a generated root's plan may hold;
+    # nothing is allowed by default, and IAM users, keys, groups and identity providers never are.
+    allowed_resource_types: list[ResourceType] = Field(default_factory=list, max_length=100)
 
 
 class Route53Records(Strict):

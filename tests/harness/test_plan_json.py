@@ -182,11 +182,13 @@ def test_plan_guard_stops_an_unrequested_trust_change(
 
     bad = _mutated(plan_json, tmp_path, retrust)
     assert xacct(["plan-guard", "--registry", str(example_workspace / "tenants.yaml"), str(bad)]) == 1
-    assert "changes this role's trust policy and the registry did not ask for it" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "acme/partner_to_customer: module.role.module.role.aws_iam_role.this: the trust policy is not what" in out
+    assert "as arn:aws:iam::999999999999:root would be ALLOWED, expected DENY" in out
 
 
 def test_plan_guard_refuses_a_file_that_is_not_a_plan(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     junk = tmp_path / "junk.json"
     junk.write_text("{not json")
     assert xacct(["plan-guard", "--no-registry", str(junk)]) == 2
-    assert "not a plan JSON" in capsys.readouterr().err
+    assert f"{junk}: not valid JSON" in capsys.readouterr().err

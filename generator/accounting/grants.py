@@ -1,0 +1,146 @@
+"""What each planned IAM resource grants to which role.
+
+Every way a plan can give a role permissions: inline policies (``aws_iam_role_policy``, a role's
+``inline_policy`` blocks), attachments (``aws_iam_role_policy_attachment``,
+``aws_iam_policy_attachment``, a role's ``managed_policy_arns``,
+``aws_iam_role_policy_attachments_exclusive``), and the ``aws_iam_policy`` documents they name. A
+policy ARN resolves to a document from the plan (a policy it creates or changes with a known ARN) or
+from the pinned AWS-managed documents beside this file; otherwise the grant is *unprovable*, which
+the accounting reports as a failure, never as a pass.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from generator.accounting.reader import PlanInputError, parse_json
+from generator.terraform import ResourceChange
+
+GRANT_TYPES = frozenset(
+    {
+        "aws_iam_role",
+        "aws_iam_role_policy",
+        "aws_iam_role_policy_attachment",
+        "aws_iam_policy_attachment",
+        "aws_iam_role_policy_attachments_exclusive",
+    }
+)
+AWS_MANAGED = re.compile(r"^arn:aws(?:-[a-z]+)*:iam::aws:policy/(?:.*/)?([A-Za-z0-9+=,.@_-]+)$")
+MANAGED_DATA = Path(__file__).with_name("aws_managed_policies.json")
+
+
+@dataclass(frozen=True)
+class Grant:
+    """One source of permissions for a role: ``document`` is None when it cannot be proven."""
+
+    address: str
+    role_name: str | None  # None: the plan does not know which role until apply
+    what: str  # e.g. "attaches arn:aws:iam::aws:policy/AdministratorAccess"
+    document: dict[str, Any] | None
+    unprovable: str = ""  # why the document is not known
+
+
+@cache
+def managed_documents() -> dict[str, dict[str, Any]]:
+    """Pinned AWS-managed policy documents by policy name (see the JSON file for versions)."""
+    data = json.loads(MANAGED_DATA.read_text(encoding="utf-8"))
+    return {name: entry["document"] for name, entry in data["policies"].items()}
+
+
+def document(rc: ResourceChange, attribute: str, text: Any, where: str) -> dict[str, Any]:
+    """A policy attribute's JSON text as a document; anything else is a bad plan."""
+    if not isinstance(text, str):
+        raise PlanInputError(f"{where}: {rc.address}: {attribute} is {type(text).__name__}, not JSON text")
+    data = parse_json(text, f"{where}: {rc.address}: {attribute}")
+    if not isinstance(data, dict):
+        raise PlanInputError(f"{where}: {rc.address}: {attribute} is JSON but not a policy document object")
+    return data
+
+
+def _unknown(rc: ResourceChange, attribute: str) -> bool:
+    unknown = rc.after_unknown
+    return unknown is True or (isinstance(unknown, dict) and bool(unknown.get(attribute)))
+
+
+def policy_documents(changes: list[ResourceChange], where: str) -> dict[str, dict[str, Any]]:
+    """Documents of the ``aws_iam_policy`` resources the plan keeps or makes, by their known ARN."""
+    found = {}
+    for rc in changes:
+        if rc.type != "aws_iam_policy" or rc.mode != "managed" or rc.after is None:
+            continue
+        arn = rc.after.get("arn") or (rc.before or {}).get("arn")
+        text = rc.after.get("policy")
+        if isinstance(arn, str) and text is not None:
+            found[arn] = document(rc, "policy", text, where)
+    return found
+
+
+def _attached(rc: ResourceChange, role: str | None, arn: Any, policies: dict[str, dict[str, Any]]) -> Grant:
+    if not isinstance(arn, str):
+        why = "its policy ARN is unknown until apply" if arn is None else "its policy ARN is not a string"
+        return Grant(rc.address, role, "attaches a policy", None, why)
+    what = f"attaches {arn}"
+    if arn in policies:
+        return Grant(rc.address, role, what, policies[arn])
+    match = AWS_MANAGED.match(arn)
+    if match and match.group(1) in managed_documents():
+        return Grant(rc.address, role, what, managed_documents()[match.group(1)])
+    why = (
+        "an AWS-managed policy whose document xacct has not pinned"
+        if match
+        else "a policy whose document is not in this plan"
+    )
+    return Grant(rc.address, role, what, None, why)
+
+
+def _names(value: Any) -> list[str | None]:
+    if value is None:
+        return [None]
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [v if isinstance(v, str) else None for v in value] or []
+    return [None]
+
+
+def grants_of(rc: ResourceChange, policies: dict[str, dict[str, Any]], where: str) -> list[Grant]:
+    """What ``rc`` grants once applied (nothing for a delete, a read or a type that grants nothing)."""
+    after = rc.after
+    if rc.mode != "managed" or after is None or rc.type not in GRANT_TYPES or rc.actions == ("delete",):
+        return []
+    if rc.type == "aws_iam_role_policy":
+        role = after.get("role") if isinstance(after.get("role"), str) else None
+        name = after.get("name") or "(unnamed)"
+        text = after.get("policy")
+        if text is None:
+            why = "its document is unknown until apply" if _unknown(rc, "policy") else "it has no document"
+            return [Grant(rc.address, role, f"inline policy {name}", None, why)]
+        return [Grant(rc.address, role, f"inline policy {name}", document(rc, "policy", text, where))]
+    if rc.type == "aws_iam_role_policy_attachment":
+        role = after.get("role") if isinstance(after.get("role"), str) else None
+        return [_attached(rc, role, after.get("policy_arn"), policies)]
+    if rc.type == "aws_iam_policy_attachment":
+        return [_attached(rc, role, after.get("policy_arn"), policies) for role in _names(after.get("roles"))]
+    if rc.type == "aws_iam_role_policy_attachments_exclusive":
+        role = after.get("role_name") if isinstance(after.get("role_name"), str) else None
+        arns = after.get("policy_arns")
+        if not isinstance(arns, list):
+            why = "its policy ARNs are unknown until apply"
+            return [Grant(rc.address, role, "attaches policies", None, why)]
+        return [_attached(rc, role, arn, policies) for arn in arns]
+    # aws_iam_role: its own inline_policy blocks and managed_policy_arns
+    name = after.get("name") if isinstance(after.get("name"), str) else None
+    found = []
+    for block in after.get("inline_policy") or []:
+        if isinstance(block, dict) and block.get("policy"):
+            label = f"inline_policy block {block.get('name') or '(unnamed)'}"
+            doc = document(rc, "inline_policy", block["policy"], where)
+            found.append(Grant(rc.address, name, label, doc))
+    for arn in after.get("managed_policy_arns") or []:
+        found.append(_attached(rc, name, arn, policies))
+    return found

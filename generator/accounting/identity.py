@@ -1,0 +1,99 @@
+"""Which account a planned resource lives in, and which registry role a planned role is.
+
+A role is identified by its account and name, never by its address or its tags. The account comes
+from the resource's own ARN before the change, else from the ``allowed_account_ids`` its provider
+configuration pins in the plan, else from a hint the caller gives (the harness knows which root it
+planned), else it is unknown and a name must be unique in the registry to match.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from generator.policy import RoleSpec
+from generator.terraform import Plan, ResourceChange
+
+Hint = Callable[[ResourceChange], "str | None"]
+INSTANCE_KEY = re.compile(r'\[(?:"(?:[^"\\]|\\.)*"|\d+)\]')
+ARN_ACCOUNT = re.compile(r"^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12}):")
+
+
+def config_address(address: str) -> str:
+    """An instance address without its instance keys (``module.a["k"].x.y[0]`` -> ``module.a.x.y``)."""
+    return INSTANCE_KEY.sub("", address)
+
+
+def _provider_keys(module: dict[str, Any], prefix: str, out: dict[str, str]) -> None:
+    for resource in module.get("resources") or []:
+        if isinstance(resource, dict) and isinstance(resource.get("address"), str):
+            out[prefix + resource["address"]] = str(resource.get("provider_config_key") or "")
+    for name, call in (module.get("module_calls") or {}).items():
+        if isinstance(call, dict) and isinstance(call.get("module"), dict):
+            _provider_keys(call["module"], f"{prefix}module.{name}.", out)
+
+
+def _pinned(provider: Any) -> str | None:
+    """The one account a provider configuration's constant ``allowed_account_ids`` allows."""
+    if not isinstance(provider, dict):
+        return None
+    expression = (provider.get("expressions") or {}).get("allowed_account_ids")
+    if not isinstance(expression, dict):
+        return None
+    value = expression.get("constant_value")
+    if isinstance(value, list) and len(value) == 1 and isinstance(value[0], str):
+        return value[0]
+    return None
+
+
+class Accounts:
+    """Resolves the account of each resource change of one plan."""
+
+    def __init__(self, plan: Plan, hint: Hint | None = None) -> None:
+        configuration = plan.raw.get("configuration") or {}
+        providers = configuration.get("provider_config") or {}
+        if not isinstance(providers, dict):
+            providers = {}
+        self._pins = {key: _pinned(value) for key, value in providers.items()}
+        self._keys: dict[str, str] = {}
+        root = configuration.get("root_module")
+        if isinstance(root, dict):
+            _provider_keys(root, "", self._keys)
+        self._hint = hint
+
+    def of(self, rc: ResourceChange) -> str | None:
+        before = rc.before if isinstance(rc.before, dict) else {}
+        arn = before.get("arn")
+        if isinstance(arn, str):
+            match = ARN_ACCOUNT.match(arn)
+            if match:
+                return match.group(1)
+        key = self._keys.get(config_address(rc.address))
+        pinned = self._pins.get(key) if key is not None else None
+        if pinned:
+            return pinned
+        return self._hint(rc) if self._hint else None
+
+
+class RegistryRoles:
+    """Registry roles by account and name (IAM role names are case-insensitive within an account)."""
+
+    def __init__(self, roles: Iterable[RoleSpec]) -> None:
+        self.by_id: dict[tuple[str, str], RoleSpec] = {}
+        self.by_name: dict[str, list[RoleSpec]] = {}
+        self.by_key: dict[str, RoleSpec] = {}
+        for spec in roles:
+            self.by_id[(spec.account_id, spec.role_name.lower())] = spec
+            self.by_name.setdefault(spec.role_name.lower(), []).append(spec)
+            self.by_key[spec.key] = spec
+
+    def find(self, account: str | None, name: str) -> RoleSpec | None:
+        """The registry role ``name`` in ``account``; with no account, only a name unique in the registry."""
+        if account is not None:
+            return self.by_id.get((account, name.lower()))
+        candidates = self.by_name.get(name.lower(), [])
+        return candidates[0] if len(candidates) == 1 else None
+
+    def ambiguous(self, account: str | None, name: str) -> bool:
+        return account is None and len(self.by_name.get(name.lower(), [])) > 1

@@ -1,0 +1,131 @@
+"""Read a plan JSON (``terraform show -json PLANFILE``) and check the shapes the accounting relies on.
+
+Every malformed input (unreadable, empty, truncated, binary, not an object, no ``format_version``,
+wrong types, absurd nesting or size) raises :class:`PlanInputError` with one line naming the file
+and what is wrong; nothing else escapes.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from generator.terraform import Plan, ResourceChange
+
+MAX_PLAN_BYTES = 2 * 1024**3  # 2 GiB: far above a 10,000-tenant plan (~300 MB)
+KNOWN_ACTIONS = frozenset({"no-op", "create", "read", "update", "delete", "forget"})
+MODES = frozenset({"managed", "data"})
+MAKE_ONE = "make it with `terraform show -json PLANFILE > plan.json`"
+
+
+class PlanInputError(Exception):
+    """A plan file that cannot be judged: the message names the file and what is wrong."""
+
+
+def _type_name(value: Any) -> str:
+    return {dict: "an object", list: "a list", str: "a string", type(None): "null", bool: "a boolean"}.get(
+        type(value), type(value).__name__
+    )
+
+
+def _entry(where: str, index: int, raw: Any, section: str) -> ResourceChange:
+    """One ``resource_changes``/``resource_drift`` entry, its shape checked."""
+    at = f"{where}: {section}[{index}]"
+    if not isinstance(raw, dict):
+        raise PlanInputError(f"{at} is {_type_name(raw)}, not an object; {MAKE_ONE}")
+    for key in ("address", "type", "name"):
+        if not isinstance(raw.get(key), str) or not raw[key]:
+            raise PlanInputError(f"{at}.{key} is missing or not a string; {MAKE_ONE}")
+    address = raw["address"]
+    mode = raw.get("mode", "managed")
+    if mode not in MODES:
+        raise PlanInputError(f"{at} ({address}): mode {mode!r} is neither managed nor data")
+    module = raw.get("module_address")
+    if module is not None and not isinstance(module, str):
+        raise PlanInputError(f"{at} ({address}): module_address is {_type_name(module)}, not a string")
+    change = raw.get("change")
+    if not isinstance(change, dict):
+        raise PlanInputError(f"{at} ({address}): change is missing or not an object; {MAKE_ONE}")
+    actions = change.get("actions")
+    if (
+        not isinstance(actions, list)
+        or not actions
+        or not all(isinstance(a, str) and a in KNOWN_ACTIONS for a in actions)
+    ):
+        raise PlanInputError(
+            f"{at} ({address}): change.actions {actions!r} is not a list of "
+            f"{', '.join(sorted(KNOWN_ACTIONS))}"
+        )
+    for key in ("before", "after"):
+        value = change.get(key)
+        if value is not None and not isinstance(value, dict):
+            raise PlanInputError(f"{at} ({address}): change.{key} is {_type_name(value)}, not an object")
+    unknown = change.get("after_unknown")
+    if unknown is not None and not isinstance(unknown, (dict, bool)):
+        raise PlanInputError(f"{at} ({address}): change.after_unknown is {_type_name(unknown)}")
+    index_value = raw.get("index")
+    if index_value is not None and (isinstance(index_value, bool) or not isinstance(index_value, (int, str))):
+        raise PlanInputError(f"{at} ({address}): index is {_type_name(index_value)}")
+    return ResourceChange.from_json(raw)
+
+
+def plan_from_data(data: Any, where: str) -> Plan:
+    """A :class:`Plan` from parsed JSON ``data``; ``where`` names the source in messages."""
+    if not isinstance(data, dict):
+        raise PlanInputError(f"{where}: the JSON is {_type_name(data)}, not a plan object; {MAKE_ONE}")
+    version = data.get("format_version")
+    if not isinstance(version, str):
+        raise PlanInputError(f"{where}: no format_version: not a Terraform plan JSON; {MAKE_ONE}")
+    if version.split(".", 1)[0] != "1":
+        raise PlanInputError(f"{where}: format_version {version!r} is not 1.x, which xacct reads")
+    if "planned_values" not in data and "resource_changes" not in data and "prior_state" not in data:
+        if "values" in data:
+            raise PlanInputError(f"{where}: this is a state JSON, not a plan; {MAKE_ONE}")
+        raise PlanInputError(f"{where}: no planned_values or resource_changes: not a plan; {MAKE_ONE}")
+    sections: dict[str, list[ResourceChange]] = {}
+    for section in ("resource_changes", "resource_drift"):
+        raw = data.get(section, [])
+        if raw is None:
+            raw = []
+        if not isinstance(raw, list):
+            raise PlanInputError(f"{where}: {section} is {_type_name(raw)}, not a list; {MAKE_ONE}")
+        sections[section] = [_entry(where, i, entry, section) for i, entry in enumerate(raw)]
+    if data.get("errored") is True:
+        raise PlanInputError(f"{where}: terraform says this plan errored; fix the plan and make it again")
+    configuration = data.get("configuration")
+    if configuration is not None and not isinstance(configuration, dict):
+        raise PlanInputError(f"{where}: configuration is {_type_name(configuration)}, not an object")
+    return Plan(raw=data, resource_changes=sections["resource_changes"], drift=sections["resource_drift"])
+
+
+def parse_json(text: bytes | str, where: str) -> Any:
+    """JSON text to data, every failure (syntax, nesting, encoding) as a :class:`PlanInputError`."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError as exc:
+        reason = str(exc)
+        if "recursion" in reason.lower():
+            reason = "nested deeper than 1,024 levels"
+        raise PlanInputError(f"{where}: not valid JSON ({reason}); {MAKE_ONE}") from None
+
+
+def read_plan(path: Path | str) -> Plan:
+    """The checked plan at ``path``."""
+    where = str(path)
+    try:
+        size = os.stat(path).st_size
+        if Path(path).is_dir():
+            raise PlanInputError(f"{where}: is a folder, not a plan JSON file; {MAKE_ONE}")
+        if size > MAX_PLAN_BYTES:
+            raise PlanInputError(f"{where}: {size:,} bytes is more than a plan JSON xacct reads (2 GiB)")
+        data = Path(path).read_bytes()
+    except PlanInputError:
+        raise
+    except OSError as exc:
+        raise PlanInputError(f"{where}: cannot read ({exc.strerror or exc}); {MAKE_ONE}") from None
+    if not data.strip():
+        raise PlanInputError(f"{where}: is empty; {MAKE_ONE}")
+    return plan_from_data(parse_json(data, where), where)

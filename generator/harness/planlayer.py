@@ -1,0 +1,120 @@
+"""The plan layer's evidence: the roots planned as they will be applied, and every plan accounted for.
+
+A root whose files are exactly what xacct renders for the registry is planned in a shard (its module
+arguments verbatim: nothing else in it can change the plan). Any other root (a foreign ``.tf``, an
+override, ``.tfvars``, an edited ``main.tf``) is planned whole, as it is, on its own. Every plan then
+goes through the one plan accounting (:mod:`generator.accounting`) against the registry.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.accounting import AccountedRole, PlanFinding, account_plan
+from generator.accounting.identity import Hint
+from generator.harness.batch import BatchResult, plan_batched, plan_each
+from generator.harness.roots import GeneratedRoot, find_roots, root_differences
+from generator.policy import RoleSpec
+from generator.registry import LoadedRegistry
+from generator.terraform import Plan, ResourceChange, Terraform
+
+SHARD_KEY = re.compile(r'^module\.[A-Za-z0-9_-]+\["([^"]+)"\]')
+
+
+@dataclass
+class PlanLayer:
+    """Accounted roles by ``tenant/scenario``, every finding, and how the roots were planned."""
+
+    roles: dict[str, AccountedRole] = field(default_factory=dict)
+    findings: list[PlanFinding] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    plans: list[Plan] = field(default_factory=list)
+    batch: BatchResult | None = None
+
+
+def shard_hint(specs: dict[str, RoleSpec]) -> Hint:
+    """In a harness shard, a resource under ``module.<name>["<tenant>__<scenario>"]`` is that root's."""
+
+    def hint(rc: ResourceChange) -> str | None:
+        match = SHARD_KEY.match(rc.address)
+        spec = specs.get(match.group(1).replace("__", "/", 1)) if match else None
+        return spec.account_id if spec else None
+
+    return hint
+
+
+def root_hint(spec: RoleSpec | None) -> Hint | None:
+    """In a plan of one root, every resource is in the account the root is for."""
+    if spec is None:
+        return None
+    account = spec.account_id
+    return lambda rc: account
+
+
+def rendered_root(loaded: LoadedRegistry, spec: RoleSpec, root: GeneratedRoot) -> dict[str, str]:
+    """The files xacct writes into ``root`` for ``spec`` today."""
+    from generator.generate import module_source
+    from generator.render.terraform import render_root
+
+    return render_root(spec, root.path, module_source(loaded), loaded.model.partner.terraform_cloud)
+
+
+def account(
+    layer: PlanLayer, batch: BatchResult, loaded: LoadedRegistry, specs: dict[str, RoleSpec]
+) -> None:
+    """Account for each plan of ``batch`` into ``layer``."""
+    everyone = list(specs.values())
+    for plan, keys, whole in zip(batch.plans, batch.keys, batch.whole, strict=True):
+        hint = root_hint(specs.get(keys[0])) if whole else shard_hint(specs)
+        result = account_plan(plan, everyone, loaded.model, where=", ".join(keys), expected=keys, hint=hint)
+        layer.roles.update(result.roles)
+        layer.findings += result.findings
+        layer.notes += result.notes
+        layer.plans.append(plan)
+
+
+def plan_layer(
+    loaded: LoadedRegistry,
+    roles: Sequence[RoleSpec],
+    generated: Path,
+    work: Path,
+    terraform: Callable[[Path], Terraform],
+    *,
+    shard_size: int | None = None,
+    jobs: int | None = None,
+    modules_dir: Path | None = None,
+    whole_tree: bool = True,
+) -> PlanLayer:
+    """Plan the roots of ``roles`` under ``generated`` as they will be applied, and account for them.
+
+    ``whole_tree``: also report roots under ``generated`` that the registry does not have.
+    """
+    from generator.policy import build_roles
+
+    specs = {s.key: s for s in build_roles(loaded.model)}
+    wanted = {r.key for r in roles}
+    layer = PlanLayer()
+    batched, whole = [], []
+    for root in find_roots(generated):
+        if root.key not in wanted:
+            if whole_tree and root.key not in specs:
+                layer.findings.append(
+                    PlanFinding(None, str(root.path), f"{root.path}: a root the registry does not have")
+                )
+            continue
+        differences = root_differences(root, rendered_root(loaded, specs[root.key], root))
+        if differences:
+            layer.notes += [f"{root.key}: planned whole, as it is: {d}" for d in differences]
+            whole.append(root)
+        else:
+            batched.append(root)
+    options = {"jobs": jobs, "modules_dir": modules_dir}
+    batch = plan_batched(batched, work, terraform, shard_size=shard_size, **options)
+    if whole:
+        batch.extend(plan_each(whole, work / "whole", terraform, **options))
+    layer.batch = batch
+    account(layer, batch, loaded, specs)
+    return layer
