@@ -107,7 +107,7 @@ def parse_json(text: bytes | str, where: str) -> Any:
         return orjson.loads(text)
     except orjson.JSONDecodeError as exc:
         reason = str(exc)
-        if "recursion" in reason.lower():
+        if "recursion" in reason.lower() or "depth limit" in reason.lower():
             reason = "nested deeper than 1,024 levels"
         raise PlanInputError(f"{where}: not valid JSON ({reason}); {MAKE_ONE}") from None
 

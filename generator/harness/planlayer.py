@@ -62,9 +62,7 @@ def rendered_root(loaded: LoadedRegistry, spec: RoleSpec, root: GeneratedRoot) -
     return render_root(spec, root.path, module_source(loaded), loaded.model.partner.terraform_cloud)
 
 
-def account(
-    layer: PlanLayer, batch: BatchResult, loaded: LoadedRegistry, specs: dict[str, RoleSpec]
-) -> None:
+def account(layer: PlanLayer, batch: BatchResult, loaded: LoadedRegistry, specs: dict[str, RoleSpec]) -> None:
     """Account for each plan of ``batch`` into ``layer``."""
     everyone = list(specs.values())
     for plan, keys, whole in zip(batch.plans, batch.keys, batch.whole, strict=True):
@@ -87,10 +85,13 @@ def plan_layer(
     jobs: int | None = None,
     modules_dir: Path | None = None,
     whole_tree: bool = True,
+    plan_out: Path | None = None,
 ) -> PlanLayer:
     """Plan the roots of ``roles`` under ``generated`` as they will be applied, and account for them.
 
     ``whole_tree``: also report roots under ``generated`` that the registry does not have.
+    ``plan_out``: write each plan JSON there (``<tenant>__<scenario>.json`` for a root planned whole,
+    ``shard-NNNN.json`` for a shard), so that a pipeline or ``xacct plan-guard`` can judge the same plans.
     """
     from generator.policy import build_roles
 
@@ -117,4 +118,23 @@ def plan_layer(
         batch.extend(plan_each(whole, work / "whole", terraform, **options))
     layer.batch = batch
     account(layer, batch, loaded, specs)
+    if plan_out is not None:
+        save_plans(batch, plan_out)
     return layer
+
+
+def save_plans(batch: BatchResult, folder: Path) -> list[Path]:
+    """Write each plan of ``batch`` as JSON into ``folder``; returns the paths."""
+    import orjson
+
+    folder.mkdir(parents=True, exist_ok=True)
+    paths, shard = [], 0
+    for plan, keys, whole in zip(batch.plans, batch.keys, batch.whole, strict=True):
+        if whole:
+            name = keys[0].replace("/", "__") + ".json"
+        else:
+            name, shard = f"shard-{shard:04d}.json", shard + 1
+        path = folder / name
+        path.write_bytes(orjson.dumps(plan.raw))
+        paths.append(path)
+    return paths

@@ -37,6 +37,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--xacct-plan-json", help="judge this plan JSON (terraform show -json) instead of planning"
     )
+    group.addoption(
+        "--xacct-plan-out", help="write each plan JSON the plan layer judged into this folder (evidence)"
+    )
     group.addoption("--xacct-tenant", help="with --xacct-plan-json: the tenant the plan is for")
     group.addoption(
         "--xacct-scenario", help="with --xacct-plan-json: the scenario (when the plan has no xacct tags)"
@@ -192,6 +195,9 @@ def xacct_plan(
         tmp_path_factory.mktemp("plan"),
         xacct_terraform,
         whole_tree=not filtered,
+        plan_out=Path(config.invocation_params.dir, config.getoption("--xacct-plan-out"))
+        if config.getoption("--xacct-plan-out")
+        else None,
         **options,
     )
 

@@ -12,8 +12,10 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 
 
-def make_workspace(path: Path) -> Path:
-    shutil.copy(REPO / "tenants.yaml", path / "tenants.yaml")
+def make_workspace(path: Path, registry_given: bool = False) -> Path:
+    """The example registry (or the one already at ``path/tenants.yaml``), the modules, a generated tree."""
+    if not registry_given:
+        shutil.copy(REPO / "tenants.yaml", path / "tenants.yaml")
     shutil.copytree(
         REPO / "modules", path / "modules", ignore=shutil.ignore_patterns(".terraform*", "*.tfstate*")
     )

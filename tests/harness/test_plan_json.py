@@ -183,7 +183,7 @@ def test_plan_guard_stops_an_unrequested_trust_change(
     bad = _mutated(plan_json, tmp_path, retrust)
     assert xacct(["plan-guard", "--registry", str(example_workspace / "tenants.yaml"), str(bad)]) == 1
     out = capsys.readouterr().out
-    assert "acme/partner_to_customer: module.role.module.role.aws_iam_role.this: the trust policy is not what" in out
+    assert "acme/partner_to_customer: module.role.module.role.aws_iam_role.this: the trust policy" in out
     assert "as arn:aws:iam::999999999999:root would be ALLOWED, expected DENY" in out
 
 
