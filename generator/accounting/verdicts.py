@@ -20,8 +20,11 @@ from generator.registry.model import Registry
 SHOWN = 3  # wrong verdicts spelled out per finding
 
 
-def _misses(documents: Sequence[dict[str, Any]], cases: Sequence[Case]) -> tuple[list[str], str | None]:
-    """The wrong verdicts (as lines), or the reason the documents are not valid policies."""
+def _misses(
+    documents: Sequence[dict[str, Any]], cases: Sequence[Case], labels: Sequence[str]
+) -> tuple[list[str], str | None]:
+    """The wrong verdicts (as lines), or the reason the documents are not valid policies; ``labels``
+    name the documents (plan addresses) in the evaluator's explanation."""
     try:
         compiled = compile_policies(list(documents))
     except PolicyError as exc:
@@ -33,6 +36,8 @@ def _misses(documents: Sequence[dict[str, Any]], cases: Sequence[Case]) -> tuple
             verdict = "would be DENIED, expected ALLOW" if case.allowed else "would be ALLOWED, expected DENY"
             reason = decision.explain().splitlines()
             why = f" [{reason[0].strip()}]" if reason else ""
+            for i, label in enumerate(labels):
+                why = why.replace(f"policies[{i}]", label)
             wrong.append(f"{case.action} on {case.resource}{_who(case)} {verdict} ({case.label}){why}")
     return wrong, None
 
@@ -86,7 +91,7 @@ def _trust(result: Accounting, role: AccountedRole, registry: Registry, tenant: 
         result.add(spec.key, address, text)
         return
     cases = trust_cases(registry.partner, tenant, spec.scenario, spec.role_arn)
-    wrong, invalid = _misses([role.trust], cases)
+    wrong, invalid = _misses([role.trust], cases, [f"{role.role.address} trust policy"])
     if invalid:
         result.add(spec.key, address, f"{address}: the trust policy {invalid}")
     elif wrong:
@@ -108,13 +113,14 @@ def _permissions(result: Accounting, role: AccountedRole, tenant: Any) -> None:
     own = [g for g in role.grants if role.own_grant(g)]
     foreign = [g for g in role.grants if not role.own_grant(g)]
     own_docs = [g.document for g in own if g.document is not None]
+    own_labels = [g.address for g in own if g.document is not None]
     model = [spec.permission_policy.to_iam()] if spec.statements else []
     for grant in foreign:
         head = f"{grant.address} {grant.what} to {spec.role_name}"
         if grant.document is None:
             result.add(spec.key, grant.address, f"{head}: cannot prove what this grants ({grant.unprovable})")
             continue
-        wrong, invalid = _misses([*own_docs, grant.document], cases)
+        wrong, invalid = _misses([*own_docs, grant.document], cases, [*own_labels, grant.address])
         if invalid:
             result.add(spec.key, grant.address, f"{head}: the document {invalid}")
         elif wrong:
@@ -128,7 +134,7 @@ def _permissions(result: Accounting, role: AccountedRole, tenant: Any) -> None:
     if own_docs == model:
         return
     address = own[0].address if own else role.role.address
-    wrong, invalid = _misses(own_docs, cases)
+    wrong, invalid = _misses(own_docs, cases, own_labels)
     if invalid:
         result.add(spec.key, address, f"{address}: the role's policy {invalid}")
     elif wrong:

@@ -67,6 +67,16 @@ def pytest_configure(config: pytest.Config) -> None:
         config.args.append(str(SUITE))
 
 
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    """Say which roots the plan layer planned whole, and why (files xacct did not write)."""
+    layer = getattr(config, "_xacct_plan_layer", None)
+    notes = getattr(layer, "notes", None)
+    if notes:
+        terminalreporter.write_sep("-", "xacct plan layer")
+        for note in notes:
+            terminalreporter.write_line(note)
+
+
 class _Cache:
     """Per-session state shared by fixtures and parametrization."""
 
@@ -188,7 +198,7 @@ def xacct_plan(
     _, options = batch_arguments(request.config, xacct_generated, xacct_roles)
     config = request.config
     filtered = bool(config.getoption("--xacct-tenant") or config.getoption("--xacct-scenario"))
-    return plan_layer(
+    layer = plan_layer(
         xacct_registry,
         xacct_roles,
         xacct_generated,
@@ -200,6 +210,8 @@ def xacct_plan(
         else None,
         **options,
     )
+    config._xacct_plan_layer = layer  # type: ignore[attr-defined]
+    return layer
 
 
 def _given_plan(config: pytest.Config, given: str, loaded: LoadedRegistry, roles: list[RoleSpec]) -> Any:

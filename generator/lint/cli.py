@@ -11,6 +11,8 @@ from generator.lint.engine import has_errors, ordered, run
 from generator.lint.findings import Finding
 from generator.lint.report import FORMATS, as_json, catalog, sarif, summary, text
 from generator.lint.subjects import LintInput
+from generator.policy import RoleSpec
+from generator.registry import LoadedRegistry
 
 EXIT_CLEAN, EXIT_ERRORS = 0, 1
 
@@ -51,13 +53,37 @@ def collect(args: argparse.Namespace) -> list[Finding]:
     for tree in args.generated:
         findings += run(hcl_input(Path(tree), loaded))
     plans = LintInput()
+    roles = build_roles(loaded.model)
     for file in args.plan_json:
+        findings += accounting_findings(file, loaded, roles)
         plan, plan_text = read_plan(file)
         found = plan_input(plan, file, plan_text, loaded)
         plans.roles += found.roles
         plans.external_ids += found.external_ids
     findings += run(plans)
     return ordered(findings)
+
+
+def accounting_findings(file: str, loaded: LoadedRegistry, roles: list[RoleSpec]) -> list[Finding]:
+    """The plan accounting's findings for one plan file, as PLAN-ACCOUNTING findings; a plan it cannot
+    read is a bad-input problem (exit 2)."""
+    from generator.accounting import PlanInputError, account_plan
+    from generator.accounting import read_plan as read_checked
+    from generator.lint.findings import Location
+    from generator.lint.rules.plan_accounting import PlanAccounting
+    from generator.registry import Problem, RegistryError
+
+    try:
+        result = account_plan(read_checked(file), roles, loaded.model, where=file)
+    except PlanInputError as exc:
+        raise RegistryError([Problem(file, 1, "(plan)", str(exc).removeprefix(f"{file}: "))]) from None
+    rule = PlanAccounting()
+    found = []
+    for finding in result.findings:
+        tenant, _, scenario = (finding.key or "").partition("/")
+        location = Location(file, 1, finding.address)
+        found.append(rule.at(location, finding.text, tenant=tenant or None, scenario=scenario or None))
+    return found
 
 
 def run_lint(args: argparse.Namespace) -> int:

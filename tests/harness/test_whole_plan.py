@@ -159,6 +159,15 @@ def _both_fail(mutants: dict[str, Any], tenant: str, *messages: str) -> None:
     assert code == 1, said
     for message in messages:
         assert message in said, f"plan-guard: {message!r} not in:\n{said}"
+    plan = mutants["ws"] / "plans" / f"{tenant}__partner_to_customer.json"
+    lint = subprocess.run(
+        [sys.executable, "-m", "generator.cli", "lint", "--registry", str(mutants["ws"] / "tenants.yaml"),
+         "--plan-json", str(plan)],
+        cwd=mutants["ws"], capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert lint.returncode == 1 and "PLAN-ACCOUNTING error" in lint.stdout, lint.stdout + lint.stderr
+    address = messages[0].removeprefix(f"{tenant}/partner_to_customer: ").split(" ", 1)[0].rstrip(":")
+    assert f"PLAN-ACCOUNTING error: {address}" in lint.stdout, lint.stdout
 
 
 def test_admin_attached_in_the_root(mutants: dict[str, Any]) -> None:

@@ -13,6 +13,7 @@ from generator.lint.rules.iam006_pass_role import PassRoleWildcard
 from generator.lint.rules.iam006_privilege_escalation import PrivilegeEscalation
 from generator.lint.rules.iam006_resource_wildcard import ResourceWildcard
 from generator.lint.rules.iam006_unknown_action import UnknownAction
+from generator.lint.rules.plan_accounting import PlanAccounting
 from generator.lint.rules.trust_own_account import TrustsOwnAccount
 from generator.lint.rules.trust_public_principal import PublicPrincipal
 from generator.lint.rules.trust_session_duration import SessionDuration
@@ -33,6 +34,7 @@ ALL_RULES: tuple[Rule, ...] = (
     TrustsOwnAccount(),
     TrustsUnexpectedAccount(),
     SessionDuration(),
+    PlanAccounting(),
 )
 
 __all__ = ["ALL_RULES"]
