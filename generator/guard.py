@@ -14,7 +14,7 @@ import argparse
 from pathlib import Path
 
 from generator.accounting import Accounting, PlanInputError, account_plan, read_plan
-from generator.accounting.identity import Hint
+from generator.accounting.identity import Hint, shard_hint
 from generator.policy import RoleSpec, build_roles
 from generator.registry import LoadedRegistry, load_registry
 from generator.terraform import Plan
@@ -38,6 +38,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--tenant", help="the tenant whose root was planned: its roles must be in the plan")
     p.add_argument("--scenario", help="with --tenant: the scenario whose root was planned")
+    p.add_argument(
+        "--shard-plan",
+        action="store_true",
+        help="the plan is a harness shard (pytest --xacct-plan-out): its module keys name the roots",
+    )
     p.add_argument(
         "--no-registry",
         action="store_true",
@@ -77,10 +82,12 @@ def guard(
     allow_destroy: set[str],
     tenant: str | None = None,
     scenario: str | None = None,
+    shard_plan: bool = False,
 ) -> Accounting:
     """The accounting of ``plan`` as plan-guard makes it."""
     roles = build_roles(loaded.model) if loaded is not None else []
     expected = expected_roles(roles, tenant, scenario)
+    hint = shard_hint({r.key: r for r in roles}) if shard_plan else account_hint(expected)
     return account_plan(
         plan,
         roles,
@@ -88,7 +95,7 @@ def guard(
         where=where,
         allow_destroy=allow_destroy,
         expected=[r.key for r in expected],
-        hint=account_hint(expected),
+        hint=hint,
     )
 
 
@@ -109,6 +116,7 @@ def run_guard(args: argparse.Namespace) -> int:
             allow_destroy=set(args.allow_destroy),
             tenant=args.tenant,
             scenario=args.scenario,
+            shard_plan=args.shard_plan,
         )
     except ValueError as exc:
         err.print(f"plan-guard: {exc}", markup=False)

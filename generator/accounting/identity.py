@@ -76,6 +76,21 @@ class Accounts:
         return self._hint(rc) if self._hint else None
 
 
+SHARD_KEY = re.compile(r'^module\.[A-Za-z0-9_-]+\["([^"]+)"\]')
+
+
+def shard_hint(specs: dict[str, RoleSpec]) -> Hint:
+    """In a harness shard (``--xacct-plan-out``), a resource under ``module.<name>["<tenant>__<scenario>"]``
+    is in that root's account."""
+
+    def hint(rc: ResourceChange) -> str | None:
+        match = SHARD_KEY.match(rc.address)
+        spec = specs.get(match.group(1).replace("__", "/", 1)) if match else None
+        return spec.account_id if spec else None
+
+    return hint
+
+
 class RegistryRoles:
     """Registry roles by account and name (IAM role names are case-insensitive within an account)."""
 

@@ -176,8 +176,8 @@ class _Ledger:
         where = f"account {account}" if account else "an account the plan does not pin"
         if self.registry.ambiguous(account, name):
             why = (
-                f"several registry roles are named {name} and the plan does not say which account it is "
-                "for: pin allowed_account_ids in the provider, or name the tenant"
+                f"cannot be told apart: several registry roles are named {name}; pin allowed_account_ids "
+                "in the provider, or name the tenant (--tenant)"
             )
         else:
             trust = rc.after.get("assume_role_policy") if isinstance(rc.after, dict) else None

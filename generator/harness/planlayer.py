@@ -8,20 +8,17 @@ goes through the one plan accounting (:mod:`generator.accounting`) against the r
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.accounting import AccountedRole, PlanFinding, account_plan
-from generator.accounting.identity import Hint
+from generator.accounting.identity import Hint, shard_hint
 from generator.harness.batch import BatchResult, plan_batched, plan_each
 from generator.harness.roots import GeneratedRoot, find_roots, root_differences
 from generator.policy import RoleSpec
 from generator.registry import LoadedRegistry
-from generator.terraform import Plan, ResourceChange, Terraform
-
-SHARD_KEY = re.compile(r'^module\.[A-Za-z0-9_-]+\["([^"]+)"\]')
+from generator.terraform import Plan, Terraform
 
 
 @dataclass
@@ -33,17 +30,6 @@ class PlanLayer:
     notes: list[str] = field(default_factory=list)
     plans: list[Plan] = field(default_factory=list)
     batch: BatchResult | None = None
-
-
-def shard_hint(specs: dict[str, RoleSpec]) -> Hint:
-    """In a harness shard, a resource under ``module.<name>["<tenant>__<scenario>"]`` is that root's."""
-
-    def hint(rc: ResourceChange) -> str | None:
-        match = SHARD_KEY.match(rc.address)
-        spec = specs.get(match.group(1).replace("__", "/", 1)) if match else None
-        return spec.account_id if spec else None
-
-    return hint
 
 
 def root_hint(spec: RoleSpec | None) -> Hint | None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -143,6 +144,8 @@ def mutants(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         if extra:
             (ws / "generated" / name / "partner_to_customer" / "extra.tf").write_text(extra)
     _decoy(ws / "generated" / "m-decoy" / "partner_to_customer")
+    stranger = ws / "generated" / "stranger" / "partner_to_customer"
+    shutil.copytree(ws / "generated" / "m-clean" / "partner_to_customer", stranger)
     suite = run_suite(ws, "-k", "test_plan", "--xacct-plan-out", "plans")
     return {"ws": ws, "suite": suite, "out": suite.stdout + suite.stderr}
 
@@ -230,8 +233,13 @@ def test_the_untouched_roots_pass_both(mutants: dict[str, Any]) -> None:
     shards = sorted((mutants["ws"] / "plans").glob("shard-*.json"))
     assert shards
     for shard in shards:
-        code, said = guard(mutants["ws"], shard)
+        code, said = guard(mutants["ws"], shard, "--shard-plan")
         assert code == 0, said
+
+
+def test_a_root_the_registry_does_not_have(mutants: dict[str, Any]) -> None:
+    stranger = mutants["ws"] / "generated" / "stranger" / "partner_to_customer"
+    assert f"{stranger}: a root the registry does not have" in mutants["out"]
 
 
 # ----------------------------------------------------------------------------- the module itself
