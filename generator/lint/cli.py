@@ -47,9 +47,10 @@ def collect(args: argparse.Namespace) -> list[Finding]:
     from generator.registry import load_registry
 
     loaded = load_registry(args.registry)
-    findings = run(registry_input(loaded, build_roles(loaded.model)))
+    specs = build_roles(loaded.model)
+    findings = run(registry_input(loaded, specs))
     for tree in args.generated:
-        findings += run(hcl_input(Path(tree), loaded))
+        findings += run(hcl_input(Path(tree), loaded, specs))
     plans = LintInput()
     for file in args.plan_json:
         plan, plan_text = read_plan(file)

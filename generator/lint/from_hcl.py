@@ -14,17 +14,21 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from generator.lint.findings import Location
 from generator.lint.hcl_values import Block, parse_blocks, walk
 from generator.lint.locations import DocSource, DocumentLocator, ModuleLocator
 from generator.lint.registry_facts import SCENARIOS, RoleFacts, role_facts
+from generator.lint.root_subjects import TfFile
 from generator.lint.statements import external_id_values
 from generator.lint.subjects import Anchor, ExternalIdUse, LintInput, RoleSubject, Unresolved
+from generator.lint.tf_json import parse_json_blocks
 from generator.registry import LoadedRegistry, Problem, RegistryError
+
+if TYPE_CHECKING:
+    from generator.policy.roles import RoleSpec
 
 MODULE_SCENARIO = {
     "customer-role": "partner_to_customer",
@@ -36,17 +40,9 @@ DEFAULT_SESSION = 3600
 ROLE_REFERENCE = re.compile(r"\$\{aws_iam_role\.([A-Za-z0-9_-]+)\.(name|id)\}")
 
 
-@dataclass
-class TfFile:
-    """A parsed .tf file."""
-
-    path: Path
-    display: str
-    blocks: list[Block]
-
-
 def tf_files(target: Path) -> list[Path]:
-    """The .tf files of ``target`` (a file, or a folder searched recursively; .terraform/ skipped)."""
+    """The .tf and .tf.json files of ``target`` (a file, or a folder searched recursively; .terraform/
+    skipped)."""
     if target.is_file():
         return [target]
     if not target.is_dir():
@@ -54,15 +50,20 @@ def tf_files(target: Path) -> list[Path]:
             [Problem(str(target), 1, "(hcl)", "no such file or folder: pass the generated tree")]
         )
     return sorted(
-        p for p in target.rglob("*.tf") if not any(part.startswith(".terraform") for part in p.parts)
+        p
+        for pattern in ("*.tf", "*.tf.json")
+        for p in target.rglob(pattern)
+        if not any(part.startswith(".terraform") for part in p.parts)
     )
 
 
 def read_tf(path: Path) -> TfFile:
-    """Parse one .tf file; a syntax error is a bad-input problem (exit 2)."""
+    """Parse one .tf or .tf.json file; a syntax error is a bad-input problem (exit 2)."""
     display = str(path)
     try:
         text = path.read_text(encoding="utf-8")
+        if path.name.endswith(".json"):
+            return TfFile(path, display, parse_json_blocks(text))
         return TfFile(path, display, parse_blocks(text))
     except (OSError, UnicodeDecodeError) as exc:
         raise RegistryError([Problem(display, 1, "(hcl)", f"cannot read: {exc}")]) from None
@@ -325,12 +326,19 @@ def trust_external_ids(role: RoleSubject, facts: RoleFacts | None) -> list[Exter
     ]
 
 
-def hcl_input(target: Path | str, loaded: LoadedRegistry | None = None) -> LintInput:
-    """Role subjects and external ID uses of the Terraform files under ``target``."""
+def hcl_input(
+    target: Path | str, loaded: LoadedRegistry | None = None, specs: list[RoleSpec] | None = None
+) -> LintInput:
+    """Role subjects, external ID uses and the tree of roots of the Terraform files under ``target``;
+    ``specs`` are the registry's roles when the caller has them (else they are built when needed)."""
+    from generator.lint.from_tree import tree_subject
+
+    target = Path(target)
     by_folder: dict[Path, list[TfFile]] = {}
-    for path in tf_files(Path(target)):
+    for path in tf_files(target):
         by_folder.setdefault(path.parent, []).append(read_tf(path))
     found = LintInput()
+    module_roles: dict[int, RoleSubject] = {}
     for files in by_folder.values():
         account = _provider_account(files)
         for tf in files:
@@ -340,9 +348,13 @@ def hcl_input(target: Path | str, loaded: LoadedRegistry | None = None) -> LintI
                 is_xacct, implied = _module_kind(block, tf.path.parent)
                 if is_xacct:
                     role, uses = module_role(tf, block, account, loaded, implied)
+                    module_roles[id(block)] = role
                     found.roles.append(role)
                     found.external_ids.extend(uses)
         for role, uses in raw_roles(files, account, loaded):
             found.roles.append(role)
             found.external_ids.extend(uses)
+    tree = tree_subject(target, by_folder, module_roles, loaded, specs)
+    if tree is not None:
+        found.trees.append(tree)
     return found

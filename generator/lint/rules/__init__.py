@@ -13,6 +13,11 @@ from generator.lint.rules.iam006_pass_role import PassRoleWildcard
 from generator.lint.rules.iam006_privilege_escalation import PrivilegeEscalation
 from generator.lint.rules.iam006_resource_wildcard import ResourceWildcard
 from generator.lint.rules.iam006_unknown_action import UnknownAction
+from generator.lint.rules.root_drift import RootDrift
+from generator.lint.rules.root_extra_content import RootExtraContent
+from generator.lint.rules.root_missing import RootMissing
+from generator.lint.rules.root_module_source import RootModuleSource
+from generator.lint.rules.root_not_in_registry import RootNotInRegistry
 from generator.lint.rules.trust_own_account import TrustsOwnAccount
 from generator.lint.rules.trust_public_principal import PublicPrincipal
 from generator.lint.rules.trust_session_duration import SessionDuration
@@ -33,6 +38,11 @@ ALL_RULES: tuple[Rule, ...] = (
     TrustsOwnAccount(),
     TrustsUnexpectedAccount(),
     SessionDuration(),
+    RootExtraContent(),
+    RootDrift(),
+    RootNotInRegistry(),
+    RootMissing(),
+    RootModuleSource(),
 )
 
 __all__ = ["ALL_RULES"]
