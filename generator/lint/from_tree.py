@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.lint.hcl_values import Block
-from generator.lint.module_check import check_module, references
+from generator.lint.module_check import ModuleChecker, references
 from generator.lint.registry_facts import SCENARIOS
 from generator.lint.root_subjects import ROLE_CALL, RootSubject, TfFile, TreeSubject
 from generator.lint.subjects import RoleSubject, Unresolved
@@ -92,7 +92,7 @@ def tree_subject(
     specs = specs or []
     by_key = {(s.tenant, s.scenario): s for s in specs}
     tenants = {t.name for t in loaded.model.tenants} if loaded is not None else set()
-    refs = references(loaded.path.parent if loaded is not None else None)
+    modules = ModuleChecker(references(loaded.path.parent if loaded is not None else None))
     tree = TreeSubject(str(target), loaded=loaded, specs=specs)
     tree.whole = (target / MANIFEST).is_file() or any(
         len(f.relative_to(target).parts) == 2 for f, p in positions.items() if p
@@ -111,7 +111,7 @@ def tree_subject(
             root.role = module_roles.get(id(root.call))
             source = root.call.get("source")
             if isinstance(source, str) and not isinstance(source, Unresolved):
-                root.module = check_module(source, folder.resolve(), refs)
+                root.module = modules.check(source, folder.resolve())
         root.spec = by_key.get((tenant, scenario))
         root.tenant_known = tenant in tenants
         _provider(root)

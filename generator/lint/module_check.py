@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from functools import lru_cache
 from pathlib import Path
 
 import generator
@@ -26,9 +25,8 @@ def is_local(source: str) -> bool:
     return source.startswith(("./", "../")) or source in (".", "..")
 
 
-@lru_cache(maxsize=64)
-def module_files(folder: Path) -> tuple[tuple[str, str], ...]:
-    """``(path relative to folder, sha256)`` of the Terraform files of a module and its local calls."""
+def module_files(folder: Path) -> dict[str, str]:
+    """``{path relative to folder: sha256}`` of the Terraform files of a module and its local calls."""
     out: dict[str, str] = {}
     pending, seen = [folder], set()
     while pending:
@@ -40,11 +38,10 @@ def module_files(folder: Path) -> tuple[tuple[str, str], ...]:
             if not path.name.endswith((".tf", ".tf.json")) or not path.is_file():
                 continue
             data = path.read_bytes()
-            relative = Path(_relative(path, folder)).as_posix()
-            out[relative] = hashlib.sha256(data).hexdigest()
+            out[Path(_relative(path, folder)).as_posix()] = hashlib.sha256(data).hexdigest()
             text = data.decode("utf-8", "replace")
             pending += [(current / s).resolve() for s in LOCAL_SOURCE.findall(text)]
-    return tuple(sorted(out.items()))
+    return out
 
 
 def _relative(path: Path, folder: Path) -> str:
@@ -75,24 +72,41 @@ def _differences(got: dict[str, str], want: dict[str, str]) -> str:
     return ", ".join(parts) + more
 
 
-@lru_cache(maxsize=256)
-def check_module(source: str, root: Path, reference_dirs: tuple[Path, ...]) -> ModuleCheck:
-    """The verdict on one module source as called from the root folder ``root``."""
-    if not is_local(source.split("?", 1)[0]):
-        return ModuleCheck(source, "unverified", detail="it is not a local path")
-    folder = (root / source).resolve()
-    if not folder.is_dir():
-        return ModuleCheck(source, "missing", detail=f"{folder} is not a folder")
-    if not reference_dirs:
-        return ModuleCheck(source, "unverified", detail="no copy of the xacct modules to compare with")
-    got = dict(module_files(folder))
-    candidates = [folder.name] if folder.name in MODULES else list(MODULES)
-    for reference in reference_dirs:
-        for name in candidates:
-            if dict(module_files(reference / name)) == got:
-                return ModuleCheck(source, "xacct", module=name)
-    if folder.name not in MODULES:
-        return ModuleCheck(source, "differs", detail=f"{folder.name} is none of {', '.join(MODULES)}")
-    want = dict(module_files(reference_dirs[0] / folder.name))
-    detail = f"files differ from {reference_dirs[0] / folder.name}: {_differences(got, want)}"
-    return ModuleCheck(source, "differs", module=folder.name, detail=detail)
+class ModuleChecker:
+    """Verdicts on module sources, each module folder hashed once (one checker per linted tree)."""
+
+    def __init__(self, reference_dirs: tuple[Path, ...]) -> None:
+        self.references = reference_dirs
+        self._files: dict[Path, dict[str, str]] = {}
+
+    def files(self, folder: Path) -> dict[str, str]:
+        if folder not in self._files:
+            self._files[folder] = module_files(folder)
+        return self._files[folder]
+
+    def check(self, source: str, root: Path) -> ModuleCheck:
+        """The verdict on one module source as called from the root folder ``root``."""
+        try:
+            return self._check(source, root)
+        except (OSError, ValueError) as exc:  # unreadable files, a source that is no path
+            return ModuleCheck(source, "missing", detail=f"cannot read it: {exc}")
+
+    def _check(self, source: str, root: Path) -> ModuleCheck:
+        if not is_local(source.split("?", 1)[0]):
+            return ModuleCheck(source, "unverified", detail="it is not a local path")
+        folder = (root / source).resolve()
+        if not folder.is_dir():
+            return ModuleCheck(source, "missing", detail=f"{folder} is not a folder")
+        if not self.references:
+            return ModuleCheck(source, "unverified", detail="no copy of the xacct modules to compare with")
+        got = self.files(folder)
+        candidates = [folder.name] if folder.name in MODULES else list(MODULES)
+        for reference in self.references:
+            for name in candidates:
+                if self.files(reference / name) == got:
+                    return ModuleCheck(source, "xacct", module=name)
+        if folder.name not in MODULES:
+            return ModuleCheck(source, "differs", detail=f"{folder.name} is none of {', '.join(MODULES)}")
+        want = self.files(self.references[0] / folder.name)
+        detail = f"files differ from {self.references[0] / folder.name}: {_differences(got, want)}"
+        return ModuleCheck(source, "differs", module=folder.name, detail=detail)

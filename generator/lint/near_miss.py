@@ -53,6 +53,15 @@ def reaches(
 ) -> str | None:
     """``allows s3:GetObject on ARN (whose)`` for a request the root's statement allows and the
     registry's whole permission policy does not; None when none is found (or no evaluator)."""
+    try:
+        return _reaches(got, want, spec, others)
+    except Exception:  # an explanation only: a statement the evaluator cannot read has none
+        return None
+
+
+def _reaches(
+    got: dict[str, Any], want: dict[str, Any] | None, spec: RoleSpec, others: Iterable[RoleSpec]
+) -> str | None:
     actions = [a for a in _list(got.get("Action")) if "*" not in a and "?" not in a]
     wanted = set(_list(want.get("Resource"))) if want else set()
     registry_policy = [spec.permission_policy.to_iam()]

@@ -100,13 +100,18 @@ class RootDrift(Rule):
                 continue  # CAA-002 compares it with the registry's
             if got == value:
                 continue
+            line = attribute.line if attribute else root.call.line
             if name == "tags" and isinstance(got, dict):
                 keys = sorted(k for k in set(got) | set(value) if got.get(k) != value.get(k))
                 got = {k: got.get(k) for k in keys}
                 value = {k: value.get(k) for k in keys}
+                line = attribute.value.line((keys[0],), line) if attribute else line
+            elif isinstance(got, list) and isinstance(value, list) and attribute:
+                first = next((i for i, (g, w) in enumerate(zip(got, value, strict=False)) if g != w), None)
+                line = attribute.value.line((first,), line) if first is not None else line
             yield self._finding(
                 root,
-                attribute.line if attribute else root.call.line,
+                line,
                 f"{root.call.address}.{name}",
                 f"{name}: the registry says {_show(value)}, the root has {_show(got)}",
             )

@@ -120,7 +120,7 @@ class RootExtraContent(Rule):
             message = (
                 f"{address} {granted}: {GRANT}"
                 if granted
-                else f"{address} creates a {block.labels[0]} the registry does not ask for: {ONLY_CALL}"
+                else f"{address} creates a resource the registry does not ask for: {ONLY_CALL}"
             )
         elif block.kind == "module":
             message = f"{address} calls {_text(block.get('source'))}: {ONLY_CALL}"
@@ -129,7 +129,7 @@ class RootExtraContent(Rule):
                 f"{address} is read at every plan (a data source can run programs or fetch URLs): {ONLY_CALL}"
             )
         else:
-            message = f"a {block.kind} block changes what Terraform manages: {ONLY_CALL}"
+            message = f"this {block.kind} block changes what Terraform manages: {ONLY_CALL}"
         return self.at(
             Location(tf.display, block.line, address), message, tenant=root.tenant, scenario=root.scenario
         )
