@@ -6,7 +6,8 @@ exactly as the module builds them. Raw ``aws_iam_role``, ``aws_iam_role_policy``
 ``aws_iam_policy`` resources: the documents are read from ``jsonencode({...})`` literals, JSON
 strings or heredocs. Values that are references (``var.x``) stay unresolved and are skipped.
 Tenant and scenario come from the ``xacct:tenant``/``xacct:scenario`` tags, else from the
-``<tenant>/<scenario>/`` folder layout of a generated tree.
+``<tenant>/<scenario>/`` folder layout of a generated tree. ``.tf.json`` files are read as well; the
+roots of a generated tree are handed to the root rules by :mod:`generator.lint.from_tree`.
 """
 
 from __future__ import annotations

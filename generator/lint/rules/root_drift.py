@@ -89,7 +89,7 @@ class RootDrift(Rule):
                     root,
                     attribute.line,
                     f"{root.call.address}.{name}",
-                    f"argument {name} = {_show(attribute.value.value)} is not one the registry sets",
+                    f"argument {name} = {_show(attribute.value.value)[:200]} is not one the registry sets",
                 )
         for name, value in want.items():
             attribute = root.call.attributes.get(name)
@@ -123,6 +123,15 @@ class RootDrift(Rule):
         want_doc = spec.permission_policy.to_iam() if spec.statements else None
         got_doc = root.role.permissions[0] if root.role and root.role.permissions else None
         want, got = _statements(want_doc), _statements(got_doc)
+        value = attribute.value.value if attribute else None
+        if attribute is not None and not isinstance(value, list):
+            yield self._finding(
+                root,
+                attribute.line,
+                base,
+                f"policy_statements: the registry says {len(want)} statement(s), the root has {value}",
+            )
+            return
 
         def line(*path: str | int) -> int:
             if attribute is None:
