@@ -121,7 +121,7 @@ def _module_kind(block: Block, folder: Path) -> tuple[bool, str | None]:
     return has_args, None
 
 
-def _module_statement(item: dict[str, Any]) -> dict[str, Any]:
+def module_statement(item: dict[str, Any]) -> dict[str, Any]:
     """One ``policy_statements`` item as the IAM statement the module writes."""
     out: dict[str, Any] = {}
     if item.get("sid") is not None:
@@ -176,7 +176,7 @@ def module_role(
         statement["Condition"] = {"StringEquals": {"sts:ExternalId": external_id}}
     items = block.get("policy_statements", [])
     items = items if isinstance(items, list) else []
-    statements = [_module_statement(s) for s in items if isinstance(s, dict)]
+    statements = [module_statement(s) for s in items if isinstance(s, dict)]
     permissions = ({"Version": "2012-10-17", "Statement": statements},) if statements else ()
     session = block.get("max_session_duration", DEFAULT_SESSION)
     fields: dict[str, Any] = {
@@ -339,7 +339,6 @@ def hcl_input(
     for path in tf_files(target):
         by_folder.setdefault(path.parent, []).append(read_tf(path))
     found = LintInput()
-    module_roles: dict[int, RoleSubject] = {}
     for files in by_folder.values():
         account = _provider_account(files)
         for tf in files:
@@ -349,13 +348,12 @@ def hcl_input(
                 is_xacct, implied = _module_kind(block, tf.path.parent)
                 if is_xacct:
                     role, uses = module_role(tf, block, account, loaded, implied)
-                    module_roles[id(block)] = role
                     found.roles.append(role)
                     found.external_ids.extend(uses)
         for role, uses in raw_roles(files, account, loaded):
             found.roles.append(role)
             found.external_ids.extend(uses)
-    tree = tree_subject(target, by_folder, module_roles, loaded, specs)
+    tree = tree_subject(target, by_folder, loaded, specs)
     if tree is not None:
         found.trees.append(tree)
     return found

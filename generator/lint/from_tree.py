@@ -17,7 +17,7 @@ from generator.lint.hcl_values import Block
 from generator.lint.module_check import ModuleChecker, references
 from generator.lint.registry_facts import SCENARIOS
 from generator.lint.root_subjects import ROLE_CALL, RootSubject, TfFile, TreeSubject
-from generator.lint.subjects import RoleSubject, Unresolved
+from generator.lint.subjects import Unresolved
 from generator.output.manifest import MANIFEST
 
 if TYPE_CHECKING:
@@ -74,7 +74,6 @@ def _variable_files(folder: Path, display: str) -> list[str]:
 def tree_subject(
     target: Path,
     by_folder: Mapping[Path, list[TfFile]],
-    module_roles: Mapping[int, RoleSubject],
     loaded: LoadedRegistry | None,
     specs: list[RoleSpec] | None,
 ) -> TreeSubject | None:
@@ -108,7 +107,6 @@ def tree_subject(
         root.stray_files = _variable_files(folder, display)
         root.call_file, root.call = _call(files)
         if root.call is not None:
-            root.role = module_roles.get(id(root.call))
             source = root.call.get("source")
             if isinstance(source, str) and not isinstance(source, Unresolved):
                 root.module = modules.check(source, folder.resolve())

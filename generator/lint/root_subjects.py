@@ -13,10 +13,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from generator.lint.findings import Location
-from generator.lint.hcl_values import Block
-from generator.lint.subjects import RoleSubject
 
 if TYPE_CHECKING:
+    from generator.lint.hcl_values import Block
     from generator.policy.roles import RoleSpec
     from generator.registry import LoadedRegistry
 
@@ -61,7 +60,6 @@ class RootSubject:
     stray_files: list[str] = field(default_factory=list)  # .tfvars files: display paths
     call: Block | None = None  # the ``module "role"`` block
     call_file: TfFile | None = None
-    role: RoleSubject | None = None  # the role rebuilt from the call's arguments
     module: ModuleCheck | None = None
     spec: RoleSpec | None = None  # the registry's role for this tenant and scenario
     tenant_known: bool = False  # the registry has the tenant (perhaps not this scenario)

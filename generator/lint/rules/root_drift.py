@@ -3,9 +3,10 @@
 Each root is compared with the registry's role (``build_roles``): the permission document rebuilt
 from ``policy_statements`` with the model's, statement by statement; every other module argument
 (role name, trusted principals, external ID, session length, tags, ...) with the value ``generate``
-writes; arguments the registry does not set; and the account and region the aws provider is pinned
-to. When a permission statement differs, the evaluator tells what the root's now reaches. An
-external ID the registry requires is left to CAA-002, which names whose ID a wrong one is.
+writes (an argument left out counts as the module's default); arguments the registry does not set;
+and the account and region the aws provider is pinned to. When a permission statement differs, the
+evaluator tells what the root's now reaches. An external ID the registry requires is left to
+CAA-002, which names whose ID a wrong one is.
 """
 
 from __future__ import annotations
@@ -15,13 +16,20 @@ from collections.abc import Iterator
 from typing import Any
 
 from generator.lint.findings import Finding, Location
-from generator.lint.locations import MODULE_ELEMENTS
 from generator.lint.near_miss import reaches
 from generator.lint.root_subjects import ROLE_CALL, RootSubject, TreeSubject
 from generator.lint.rule import Rule
 from generator.policy.roles import RoleSpec
 
 ABSENT = object()
+# What the module does with an argument a root leaves out (modules/*/variables.tf).
+MODULE_DEFAULTS: dict[str, Any] = {
+    "role_path": "/",
+    "description": "",
+    "max_session_duration": 3600,
+    "policy_name": "xacct-permissions",
+    "tags": {},
+}
 
 
 def _show(value: Any) -> str:
@@ -94,6 +102,8 @@ class RootDrift(Rule):
         for name, value in want.items():
             attribute = root.call.attributes.get(name)
             got = attribute.value.value if attribute else ABSENT
+            if got is ABSENT:
+                got = MODULE_DEFAULTS.get(name, ABSENT)
             if (got is ABSENT or got is None) and value is None:
                 continue
             if name == "external_id" and value is not None:
@@ -120,10 +130,8 @@ class RootDrift(Rule):
         assert root.call is not None
         attribute = root.call.attributes.get("policy_statements")
         base = f"{root.call.address}.policy_statements"
-        want_doc = spec.permission_policy.to_iam() if spec.statements else None
-        got_doc = root.role.permissions[0] if root.role and root.role.permissions else None
-        want, got = _statements(want_doc), _statements(got_doc)
-        value = attribute.value.value if attribute else None
+        want = _statements(spec.permission_policy.to_iam() if spec.statements else None)
+        value = attribute.value.value if attribute else []
         if attribute is not None and not isinstance(value, list):
             yield self._finding(
                 root,
@@ -132,6 +140,10 @@ class RootDrift(Rule):
                 f"policy_statements: the registry says {len(want)} statement(s), the root has {value}",
             )
             return
+        from generator.lint.from_hcl import module_statement  # the HCL reader: only with a tree
+        from generator.lint.locations import MODULE_ELEMENTS
+
+        got = [module_statement(item) for item in value if isinstance(item, dict)]
 
         def line(*path: str | int) -> int:
             if attribute is None:

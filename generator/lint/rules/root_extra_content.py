@@ -10,12 +10,14 @@ for what they grant: the lint rebuilds the role from the module call alone and w
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from generator.lint.findings import Finding, Location
-from generator.lint.hcl_values import Block
 from generator.lint.root_subjects import ROLE_CALL, RootSubject, TfFile, TreeSubject
 from generator.lint.rule import Rule
+
+if TYPE_CHECKING:
+    from generator.lint.hcl_values import Block
 
 GRANT = "the registry grants nothing but its permissions; remove it"
 ONLY_CALL = 'a generated root holds only the role\'s module "role" call; remove it'
