@@ -71,7 +71,8 @@ def read_tf(path: Path) -> TfFile:
     except Exception as exc:  # the HCL parser raises several exception types
         line = getattr(exc, "line", 1) or 1
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise RegistryError([Problem(display, int(line), "(hcl)", f"not valid HCL: {first}")]) from None
+        syntax = "Terraform JSON" if path.name.endswith(".json") else "HCL"
+        raise RegistryError([Problem(display, int(line), "(hcl)", f"not valid {syntax}: {first}")]) from None
 
 
 def _str(value: Any) -> str | None:

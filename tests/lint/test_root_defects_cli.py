@@ -216,3 +216,11 @@ def test_a_remote_module_source_is_a_warning_not_a_pass(tree: Path) -> None:
     done = lint(tree)
     assert done.returncode == 0, done.stdout + done.stderr
     assert f"ROOT-MODULE-SOURCE warning: module source {remote} was not verified" in done.stdout
+
+
+def test_a_broken_tf_json_file_is_bad_input_not_a_traceback(tree: Path) -> None:
+    (tree / A / "extra.tf.json").write_text('{ "resource": ', encoding="utf-8")
+    done = lint(tree)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert f"{A}/extra.tf.json:1: (hcl): not valid Terraform JSON" in done.stderr
+    assert "Traceback" not in done.stderr
