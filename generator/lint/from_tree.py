@@ -1,13 +1,15 @@
 """The roots of a generated tree, paired with the registry's roles (the input of the root rules).
 
 A folder is a root when it sits where ``generate`` writes one: ``<tree>/<tenant>/<scenario>/``. The
-linted folder may also be one tenant's folder or one root. Other folders holding Terraform files
-inside a tree are strays. A folder that holds no root at all (a fixture, a hand-written module) is
-not a tree: only the role rules judge it.
+linted folder may also be one tenant's folder or one root (then the registry's other roles are not
+looked for). Other folders holding Terraform files inside a tree are strays. A folder with no root
+(a fixture, a hand-written module) is not a tree and only the role rules judge it, unless it has the
+manifest ``generate`` writes at the top of a tree (its roots were all deleted).
 """
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -30,13 +32,24 @@ VARIABLE_FILES = (".tfvars", ".tfvars.json")
 def _position(target: Path, folder: Path) -> tuple[str, str] | None:
     """``(tenant, scenario)`` when ``folder`` is where a root would be, seen from ``target``."""
     parts = folder.relative_to(target).parts
-    if not parts and target.name in SCENARIOS:
-        return target.resolve().parent.name, target.name
+    here = target.resolve()
+    if not parts and here.name in SCENARIOS:
+        return here.parent.name, here.name
     if len(parts) == 1 and parts[0] in SCENARIOS:
-        return target.resolve().name, parts[0]
+        return here.name, parts[0]
     if len(parts) == 2 and parts[1] in SCENARIOS:
         return parts[0], parts[1]
     return None
+
+
+def _generated_top(target: Path) -> bool:
+    """Whether ``target`` has the manifest ``generate`` writes at the top of a tree (a tenant's
+    folder has one of the same name, naming the tenant)."""
+    try:
+        data = json.loads((target / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(data, dict) and "modules_version" in data and "tenant" not in data
 
 
 def _provider(root: RootSubject) -> None:
@@ -82,7 +95,8 @@ def tree_subject(
     if not target.is_dir():
         return None
     positions = {folder: _position(target, folder) for folder in by_folder}
-    if not any(positions.values()):
+    top = _generated_top(target)
+    if not top and not any(positions.values()):
         return None
     if loaded is not None and specs is None:
         from generator.policy.roles import build_roles
@@ -93,9 +107,7 @@ def tree_subject(
     tenants = {t.name for t in loaded.model.tenants} if loaded is not None else set()
     modules = ModuleChecker(references(loaded.path.parent if loaded is not None else None))
     tree = TreeSubject(str(target), loaded=loaded, specs=specs)
-    tree.whole = (target / MANIFEST).is_file() or any(
-        len(f.relative_to(target).parts) == 2 for f, p in positions.items() if p
-    )
+    tree.whole = top or any(len(f.relative_to(target).parts) == 2 for f, p in positions.items() if p)
     for folder, files in sorted(by_folder.items()):
         position = positions[folder]
         if position is None:

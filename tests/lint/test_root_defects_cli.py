@@ -224,3 +224,16 @@ def test_a_broken_tf_json_file_is_bad_input_not_a_traceback(tree: Path) -> None:
     assert done.returncode == 2, done.stdout + done.stderr
     assert f"{A}/extra.tf.json:1: (hcl): not valid Terraform JSON" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_tree_whose_roots_were_all_deleted_misses_every_role(tree: Path) -> None:
+    for root in tree.glob("*/*_to_*"):
+        shutil.rmtree(root)
+    done = lint(tree)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert done.stdout.count("ROOT-MISSING error") == 4, done.stdout
+
+
+def test_one_tenant_folder_is_not_asked_for_the_other_tenants(tree: Path) -> None:
+    done = lint(tree / "acme")
+    assert done.returncode == 0, done.stdout + done.stderr
