@@ -4,7 +4,8 @@ Three front ends extract roles (trust and permission documents plus what is know
 the external IDs in use; the same rules judge them whichever source they came from:
 
 * :func:`lint_registry` — the registry and its RoleSpecs (``generate`` runs it before writing);
-* :func:`lint_generated` — Terraform files (a generated tree, or any .tf folder or file);
+* :func:`lint_generated` — Terraform files (a generated tree, or any .tf folder or file); the roots of
+  a generated tree are also compared, file by file, with the registry's roles (the ``ROOT-*`` rules);
 * :func:`lint_plan` — a plan JSON (``terraform show -json PLAN``).
 
 Each returns sorted :class:`Finding` objects; ``finding.as_problem()`` gives a registry ``Problem``.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from generator.lint import all_rules
@@ -43,20 +44,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def collect(args: argparse.Namespace) -> list[Finding]:
     """Lint the registry, then each tree, then all plans together (external IDs are compared across plans)."""
     from generator.lint.from_hcl import hcl_input
-    from generator.lint.from_plan import plan_input, read_plan
+    from generator.lint.from_plan import plan_input, plan_line, read_plan
     from generator.lint.from_registry import registry_input
     from generator.policy.roles import build_roles
     from generator.registry import load_registry
 
     loaded = load_registry(args.registry)
-    findings = run(registry_input(loaded, build_roles(loaded.model)))
+    specs = build_roles(loaded.model)
+    findings = run(registry_input(loaded, specs))
     for tree in args.generated:
-        findings += run(hcl_input(Path(tree), loaded))
+        findings += run(hcl_input(Path(tree), loaded, specs))
     plans = LintInput()
     roles = build_roles(loaded.model)
     for file in args.plan_json:
-        findings += accounting_findings(file, loaded, roles)
+        accounted = accounting_findings(file, loaded, roles)
         plan, plan_text = read_plan(file)
+        findings += [replace(f, line=plan_line(plan_text, f.path)) for f in accounted]
         found = plan_input(plan, file, plan_text, loaded)
         plans.roles += found.roles
         plans.external_ids += found.external_ids

@@ -21,6 +21,9 @@ def run(found: LintInput, rules: Sequence[Rule] | None = None) -> list[Finding]:
             findings.extend(rule.check_role(role))
     for rule in rules:
         findings.extend(rule.check_external_ids(found.external_ids))
+    for tree in found.trees:
+        for rule in rules:
+            findings.extend(rule.check_tree(tree))
     return ordered(findings)
 
 

@@ -6,7 +6,8 @@ exactly as the module builds them. Raw ``aws_iam_role``, ``aws_iam_role_policy``
 ``aws_iam_policy`` resources: the documents are read from ``jsonencode({...})`` literals, JSON
 strings or heredocs. Values that are references (``var.x``) stay unresolved and are skipped.
 Tenant and scenario come from the ``xacct:tenant``/``xacct:scenario`` tags, else from the
-``<tenant>/<scenario>/`` folder layout of a generated tree.
+``<tenant>/<scenario>/`` folder layout of a generated tree. ``.tf.json`` files are read as well; the
+roots of a generated tree are handed to the root rules by :mod:`generator.lint.from_tree`.
 """
 
 from __future__ import annotations
@@ -14,17 +15,21 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from generator.lint.findings import Location
 from generator.lint.hcl_values import Block, parse_blocks, walk
 from generator.lint.locations import DocSource, DocumentLocator, ModuleLocator
 from generator.lint.registry_facts import SCENARIOS, RoleFacts, role_facts
+from generator.lint.root_subjects import TfFile
 from generator.lint.statements import external_id_values
 from generator.lint.subjects import Anchor, ExternalIdUse, LintInput, RoleSubject, Unresolved
+from generator.lint.tf_json import parse_json_blocks
 from generator.registry import LoadedRegistry, Problem, RegistryError
+
+if TYPE_CHECKING:
+    from generator.policy.roles import RoleSpec
 
 MODULE_SCENARIO = {
     "customer-role": "partner_to_customer",
@@ -36,17 +41,9 @@ DEFAULT_SESSION = 3600
 ROLE_REFERENCE = re.compile(r"\$\{aws_iam_role\.([A-Za-z0-9_-]+)\.(name|id)\}")
 
 
-@dataclass
-class TfFile:
-    """A parsed .tf file."""
-
-    path: Path
-    display: str
-    blocks: list[Block]
-
-
 def tf_files(target: Path) -> list[Path]:
-    """The .tf files of ``target`` (a file, or a folder searched recursively; .terraform/ skipped)."""
+    """The .tf and .tf.json files of ``target`` (a file, or a folder searched recursively; .terraform/
+    skipped)."""
     if target.is_file():
         return [target]
     if not target.is_dir():
@@ -54,22 +51,28 @@ def tf_files(target: Path) -> list[Path]:
             [Problem(str(target), 1, "(hcl)", "no such file or folder: pass the generated tree")]
         )
     return sorted(
-        p for p in target.rglob("*.tf") if not any(part.startswith(".terraform") for part in p.parts)
+        p
+        for pattern in ("*.tf", "*.tf.json")
+        for p in target.rglob(pattern)
+        if not any(part.startswith(".terraform") for part in p.parts)
     )
 
 
 def read_tf(path: Path) -> TfFile:
-    """Parse one .tf file; a syntax error is a bad-input problem (exit 2)."""
+    """Parse one .tf or .tf.json file; a syntax error is a bad-input problem (exit 2)."""
     display = str(path)
     try:
         text = path.read_text(encoding="utf-8")
+        if path.name.endswith(".json"):
+            return TfFile(path, display, parse_json_blocks(text))
         return TfFile(path, display, parse_blocks(text))
     except (OSError, UnicodeDecodeError) as exc:
         raise RegistryError([Problem(display, 1, "(hcl)", f"cannot read: {exc}")]) from None
     except Exception as exc:  # the HCL parser raises several exception types
         line = getattr(exc, "line", 1) or 1
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise RegistryError([Problem(display, int(line), "(hcl)", f"not valid HCL: {first}")]) from None
+        syntax = "Terraform JSON" if path.name.endswith(".json") else "HCL"
+        raise RegistryError([Problem(display, int(line), "(hcl)", f"not valid {syntax}: {first}")]) from None
 
 
 def _str(value: Any) -> str | None:
@@ -119,7 +122,7 @@ def _module_kind(block: Block, folder: Path) -> tuple[bool, str | None]:
     return has_args, None
 
 
-def _module_statement(item: dict[str, Any]) -> dict[str, Any]:
+def module_statement(item: dict[str, Any]) -> dict[str, Any]:
     """One ``policy_statements`` item as the IAM statement the module writes."""
     out: dict[str, Any] = {}
     if item.get("sid") is not None:
@@ -174,7 +177,7 @@ def module_role(
         statement["Condition"] = {"StringEquals": {"sts:ExternalId": external_id}}
     items = block.get("policy_statements", [])
     items = items if isinstance(items, list) else []
-    statements = [_module_statement(s) for s in items if isinstance(s, dict)]
+    statements = [module_statement(s) for s in items if isinstance(s, dict)]
     permissions = ({"Version": "2012-10-17", "Statement": statements},) if statements else ()
     session = block.get("max_session_duration", DEFAULT_SESSION)
     fields: dict[str, Any] = {
@@ -325,10 +328,16 @@ def trust_external_ids(role: RoleSubject, facts: RoleFacts | None) -> list[Exter
     ]
 
 
-def hcl_input(target: Path | str, loaded: LoadedRegistry | None = None) -> LintInput:
-    """Role subjects and external ID uses of the Terraform files under ``target``."""
+def hcl_input(
+    target: Path | str, loaded: LoadedRegistry | None = None, specs: list[RoleSpec] | None = None
+) -> LintInput:
+    """Role subjects, external ID uses and the tree of roots of the Terraform files under ``target``;
+    ``specs`` are the registry's roles when the caller has them (else they are built when needed)."""
+    from generator.lint.from_tree import tree_subject
+
+    target = Path(target)
     by_folder: dict[Path, list[TfFile]] = {}
-    for path in tf_files(Path(target)):
+    for path in tf_files(target):
         by_folder.setdefault(path.parent, []).append(read_tf(path))
     found = LintInput()
     for files in by_folder.values():
@@ -345,4 +354,7 @@ def hcl_input(target: Path | str, loaded: LoadedRegistry | None = None) -> LintI
         for role, uses in raw_roles(files, account, loaded):
             found.roles.append(role)
             found.external_ids.extend(uses)
+    tree = tree_subject(target, by_folder, loaded, specs)
+    if tree is not None:
+        found.trees.append(tree)
     return found

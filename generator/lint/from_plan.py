@@ -58,7 +58,7 @@ def read_plan(path: Path | str) -> tuple[dict[str, Any], str]:
     return plan, text
 
 
-def _line(text: str, address: str) -> int:
+def plan_line(text: str, address: str) -> int:
     """The line of a resource change's address in the plan text (1 when the text is one line)."""
     start = text.find('"resource_changes"')
     for needle in (f'"address": "{address}"', f'"address":"{address}"'):
@@ -133,7 +133,11 @@ def plan_input(
         if document is None:
             continue
         source = DocSource(
-            file, f"{address}.policy", _line(text, address), None, isinstance(document.get("Statement"), list)
+            file,
+            f"{address}.policy",
+            plan_line(text, address),
+            None,
+            isinstance(document.get("Statement"), list),
         )
         role = after.get("role")
         if kind == "aws_iam_role_policy" and isinstance(role, str):
@@ -150,7 +154,7 @@ def plan_input(
         tenant = tags.get("xacct:tenant")
         facts = role_facts(loaded, tenant, scenario)
         trust = _json(after.get("assume_role_policy"))
-        line = _line(text, address)
+        line = plan_line(text, address)
         attached = policies.pop((_module(address), str(after.get("name"))), [])
         locator = DocumentLocator(
             role=Location(file, line, address),

@@ -1,4 +1,8 @@
-"""The rule base class: an id, a one-line description, the control it enforces, a default severity."""
+"""The rule base class: an id, a one-line description, the control it enforces, a default severity.
+
+A rule judges roles (``check_role``), the external IDs of one source (``check_external_ids``), or
+the roots of a generated tree against the registry (``check_tree``).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from typing import ClassVar
 
 from generator.lint.findings import Finding, Location, Severity
+from generator.lint.root_subjects import TreeSubject
 from generator.lint.subjects import Anchor, ExternalIdUse, RoleSubject
 
 
@@ -24,6 +29,10 @@ class Rule:
 
     def check_external_ids(self, uses: Sequence[ExternalIdUse]) -> Iterable[Finding]:
         """Findings about the external IDs of one source (a registry, a tree, a set of plans)."""
+        return ()
+
+    def check_tree(self, tree: TreeSubject) -> Iterable[Finding]:
+        """Findings about the roots of a generated tree, compared with the registry."""
         return ()
 
     def at(

@@ -12,10 +12,13 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from generator.lint.findings import LazyLocation, Location
 from generator.lint.statements import Statement, statements_of
+
+if TYPE_CHECKING:
+    from generator.lint.root_subjects import TreeSubject
 
 
 class Anchor(StrEnum):
@@ -120,3 +123,4 @@ class LintInput:
 
     roles: list[RoleSubject] = field(default_factory=list)
     external_ids: list[ExternalIdUse] = field(default_factory=list)
+    trees: list[TreeSubject] = field(default_factory=list)  # generated trees (HCL front end only)

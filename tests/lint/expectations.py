@@ -69,3 +69,30 @@ def check_rule_fixtures(rule_id: str, folder: Path) -> None:
     for path in good:
         findings = lint_file(path)
         assert not findings, f"{path}: expected no findings, got:\n" + "\n".join(map(str, findings))
+
+
+TREE_FILES = (".tf", ".tf.json", ".tfvars")
+
+
+def tree_markers(tree: Path) -> set[tuple[str, str, int]]:
+    """``(file, rule_id, line)`` of every marker in the files of a fixture tree (in .tf.json files,
+    inside a ``"//"`` comment property)."""
+    return {
+        (str(path), rule, line)
+        for path in sorted(tree.rglob("*"))
+        if path.name.endswith(TREE_FILES)
+        for rule, line in expected(path)
+    }
+
+
+def check_tree_fixtures(rule_id: str, folder: Path) -> None:
+    """``bad/`` (a generated tree, linted with ``registry.yaml``) reports exactly its markers for
+    ``rule_id``; ``good/`` reports nothing at all."""
+    loaded = load_registry(folder / "registry.yaml")
+    bad = lint_generated(folder / "bad", loaded)
+    want = {m for m in tree_markers(folder / "bad") if m[1] == rule_id}
+    assert want, f"{folder}/bad has no '# expect: {rule_id}' marker"
+    got = {(f.file, f.rule_id, f.line) for f in bad if f.rule_id == rule_id}
+    assert got == want, f"{folder}/bad: expected {sorted(want)}, got {sorted(got)}"
+    good = lint_generated(folder / "good", loaded)
+    assert not good, f"{folder}/good: expected no findings, got:\n" + "\n".join(map(str, good))

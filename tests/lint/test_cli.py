@@ -18,7 +18,13 @@ from .expectations import REPO, expected
 FIXTURES = Path(__file__).parent / "fixtures"
 VIOLATIONS = FIXTURES / "violations.yaml"
 VIOLATIONS_TF = FIXTURES / "violations" / "main.tf"
+VIOLATIONS_TREE = FIXTURES / "violations_tree"  # the root rules: roots compared with violations.yaml
 VIOLATIONS_PLAN = FIXTURES / "violations.plan.json"
+MISSING_ROOTS = (
+    "initech/partner_to_customer",
+    "soylent/partner_to_customer",
+    "cyberdyne/customer_to_partner",
+)
 TEXT_LINE = re.compile(
     r"^(?P<file>[^:]+):(?P<line>\d+): (?P<rule>[A-Z0-9-]+) (?P<severity>error|warning): .+$"
 )
@@ -37,6 +43,8 @@ def all_violations(capsys: pytest.CaptureFixture[str]) -> tuple[int, list[dict]]
         str(VIOLATIONS),
         "--generated",
         str(VIOLATIONS_TF.parent),
+        "--generated",
+        str(VIOLATIONS_TREE),
         "--plan-json",
         str(VIOLATIONS_PLAN),
         "--format",
@@ -77,6 +85,14 @@ def test_each_violation_has_its_id_file_and_line(capsys: pytest.CaptureFixture[s
     assert got == expected(fixture)
 
 
+def test_the_tree_violations_have_their_id_file_and_line(capsys: pytest.CaptureFixture[str]) -> None:
+    _, findings = all_violations(capsys)
+    in_tree = [f for f in findings if Path(f["file"]).is_relative_to(VIOLATIONS_TREE)]
+    want = {(str(p), *m) for p in sorted(VIOLATIONS_TREE.rglob("*.tf")) for m in expected(p)}
+    missing = {(f"{VIOLATIONS_TREE}/{role}", "ROOT-MISSING", 1) for role in MISSING_ROOTS}
+    assert {(f["file"], f["rule_id"], f["line"]) for f in in_tree} == want | missing
+
+
 def test_plan_findings_name_the_plan_and_the_resource(capsys: pytest.CaptureFixture[str]) -> None:
     _, findings = all_violations(capsys)
     text = VIOLATIONS_PLAN.read_text().splitlines()
@@ -88,8 +104,11 @@ def test_plan_findings_name_the_plan_and_the_resource(capsys: pytest.CaptureFixt
         "TRUST-UNEXPECTED-ACCOUNT",
         "TRUST-PUBLIC-PRINCIPAL",
         "TRUST-SESSION-DURATION",
+        "PLAN-ACCOUNTING",
     }
     for f in from_plan:
+        if f["path"] == "(plan)":
+            continue
         address = ".".join(f["path"].split(".")[:2])
         assert f'"address": "{address}"' in text[f["line"] - 1]
 

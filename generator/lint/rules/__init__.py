@@ -14,6 +14,11 @@ from generator.lint.rules.iam006_privilege_escalation import PrivilegeEscalation
 from generator.lint.rules.iam006_resource_wildcard import ResourceWildcard
 from generator.lint.rules.iam006_unknown_action import UnknownAction
 from generator.lint.rules.plan_accounting import PlanAccounting
+from generator.lint.rules.root_drift import RootDrift
+from generator.lint.rules.root_extra_content import RootExtraContent
+from generator.lint.rules.root_missing import RootMissing
+from generator.lint.rules.root_module_source import RootModuleSource
+from generator.lint.rules.root_not_in_registry import RootNotInRegistry
 from generator.lint.rules.trust_own_account import TrustsOwnAccount
 from generator.lint.rules.trust_public_principal import PublicPrincipal
 from generator.lint.rules.trust_session_duration import SessionDuration
@@ -35,6 +40,11 @@ ALL_RULES: tuple[Rule, ...] = (
     TrustsUnexpectedAccount(),
     SessionDuration(),
     PlanAccounting(),
+    RootExtraContent(),
+    RootDrift(),
+    RootNotInRegistry(),
+    RootMissing(),
+    RootModuleSource(),
 )
 
 __all__ = ["ALL_RULES"]

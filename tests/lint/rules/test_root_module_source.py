@@ -1,0 +1,39 @@
+"""ROOT-MODULE-SOURCE: a root calls the xacct module of its scenario, with xacct's files."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from generator.lint import lint_generated
+from generator.registry import load_registry
+
+from ..expectations import REPO, check_tree_fixtures
+
+HERE = Path(__file__).parent / "root_module_source"
+
+
+def test_fixtures() -> None:
+    check_tree_fixtures("ROOT-MODULE-SOURCE", HERE)
+
+
+def test_a_remote_source_is_a_warning() -> None:
+    findings = lint_generated(HERE / "bad", load_registry(HERE / "registry.yaml"))
+    (remote,) = [f for f in findings if f.tenant == "acmecorp" and f.rule_id == "ROOT-MODULE-SOURCE"]
+    assert remote.severity == "warning" and "was not verified" in remote.message
+
+
+def test_a_changed_copy_of_a_called_module_is_caught(tmp_path: Path) -> None:
+    """customer-role calls ../cross-account-role: a change there changes the role too."""
+    shutil.copytree(
+        REPO / "modules", tmp_path / "modules", ignore=shutil.ignore_patterns("examples", "tests")
+    )
+    with (tmp_path / "modules" / "cross-account-role" / "main.tf").open("a") as main_tf:
+        main_tf.write('\nresource "aws_iam_role_policy_attachment" "admin" {\n  role = "x"\n}\n')
+    root = tmp_path / "tree" / "acme" / "partner_to_customer"
+    shutil.copytree(HERE / "good" / "acme" / "partner_to_customer", root)
+    text = (root / "main.tf").read_text()
+    (root / "main.tf").write_text(text.replace("../../../../../../../modules/", "../../../modules/"))
+    (finding,) = [f for f in lint_generated(tmp_path / "tree") if f.rule_id == "ROOT-MODULE-SOURCE"]
+    assert finding.message.startswith("module source ../../../modules/customer-role is not the xacct module")
+    assert "../cross-account-role/main.tf changed" in finding.message
