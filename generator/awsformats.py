@@ -150,6 +150,7 @@ def policy_arn(value: str) -> str | None:
 def description(value: str) -> str | None:
     if len(value) > ROLE_DESCRIPTION_MAX:
         return f"is {len(value)} characters; AWS allows {ROLE_DESCRIPTION_MAX} at most"
+    value = unicodedata.normalize("NFC", value)  # text not in NFC is refused on its own (normal_form.py)
     if not DESCRIPTION_CHARS.fullmatch(value):
         bad = next(c for c in value if not DESCRIPTION_CHARS.fullmatch(c))
         return f"contains {bad!r}, which AWS refuses in a role description: use Latin-1 printable text"
@@ -157,6 +158,7 @@ def description(value: str) -> str | None:
 
 
 def _tag_chars_ok(value: str) -> bool:
+    value = unicodedata.normalize("NFC", value)  # text not in NFC is refused on its own (normal_form.py)
     return all(c in "_.:/=+-@ " or unicodedata.category(c)[0] in "LNZ" for c in value)
 
 

@@ -23,7 +23,7 @@ from typing import Any
 
 import yaml
 
-from generator.registry.errors import Problem, RegistryError, format_path, raise_if
+from generator.registry.errors import Problem, RegistryError, format_path
 from generator.registry.loader import LoadedRegistry, load_registry
 from generator.registry.source import decode, parse_text, read_source
 
@@ -193,9 +193,10 @@ def check_rotations(loaded: LoadedRegistry, out: Path, rotate: Sequence[str], *,
     A changed ID breaks the customer's integration at the next apply, so it is written only as a
     deliberate rotation (``--rotate-external-id TENANT``); with ``refuse`` false (``--check``) a change
     is left for the caller to report. A tenant in ``rotate`` whose ID is unchanged, or that is not in
-    the registry, is an error either way.
+    the registry, is an error either way. A registry with problems of its own (the lint's, sizes) is
+    refused with those: a changed ID may be their fix, and the next run asks for the flag.
     """
-    from generator.generate import _external_ids, changed_external_ids  # the fingerprints it records
+    from generator.generate import _external_ids, changed_external_ids, generate
     from generator.output.manifest import read_record
 
     index = {t.name: i for i, t in enumerate(loaded.model.tenants)}
@@ -221,4 +222,6 @@ def check_rotations(loaded: LoadedRegistry, out: Path, rotate: Sequence[str], *,
                 f"or run `xacct generate --rotate-external-id {name}` if this is a deliberate rotation"
             )
             problems.append(loaded.source.problem(("tenants", index[name], "external_id"), message))
-    raise_if(problems)
+    if problems:
+        generate(loaded, out, check=True)  # the registry's own problems (lint, sizes) come first
+        raise RegistryError(problems)
