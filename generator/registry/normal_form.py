@@ -35,8 +35,28 @@ def nfc_problem(text: str) -> str | None:
     )
 
 
+def _all_nfc(data: Any) -> bool:
+    """Whether every string and key in ``data`` is in NFC (a quick pass that builds no paths)."""
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            if not value.isascii() and not unicodedata.is_normalized("NFC", value):
+                return False
+        elif isinstance(value, dict):
+            stack.extend(value)
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return True
+
+
 def nfc_problems(src: Source) -> Iterator[Problem]:
     """Every string and mapping key of the parsed registry that is not in NFC."""
+    if src.text.isascii() and "\\" not in src.text:
+        return  # every value is ASCII, hence NFC (only a backslash escape could write another character)
+    if _all_nfc(src.data):
+        return
     stack: list[tuple[Path_, Any]] = [((), src.data)]
     while stack:
         path, value = stack.pop()
