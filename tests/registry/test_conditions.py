@@ -143,3 +143,34 @@ def test_operator_names_agree_with_the_evaluator(name: str) -> None:
     except ValueError as exc:
         evaluator_knows = "operator" not in str(exc) and "Null" not in str(exc)
     assert (operator_family(name) is not None) == evaluator_knows, name
+
+
+YAML_TEXT = st.text(
+    alphabet=st.characters(
+        blacklist_categories=["Cc", "Cs"], blacklist_characters="\ufffe\uffff\u2028\u2029"
+    ),
+    max_size=12,
+)
+NAMES = st.one_of(st.sampled_from(operator_names()), YAML_TEXT)
+VALUES = st.one_of(YAML_TEXT, st.sampled_from(["true", "10", "2026-01-01", "10.0.0.0/8", "arn:a:b:c:d:e"]))
+BLOCKS = st.dictionaries(
+    NAMES,
+    st.one_of(
+        st.dictionaries(YAML_TEXT, st.one_of(VALUES, st.lists(VALUES, max_size=3)), max_size=3),
+        VALUES,
+        st.integers(),
+    ),
+    max_size=3,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(conditions=BLOCKS)
+def test_any_conditions_are_accepted_or_refused_never_a_crash(conditions: dict[str, Any]) -> None:
+    """Whatever the conditions, validation raises RegistryError or accepts them, and then so does the
+    evaluator."""
+    try:
+        load_registry_text(with_conditions(conditions))
+    except RegistryError:
+        return
+    parse_condition_block(conditions, variables_enabled=True)
