@@ -128,8 +128,6 @@ def _value_problem(family: str | None, value: str) -> str | None:
 def _key_problem(key: str) -> str | None:
     if not key:
         return "the condition key is empty: write a context key, e.g. aws:SourceIp"
-    if any(c.isspace() for c in key):
-        return f'condition key "{key}" has white space: write a context key, e.g. aws:SourceIp'
     return charset_problem(key)
 
 
