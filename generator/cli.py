@@ -158,7 +158,13 @@ def parser() -> argparse.ArgumentParser:
 
     e = sub.add_parser("external-ids", help="manage tenants' external IDs")
     esub = e.add_subparsers(dest="action", required=True)
-    a = esub.add_parser("assign", help="generate missing external IDs in the registry file (keeps comments)")
+    a = esub.add_parser(
+        "assign",
+        help="generate missing external IDs in the registry file (keeps comments)",
+        description="Give every tenant that needs one a new external ID, keeping the file's text. "
+        "Exit codes: 0 done (or nothing to do); 2 the registry has a problem other than missing IDs "
+        "(nothing is written).",
+    )
     registry_arg(a)
     a.add_argument("--dry-run", action="store_true", help="say what would change, write nothing")
     a.set_defaults(func=cmd_assign)
