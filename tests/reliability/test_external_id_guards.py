@@ -158,3 +158,17 @@ def test_help_names_the_flag_and_the_exit_codes(xacct: Any) -> None:
     text = " ".join(proc.stdout.split())
     assert "--rotate-external-id TENANT" in text
     assert "2 bad registry, an external ID changed without --rotate-external-id" in text
+
+
+def test_the_registry_s_own_problems_come_before_a_changed_id(
+    generated: tuple[Path, Path], xacct: Any
+) -> None:
+    """A weak new ID is refused by the lint (CAA-005); the rotation is asked for once it is fixed."""
+    registry, out = generated
+    registry.write_text(registry.read_text(encoding="utf-8").replace(ACME_ID, "a" * 36), encoding="utf-8")
+    before = tree_stats(out)
+    proc = xacct("generate", "--registry", registry, "--out", out)
+    assert proc.returncode == 2
+    assert "tenants[0].external_id: CAA-005" in proc.stderr
+    assert "--rotate-external-id" not in proc.stderr
+    assert tree_stats(out) == before
