@@ -209,9 +209,14 @@ def check_rotations(loaded: LoadedRegistry, out: Path, rotate: Sequence[str], *,
             message = f'--rotate-external-id names no tenant "{name}": {hint}'
             problems.append(loaded.source.problem(("tenants",), message))
         elif name not in changed:
+            state = (
+                f"is unchanged since the last generate into {out}"
+                if loaded.model.tenants[index[name]].external_id
+                else "is not set"
+            )
             message = (
-                f"--rotate-external-id {name}, but tenant {name}'s external ID is unchanged since the "
-                f"last generate into {out}: drop the flag (there is nothing to rotate)"
+                f"--rotate-external-id {name}, but tenant {name}'s external ID {state}: "
+                "drop the flag (there is nothing to rotate)"
             )
             problems.append(loaded.source.problem(("tenants", index[name], "external_id"), message))
     if refuse:
@@ -219,7 +224,8 @@ def check_rotations(loaded: LoadedRegistry, out: Path, rotate: Sequence[str], *,
             message = (
                 f"changed since the last generate into {out} (tenant {name}), and the customer's "
                 "integration would break at the next apply: restore the old ID, "
-                f"or run `xacct generate --rotate-external-id {name}` if this is a deliberate rotation"
+                f"or run `xacct generate --registry {loaded.source.file} --out {out} "
+                f"--rotate-external-id {name}` if this is a deliberate rotation"
             )
             problems.append(loaded.source.problem(("tenants", index[name], "external_id"), message))
     if problems:
