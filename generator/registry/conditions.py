@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from collections.abc import Callable, Iterator
 from functools import cache
 from typing import Any
 
+from generator import awsformats as aws
 from generator.iam import datatypes
 from generator.iam.conditions import (
     ALL_VALUES,
@@ -32,8 +32,6 @@ from generator.registry.errors import Path_, Problem
 from generator.registry.source import Source
 
 IF_EXISTS = "IfExists"
-# IAM accepts tab, LF, CR and U+0020-U+00FF in a policy document.
-_POLICY_CHARS = re.compile(r"[\t\n\r\x20-\xff]*")
 _VARIABLE = "${"
 _ARN = re.compile(r"arn:[^:]+:[^:]*:[^:]*:[^:]*:.+", re.DOTALL)
 
@@ -80,18 +78,6 @@ def _operator_problem(name: str) -> str:
     )
 
 
-def charset_problem(text: str) -> str | None:
-    """Why IAM would refuse ``text`` (in its NFC form) in a policy document, or None."""
-    text = unicodedata.normalize("NFC", text)
-    if _POLICY_CHARS.fullmatch(text):
-        return None
-    bad = next(c for c in text if not _POLICY_CHARS.fullmatch(c))
-    return (
-        f'contains "{bad}" (U+{ord(bad):04X}), which IAM refuses in a policy document: '
-        "use only tab, line breaks and the characters U+0020-U+00FF"
-    )
-
-
 def _typed(family: str) -> tuple[Callable[[str], object], str] | None:
     """A parser for the values of ``family`` and what to write instead, for typed families."""
     table: dict[str, tuple[Callable[[str], object], str]] = {
@@ -113,7 +99,7 @@ def _typed(family: str) -> tuple[Callable[[str], object], str] | None:
 
 
 def _value_problem(family: str | None, value: str) -> str | None:
-    charset = charset_problem(value)
+    charset = aws.policy_text(value)
     if charset:
         return charset
     typed = _typed(family) if family else None
@@ -128,7 +114,7 @@ def _value_problem(family: str | None, value: str) -> str | None:
 def _key_problem(key: str) -> str | None:
     if not key:
         return "the condition key is empty: write a context key, e.g. aws:SourceIp"
-    return charset_problem(key)
+    return aws.policy_text(key)
 
 
 def condition_problems(src: Source, at: Path_, conditions: Any) -> Iterator[Problem]:

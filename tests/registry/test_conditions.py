@@ -174,3 +174,12 @@ def test_any_conditions_are_accepted_or_refused_never_a_crash(conditions: dict[s
     except RegistryError:
         return
     parse_condition_block(conditions, variables_enabled=True)
+
+
+def test_resources_outside_the_policy_charset_are_refused_too() -> None:
+    text = with_conditions({}).replace('resources: ["*"]', 'resources: ["arn:aws:s3:::bucket/日本"]')
+    with pytest.raises(RegistryError) as caught:
+        load_registry_text(text)
+    [problem] = caught.value.problems
+    assert problem.path == "tenants[0].partner_to_customer.permissions[1].statements[0].resources[0]"
+    assert 'contains "日" (U+65E5), which IAM refuses in a policy document' in problem.message
