@@ -26,6 +26,7 @@ SID = re.compile(r"[A-Za-z0-9]+")
 TFC_NAME = re.compile(r"[A-Za-z0-9_-]{1,90}")
 S3_PREFIX_CHARS = re.compile(r"[A-Za-z0-9!_.'()/=+,@:-]+")
 DESCRIPTION_CHARS = re.compile(r"[\t\n\r\x20-\x7e\xa1-\xff]*")
+POLICY_CHARS = re.compile(r"[\t\n\r\x20-\xff]*")  # what IAM accepts in a policy document
 ROLE_DESCRIPTION_MAX = 1000
 TAG_KEY_MAX, TAG_VALUE_MAX, TAGS_MAX = 128, 256, 50
 SESSION_MIN, SESSION_MAX = 3600, 43200
@@ -177,6 +178,7 @@ def policy_arn(value: str) -> str | None:
 def description(value: str) -> str | None:
     if len(value) > ROLE_DESCRIPTION_MAX:
         return f"is {len(value)} characters; AWS allows {ROLE_DESCRIPTION_MAX} at most"
+    value = unicodedata.normalize("NFC", value)  # text not in NFC is refused on its own (normal_form.py)
     if not DESCRIPTION_CHARS.fullmatch(value):
         bad = next(c for c in value if not DESCRIPTION_CHARS.fullmatch(c))
         return f"contains {bad!r}, which AWS refuses in a role description: use Latin-1 printable text"
@@ -184,6 +186,7 @@ def description(value: str) -> str | None:
 
 
 def _tag_chars_ok(value: str) -> bool:
+    value = unicodedata.normalize("NFC", value)  # text not in NFC is refused on its own (normal_form.py)
     return all(c in "_.:/=+-@ " or unicodedata.category(c)[0] in "LNZ" for c in value)
 
 
@@ -213,9 +216,21 @@ def action(value: str) -> str | None:
     return None
 
 
+def policy_text(value: str) -> str | None:
+    """Why IAM would refuse ``value`` (in its NFC form) in a policy document, or None."""
+    value = unicodedata.normalize("NFC", value)  # text not in NFC is refused on its own (normal_form.py)
+    if POLICY_CHARS.fullmatch(value):
+        return None
+    bad = next(c for c in value if not POLICY_CHARS.fullmatch(c))
+    return (
+        f'contains "{bad}" (U+{ord(bad):04X}), which IAM refuses in a policy document: '
+        "use only tab, line breaks and the characters U+0020-U+00FF"
+    )
+
+
 def resource_arn(value: str) -> str | None:
     if value == "*" or re.fullmatch(r"arn:[a-z-*?]+:[a-z0-9-*?]*:[a-z0-9-*?]*:[0-9*?]*:\S+", value):
-        return None
+        return policy_text(value)
     return f'"{value}" is not an ARN: write arn:partition:service:region:account:resource or "*"'
 
 

@@ -32,11 +32,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
+    from generator.external_ids import check_rotations
     from generator.generate import generate
     from generator.output.lock import LockBusy
 
     loaded = load_registry(args.registry)
     target = Path(args.out)
+    check_rotations(loaded, target, args.rotate_external_id, refuse=not args.check)
     try:
         result = generate(loaded, target, check=args.check, wait=args.wait)
     except LockBusy as exc:
@@ -44,12 +46,13 @@ def cmd_generate(args: argparse.Namespace) -> int:
         return EXIT_BUSY
     diff = result.diff
     for tenant in result.changed_ids:
-        err.print(
-            f"{args.registry}: tenants.{tenant}.external_id changed since the last generate: the customer's "
-            "integration will break until they update the role; restore the old ID unless this is a "
-            "deliberate rotation",
-            markup=False,
+        what = "changed since the last generate: the customer's integration will break until they update "
+        what += "the role; " + (
+            "rotated as asked (--rotate-external-id)"
+            if tenant in args.rotate_external_id
+            else f"restore the old ID, or pass --rotate-external-id {tenant} if this is a deliberate rotation"
         )
+        err.print(f"{args.registry}: tenants.{tenant}.external_id {what}", markup=False)
     if args.check:
         for label, paths in (
             ("missing", diff.missing),
@@ -124,11 +127,25 @@ def parser() -> argparse.ArgumentParser:
             help="registry YAML file (default: tenants.yaml)",
         )
 
-    g = sub.add_parser("generate", help="generate Terraform roots from the registry")
+    g = sub.add_parser(
+        "generate",
+        help="generate Terraform roots from the registry",
+        description="Generate Terraform roots from the registry. Exit codes: 0 written or up to date; "
+        "1 out of date (--check); 2 bad registry, an external ID changed without --rotate-external-id, "
+        "or a bad --rotate-external-id; 3 another run holds the lock.",
+    )
     registry_arg(g)
     g.add_argument("--out", default="generated", help="output folder (default: generated)")
     g.add_argument("--check", action="store_true", help="write nothing; exit 1 if the output is out of date")
     g.add_argument("--wait", type=float, default=30.0, help="seconds to wait for another run's lock")
+    g.add_argument(
+        "--rotate-external-id",
+        action="append",
+        default=[],
+        metavar="TENANT",
+        help="write TENANT's changed external ID (a deliberate rotation; repeatable); without it a "
+        "changed ID is refused (exit 2)",
+    )
     g.set_defaults(func=cmd_generate)
 
     v = sub.add_parser("validate", help="validate the registry (and lint it) without writing")
@@ -138,7 +155,13 @@ def parser() -> argparse.ArgumentParser:
 
     e = sub.add_parser("external-ids", help="manage tenants' external IDs")
     esub = e.add_subparsers(dest="action", required=True)
-    a = esub.add_parser("assign", help="generate missing external IDs in the registry file (keeps comments)")
+    a = esub.add_parser(
+        "assign",
+        help="generate missing external IDs in the registry file (keeps comments)",
+        description="Give every tenant that needs one a new external ID, keeping the file's text. "
+        "Exit codes: 0 done (or nothing to do); 2 the registry has a problem other than missing IDs "
+        "(nothing is written).",
+    )
     registry_arg(a)
     a.add_argument("--dry-run", action="store_true", help="say what would change, write nothing")
     a.set_defaults(func=cmd_assign)

@@ -1,4 +1,7 @@
-"""`xacct external-ids assign`: fill in missing external IDs, keeping the file's text as written.
+"""External IDs never change by accident: ``assign`` fills in missing ones, ``check_rotations`` guards
+``generate`` against a changed one.
+
+`xacct external-ids assign`: fill in missing external IDs, keeping the file's text as written.
 
 IDs are partner-generated UUID4s (122 random bits). Existing IDs are never changed. The new IDs are
 inserted into the registry's text (a line ``external_id: "…"`` after the tenant's ``account_id``, or
@@ -10,16 +13,18 @@ plus the new IDs) and then replaces the old file atomically.
 from __future__ import annotations
 
 import codecs
+import difflib
 import os
 import tempfile
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from generator.registry.errors import Problem, RegistryError
+from generator.registry.errors import Problem, RegistryError, format_path
+from generator.registry.loader import LoadedRegistry, load_registry
 from generator.registry.source import decode, parse_text, read_source
 
 # The pure-Python loader: its marks index the decoded text in code points, as Python strings do.
@@ -78,10 +83,33 @@ def _edit(text: str, tenant: yaml.MappingNode, new: str, newline: str) -> tuple[
     return at, at, line + newline
 
 
+def _only_missing_ids(path: Path, tenants: Any) -> None:
+    """Raise the registry's problems unless each is a missing (or empty) ID of a tenant that needs one.
+
+    A misspelt key (``extrnal_id:``) is refused with its did-you-mean, instead of an ID being written
+    beside it: assign adds IDs to a valid registry, and never hides a problem behind a new ID.
+    """
+    try:
+        load_registry(path)
+    except RegistryError as exc:
+        tolerated = set()
+        for i, tenant in enumerate(tenants if isinstance(tenants, list) else []):
+            if isinstance(tenant, dict) and _needs_id(tenant):
+                tolerated.add(format_path(("tenants", i, "external_id")))
+                tolerated.add(format_path(("tenants", i, "customer_to_partner", "require_external_id")))
+        problems = [p for p in exc.problems if p.path not in tolerated]
+        if problems:
+            raise RegistryError(problems) from None
+
+
 def assign(path: Path, make_id: Callable[[], str] = new_external_id, dry_run: bool = False) -> list[str]:
-    """Give every tenant that needs one an external ID; return the tenants changed."""
+    """Give every tenant that needs one an external ID; return the tenants changed.
+
+    The registry must be valid but for missing external IDs; otherwise nothing is written.
+    """
     display = str(path)
     before = read_source(path, display)  # raises on unreadable / malformed files
+    _only_missing_ids(path, before.data.get("tenants") if isinstance(before.data, dict) else None)
     raw = path.read_bytes()
     text = decode(display, raw)
     data = before.data
@@ -157,3 +185,49 @@ def _replace_atomically(path: Path, text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def check_rotations(loaded: LoadedRegistry, out: Path, rotate: Sequence[str], *, refuse: bool) -> None:
+    """Raise unless every external ID changed since the last generate into ``out`` is in ``rotate``.
+
+    A changed ID breaks the customer's integration at the next apply, so it is written only as a
+    deliberate rotation (``--rotate-external-id TENANT``); with ``refuse`` false (``--check``) a change
+    is left for the caller to report. A tenant in ``rotate`` whose ID is unchanged, or that is not in
+    the registry, is an error either way. A registry with problems of its own (the lint's, sizes) is
+    refused with those: a changed ID may be their fix, and the next run asks for the flag.
+    """
+    from generator.generate import _external_ids, changed_external_ids, generate
+    from generator.output.manifest import read_record
+
+    index = {t.name: i for i, t in enumerate(loaded.model.tenants)}
+    changed = set(changed_external_ids(read_record(out), _external_ids(loaded)))
+    problems = []
+    for name in dict.fromkeys(rotate):
+        if name not in index:
+            close = difflib.get_close_matches(name, list(index), n=1)
+            hint = f'did you mean "{close[0]}"?' if close else "name a tenant of the registry"
+            message = f'--rotate-external-id names no tenant "{name}": {hint}'
+            problems.append(loaded.source.problem(("tenants",), message))
+        elif name not in changed:
+            state = (
+                f"is unchanged since the last generate into {out}"
+                if loaded.model.tenants[index[name]].external_id
+                else "is not set"
+            )
+            message = (
+                f"--rotate-external-id {name}, but tenant {name}'s external ID {state}: "
+                "drop the flag (there is nothing to rotate)"
+            )
+            problems.append(loaded.source.problem(("tenants", index[name], "external_id"), message))
+    if refuse:
+        for name in sorted(changed - set(rotate)):
+            message = (
+                f"changed since the last generate into {out} (tenant {name}), and the customer's "
+                "integration would break at the next apply: restore the old ID, "
+                f"or run `xacct generate --registry {loaded.source.file} --out {out} "
+                f"--rotate-external-id {name}` if this is a deliberate rotation"
+            )
+            problems.append(loaded.source.problem(("tenants", index[name], "external_id"), message))
+    if problems:
+        generate(loaded, out, check=True)  # the registry's own problems (lint, sizes) come first
+        raise RegistryError(problems)

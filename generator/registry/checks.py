@@ -10,8 +10,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from generator import awsformats as aws
+from generator.registry.conditions import condition_problems
 from generator.registry.errors import Problem
 from generator.registry.model import statement_shape
+from generator.registry.normal_form import nfc_problems
 from generator.registry.source import Source
 
 SCENARIOS = ("partner_to_customer", "customer_to_partner")
@@ -42,13 +44,16 @@ def _statement_checks(src: Source, i: int, scenario: str, settings: dict[str, An
     for j, permission in enumerate(permissions if isinstance(permissions, list) else []):
         statements = _map(permission).get("statements")
         for k, statement in enumerate(statements if isinstance(statements, list) else []):
+            at = ("tenants", i, scenario, "permissions", j, "statements", k)
             message = statement_shape(statement) if isinstance(statement, dict) else None
             if message:
-                yield src.problem(("tenants", i, scenario, "permissions", j, "statements", k), message)
+                yield src.problem(at, message)
+            yield from condition_problems(src, (*at, "conditions"), _map(statement).get("conditions"))
 
 
 def cross_checks(src: Source) -> Iterator[Problem]:
     """Yield every cross-field problem of the parsed registry ``src.data``."""
+    yield from nfc_problems(src)
     data = _map(src.data)
     partner = _map(data.get("partner"))
     partner_account = _str(partner.get("account_id"))

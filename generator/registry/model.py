@@ -9,6 +9,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 from pydantic_core import PydanticCustomError
 
 from generator import awsformats as aws
+from generator.registry.module_source import module_source_problem
 
 SCENARIOS = ("partner_to_customer", "customer_to_partner")
 Scenario = Literal["partner_to_customer", "customer_to_partner"]
@@ -80,7 +81,9 @@ class Partner(Strict):
     region: Region
     principal_arn: PrincipalArn | None = None
     terraform_cloud: TerraformCloud | None = None
-    module_source: str | None = Field(default=None, min_length=1, max_length=1000)
+    module_source: Annotated[str, _check(module_source_problem)] | None = Field(
+        default=None, min_length=1, max_length=1000
+    )
     onboarding_template_url: str | None = Field(default=None, min_length=1, max_length=1000)
     tags: Tags = Field(default_factory=dict)
     # Resource types (beside the role and its inline policy) that a generated root's plan may hold;

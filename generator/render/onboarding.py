@@ -17,6 +17,7 @@ import jinja2
 from generator import MODULES_VERSION
 from generator.policy.roles import RoleSpec
 from generator.registry import LoadedRegistry
+from generator.registry.module_source import render_module_source
 from generator.render import cdk, hcl
 from generator.render.cloudformation import CAPABILITY, render_template
 from generator.render.terraform import module_arguments
@@ -73,7 +74,7 @@ def stack_name(spec: RoleSpec) -> str:
 def module_source(template: str | None, module: str) -> str:
     """The published module's source (the registry's template, else the default), pinned to this
     generator's modules version."""
-    return (template or DEFAULT_MODULE_SOURCE).format(module=module, version=MODULES_VERSION)
+    return render_module_source(template or DEFAULT_MODULE_SOURCE, module, MODULES_VERSION)
 
 
 def launch_stack_url(template_url: str, spec: RoleSpec) -> str:

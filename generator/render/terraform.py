@@ -11,6 +11,7 @@ import jinja2
 
 from generator.policy.roles import RoleSpec
 from generator.registry.model import TerraformCloud
+from generator.registry.module_source import render_module_source
 from generator.render import hcl
 
 PROVIDER_CONSTRAINT = ">= 5.0, < 7.0"
@@ -40,7 +41,7 @@ class ModuleSource:
 
     def for_root(self, module: str, root_dir: Path) -> str:
         if self.template:
-            return self.template.format(module=module, version=self.version)
+            return render_module_source(self.template, module, self.version)
         assert self.local_dir is not None
         return _relative(self.local_dir / module, root_dir.parent.parent)
 

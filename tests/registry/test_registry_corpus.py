@@ -46,6 +46,8 @@ SUBPROCESS = {
     "49-nul-byte",
     "55-five-problems",
     "63-control-characters",
+    "72-module-source-unknown-placeholder",
+    "74-module-source-attribute-access",
 }
 
 

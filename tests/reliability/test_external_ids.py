@@ -1,4 +1,8 @@
-"""``external-ids assign`` only adds IDs, keeps the text, writes atomically; --check flags changed IDs."""
+"""``external-ids assign`` only adds IDs, keeps the text, writes atomically; --check flags changed IDs.
+
+Refusals (a registry with other problems, a changed ID without ``--rotate-external-id``):
+``test_external_id_guards.py``.
+"""
 
 from __future__ import annotations
 
@@ -278,5 +282,7 @@ def test_check_flags_a_changed_external_id(workspace: Path, xacct: Any) -> None:
         assert f"tenants.{tenant}.external_id changed since the last generate" in proc.stderr
         other = "bco" if tenant == "acme" else "acme"
         assert f"tenants.{other}.external_id" not in proc.stderr
-        assert xacct("generate", "--registry", registry, "--out", out).returncode == 0
+        assert xacct("generate", "--registry", registry, "--out", out).returncode == 2  # refused
+        rotate = ("--rotate-external-id", tenant)
+        assert xacct("generate", "--registry", registry, "--out", out, *rotate).returncode == 0
         assert xacct("generate", "--registry", registry, "--out", out, "--check").returncode == 0

@@ -1,7 +1,8 @@
-"""Registry text that validation accepts but that would not reach AWS unchanged.
+"""Registry text that would not reach AWS unchanged is refused by validation.
 
-Found by the round-trip tests; the registry checks (``generator/awsformats.py``) own the fix. These are
-strict xfails: when validation starts refusing the text they fail, and the marker should go.
+Found by the round-trip tests (they were strict xfails until the registry checks refused the text):
+text not in Unicode NFC (``generator/registry/normal_form.py``) and condition values outside IAM's
+policy character set (``generator/registry/conditions.py``).
 """
 
 from __future__ import annotations
@@ -47,11 +48,6 @@ def test_the_baseline_registry_is_valid() -> None:
     load_registry_text(registry())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="tag text not in Unicode NFC is accepted, but Terraform stores every "
-    "string in NFC: the role's tag would differ from the registry (U+212B becomes U+00C5)",
-)
 @pytest.mark.parametrize(
     "text", ["\u212b", "\u2126", "\uf900"], ids=["angstrom-sign", "ohm-sign", "cjk-compat"]
 )
@@ -60,11 +56,6 @@ def test_non_nfc_tag_text_is_refused(text: str) -> None:
         load_registry_text(registry(tag_value=text))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="condition values are not checked: IAM accepts only tab, LF, CR and "
-    "U+0020-U+00FF in a policy document, so this registry fails at apply time",
-)
 @pytest.mark.parametrize("text", ["日本", "😀"], ids=["cjk", "emoji"])
 def test_condition_values_outside_the_policy_charset_are_refused(text: str) -> None:
     with pytest.raises(RegistryError):
