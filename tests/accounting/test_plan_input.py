@@ -138,6 +138,7 @@ def test_the_reader_raises_only_plan_input_errors(tmp_path: Path) -> None:
             continue
 
 
+@pytest.mark.slow
 def test_harness_refuses_a_malformed_plan_json_with_a_message(tmp_path: Path) -> None:
     path = tmp_path / "plan.json"
     path.write_bytes(b"[]")

@@ -8,8 +8,10 @@ import pytest
 
 from generator.harness.batch import auto_shard_size, plan_batched, plan_each, shards
 from generator.harness.expectations import permission_cases, trust_cases
+from generator.harness.planlayer import PlanLayer, account
 from generator.harness.roots import PLAN_COPY_MARK, _copy_modules_for_plan, find_roots
 from generator.harness.verdicts import judge
+from generator.policy import build_roles
 from generator.registry import load_registry
 from generator.terraform import Terraform
 
@@ -25,7 +27,6 @@ def test_shards_are_balanced_and_cover_everything() -> None:
     assert shards([1, 2], 10) == [[1, 2]]  # type: ignore[list-item]
 
 
-@pytest.mark.terraform
 @pytest.mark.parametrize(
     ("count", "jobs", "size", "count_of_shards"),
     [
@@ -46,25 +47,32 @@ def test_auto_shard_size_fills_whole_rounds(count: int, jobs: int, size: int, co
     assert size <= 700
 
 
+@pytest.mark.terraform
+@pytest.mark.slow
 def test_batched_and_per_root_plans_agree(example_workspace: Path, tmp_path: Path) -> None:
+    """Both paths, through the one plan accounting, hold the same roles, documents and verdicts."""
     roots = find_roots(example_workspace / "generated")
-    batched = plan_batched(roots, tmp_path / "b", Terraform, shard_size=2)
-    each = plan_each(roots, tmp_path / "e", Terraform)
-    assert sorted(batched.roles) == sorted(each.roles) == sorted(r.key for r in roots)
     reg = load_registry(example_workspace / "tenants.yaml")
+    specs = {s.key: s for s in build_roles(reg.model)}
+    batched, each = PlanLayer(), PlanLayer()
+    account(batched, plan_batched(roots, tmp_path / "b", Terraform, shard_size=2), reg, specs)
+    per_root = plan_each(roots, tmp_path / "e", Terraform)
+    account(each, per_root, reg, specs)
+    assert sorted(batched.roles) == sorted(each.roles) == sorted(r.key for r in roots)
+    assert batched.findings == each.findings == []
     for key, planned in batched.roles.items():
         other = each.roles[key]
         assert planned.trust_policy == other.trust_policy, key
         assert planned.permission_policies == other.permission_policies, key
         assert planned.resource_types == other.resource_types, key
-        tenant = next(t for t in reg.model.tenants if t.name == planned.tenant)
+        tenant = next(t for t in reg.model.tenants if t.name == planned.spec.tenant)
         role_arn = f"arn:aws:iam::000000000000:role/{planned.role.after['name']}"
-        cases = trust_cases(reg.model.partner, tenant, planned.scenario, role_arn)
-        cases += permission_cases(tenant, planned.scenario, "000000000000")
+        cases = trust_cases(reg.model.partner, tenant, planned.spec.scenario, role_arn)
+        cases += permission_cases(tenant, planned.spec.scenario, "000000000000")
         docs_b = [planned.trust_policy, *planned.permission_policies]
         docs_e = [other.trust_policy, *other.permission_policies]
         assert [m.case for m in judge(docs_b, cases)] == [m.case for m in judge(docs_e, cases)], key
-    assert batched.terraform_runs < each.terraform_runs
+    assert batched.plans and len(batched.plans) < len(per_root.plans)
 
 
 def test_plan_copy_of_the_modules_leaves_out_only_their_outputs(tmp_path: Path) -> None:
