@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 
 PREVIOUS = "the previous tree is as it was"
 
@@ -32,6 +33,7 @@ _CAUSES = {
 
 def describe(exc: OSError) -> str:
     """One line for an OSError met while writing or reading the output folder."""
-    path = exc.filename if exc.filename is not None else "the output folder"
+    path = os.fsdecode(exc.filename) if exc.filename is not None else "the output folder"
+    path = re.sub(r"/\.([^/]+)\.xacct-new-\d+(?=/|$)", r"/\1", path)  # where it was going, not the stage
     cause = _CAUSES.get(exc.errno or 0) or f"{exc.strerror or exc}: check it and run again"
-    return f"{os.fsdecode(path)}: {cause}; {PREVIOUS}"
+    return f"{path}: {cause}; {PREVIOUS}"

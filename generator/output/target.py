@@ -17,7 +17,7 @@ def _within(inner: Path, outer: Path) -> bool:
 def check_target(out: Path, registry: Path, modules: Path | None = None) -> None:
     """Raise OutputError unless ``out`` may be written: missing, an empty folder, or a tree xacct wrote.
 
-    Refused: a file (or a link to one, or to nothing); the current folder or one above it; a folder
+    Refused: a file (or a link to one, or to nothing); the current folder; a folder
     that is, or holds at any depth, the registry's folder or ``modules``; a git work tree (it holds
     ``.git``); a non-empty folder that holds no xacct manifest.
     """
@@ -29,22 +29,22 @@ def check_target(out: Path, registry: Path, modules: Path | None = None) -> None
             "pass a new folder, e.g. --out generated (the file was not touched)"
         )
     real = Path(os.path.realpath(out))
-    suggestion = f"pass a folder of its own, e.g. --out {os.path.join(shown, 'generated')}"
-    guarded = [
-        (Path(os.path.realpath(os.getcwd())), "is the current folder, or a folder above it"),
-        (Path(os.path.realpath(registry)).parent, f"holds the registry {registry}"),
-    ]
+    whole = "xacct replaces its output folder as a whole"
+    beside = os.path.join(os.path.dirname(registry), "generated")
+    if real == Path(os.path.realpath(os.getcwd())):
+        raise OutputError(
+            f"{shown}: is the current folder, and {whole}; pass a subfolder, e.g. --out generated"
+        )
+    guarded = [(Path(os.path.realpath(registry)).parent, f"holds the registry {registry}")]
     if modules is not None:
         guarded.append((Path(os.path.realpath(modules)), f"holds the modules folder {modules}"))
     for inner, what in guarded:
         if _within(inner, real):
-            raise OutputError(
-                f"{shown}: {what}, and xacct replaces its output folder as a whole; {suggestion}"
-            )
+            raise OutputError(f"{shown}: {what}, and {whole}; pass a folder of its own, e.g. --out {beside}")
     if os.path.lexists(real / ".git"):
         raise OutputError(
             f"{shown}: is a git work tree (it holds .git), and xacct replaces its output folder as a "
-            f"whole; {suggestion}"
+            f"whole; pass a folder of its own, e.g. --out {os.path.join(shown, 'generated')}"
         )
     record = read_record(real)
     if record.top or record.tenants:
