@@ -173,14 +173,18 @@ def parser() -> argparse.ArgumentParser:
     g = sub.add_parser(
         "generate",
         help="generate Terraform roots from the registry",
-        description="Generate Terraform roots from the registry into --out, atomically. Paths in the "
-        "output folder that xacct did not write are never removed or replaced: they are kept and listed.",
+        description="Generate Terraform roots from the registry into --out, atomically.\nPaths in the "
+        "output folder that xacct did not write are never removed or replaced:\nthey are kept and listed.",
         epilog=GENERATE_EXITS,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     registry_arg(g)
     g.add_argument("--out", default="generated", help="output folder (default: generated)")
-    g.add_argument("--check", action="store_true", help="write nothing; exit 1 if the output is out of date")
+    g.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 if the output is out of date or holds paths xacct did not write",
+    )
     g.add_argument("--wait", type=float, default=30.0, help="seconds to wait for another run's lock")
     g.set_defaults(func=cmd_generate)
 
