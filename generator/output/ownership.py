@@ -10,6 +10,7 @@ lists them (`foreign_paths`), and a pytest harness can refuse to certify a root 
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Collection, Iterable
 from pathlib import Path
@@ -76,30 +77,84 @@ def folders(files: Iterable[str]) -> set[str]:
     return found
 
 
+def _layout(files: Iterable[str], enter: Iterable[str]) -> dict[str, set[str]]:
+    """Each folder of ``files`` and ``enter`` ("" is the output folder) -> the names expected in it."""
+    expected: dict[str, set[str]] = {"": set()}
+
+    def add(folder: str) -> set[str]:
+        chain = []
+        while folder not in expected:
+            chain.append(folder)
+            folder = folder.rpartition("/")[0]
+        for path in reversed(chain):
+            expected[path] = set()
+            parent, _, name = path.rpartition("/")
+            expected[parent].add(name)
+        return expected[path] if chain else expected[folder]
+
+    for rel in files:
+        folder, _, name = rel.rpartition("/")
+        names = expected.get(folder)
+        (add(folder) if names is None else names).add(name)
+    for folder in enter:
+        add(folder)
+    return expected
+
+
+_NOT_A_FOLDER: list[str] = []
+
+
+def _names(path: str, follow: bool) -> list[str] | None:
+    """The names in folder ``path``; None if nothing is there; `_NOT_A_FOLDER` for a file or a link."""
+    flags = os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC | (0 if follow else os.O_NOFOLLOW)
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        if exc.errno in (errno.ENOTDIR, errno.ELOOP):
+            return _NOT_A_FOLDER
+        raise
+    try:
+        return os.listdir(fd)
+    finally:
+        os.close(fd)
+
+
 def unowned(out: Path, files: Collection[str], enter: Collection[str] = ()) -> list[str]:
     """The topmost entries under ``out`` (relative paths, sorted) that are not among ``files``.
 
-    Folders of ``files`` are entered, and so are the real folders named in ``enter`` (those a run is
-    about to write into); any other entry (a folder, a file, a link, a link where a folder is
-    expected) is listed and not entered.
+    Folders of ``files`` are entered, and so are the folders named in ``enter`` (those a run is
+    about to write into); any other entry (a folder, a file, a link, a file or link where a folder
+    is expected) is listed and not entered. One ``open`` and ``getdents`` per folder: a file that
+    is a folder now is not told apart here (the comparison finds it unreadable: missing).
     """
-    inside = folders(files) | set(enter)
+    expected = _layout(files, enter)
     found: list[str] = []
-    pending = [""]
-    while pending:
-        rel = pending.pop()
-        try:
-            entries = list(os.scandir(f"{out}/{rel}" if rel else out))
-        except (FileNotFoundError, NotADirectoryError):
+    skipped: set[str] = set()  # folders that are not folders: nothing under them is looked at
+    for folder in sorted(expected):
+        if skipped and _under(folder, skipped):
             continue
-        for entry in entries:
-            child = f"{rel}/{entry.name}" if rel else entry.name
-            is_dir = entry.is_dir(follow_symlinks=False)
-            if child in inside and is_dir:
-                pending.append(child)
-            elif child not in files or is_dir:
-                found.append(child)
+        names = _names(f"{out}/{folder}" if folder else str(out), follow=not folder)
+        if names is None:
+            continue
+        if names is _NOT_A_FOLDER:
+            if folder:
+                found.append(folder)
+                skipped.add(folder)
+            continue
+        mine = expected[folder]
+        prefix = f"{folder}/" if folder else ""
+        found.extend(prefix + name for name in names if name not in mine)
     return sorted(found)
+
+
+def _under(folder: str, tops: set[str]) -> bool:
+    while folder:
+        folder = folder.rpartition("/")[0]
+        if folder in tops:
+            return True
+    return False
 
 
 def foreign(entries: Iterable[str], generated_roots: Collection[str]) -> list[str]:

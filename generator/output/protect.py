@@ -3,6 +3,7 @@ and folders it would remove that hold terraform state."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Collection, Iterable
 from pathlib import Path
 
@@ -15,11 +16,18 @@ def refuse_conflicts(out: Path, entries: Iterable[str], diff: TreeDiff, unchange
     """Raise OutputError when an entry xacct did not write (``entries``) is where it writes now: a
     user's file where a generated file goes, a file or a link where a generated folder goes.
 
-    A regular file identical to what xacct would write (in ``unchanged``) is taken as its own.
+    A regular file identical to what xacct would write (in ``unchanged``) is taken as its own. A
+    generated file the comparison could not read (``missing``) but that is there is a folder or a
+    link of the user's.
     """
+    checked = list(entries)
+    checked += [rel for rel in diff.missing if os.path.lexists(out / rel.split("/", 1)[0])]
+    checked = [rel for rel in checked if os.path.lexists(out / rel)]
+    if not checked:
+        return
     planned = set(diff.changed) | set(unchanged)
     need = folders(planned)
-    for rel in entries:
+    for rel in checked:
         path = out / rel
         if rel not in need and (rel not in planned or (rel in unchanged and not path.is_symlink())):
             continue

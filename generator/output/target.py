@@ -7,11 +7,28 @@ import os
 from pathlib import Path
 
 from generator.output.errors import OutputError
-from generator.output.manifest import read_record
+from generator.output.manifest import MANIFEST, is_manifest
 
 
 def _within(inner: Path, outer: Path) -> bool:
     return inner == outer or outer in inner.parents
+
+
+def _written_by_xacct(folder: Path) -> bool | None:
+    """Whether ``folder`` holds an xacct manifest (its own, or a tenant folder's); None when it is
+    missing or empty. Stops at the first manifest found."""
+    try:
+        with os.scandir(folder) as scan:
+            entries = list(scan)
+    except FileNotFoundError:
+        return None
+    if not entries:
+        return None
+    if is_manifest(f"{folder}/{MANIFEST}"):
+        return True
+    return any(
+        entry.is_dir(follow_symlinks=False) and is_manifest(f"{entry.path}/{MANIFEST}") for entry in entries
+    )
 
 
 def check_target(out: Path, registry: Path, modules: Path | None = None) -> None:
@@ -46,16 +63,8 @@ def check_target(out: Path, registry: Path, modules: Path | None = None) -> None
             f"{shown}: is a git work tree (it holds .git), and xacct replaces its output folder as a "
             f"whole; pass a folder of its own, e.g. --out {os.path.join(shown, 'generated')}"
         )
-    record = read_record(real)
-    if record.top or record.tenants:
-        return
-    try:
-        with os.scandir(real) as entries:
-            if next(entries, None) is None:
-                return
-    except FileNotFoundError:
-        return
-    raise OutputError(
-        f"{shown}: holds files xacct did not write and no .xacct-manifest.json; xacct writes only into a "
-        "new or empty folder, or one it generated: pass another --out, or move those files away"
-    )
+    if _written_by_xacct(real) is False:
+        raise OutputError(
+            f"{shown}: holds files xacct did not write and no .xacct-manifest.json; xacct writes only into a "
+            "new or empty folder, or one it generated: pass another --out, or move those files away"
+        )
