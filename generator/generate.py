@@ -475,6 +475,8 @@ def generate(
     out = Path(out)
     if guard:
         check_target(out, loaded.path, _local_modules(loaded))
+    if out.name in ("", ".", ".."):  # the staging folder and the lock go beside the folder, not in it
+        out = Path(os.path.realpath(out))
     if not check and not os.path.lexists(real_folder(out)):
         first = _first_run(loaded, out, wait)
         if first is not None:

@@ -130,6 +130,18 @@ def test_out_dot_inside_a_tree_is_refused(registry: Path) -> None:
     assert tree_stats(registry.parent) == before
 
 
+def test_out_dotdot_from_inside_the_tree_stages_beside_it(registry: Path) -> None:
+    out = registry.parent / "generated"
+    assert gen(registry, out).returncode == 0
+    edit(registry, t1=tenant(1, description="changed"))
+    inside = out / "tenant-0000"
+    proc = gen(registry, "..", cwd=inside)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == "" and gen(registry, out, "--check").returncode == 0
+    assert not [p for p in out.rglob("*") if ".xacct-new-" in p.name or p.name.endswith(".xacct.lock")]
+    nothing_beside(out.parent, lock=True)
+
+
 def test_foreign_paths_survive_a_whole_tree_swap_byte_for_byte(registry: Path) -> None:
     out = registry.parent / "generated"
     assert gen(registry, out).returncode == 0
