@@ -135,8 +135,10 @@ def test_a_symlinked_scenario_folder_is_refused_untouched(registry: Path) -> Non
     nothing_beside(out.parent, lock=True)
 
 
-def _terminate_while_staging(registry: Path, out: Path, pause: float) -> subprocess.CompletedProcess[str]:
-    """Start ``generate``, SIGTERM it ``pause`` seconds after its staging folder appears."""
+def _terminate_while_staging(
+    registry: Path, out: Path, pause: float, signum: int = signal.SIGTERM
+) -> subprocess.CompletedProcess[str]:
+    """Start ``generate``, send it ``signum`` ``pause`` seconds after its staging folder appears."""
     proc = subprocess.Popen(
         [*xacct_command(), "generate", "--registry", str(registry), "--out", str(out)],
         stdout=subprocess.PIPE,
@@ -149,7 +151,7 @@ def _terminate_while_staging(registry: Path, out: Path, pause: float) -> subproc
         assert time.monotonic() - started < 120, "no staging folder in 120 s"
         time.sleep(0.005)
     time.sleep(pause)
-    proc.send_signal(signal.SIGTERM)
+    proc.send_signal(signum)
     stdout, stderr = proc.communicate(timeout=60)
     return subprocess.CompletedProcess(proc.args, proc.returncode, stdout, stderr)
 
@@ -167,19 +169,29 @@ def _running_with(argument: str) -> list[int]:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("run", ["first run (render workers)", "whole-tree swap"])
-def test_sigterm_removes_the_staging_folder_and_says_so(workspace: Path, run: str) -> None:
-    """1,600 tenants (2,000 roles: a first run is written by the workers, ~3 s here)."""
+@pytest.mark.parametrize(
+    ("signum", "run"),
+    [
+        (signal.SIGTERM, "first run (render workers)"),
+        (signal.SIGTERM, "whole-tree swap"),
+        (signal.SIGINT, "first run (render workers)"),
+    ],
+    ids=["SIGTERM-first-run", "SIGTERM-whole-tree-swap", "SIGINT-first-run"],
+)
+def test_a_signal_removes_the_staging_folder_and_says_so(workspace: Path, signum: int, run: str) -> None:
+    """1,600 tenants (2,000 roles: a first run is written by the workers, ~3 s here). SIGINT is sent
+    to the run alone (not its process group): the run stops its workers itself."""
     registry = write_registry(workspace / "tenants.yaml", big_registry(1600, "A"))
     out = workspace / "generated"
     if run == "whole-tree swap":
         assert gen(registry, out).returncode == 0
         change_every_tenant(registry)
     before = tree_files(out) if out.exists() else None
-    proc = _terminate_while_staging(registry, out, pause=0.3)
-    assert proc.returncode == 143, proc.stdout + proc.stderr
+    proc = _terminate_while_staging(registry, out, pause=0.3, signum=signum)
+    how, code = ("terminated (SIGTERM)", 143) if signum == signal.SIGTERM else ("interrupted", 130)
+    assert proc.returncode == code, proc.stdout + proc.stderr
     assert proc.stderr.splitlines()[-1] == (
-        "xacct: terminated (SIGTERM); staging folders removed; the output folder was left as it was"
+        f"xacct: {how}; staging folders removed; the output folder was left as it was"
     ), proc.stderr
     assert "Traceback" not in proc.stderr
     time.sleep(0.2)
@@ -187,3 +199,19 @@ def test_sigterm_removes_the_staging_folder_and_says_so(workspace: Path, run: st
     nothing_beside(workspace, lock=True)
     assert (tree_files(out) if out.exists() else None) == before
     assert gen(registry, out).returncode == 0
+
+
+def test_a_signal_during_the_swap_is_held_until_the_swap_is_done(monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.cli import Terminated, _on_signal
+    from generator.output import tree
+
+    monkeypatch.setattr(tree, "_COMMIT", tree._Commit())
+    previous = signal.signal(signal.SIGTERM, _on_signal)
+    steps = []
+    try:
+        with pytest.raises(Terminated), tree.committing():
+            signal.raise_signal(signal.SIGTERM)
+            steps.append("the swap went on")
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert steps == ["the swap went on"] and tree.committed()
