@@ -267,6 +267,11 @@ def main(argv: list[str] | None = None) -> int:
         return _report(exc)
     except KeyboardInterrupt as exc:
         return _interrupted(exc)
+    except OSError as exc:  # what a command did not say itself: one line, never a traceback
+        from generator.output.errors import describe
+
+        err.print(f"xacct: {describe(exc, tail='')}", markup=False)
+        return EXIT_BAD_INPUT
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)

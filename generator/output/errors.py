@@ -28,12 +28,13 @@ _CAUSES = {
     errno.EMLINK: "has too many hard links: copy it (a new file) and run again",
     errno.EBUSY: "is busy (a mount point, or in use): pass --out a folder that is not a mount point",
     errno.EIO: "an input/output error: check the disk and run again",
+    errno.ENOENT: "does not exist: check the path and run again",
 }
 
 
-def describe(exc: OSError) -> str:
-    """One line for an OSError met while writing or reading the output folder."""
+def describe(exc: OSError, tail: str = PREVIOUS) -> str:
+    """One line for an OSError met while writing or reading the output folder (``tail`` ends it)."""
     path = os.fsdecode(exc.filename) if exc.filename is not None else "the output folder"
     path = re.sub(r"/\.([^/]+)\.xacct-new-\d+(?=/|$)", r"/\1", path)  # where it was going, not the stage
     cause = _CAUSES.get(exc.errno or 0) or f"{exc.strerror or exc}: check it and run again"
-    return f"{path}: {cause}; {PREVIOUS}"
+    return f"{path}: {cause}; {tail}" if tail else f"{path}: {cause}"

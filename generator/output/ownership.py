@@ -47,7 +47,9 @@ def foreign_paths(out: Path) -> list[Path]:
     A foreign folder is listed once (not its contents). Terraform's working files inside generated
     roots are not foreign. What xacct wrote is what the manifests at ``out`` say, whatever the
     files hold now (a hand edit is xacct's file edited, not a foreign one). A missing ``out``, or
-    one that is not a folder, has none.
+    one that is not a folder, has none. To judge one generated root, keep the paths under it::
+
+        bad = [p for p in foreign_paths(out) if p == root or root in p.parents]
     """
     files = written(read_record(out))
     return [out / rel for rel in foreign(unowned(out, files), roots(files))]
