@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import signal
 import sys
+import threading
 from pathlib import Path
 
 from generator import __version__
@@ -26,14 +28,31 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from generator.generate import generate
 
     loaded = load_registry(args.registry)
-    planned = generate(loaded, Path(args.out), check=True).plan  # tenants unchanged since generate are kept
+    # tenants unchanged since generate are kept; --out is only read, so any folder will do
+    planned = generate(loaded, Path(args.out), check=True, guard=False).plan
     out.print(f"{args.registry}: valid ({len(loaded.model.tenants)} tenants, {planned.role_count} roles)")
     return EXIT_OK
+
+
+GENERATE_EXITS = """exit codes:
+  0  written, or up to date (--check)
+  1  --check only: the output is out of date, or holds paths xacct did not write
+  2  nothing was written: the registry is refused, an external ID changed since the last generate
+     without --rotate-external-id naming its tenant (or the flag names a tenant whose ID did not
+     change), --out names a folder xacct may not write (a file,
+     the current folder, the registry's or the modules' folder, a git work tree, a folder of files
+     xacct did not write), a file of the user's is where xacct writes, a removed tenant or scenario
+     still holds terraform state, or the file system failed (read-only, full, permission denied);
+     the previous tree is as it was
+  3  another run holds the output folder's lock
+  130, 143  interrupted (SIGINT, SIGTERM): staging folders removed, the previous tree as it was
+            unless the swap had already happened"""
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
     from generator.external_ids import check_rotations
     from generator.generate import generate
+    from generator.output.errors import OutputError, describe
     from generator.output.lock import LockBusy
 
     loaded = load_registry(args.registry)
@@ -44,6 +63,12 @@ def cmd_generate(args: argparse.Namespace) -> int:
     except LockBusy as exc:
         err.print(f"xacct: {exc}", markup=False)
         return EXIT_BUSY
+    except OutputError as exc:
+        err.print(str(exc), markup=False)
+        return EXIT_BAD_INPUT
+    except OSError as exc:
+        err.print(describe(exc), markup=False)
+        return EXIT_BAD_INPUT
     diff = result.diff
     for tenant in result.changed_ids:
         what = "changed since the last generate: the customer's integration will break until they update "
@@ -62,18 +87,38 @@ def cmd_generate(args: argparse.Namespace) -> int:
         ):
             for rel in paths:
                 out.print(f"{target / rel}: {label}", markup=False)
-        if diff.clean and not result.changed_ids:
+        for rel in result.foreign:
+            out.print(f"{target / rel}: not written by xacct", markup=False)
+        if diff.clean and not result.changed_ids and not result.foreign:
             out.print(f"{target}: up to date ({result.plan.file_count} files)", markup=False)
             return EXIT_OK
-        out.print(
-            f"{target}: out of date; run `xacct generate --registry {args.registry} --out {target}`",
-            markup=False,
-        )
+        if not diff.clean or result.changed_ids:
+            out.print(
+                f"{target}: out of date; run `xacct generate --registry {args.registry} --out {target}`",
+                markup=False,
+            )
+        if result.foreign:
+            out.print(
+                f"{target}: {len(result.foreign)} path(s) not written by xacct; generate leaves them as they "
+                "are: move them out of the tree (or delete them) if they do not belong",
+                markup=False,
+            )
         return EXIT_FINDINGS
     for rel in diff.edited:
         err.print(f"{target / rel}: was edited by hand; overwritten with the generated content", markup=False)
     for tenant in result.removed_tenants:
-        out.print(f"{target / tenant}: removed (tenant no longer in the registry)", markup=False)
+        if os.path.lexists(target / tenant):
+            out.print(
+                f"{target / tenant}: removed xacct's files (tenant no longer in the registry); "
+                "kept the paths xacct did not write (listed on stderr)",
+                markup=False,
+            )
+        else:
+            out.print(f"{target / tenant}: removed (tenant no longer in the registry)", markup=False)
+    loaded_by_terraform = set(result.loaded)
+    for rel in result.foreign:
+        note = "; terraform loads it with this root's files" if rel in loaded_by_terraform else ""
+        err.print(f"{target / rel}: not written by xacct; left as it is{note}", markup=False)
     if result.written:
         out.print(
             f"{target}: wrote {len(diff.changed)} file(s), removed {len(diff.extra)}, "
@@ -130,13 +175,18 @@ def parser() -> argparse.ArgumentParser:
     g = sub.add_parser(
         "generate",
         help="generate Terraform roots from the registry",
-        description="Generate Terraform roots from the registry. Exit codes: 0 written or up to date; "
-        "1 out of date (--check); 2 bad registry, an external ID changed without --rotate-external-id, "
-        "or a bad --rotate-external-id; 3 another run holds the lock.",
+        description="Generate Terraform roots from the registry into --out, atomically.\nPaths in the "
+        "output folder that xacct did not write are never removed or replaced:\nthey are kept and listed.",
+        epilog=GENERATE_EXITS,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     registry_arg(g)
     g.add_argument("--out", default="generated", help="output folder (default: generated)")
-    g.add_argument("--check", action="store_true", help="write nothing; exit 1 if the output is out of date")
+    g.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 if the output is out of date or holds paths xacct did not write",
+    )
     g.add_argument("--wait", type=float, default=30.0, help="seconds to wait for another run's lock")
     g.add_argument(
         "--rotate-external-id",
@@ -196,16 +246,51 @@ def parser() -> argparse.ArgumentParser:
 GC_THRESHOLDS = (100_000, 50, 1000)
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the run is, so it unwinds (and cleans up) as Ctrl-C does."""
+
+
+def _on_signal(signum: int, frame: object) -> None:
+    from generator.output.tree import hold_signal
+
+    if hold_signal(signum):  # a swap is under way: raised again as soon as it is done
+        return
+    raise Terminated if signum == signal.SIGTERM else KeyboardInterrupt
+
+
+def _interrupted(exc: KeyboardInterrupt) -> int:
+    """Remove this run's staging folders and say where the output folder stands."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second signal must not stop the cleanup
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    from generator.output.tree import committed, remove_stages
+
+    remove_stages()
+    how = "terminated (SIGTERM)" if isinstance(exc, Terminated) else "interrupted"
+    where = "the new tree is in place" if committed() else "the output folder was left as it was"
+    err.print(f"xacct: {how}; staging folders removed; {where}", markup=False)
+    return 143 if isinstance(exc, Terminated) else 130
+
+
 def main(argv: list[str] | None = None) -> int:
     gc.set_threshold(*GC_THRESHOLDS)
     args = parser().parse_args(argv)
+    previous = {}
+    if threading.current_thread() is threading.main_thread():  # only there may handlers be set
+        previous = {signum: signal.signal(signum, _on_signal) for signum in (signal.SIGINT, signal.SIGTERM)}
     try:
         return args.func(args)
     except RegistryError as exc:
         return _report(exc)
-    except KeyboardInterrupt:
-        err.print("xacct: interrupted; the output folder was left as it was", markup=False)
-        return 130
+    except KeyboardInterrupt as exc:
+        return _interrupted(exc)
+    except OSError as exc:  # what a command did not say itself: one line, never a traceback
+        from generator.output.errors import describe
+
+        err.print(f"xacct: {describe(exc, tail='')}", markup=False)
+        return EXIT_BAD_INPUT
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 if __name__ == "__main__":

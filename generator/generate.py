@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import multiprocessing as mp
 import os
-import shutil
 from collections.abc import Callable, Container, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -22,12 +21,16 @@ from generator.output.manifest import (
     record_stamp,
     top_text,
 )
+from generator.output.ownership import folders, roots, unowned, written
+from generator.output.protect import foreign_report, orphaned_state, refuse_conflicts
+from generator.output.target import check_target
 from generator.output.tree import (
     TreeDiff,
     clean_leftovers,
+    committing,
     real_folder,
     replace_folders,
-    staging_dir,
+    stage_for,
     write_files,
     write_tree,
 )
@@ -214,6 +217,13 @@ def _groups(loaded: LoadedRegistry, keep: Container[str], count: int) -> list[fr
     return [frozenset(names[i : i + size]) for i in range(0, len(names), size)]
 
 
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Kill a pool's workers (an interrupted run must not wait for them to finish their tenants)."""
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.kill()
+    pool.shutdown(wait=True, cancel_futures=True)
+
+
 def _workers(roles: int) -> int:
     """Render workers for ``roles`` roles: the cores, or fewer with ``XACCT_JOBS``; 0 (render in this
     process) below ``PARALLEL_MIN_ROLES``, on one core, or where processes cannot fork."""
@@ -253,15 +263,19 @@ def _render_all(
         with ProcessPoolExecutor(
             len(groups), mp_context=mp.get_context("fork"), initializer=_die_with_parent
         ) as pool:
-            pending = [pool.submit(_render_chunk, i) for i in range(len(groups))]
-            roles = build_roles(loaded.model, skip=keep)
-            problems = size_problems(loaded, roles) + lint_problems(loaded, roles, keep)
-            parts, failed = [], []
-            for done in pending:
-                try:
-                    parts.append(done.result())
-                except RegistryError as error:
-                    failed = error.problems
+            try:
+                pending = [pool.submit(_render_chunk, i) for i in range(len(groups))]
+                roles = build_roles(loaded.model, skip=keep)
+                problems = size_problems(loaded, roles) + lint_problems(loaded, roles, keep)
+                parts, failed = [], []
+                for done in pending:
+                    try:
+                        parts.append(done.result())
+                    except RegistryError as error:
+                        failed = error.problems
+            except BaseException:  # interrupted, or a worker failed: the others stop writing now
+                _stop_workers(pool)
+                raise
     finally:
         _FORKED = None
     if problems or failed:  # as the serial path: the lint's findings first, then what rendering refused
@@ -322,9 +336,7 @@ def _first_run(loaded: LoadedRegistry, out: Path, wait: float) -> Result | None:
         modules = module_source(loaded)
     except RegistryError:
         return None  # the usual path reports it, after the lint's findings
-    stage = staging_dir(out, "new")
-    stage.mkdir()
-    try:
+    with stage_for(out) as stage:  # removed however this ends (renamed away on success)
         roles, staged, problems = _render_all(loaded, out, staging=_Staging(stage, modules))
         if problems:
             raise RegistryError(problems)
@@ -334,9 +346,8 @@ def _first_run(loaded: LoadedRegistry, out: Path, wait: float) -> Result | None:
             clean_leftovers(out, keep=stage)
             if os.path.lexists(target):
                 return None  # another run wrote a tree meanwhile: compare with it
-            os.rename(stage, target)
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
+            with committing():
+                os.rename(stage, target)
     planned = Plan(
         roles=roles,
         files=top,
@@ -364,16 +375,8 @@ class Result:
     changed_ids: list[str]
     removed_tenants: list[str]
     written: bool = False
-
-
-def state_files(out: Path, tenants: list[str]) -> list[str]:
-    """Local terraform state under the folders of ``tenants`` (relative to ``out``)."""
-    found = []
-    for tenant in tenants:
-        for path in sorted((out / tenant).rglob("*.tfstate")):
-            if ".terraform" not in path.parts:
-                found.append(str(path.relative_to(out)))
-    return found
+    foreign: list[str] = field(default_factory=list)  # paths xacct did not write, left as they are
+    loaded: list[str] = field(default_factory=list)  # those of them terraform loads in a generated root
 
 
 def removed_tenants(diff: TreeDiff) -> list[str]:
@@ -434,18 +437,21 @@ def _changed_folders(out: Path, diff: TreeDiff) -> list[str] | None:
     return tops
 
 
-def _write(out: Path, planned: Plan, diff: TreeDiff, record: TreeRecord) -> None:
-    """Write what ``diff`` says changed: the changed tenant folders alone if they are few, else the tree."""
+def _write(out: Path, planned: Plan, diff: TreeDiff, carried: list[str]) -> None:
+    """Write what ``diff`` says changed: the changed tenant folders alone if they are few, else the tree.
+
+    ``carried`` (what xacct did not write) goes into the new tree as it is."""
     write = {rel: planned.files[rel] for rel in diff.changed}
     folders = _changed_folders(out, diff)
     if folders is not None:
         inside = tuple(f"{folder}/" for folder in folders)
         link = [rel for rel in diff.unchanged if rel.startswith(inside)]
+        carry = [rel for rel in carried if rel.startswith(inside)]
         with progress.bar("writing files", len(write) + len(link)) as advance:
-            replace_folders(out, folders, write, link, record.files, lambda _rel: advance(1))
+            replace_folders(out, folders, write, link, carry, lambda _rel: advance(1))
         return
     with progress.bar("writing files", len(write) + len(diff.unchanged)) as advance:
-        write_tree(out, write, diff.unchanged, record.files, lambda _rel: advance(1))
+        write_tree(out, write, diff.unchanged, carried, lambda _rel: advance(1))
 
 
 def generate(
@@ -454,15 +460,23 @@ def generate(
     *,
     check: bool = False,
     wait: float = 30.0,
+    guard: bool = True,
 ) -> Result:
     """Generate the tree for ``loaded`` into ``out`` (or only compare, with ``check``).
 
     Tenants whose render key and files on disk are unchanged since the last run are kept as
     they are (not rendered, not rewritten); a change to a few tenants rewrites their folders only;
     a large registry's first tree is written by the render workers (`_first_run`). The registry is
-    judged before the lock is taken: a refused registry touches nothing.
+    judged before the lock is taken: a refused registry touches nothing. ``out`` must be a folder
+    xacct may write (`check_target`; ``guard`` false skips that, for ``validate``). Paths xacct did
+    not write are never removed or replaced: they are carried into the new tree and listed in
+    ``Result.foreign``.
     """
     out = Path(out)
+    if guard:
+        check_target(out, loaded.path, _local_modules(loaded))
+    if out.name in ("", ".", ".."):  # the staging folder and the lock go beside the folder, not in it
+        out = Path(os.path.realpath(out))
     if not check and not os.path.lexists(real_folder(out)):
         first = _first_run(loaded, out, wait)
         if first is not None:
@@ -471,6 +485,8 @@ def generate(
     record = read_record(out)
     result = _compare(loaded, out, record)
     if check:
+        files = written(record)
+        result.foreign, result.loaded = foreign_report(unowned(out, files), roots(files))
         return result
     with exclusive(out, wait=wait):
         clean_leftovers(out)
@@ -478,25 +494,30 @@ def generate(
             current = read_record(out)
             if current != record:
                 record, result = current, _compare(loaded, out, current)
-        held = state_files(out, result.removed_tenants)
-        if held:
-            raise RegistryError(
-                [
-                    Problem(
-                        str(loaded.path),
-                        1,
-                        "tenants",
-                        f"tenant {rel.split('/', 1)[0]} is no longer in the registry "
-                        f"but {out / rel} holds terraform state: run `terraform destroy` there (or move "
-                        "the state away) first, then generate again",
-                    )
-                    for rel in held
-                ]
-            )
-        if not result.diff.clean:
-            _write(out, result.plan, result.diff, record)
+        diff, files = result.diff, written(record)
+        if diff.clean:
+            entries = unowned(out, files)
+        else:
+            unchanged = set(diff.unchanged)
+            adopted = unchanged - files  # identical to what xacct writes, though no manifest lists them
+            entries = unowned(out, files, enter=folders([*diff.changed, *adopted]))
+            refuse_conflicts(out, entries, diff, unchanged)
+            held = orphaned_state(out, record.files, diff, result.removed_tenants)
+            if held:
+                raise RegistryError([Problem(str(loaded.path), 1, "tenants", message) for message in held])
+            entries = [rel for rel in entries if rel not in unchanged]  # taken as xacct's: linked
+            _write(out, result.plan, diff, entries)
             result.written = True
+        result.foreign, result.loaded = foreign_report(entries, roots([*diff.changed, *diff.unchanged]))
     return result
+
+
+def _local_modules(loaded: LoadedRegistry) -> Path | None:
+    """The modules folder beside the registry, when the roots use it."""
+    try:
+        return module_source(loaded).local_dir
+    except RegistryError:
+        return None
 
 
 def _compare(loaded: LoadedRegistry, out: Path, record: TreeRecord) -> Result:

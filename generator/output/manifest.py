@@ -105,6 +105,11 @@ def _load(path: str) -> tuple[dict[str, Any], str | None]:
     return (data, digest(raw)) if isinstance(data, dict) and data.get("generator") == "xacct" else ({}, None)
 
 
+def is_manifest(path: str) -> bool:
+    """Whether ``path`` is a manifest xacct wrote."""
+    return bool(_load(path)[0])
+
+
 @dataclass
 class TreeRecord:
     """What the tree on disk says it holds (empty for a folder xacct never wrote)."""

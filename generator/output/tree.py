@@ -4,17 +4,21 @@
 files are hard-linked, so they keep their inode and mtime), then swaps the two folders
 with one ``renameat2(RENAME_EXCHANGE)``: a process killed at any moment leaves either the
 old tree or the new one at ``out``, never a mix. `replace_folders` swaps only the top-level
-folders a run changes, one exchange each, when they are few. Leftover staging folders are
-removed by the next run.
+folders a run changes, one exchange each, when they are few. What xacct did not write is carried
+into the new tree by hard links (`carry`), never moved: the old tree keeps it until the swap. A
+failed or interrupted run removes its staging folder; a killed run's is removed by the next run.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import functools
 import os
 import shutil
-from collections.abc import Callable, Collection, Container, Iterable, Mapping
+import signal
+import stat
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,24 +44,6 @@ class TreeDiff:
     @property
     def changed(self) -> list[str]:
         return sorted(self.missing + self.stale + self.edited)
-
-
-def _existing_files(out: Path, with_symlinks: bool = False) -> set[str]:
-    """Relative paths of the files under ``out`` (``.terraform`` folders only when ``with_symlinks``)."""
-    found: set[str] = set()
-    if not out.is_dir():
-        return found
-    for root, dirs, files in os.walk(out):
-        rel_root = os.path.relpath(root, out)
-        prefix = "" if rel_root == "." else f"{rel_root}/"
-        if not with_symlinks:
-            dirs[:] = [d for d in dirs if d != ".terraform"]
-        else:
-            links = [d for d in dirs if os.path.islink(os.path.join(root, d))]
-            found.update(prefix + d for d in links)
-            dirs[:] = [d for d in dirs if d not in links]
-        found.update(prefix + name for name in files)
-    return found
 
 
 @functools.cache
@@ -190,61 +176,125 @@ def _create(path: str, data: bytes) -> None:
         view = memoryview(data)
         while view:
             view = view[os.write(fd, view) :]
+    except OSError as exc:  # os.write names no file: a full disk must say where
+        raise OSError(exc.errno, exc.strerror, path) from None
     finally:
         os.close(fd)
 
 
-def _carry_foreign(src_root: Path, dst_root: Path, prefix: str, generated: Container[str]) -> None:
-    """Hard-link (or re-create, for symlinks) files under ``src_root`` that xacct did not write."""
-    for rel in sorted(_existing_files(src_root, with_symlinks=True)):
-        if f"{prefix}{rel}" in generated:
-            continue
-        target = dst_root / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        _carry(src_root / rel, target)
+def carry(out: Path, stage: Path, entries: Iterable[str]) -> None:
+    """Put each of ``entries`` (paths under ``out`` that xacct did not write) at the same place in
+    ``stage``, as it is and sharing its files (`_link_copy`): the original stays where it is until the
+    swap, so a run stopped at any moment loses none of it."""
+    made: set[str] = {str(stage)}
+    for rel in entries:
+        target = f"{stage}/{rel}"
+        parent = os.path.dirname(target)
+        if parent not in made:
+            _make_parents(parent, made)
+        _link_copy(f"{out}/{rel}", target)
 
 
-def _carry(src: Path | str, target: Path) -> None:
-    """Put ``src`` at ``target`` as it is: a symlink re-created, a file hard-linked (inode and mtime kept)."""
-    if os.path.islink(src):
-        os.symlink(os.readlink(src), target)
-    else:
-        os.link(src, target)
+def _link_copy(src: str, dst: str) -> None:
+    """``src`` at ``dst`` as it is: a folder re-created with its mode and mtime and filled the same
+    way; anything else (a file, a link, a fifo) hard-linked, so its inode, mtime and bytes are kept."""
+    st = os.lstat(src)
+    if not stat.S_ISDIR(st.st_mode):
+        os.link(src, dst, follow_symlinks=False)
+        return
+    os.mkdir(dst)
+    with os.scandir(src) as entries:
+        for entry in entries:
+            _link_copy(entry.path, f"{dst}/{entry.name}")
+    os.chmod(dst, stat.S_IMODE(st.st_mode))
+    os.utime(dst, ns=(st.st_atime_ns, st.st_mtime_ns))
+
+
+_STAGES: set[Path] = set()  # this process's staging folders, removed when a run is interrupted
+
+
+@contextlib.contextmanager
+def stage_for(out: Path) -> Iterator[Path]:
+    """A new staging folder beside ``out`` for the block; removed after it, however it ends."""
+    stage = staging_dir(out, "new")
+    stage.mkdir()
+    _STAGES.add(stage)
+    try:
+        yield stage
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+        _STAGES.discard(stage)
+
+
+@dataclass
+class _Commit:
+    active: bool = False
+    done: bool = False
+    held: list[int] = field(default_factory=list)
+
+
+_COMMIT = _Commit()
+
+
+@contextlib.contextmanager
+def committing() -> Iterator[None]:
+    """The swap of a run: signals a handler holds (`hold_signal`) are raised again after it."""
+    _COMMIT.active = True
+    try:
+        yield
+        _COMMIT.done = True
+    finally:
+        _COMMIT.active = False
+        held, _COMMIT.held = _COMMIT.held, []
+        for signum in held:
+            signal.raise_signal(signum)
+
+
+def hold_signal(signum: int) -> bool:
+    """For a signal handler: while a swap runs, hold ``signum`` until it ends (True), so SIGINT or
+    SIGTERM never stops a run between two folder swaps; otherwise False (act on it now)."""
+    if _COMMIT.active:
+        _COMMIT.held.append(signum)
+    return _COMMIT.active
+
+
+def committed() -> bool:
+    """Whether this process has swapped a new tree (or new folders) in."""
+    return _COMMIT.done
+
+
+def remove_stages() -> list[Path]:
+    """Remove what is left of this process's staging folders (an interrupted run's last act)."""
+    removed = sorted(_STAGES)
+    for stage in removed:
+        shutil.rmtree(stage, ignore_errors=True)
+    _STAGES.clear()
+    return removed
 
 
 def write_tree(
     out: Path,
     write: Mapping[str, str],
     link: Collection[str],
-    recorded: Container[str],
+    foreign: Iterable[str] = (),
     on_step: Callable[[str], None] | None = None,
 ) -> None:
     """Replace the tree at ``out`` atomically (call with the lock held).
 
     The new tree holds ``write`` (relative path -> content), the ``link`` files of the current tree
-    (hard-linked: same inode and mtime), and every file of a kept tenant folder that xacct did not
-    write (``recorded`` holds what it wrote), such as a user's ``.terraform.lock.hcl``.
+    (hard-linked: same inode and mtime), and the ``foreign`` entries of the current tree, paths xacct
+    did not write (`ownership.unowned`), carried over as they are. A failure removes the staging
+    folder and leaves the old tree.
     """
     out = real_folder(out)
-    stage = staging_dir(out, "new")
-    stage.mkdir(parents=True)
-    _populate(out, stage, write, link, on_step)
-    generated = set(write) | set(link)
-    tenant_dirs = sorted({rel.split("/", 1)[0] for rel in generated if "/" in rel})
-    ours = _Either(generated, recorded)
-    for tenant in tenant_dirs:
-        if (out / tenant).is_dir() and not (out / tenant).is_symlink():
-            _carry_foreign(out / tenant, stage / tenant, f"{tenant}/", ours)
-    if out.is_dir():  # loose files at the top stay too; folders of removed tenants go
-        for entry in os.scandir(out):
-            if entry.name in ours or (entry.is_dir() and not entry.is_symlink()):
-                continue
-            _carry(entry.path, stage / entry.name)
-    if out.exists():
-        _exchange(stage, out)
-        shutil.rmtree(stage)
-    else:
-        os.rename(stage, out)
+    with stage_for(out) as stage:
+        _populate(out, stage, write, link, on_step)
+        carry(out, stage, foreign)
+        with committing():
+            if out.exists():
+                _exchange(stage, out)  # the stage now holds the old tree, removed on the way out
+            else:
+                os.rename(stage, out)
 
 
 def replace_folders(
@@ -252,7 +302,7 @@ def replace_folders(
     folders: Collection[str],
     write: Mapping[str, str],
     link: Collection[str],
-    recorded: Container[str],
+    foreign: Iterable[str] = (),
     on_step: Callable[[str], None] | None = None,
 ) -> None:
     """Replace (or add, or with nothing to write, remove) a few top-level folders of ``out``.
@@ -263,39 +313,20 @@ def replace_folders(
     old or entirely new, a kill before the loop leaves the old tree, and one inside the loop
     (microseconds per folder) can leave some folders new and the rest old, which the next run
     finishes (each tenant folder's manifest says what it holds). ``write`` and ``link`` hold the
-    files of these folders only.
+    files of these folders only, ``foreign`` the entries in them xacct did not write (carried over:
+    a removed folder that holds some keeps them, and nothing else).
     """
     out = real_folder(out)
-    stage = staging_dir(out, "new")
-    stage.mkdir(parents=True)
-    try:
-        by_folder: dict[str, list[str]] = {folder: [] for folder in folders}
-        for rel in [*write, *link]:
-            by_folder[rel.split("/", 1)[0]].append(rel)
+    with stage_for(out) as stage:
         _populate(out, stage, write, link, on_step)
-        ours = _Either(set(write) | set(link), recorded)
-        for folder, rels in by_folder.items():
-            target = out / folder
-            if rels and target.is_dir() and not target.is_symlink():
-                _carry_foreign(target, stage / folder, f"{folder}/", ours)
-        for folder, rels in by_folder.items():  # the commit: one system call a folder
-            target = out / folder
-            if not rels:
-                if os.path.lexists(target):
-                    os.rename(target, stage / folder)
-            elif os.path.lexists(target):  # a folder, or a link to one: it ends up in the stage
-                _exchange(stage / folder, target)
-            else:
-                os.rename(stage / folder, target)
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
-
-
-class _Either:
-    """Membership in either of two containers."""
-
-    def __init__(self, first: Container[str], second: Container[str]) -> None:
-        self.first, self.second = first, second
-
-    def __contains__(self, item: object) -> bool:
-        return item in self.first or item in self.second
+        carry(out, stage, foreign)
+        with committing():
+            for folder in folders:  # one system call a folder
+                target, built = out / folder, stage / folder
+                if not os.path.lexists(built):
+                    if os.path.lexists(target):
+                        os.rename(target, built)
+                elif os.path.lexists(target):  # a folder: it ends up in the stage
+                    _exchange(built, target)
+                else:
+                    os.rename(built, target)

@@ -159,8 +159,17 @@ def test_files_xacct_did_not_write_survive_a_rewrite(registry: Path) -> None:
         assert path.read_bytes() == content, path
         assert path.stat().st_ino == before[path], f"{path} was copied, not kept"
     assert os.readlink(root / ".terraform" / "providers") == "/opt/tf-plugins"
-    code, stdout, _ = generate(registry, out, "--check")
-    assert code == 0, stdout
+    not_ours = [root / "terraform.tfvars", out / "tenant-0001" / "NOTES.md", out / "README.local"]
+    loads = "; terraform loads it with this root's files"
+    assert sorted(stderr.splitlines()) == sorted(
+        f"{p}: not written by xacct; left as it is{loads if p.suffix == '.tfvars' else ''}" for p in not_ours
+    )
+    code, stdout, _ = generate(registry, out, "--check")  # terraform's working files are not listed
+    assert code == 1, stdout
+    assert {line for line in stdout.splitlines() if "not written by xacct" in line and ": " in line} >= {
+        f"{p}: not written by xacct" for p in not_ours
+    }
+    assert sum(line.endswith(": not written by xacct") for line in stdout.splitlines()) == 3
 
 
 def test_nothing_outside_the_output_folder_is_touched(registry: Path, tmp_path: Path) -> None:

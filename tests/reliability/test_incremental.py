@@ -130,20 +130,25 @@ def test_a_few_changed_tenants_replace_their_folders_only(workspace: Path) -> No
     _same_as_fresh(registry, out)
 
 
-def test_a_changed_tenant_folder_that_is_a_symlink_becomes_a_folder(workspace: Path) -> None:
-    """As when the whole tree is swapped: the new folder replaces the link; where it pointed is left."""
+def test_a_changed_tenant_folder_that_is_a_symlink_is_refused_and_left_as_it_is(workspace: Path) -> None:
+    """xacct did not write the link and does not write through it: it says so and changes nothing."""
+    from generator.output.errors import OutputError
+
     registry, out = _generated(workspace, 8)
     data = yaml.safe_load(registry.read_text())
     name = data["tenants"][5]["name"]
     elsewhere = workspace / "elsewhere"
     (out / name).rename(elsewhere)
     (out / name).symlink_to(elsewhere, target_is_directory=True)
-    kept = tree_files(elsewhere)
+    before, kept = tree_stats(out), tree_stats(elsewhere)
     data["tenants"][5] = tenant(5, description="changed")
     write_registry(registry, data)
+    with pytest.raises(OutputError, match=f"{out / name}: is a symlink where xacct writes a folder"):
+        _run(registry, out)
+    assert tree_stats(out) == before and tree_stats(elsewhere) == kept
+    (out / name).unlink()
+    elsewhere.rename(out / name)  # what the message says to do
     assert _run(registry, out).written
-    assert not (out / name).is_symlink()
-    assert tree_files(elsewhere) == kept
     _same_as_fresh(registry, out)
 
 
