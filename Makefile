@@ -10,12 +10,16 @@ OUT ?= generated
 export XACCT_PROVIDER_MIRROR ?= /opt/tf-plugins
 export XACCT_LOCALSTACK_VENV := $(abspath $(LS_VENV))
 
-.PHONY: help venv generate check validate lint test test-fast unit localstack-up localstack-down localstack-venv \
+.PHONY: help venv generate check validate lint test test-fast test-plan unit localstack-up localstack-down localstack-venv \
         bench soak docs fmt ruff clean
 
 help:
 	@echo "make generate        generate Terraform from $(REGISTRY) into $(OUT)/"
 	@echo "make test            full test suite (installs venvs, starts LocalStack, stops it after)"
+	@echo "make test-fast       the unit tier: no terraform, no LocalStack, nothing slow (< 90 s)"
+	@echo "make test-plan       everything but the live layer (terraform, no LocalStack)"
+	@echo "make check           generate --check: is generated/ what the registry gives?"
+	@echo "make validate        validate the registry (and lint it) without writing"
 	@echo "make lint            xacct lint on $(REGISTRY)"
 	@echo "make bench           benchmarks (see bench/README.md)"
 	@echo "make docs            regenerate module READMEs"
@@ -57,8 +61,13 @@ localstack-up: venv localstack-venv
 localstack-down: venv
 	$(BIN)/python -m generator.localstack down
 
-# Unit and plan layers only (no LocalStack).
+# The unit tier: no terraform, no LocalStack, nothing slow (under 90 s; tests/conftest.py fails a test
+# that starts terraform without its marker).
 test-fast: venv
+	$(BIN)/python -m pytest -q -rs -m "not live and not terraform and not slow" --xacct-registry $(REGISTRY) $(PYTEST_ARGS)
+
+# Everything but the live layer (terraform plans, no LocalStack).
+test-plan: venv
 	$(BIN)/python -m pytest -q -rs -m "not live" --xacct-registry $(REGISTRY) $(PYTEST_ARGS)
 
 # Everything: lint of our own code, then all tests with LocalStack started here and stopped after.

@@ -61,10 +61,18 @@ def _registry_path(config: pytest.Config) -> str | None:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "live: needs LocalStack (the live layer)")
+    config.addinivalue_line("markers", "terraform: runs the terraform CLI")
     config.addinivalue_line("markers", "xacct_layer(name): hcl, plan or live layer of the xacct suite")
     config.addinivalue_line("markers", "xdist_group(name): keep a role's live tests on one xdist worker")
     if _registry_path(config) and not config.getoption("--xacct-no-suite") and str(SUITE) not in config.args:
         config.args.append(str(SUITE))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that uses terraform (through ``xacct_terraform``: the plan layer) is marked ``terraform``."""
+    for item in items:
+        if "xacct_terraform" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.terraform)
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
