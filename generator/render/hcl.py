@@ -13,6 +13,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
+import regex
+
 INDENT = "  "
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 _TEMPLATE_START = re.compile(r"([$%])\{")
@@ -84,6 +86,20 @@ def value(data: Any, level: int = 0, quoted_keys: bool = True) -> str:
     raise TypeError(f"cannot render {type(data).__name__} as HCL")
 
 
+GRAPHEME = regex.compile(r"\X")
+# Unicode 15.1 (GB9c) joins an Indic consonant to a virama before it; terraform's textseg follows
+# Unicode 15.0, where the consonant starts a cluster of its own.
+INDIC_CONJUNCT = regex.compile(r"[\u094D\u09CD\u0ACD\u0B4D\u0C4D\u0D4D][\p{Mn}\u200D]*(?=\p{Lo})")
+
+
+def columns(text: str) -> int:
+    """The columns ``terraform fmt`` counts for ``text`` when it aligns ``=``: extended grapheme clusters
+    as hclwrite counts them (textseg, Unicode 15.0), so a combining accent adds none."""
+    if text.isascii():
+        return len(text)
+    return len(GRAPHEME.findall(text)) + len(INDIC_CONJUNCT.findall(text))
+
+
 def attributes(items: Iterable[tuple[str, Any]], level: int, quoted_keys: bool = False) -> str:
     """Attribute lines at ``level``, with ``=`` aligned as `terraform fmt` aligns them.
 
@@ -108,6 +124,6 @@ def attributes(items: Iterable[tuple[str, Any]], level: int, quoted_keys: bool =
         groups.append(current)
     blocks = []
     for group in groups:
-        width = max(len(k) for k, _ in group)
-        blocks.append("\n".join(f"{pad}{k.ljust(width)} = {v}" for k, v in group))
+        width = max(columns(k) for k, _ in group)
+        blocks.append("\n".join(f"{pad}{k}{' ' * (width - columns(k))} = {v}" for k, v in group))
     return "\n\n".join(blocks)
