@@ -37,7 +37,7 @@ from .callexplain import explain_call
 from .decision import Decision, Outcome, StatementRef
 from .evaluator import CompiledPolicies
 from .layers import compile_layer, compile_levels
-from .principals import Identity
+from .principals import Identity, parse_identity
 from .request import PreparedRequest
 from .strict import CallPrincipalMatcher
 
@@ -103,10 +103,15 @@ class CallDecision:
 
 
 def _prepare(call: Call) -> PreparedRequest:
+    """The request, with `aws:ResourceAccount` and `aws:PrincipalIsAWSService` derived when absent."""
     context = dict(call.context)
     account = call.resource_account_id()
-    if account is not None and not any(key.lower() == "aws:resourceaccount" for key in context):
+    present = {key.lower() for key in context}
+    if account is not None and "aws:resourceaccount" not in present:
         context["aws:ResourceAccount"] = account
+    kind = parse_identity(call.principal).kind
+    if "aws:principalisawsservice" not in present and kind != "anonymous":
+        context["aws:PrincipalIsAWSService"] = "true" if kind == "service" else "false"
     return PreparedRequest(call.action, call.resource, call.principal, context)
 
 
