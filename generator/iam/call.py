@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from .layers import RESOURCE_KINDS
+from .layers import RESOURCE_KINDS, CallLayers, compile_call
 from .principals import ACCOUNT_ID, parse_identity
 
 Documents = Sequence[Any]
@@ -65,6 +65,7 @@ class Call:
     principal_org: OrgPolicies = field(default_factory=OrgPolicies)
     resource_org: OrgPolicies = field(default_factory=OrgPolicies)
     service_linked: bool = False
+    _layers: CallLayers | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.resource_kind not in RESOURCE_KINDS:
@@ -79,7 +80,7 @@ class Call:
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> Call:
         """Build a call from a plain dict (YAML/JSON) with the field names of `Call`."""
-        known = {f.name for f in fields(cls)}
+        known = {f.name for f in fields(cls) if f.init}
         unknown = sorted(set(data) - known)
         if unknown:
             raise ValueError(f"unknown call field(s) {unknown}; expected some of {sorted(known)}")
@@ -108,3 +109,14 @@ class Call:
             if len(parts) == 6 and ACCOUNT_ID.fullmatch(parts[4]):
                 return parts[4]
         return self.principal_account_id()
+
+    def same_account(self) -> bool:
+        """Whether the principal and the resource are in one account (unknown accounts count as one)."""
+        principal, resource = self.principal_account_id(), self.resource_account_id()
+        return principal is None or resource is None or principal == resource
+
+    def layers(self) -> CallLayers:
+        """The compiled layers, compiled on first use and kept with this call."""
+        if self._layers is None:
+            object.__setattr__(self, "_layers", compile_call(self))
+        return self._layers  # type: ignore[return-value]

@@ -9,9 +9,9 @@ the layer, document and statement (`identity[0].Statement[1] (Sid "X"): ...`):
   they apply to the principals of the account, so there is no principal to name);
 * RCPs: `"Principal": "*"` only, no `NotPrincipal`, and `Allow` only in the shape of the managed
   `RCPFullAWSAccess` policy ("The effect of Allow is only supported for the RCPFullAWSAccess policy");
-* resource-based policies need a `Principal` or `NotPrincipal`; a role trust policy cannot use
-  `NotPrincipal` ("You cannot use the NotPrincipal element in an IAM identity-based policy nor in an
-  IAM role trust policy"). VPC endpoint policies may omit `Principal` (it then means everyone).
+* resource-based policies need a `Principal` or `NotPrincipal`, and so do VPC endpoint policies ("It
+  must contain a Principal element"); a role trust policy cannot use `NotPrincipal` ("You cannot use
+  the NotPrincipal element in an IAM identity-based policy nor in an IAM role trust policy").
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from .documents import StatementRules, compile_document
 from .evaluator import CompiledPolicies
@@ -27,6 +28,9 @@ from .principals import PrincipalMatcher, PrincipalSpec
 from .statements import CompiledStatement, ResourceMatcher
 from .strict import ArnResourceMatcher, CallPrincipalMatcher
 from .variables import Template
+
+if TYPE_CHECKING:
+    from .call import Call
 
 RESOURCE_KINDS = ("other", "bucket", "role-trust", "kms-key")
 """`role-trust` and `kms-key` must allow the principal themselves; `bucket` behaves as `other`."""
@@ -58,7 +62,7 @@ class LayerRules(StatementRules):
             raise ValueError("an SCP cannot have a Principal or NotPrincipal element")
         elif layer == "rcp":
             _check_rcp(statement)
-        elif layer == "resource_policy":
+        elif layer in ("resource_policy", "endpoint_policy"):
             if not names_principal:
                 raise ValueError(
                     "a resource-based policy statement needs a Principal or NotPrincipal element"
@@ -143,3 +147,46 @@ def compile_levels(layer: str, levels: Sequence[object]) -> tuple[CompiledPolici
         return tuple(compiled)
 
     return _cached(f"{layer}-levels|{grouped!r}", build)  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True, slots=True)
+class CallLayers:
+    """The compiled layers of one call; SCPs and RCPs are the levels that apply to it."""
+
+    identity: CompiledPolicies
+    boundary: CompiledPolicies | None
+    session: CompiledPolicies | None
+    resource_policy: CompiledPolicies | None
+    endpoint_policy: CompiledPolicies | None
+    scps: tuple[CompiledPolicies, ...]
+    rcps: tuple[CompiledPolicies, ...]
+
+
+def compile_call(call: Call) -> CallLayers:
+    """Compile every document of `call`, applied or not, so that a malformed one is always an error.
+
+    SCPs limit the principal's account and RCPs the resource's account; within one account both sides'
+    lists apply (root first, principal side then resource side).
+    """
+    same = call.same_account()
+    principal, resource = call.principal_org, call.resource_org
+    scps = tuple(principal.scps) + (tuple(resource.scps) if same else ())
+    rcps = tuple(resource.rcps) + (tuple(principal.rcps) if same else ())
+    if not same:  # validated, never applied
+        compile_levels("scp", resource.scps)
+        compile_levels("rcp", principal.rcps)
+
+    def optional(layer: str, documents: object, kind: str = "other") -> CompiledPolicies | None:
+        if documents is None:
+            return None
+        return compile_layer(layer, documents if isinstance(documents, list | tuple) else [documents], kind)
+
+    return CallLayers(
+        compile_layer("identity", call.identity),
+        optional("boundary", call.boundary),
+        optional("session", call.session),
+        optional("resource_policy", call.resource_policy, call.resource_kind),
+        optional("endpoint_policy", call.endpoint_policy),
+        compile_levels("scp", scps),
+        compile_levels("rcp", rcps),
+    )

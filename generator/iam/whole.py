@@ -36,7 +36,6 @@ from .call import Call
 from .callexplain import explain_call
 from .decision import Decision, Outcome, StatementRef
 from .evaluator import CompiledPolicies
-from .layers import compile_layer, compile_levels
 from .principals import Identity, parse_identity
 from .request import PreparedRequest
 from .strict import CallPrincipalMatcher
@@ -131,11 +130,8 @@ class _Evaluation:
         self.request = request
         self.who = request.identity
         self.iam = self.who.kind in IAM_KINDS
-        principal_account = call.principal_account_id()
-        resource_account = call.resource_account_id()
-        self.same_account = (
-            principal_account is None or resource_account is None or principal_account == resource_account
-        )
+        self.same_account = call.same_account()
+        self.compiled = call.layers()
         self.layers: list[LayerVerdict] = []
         self.denied: LayerVerdict | None = None
 
@@ -169,32 +165,29 @@ class _Evaluation:
 
 
 def _org_layers(run: _Evaluation) -> tuple[LayerVerdict, LayerVerdict]:
-    call = run.call
-    scps = tuple(call.principal_org.scps) + (tuple(call.resource_org.scps) if run.same_account else ())
-    rcps = tuple(call.resource_org.rcps) + (tuple(call.principal_org.rcps) if run.same_account else ())
-    if not scps:
+    call, compiled = run.call, run.compiled
+    if not compiled.scps:
         scp = run.skipped("scp", "no SCPs")
     elif call.service_linked or not run.iam:
         scp = run.skipped(
             "scp", "SCPs do not limit service-linked roles, service principals or anonymous callers"
         )
     else:
-        scp = run.levels("scp", compile_levels("scp", scps), deny_only=False)
-    if not rcps:
+        scp = run.levels("scp", compiled.scps, deny_only=False)
+    if not compiled.rcps:
         rcp = run.skipped("rcp", "no RCPs")
     elif call.service_linked:
         rcp = run.skipped("rcp", "RCPs do not limit service-linked roles")
     else:
-        rcp = run.levels("rcp", compile_levels("rcp", rcps), deny_only=True)
+        rcp = run.levels("rcp", compiled.rcps, deny_only=True)
     return scp, rcp
 
 
 def _resource_layer(run: _Evaluation) -> tuple[LayerVerdict, str | None]:
     """Evaluate the resource-based policy; also return how its best Allow grants (`direct`, ...)."""
-    call = run.call
-    if call.resource_policy is None:
+    call, compiled = run.call, run.compiled.resource_policy
+    if compiled is None:
         return run.skipped("resource_policy", "no resource-based policy"), None
-    compiled = compile_layer("resource_policy", [call.resource_policy], call.resource_kind)
     if call.boundary is not None and run.who.kind in ("user", "role", "assumed-role"):
         bounded = _with_identity(run.request, _BOUNDED)
         for statement in compiled.statements:
@@ -226,7 +219,7 @@ def _resource_layer(run: _Evaluation) -> tuple[LayerVerdict, str | None]:
 
 
 def _identity_layers(run: _Evaluation) -> tuple[LayerVerdict, LayerVerdict, LayerVerdict]:
-    call, kind = run.call, run.who.kind
+    kind = run.who.kind
     if not run.iam:
         note = "a service principal or anonymous caller has no identity-based policies"
         return run.skipped("identity", note), run.skipped("boundary", note), run.skipped("session", note)
@@ -234,14 +227,15 @@ def _identity_layers(run: _Evaluation) -> tuple[LayerVerdict, LayerVerdict, Laye
         root = run.record(LayerVerdict("identity", "allow", None, "the account root user has full access"))
         note = "not applicable to the root user"
         return root, run.skipped("boundary", note), run.skipped("session", note)
-    identity = run.single("identity", compile_layer("identity", call.identity))
-    if call.boundary is None:
+    compiled = run.compiled
+    identity = run.single("identity", compiled.identity)
+    if compiled.boundary is None:
         boundary = run.skipped("boundary", "no permission boundary")
     else:
-        boundary = run.single("boundary", compile_layer("boundary", call.boundary))
+        boundary = run.single("boundary", compiled.boundary)
     if kind not in SESSION_KINDS:
         session = run.skipped("session", "not a session principal")
-    elif call.session is None and kind == "federated-user":
+    elif compiled.session is None and kind == "federated-user":
         session = run.record(
             LayerVerdict(
                 "session",
@@ -250,10 +244,10 @@ def _identity_layers(run: _Evaluation) -> tuple[LayerVerdict, LayerVerdict, Laye
                 "a federated-user session without a session policy has no permissions",
             )
         )
-    elif call.session is None:
+    elif compiled.session is None:
         session = run.skipped("session", "no session policy")
     else:
-        session = run.single("session", compile_layer("session", call.session))
+        session = run.single("session", compiled.session)
     return identity, boundary, session
 
 
@@ -283,8 +277,8 @@ def evaluate_call(call: Call | Mapping[str, Any]) -> CallDecision:
     run = _Evaluation(call, request)
     scp, _rcp = _org_layers(run)
     endpoint = None
-    if call.endpoint_policy is not None:
-        endpoint = run.single("endpoint_policy", compile_layer("endpoint_policy", [call.endpoint_policy]))
+    if run.compiled.endpoint_policy is not None:
+        endpoint = run.single("endpoint_policy", run.compiled.endpoint_policy)
     else:
         run.skipped("endpoint_policy", "the call does not go through a VPC endpoint")
     resource, grant = _resource_layer(run)
