@@ -155,16 +155,26 @@ def check_service_segment(template: Template) -> None:
 class ArnResourceMatcher(ResourceMatcher):
     """`Resource`/`NotResource` with the documented segment-wise wildcard rules."""
 
-    __slots__ = ()
+    __slots__ = ("_any", "_literals", "_regexes")
 
     def __init__(self, templates: tuple[Template, ...], *, negated: bool) -> None:
         for template in templates:
             check_service_segment(template)
         super().__init__(templates, negated=negated)
-        self._static = None  # always match segment-wise
+        self._static = None  # the parent's whole-string globs do not apply
+        statics = [t.static for t in templates]
+        self._literals: frozenset[str] | None = None
+        if all(pattern is not None for pattern in statics):
+            wild = [p for p in statics if p is not None and (STAR in p or QMARK in p)]
+            self._any = STAR in statics
+            self._literals = frozenset(p for p in statics if p is not None and p not in wild)
+            self._regexes = tuple(r for r in map(_arn_regex, wild) if r is not None)
 
     def match(self, resource: str | None, request: PreparedRequest) -> bool:
         value = "*" if resource is None else resource
+        if self._literals is not None:
+            hit = self._any or value in self._literals or any(r.match(value) for r in self._regexes)
+            return hit != self.negated
         lookup = request.context.variable
         hit = any(arn_resource_match(t.render(lookup), value) for t in self.templates)
         return hit != self.negated

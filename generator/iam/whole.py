@@ -300,15 +300,13 @@ def evaluate_call(call: Call | Mapping[str, Any]) -> CallDecision:
         )
     failure = _identity_failure(identity, boundary, session) if run.iam else "no identity path"
     owner = _OWNER.get(call.resource_kind, "the resource-based policy")
-    by_resource = done(Outcome.ALLOW, f"ALLOW by {resource.statement}", resource)
-    by_identity = done(
-        Outcome.ALLOW,
-        f"ALLOW by {identity.statement}" if identity.statement else "ALLOW (account root user)",
-        identity,
-    )
+
+    def by_resource() -> CallDecision:
+        return done(Outcome.ALLOW, f"ALLOW by {resource.statement}", resource)
+
     if not run.iam:
         if grant is not None:
-            return by_resource
+            return by_resource()
         return done(Outcome.IMPLICIT_DENY, f"implicit deny: {owner} does not allow this caller", resource)
     failed_layer = (
         identity if identity.verdict != "allow" else boundary if not _limit_ok(boundary) else session
@@ -328,10 +326,10 @@ def evaluate_call(call: Call | Mapping[str, Any]) -> CallDecision:
         both = f"ALLOW by {identity.statement or 'the root user'} and {resource.statement} (both sides allow)"
         return done(Outcome.ALLOW, both, resource)
     if grant == "direct":
-        return by_resource
+        return by_resource()
     if grant == "role":
         if _limit_ok(boundary) and _limit_ok(session):
-            return by_resource
+            return by_resource()
         limited = _identity_failure(_ALLOWED, boundary, session)
         layer = boundary if not _limit_ok(boundary) else session
         return done(Outcome.IMPLICIT_DENY, f"{limited} (it limits a grant to the role's ARN)", layer)
@@ -339,7 +337,8 @@ def evaluate_call(call: Call | Mapping[str, Any]) -> CallDecision:
         reason = f"implicit deny: {owner} does not allow the principal (identity policies alone cannot)"
         return done(Outcome.IMPLICIT_DENY, reason, resource)
     if failure is None:
-        return by_identity
+        reason = f"ALLOW by {identity.statement}" if identity.statement else "ALLOW (account root user)"
+        return done(Outcome.ALLOW, reason, identity)
     if grant == "account":
         failure += f" ({owner} grants to the account, which delegates to the identity-based policies)"
     return done(Outcome.IMPLICIT_DENY, failure, failed_layer)
