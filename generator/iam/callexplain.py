@@ -29,7 +29,9 @@ def explain_call(decision: CallDecision) -> str:
     )
     principal_account = call.principal_account_id()
     resource_account = call.resource_account_id()
-    if principal_account and resource_account and principal_account != resource_account:
+    if request.identity.kind in ("service", "other", "anonymous"):
+        relation = "a service principal or anonymous caller: the resource-based policy alone may allow"
+    elif principal_account and resource_account and principal_account != resource_account:
         relation = "cross-account: the principal's account and the resource's account must both allow"
     else:
         relation = "same account: the identity path or the resource-based policy may allow"
