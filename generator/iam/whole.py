@@ -24,6 +24,14 @@ The order of the AWS enforcement code, as documented:
    resource-based policy. Service principals and anonymous callers have no identity path: the
    resource-based policy alone decides. The account root user's identity path allows everything.
    A federated-user session without a session policy has no permissions.
+
+Decided here, where the documentation is silent (each has a corpus case in
+`tests/iam/corpus/whole/`): `Principal: "*"` (and `NotPrincipal` with `Allow`) grants like the
+caller's own ARN; an unknown account (a service principal, an S3 ARN without `resource_account`)
+counts as the principal's own; malformed policy values and documents are `PolicyError`s whether or
+not their layer applies; a request value of the wrong type never matches (a positive operator is
+false, a negated one true); `aws:EpochTime` is in seconds; a multivalued key under a plain operator
+behaves as `ForAnyValue:`; the rules of `generator.iam.strict` for names and ARN wildcards.
 """
 
 from __future__ import annotations
