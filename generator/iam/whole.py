@@ -349,4 +349,6 @@ def evaluate_call(call: Call | Mapping[str, Any]) -> CallDecision:
         return done(Outcome.ALLOW, reason, identity)
     if grant == "account":
         failure += f" ({owner} grants to the account, which delegates to the identity-based policies)"
+    elif run.compiled.resource_policy is not None:
+        failure += f"; {owner} does not allow it either"
     return done(Outcome.IMPLICIT_DENY, failure, failed_layer)
