@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
+from functools import lru_cache
 from typing import Any
 
 from .layers import RESOURCE_KINDS, CallLayers, compile_call
@@ -80,7 +81,7 @@ class Call:
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> Call:
         """Build a call from a plain dict (YAML/JSON) with the field names of `Call`."""
-        known = {f.name for f in fields(cls) if f.init}
+        known = _call_fields()
         unknown = sorted(set(data) - known)
         if unknown:
             raise ValueError(f"unknown call field(s) {unknown}; expected some of {sorted(known)}")
@@ -120,3 +121,8 @@ class Call:
         if self._layers is None:
             object.__setattr__(self, "_layers", compile_call(self))
         return self._layers  # type: ignore[return-value]
+
+
+@lru_cache(maxsize=1)
+def _call_fields() -> frozenset[str]:
+    return frozenset(f.name for f in fields(Call) if f.init)

@@ -172,8 +172,9 @@ def compile_call(call: Call) -> CallLayers:
     principal, resource = call.principal_org, call.resource_org
     scps = tuple(principal.scps) + (tuple(resource.scps) if same else ())
     rcps = tuple(resource.rcps) + (tuple(principal.rcps) if same else ())
-    if not same:  # validated, never applied
+    if not same and resource.scps:  # validated, never applied
         compile_levels("scp", resource.scps)
+    if not same and principal.rcps:
         compile_levels("rcp", principal.rcps)
 
     def optional(layer: str, documents: object, kind: str = "other") -> CompiledPolicies | None:
@@ -187,6 +188,6 @@ def compile_call(call: Call) -> CallLayers:
         optional("session", call.session),
         optional("resource_policy", call.resource_policy, call.resource_kind),
         optional("endpoint_policy", call.endpoint_policy),
-        compile_levels("scp", scps),
-        compile_levels("rcp", rcps),
+        compile_levels("scp", scps) if scps else (),
+        compile_levels("rcp", rcps) if rcps else (),
     )
