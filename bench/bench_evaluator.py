@@ -7,6 +7,12 @@ second (wall clock, and per CPU second of the process, which is steadier on a bu
 median of several runs, for precompiled policies (`compile_policies(...).evaluate`) and for the
 convenience call `evaluate(policies, request)` (compiled once, cached by document text).
 
+Whole calls (`generator.iam.evaluate_call`): the twelve calls of `bench/whole_calls.py` (every layer:
+SCPs, RCPs, trust, bucket and key policies, boundary, session and endpoint policies; same- and
+cross-account), as `Call` objects built once (`whole_call`: layers compiled on first use and kept with
+the call) and as plain dicts (`whole_call_dicts`: a new `Call` per decision, layers found in the
+compile cache by their text).
+
     python bench/bench_evaluator.py [--runs 7] [--seconds 0.5] [--json]
 """
 
@@ -23,8 +29,12 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from generator.iam import compile_policies, evaluate
+from whole_calls import EXPECTED as WHOLE_EXPECTED
+from whole_calls import calls as whole_calls
+
+from generator.iam import Call, compile_policies, evaluate, evaluate_call
 
 CUSTOMER = "111122223333"
 PARTNER = "444455556666"
@@ -99,9 +109,7 @@ def _requests() -> list[dict[str, Any]]:
 EXPECTED = [True, True, False, False, False, True, False, True, False, False]
 
 
-def _rate(
-    decide: Callable[[dict[str, Any]], bool], requests: list[dict[str, Any]], seconds: float
-) -> tuple[float, float]:
+def _rate(decide: Callable[[Any], bool], requests: list[Any], seconds: float) -> tuple[float, float]:
     """Decisions per wall-clock second and per CPU second of this process (robust on a busy host)."""
     count = 0
     started, cpu_started = time.perf_counter(), time.process_time()
@@ -121,14 +129,21 @@ def run(runs: int, seconds: float) -> dict[str, Any]:
     verdicts = [compiled.evaluate(r).allowed for r in requests]
     if verdicts != EXPECTED:
         raise SystemExit(f"evaluator returned {verdicts}, expected {EXPECTED}")
+    call_dicts = whole_calls()
+    call_objects = [Call.from_mapping(call) for call in call_dicts]
+    whole_verdicts = [evaluate_call(call).allowed for call in call_objects]
+    if whole_verdicts != WHOLE_EXPECTED:
+        raise SystemExit(f"evaluate_call returned {whole_verdicts}, expected {WHOLE_EXPECTED}")
     results: dict[str, Any] = {}
-    cases: dict[str, Callable[[dict[str, Any]], bool]] = {
-        "compiled": lambda r: compiled.evaluate(r).allowed,
-        "evaluate_cached": lambda r: evaluate(POLICIES, r).allowed,
+    cases: dict[str, tuple[Callable[[Any], bool], list[Any]]] = {
+        "compiled": (lambda r: compiled.evaluate(r).allowed, requests),
+        "evaluate_cached": (lambda r: evaluate(POLICIES, r).allowed, requests),
+        "whole_call": (lambda c: evaluate_call(c).allowed, call_objects),
+        "whole_call_dicts": (lambda c: evaluate_call(c).allowed, call_dicts),
     }
-    for name, decide in cases.items():
-        _rate(decide, requests, seconds / 5)  # warm up caches
-        samples = [_rate(decide, requests, seconds) for _ in range(runs)]
+    for name, (decide, inputs) in cases.items():
+        _rate(decide, inputs, seconds / 5)  # warm up caches
+        samples = [_rate(decide, inputs, seconds) for _ in range(runs)]
         results[name] = {
             "decisions_per_second": round(statistics.median(wall for wall, _ in samples)),
             "decisions_per_cpu_second": round(statistics.median(cpu for _, cpu in samples)),
@@ -140,6 +155,7 @@ def run(runs: int, seconds: float) -> dict[str, Any]:
         "runs": runs,
         "seconds_per_run": seconds,
         "requests_in_mix": len(requests),
+        "whole_calls_in_mix": len(call_dicts),
         "goal_decisions_per_second": 50_000,
         "results": results,
     }

@@ -339,13 +339,16 @@ def evaluator_row() -> Row:
     results = report["results"]
     compiled = results["compiled"]
     cached = results["evaluate_cached"]
+    whole = results["whole_call"]
     return Row(
         "evaluator (compiled policies)",
         f"{report['requests_in_mix']}-request mix",
         [compiled["decisions_per_second"]],
         unit="decisions/s",
         detail=f"evaluate() cached: {cached['decisions_per_second']:,}/s; "
-        f"{compiled['decisions_per_cpu_second']:,} per CPU s",
+        f"{compiled['decisions_per_cpu_second']:,} per CPU s; "
+        f"whole calls (evaluate_call): {whole['decisions_per_second']:,}/s, "
+        f"{whole['decisions_per_cpu_second']:,} per CPU s",
         load=[before, load()],
         extra={"report": report},
     )

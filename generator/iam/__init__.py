@@ -46,20 +46,31 @@ Semantics (the IAM "JSON policy elements" reference and "policy evaluation logic
 * Malformed documents raise `PolicyError` naming the document and statement (index and Sid) — never a
   silent deny.
 
-Not modelled: SCPs, RCPs, permission boundaries, session policies, and the cross-account rule that
-both the identity and the resource policy must allow; evaluate each policy set separately for those.
+`evaluate` pools statements and answers "do these documents allow the request"; it does not know
+which layer a document belongs to. Whole calls -- identity policies, permission boundary, session
+policy, SCPs and RCPs of each side, the resource-based policy of a role, key or bucket, a VPC endpoint
+policy, same- or cross-account -- are decided by `evaluate_call(Call(...))` (`generator.iam.whole`),
+which also applies the documented rules `evaluate` keeps its old verdicts on (case-insensitive role
+and user names in `Principal`, `NotPrincipal` with `Allow`, segment-wise ARN wildcards; see
+`generator.iam.strict`). The harness asks `evaluate([trust_policy], ...)` "does the trust policy
+allow the partner" -- a question about one document, not a whole call -- so those verdicts stay.
 """
 
 from __future__ import annotations
 
+from .call import Call, OrgPolicies
 from .decision import Decision, Outcome, StatementRef, StatementResult
 from .errors import PolicyError
 from .evaluator import CompiledPolicies, compile_policies, evaluate
 from .request import Request
+from .whole import CallDecision, evaluate_call
 
 __all__ = [
+    "Call",
+    "CallDecision",
     "CompiledPolicies",
     "Decision",
+    "OrgPolicies",
     "Outcome",
     "PolicyError",
     "Request",
@@ -67,4 +78,5 @@ __all__ = [
     "StatementResult",
     "compile_policies",
     "evaluate",
+    "evaluate_call",
 ]

@@ -17,16 +17,21 @@ class Outcome(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class StatementRef:
-    """Where a statement sits: `policies[document].Statement[statement]`, with its Sid and Effect."""
+    """Where a statement sits: `policies[document].Statement[statement]`, with its Sid and Effect.
+
+    `layer` names the list the document came from: `policies` for `evaluate`, or a layer of a whole
+    call (`identity`, `boundary`, `session`, `resource_policy`, `endpoint_policy`, `scp`, `rcp`).
+    """
 
     document: int
     statement: int
     sid: str | None
     effect: str
+    layer: str = "policies"
 
     def __str__(self) -> str:
         sid = f' (Sid "{self.sid}")' if self.sid else ""
-        return f"policies[{self.document}].Statement[{self.statement}]{sid}"
+        return f"{self.layer}[{self.document}].Statement[{self.statement}]{sid}"
 
 
 @dataclass(frozen=True, slots=True)

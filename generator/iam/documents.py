@@ -15,7 +15,7 @@ from typing import Any
 from .conditions import parse_condition_block
 from .decision import StatementRef
 from .errors import PolicyError
-from .principals import PrincipalMatcher, parse_principal_element
+from .principals import PrincipalMatcher, PrincipalSpec, parse_principal_element
 from .statements import ActionMatcher, CompiledStatement, ResourceMatcher
 from .variables import Template
 
@@ -37,51 +37,74 @@ _STATEMENT_KEYS = frozenset(
 _ACTION = re.compile(r"\*|[^:\s]+:[^:\s]+")
 
 
-def load_document(document: object, index: int) -> dict[str, Any]:
+class StatementRules:
+    """How statements of one kind of policy are checked and matched (the `evaluate` rules).
+
+    The whole-call model (`generator.iam.layers`) subclasses this to validate each layer (no
+    `Principal` in an identity policy, ...) and to match principals and resources by its own rules;
+    `evaluate` keeps these.
+    """
+
+    def check(self, statement: dict[str, Any]) -> None:
+        """Raise ValueError when the statement is not valid in this kind of policy."""
+
+    def principal(self, specs: tuple[PrincipalSpec, ...], *, negated: bool, allow: bool) -> PrincipalMatcher:
+        return PrincipalMatcher(specs, negated=negated)
+
+    def resource(self, templates: tuple[Template, ...], *, negated: bool) -> ResourceMatcher:
+        return ResourceMatcher(templates, negated=negated)
+
+
+LEGACY_RULES = StatementRules()
+
+
+def load_document(document: object, index: int, label: str = "policies") -> dict[str, Any]:
     """A document as a dict: accepts a dict or its JSON text."""
     if isinstance(document, str | bytes):
         try:
             document = json.loads(document)
         except ValueError as error:
-            raise PolicyError(f"policies[{index}]: not valid JSON: {error}") from None
+            raise PolicyError(f"{label}[{index}]: not valid JSON: {error}") from None
     if not isinstance(document, dict):
         raise PolicyError(
-            f"policies[{index}]: a policy document must be a JSON object, got {type(document).__name__}"
+            f"{label}[{index}]: a policy document must be a JSON object, got {type(document).__name__}"
         )
     return document
 
 
-def compile_document(document: object, index: int) -> list[CompiledStatement]:
-    """Validate one document and compile its statements."""
-    doc = load_document(document, index)
+def compile_document(
+    document: object, index: int, label: str = "policies", rules: StatementRules = LEGACY_RULES
+) -> list[CompiledStatement]:
+    """Validate one document and compile its statements (`label` names its list in messages)."""
+    doc = load_document(document, index, label)
     unknown = sorted(set(doc) - _DOCUMENT_KEYS)
     if unknown:
-        raise PolicyError(f"policies[{index}]: unknown top-level element(s) {unknown}")
+        raise PolicyError(f"{label}[{index}]: unknown top-level element(s) {unknown}")
     version = doc.get("Version")
     if version is not None and version not in VERSIONS:
-        raise PolicyError(f"policies[{index}]: Version must be one of {list(VERSIONS)}, got {version!r}")
+        raise PolicyError(f"{label}[{index}]: Version must be one of {list(VERSIONS)}, got {version!r}")
     if "Statement" not in doc:
-        raise PolicyError(f"policies[{index}]: no Statement element")
+        raise PolicyError(f"{label}[{index}]: no Statement element")
     statements = doc["Statement"]
     if isinstance(statements, dict):
         statements = [statements]
     if not isinstance(statements, list):
-        raise PolicyError(f"policies[{index}]: Statement must be an object or a list of objects")
+        raise PolicyError(f"{label}[{index}]: Statement must be an object or a list of objects")
     variables_enabled = version == "2012-10-17"
     compiled = []
     sids: set[str] = set()
     for position, statement in enumerate(statements):
-        label = f"policies[{index}].Statement[{position}]"
+        where = f"{label}[{index}].Statement[{position}]"
         if isinstance(statement, dict) and isinstance(statement.get("Sid"), str):
-            label += f' (Sid "{statement["Sid"]}")'
+            where += f' (Sid "{statement["Sid"]}")'
         try:
-            compiled.append(_compile_statement(statement, index, position, variables_enabled))
+            compiled.append(_compile_statement(statement, (label, index, position), variables_enabled, rules))
         except ValueError as error:
-            raise PolicyError(f"{label}: {error}") from None
+            raise PolicyError(f"{where}: {error}") from None
         sid = statement.get("Sid")
         if sid:
             if sid in sids:
-                raise PolicyError(f"{label}: duplicate Sid {sid!r} in the same document")
+                raise PolicyError(f"{where}: duplicate Sid {sid!r} in the same document")
             sids.add(sid)
     return compiled
 
@@ -109,7 +132,7 @@ def _exactly_one(statement: dict[str, Any], positive: str, negative: str, *, req
 
 
 def _compile_statement(
-    statement: object, document: int, position: int, variables_enabled: bool
+    statement: object, place: tuple[str, int, int], variables_enabled: bool, rules: StatementRules
 ) -> CompiledStatement:
     if not isinstance(statement, dict):
         raise ValueError(f"a statement must be an object, got {type(statement).__name__}")
@@ -122,6 +145,7 @@ def _compile_statement(
     effect = statement.get("Effect")
     if effect not in ("Allow", "Deny"):
         raise ValueError(f'Effect must be "Allow" or "Deny", got {effect!r}')
+    rules.check(statement)
 
     action_key = _exactly_one(statement, "Action", "NotAction", required=True)
     assert action_key is not None
@@ -139,17 +163,19 @@ def _compile_statement(
             if resource != "*" and not resource.startswith("arn:"):
                 raise ValueError(f'{resource_key} {resource!r} must be "*" or an ARN')
         templates = tuple(Template(r, variables_enabled=variables_enabled) for r in resources)
-        resource_matcher = ResourceMatcher(templates, negated=resource_key == "NotResource")
+        resource_matcher = rules.resource(templates, negated=resource_key == "NotResource")
 
     principal_matcher = None
     principal_key = _exactly_one(statement, "Principal", "NotPrincipal", required=False)
     if principal_key is not None:
         specs = parse_principal_element(statement[principal_key], element_name=principal_key)
-        principal_matcher = PrincipalMatcher(specs, negated=principal_key == "NotPrincipal")
+        negated = principal_key == "NotPrincipal"
+        principal_matcher = rules.principal(specs, negated=negated, allow=effect == "Allow")
 
     conditions = ()
     if "Condition" in statement:
         conditions = parse_condition_block(statement["Condition"], variables_enabled=variables_enabled)
 
-    ref = StatementRef(document, position, sid, effect)
+    label, document, position = place
+    ref = StatementRef(document, position, sid, effect, label)
     return CompiledStatement(ref, action_matcher, resource_matcher, principal_matcher, conditions)
