@@ -45,7 +45,7 @@ class Case:
         return f"{self.action} on {self.resource}{who}{ctx}"
 
 
-def _session_of(principal_arn: str, session: str = "xacct-test") -> str:
+def session_of(principal_arn: str, session: str = "xacct-test") -> str:
     """An STS session ARN for a principal ARN (a role session, or the user/root itself)."""
     parts = principal_arn.split(":")
     account, resource = parts[4], parts[5]
@@ -70,7 +70,7 @@ def trust_cases(partner: Partner, tenant: Tenant, scenario: Scenario, role_arn: 
     ext = tenant.external_id
     cases: list[Case] = []
     for arn in trusted:
-        caller = _session_of(arn)
+        caller = session_of(arn)
         good = {"sts:ExternalId": ext} if needs_id and ext else {}
         cases.append(
             Case(
@@ -118,7 +118,7 @@ def trust_cases(partner: Partner, tenant: Tenant, scenario: Scenario, role_arn: 
                     "sts:AssumeRole",
                     role_arn,
                     False,
-                    _session_of(other_role),
+                    session_of(other_role),
                     good,
                 )
             )
@@ -160,7 +160,7 @@ def trust_cases(partner: Partner, tenant: Tenant, scenario: Scenario, role_arn: 
             "sts:AssumeRoleWithWebIdentity",
             role_arn,
             False,
-            _session_of(trusted[0]),
+            session_of(trusted[0]),
             {"sts:ExternalId": ext} if ext else {},
         )
     )

@@ -25,6 +25,7 @@ from generator.policy import RoleSpec, build_roles
 from generator.registry import LoadedRegistry, load_registry
 
 SUITE = Path(__file__).with_name("suite.py")
+SUITES = (SUITE, Path(__file__).with_name("suite_live.py"))
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -64,8 +65,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "terraform: runs the terraform CLI")
     config.addinivalue_line("markers", "xacct_layer(name): hcl, plan or live layer of the xacct suite")
     config.addinivalue_line("markers", "xdist_group(name): keep a role's live tests on one xdist worker")
-    if _registry_path(config) and not config.getoption("--xacct-no-suite") and str(SUITE) not in config.args:
-        config.args.append(str(SUITE))
+    if _registry_path(config) and not config.getoption("--xacct-no-suite"):
+        config.args += [str(path) for path in SUITES if str(path) not in config.args]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
