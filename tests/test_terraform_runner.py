@@ -318,6 +318,7 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
+@pytest.mark.terraform
 def test_cli_config_with_mirror(tmp_path: Path) -> None:
     mirror = tmp_path / "mirror"
     (mirror / "registry.terraform.io/hashicorp/aws/5.100.0/linux_amd64").mkdir(parents=True)
@@ -337,6 +338,7 @@ def test_cli_config_with_mirror(tmp_path: Path) -> None:
     assert not _terraform_accepts(path), "the acceptance check itself must be able to fail"
 
 
+@pytest.mark.terraform
 def test_cli_config_without_mirror_uses_the_registry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     cache = tmp_path / "plugin-cache"
     monkeypatch.setenv(MIRROR_ENV, str(tmp_path / "does-not-exist"))

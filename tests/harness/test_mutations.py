@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = [pytest.mark.terraform, pytest.mark.slow]
+
 
 def run_suite(workspace: Path, *args: str) -> subprocess.CompletedProcess[str]:
     # Its own LocalStack accounts and buckets: never those of the suite running beside it (xdist).

@@ -15,6 +15,8 @@ from generator.policy.roles import RoleSpec
 from generator.render import cdk
 from generator.render.onboarding import render_kit, stack_name
 
+pytestmark = [pytest.mark.slow]
+
 
 def _write(files: dict[str, str], root: Path) -> Path:
     for rel, text in files.items():

@@ -158,7 +158,7 @@ def test_help_names_the_flag_and_the_exit_codes(xacct: Any) -> None:
     assert proc.returncode == 0
     text = " ".join(proc.stdout.split())
     assert "--rotate-external-id TENANT" in text
-    assert "2 bad registry, an external ID changed without --rotate-external-id" in text
+    assert "an external ID changed since the last generate without --rotate-external-id" in text
 
 
 def test_the_registry_s_own_problems_come_before_a_changed_id(

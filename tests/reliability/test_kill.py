@@ -23,6 +23,8 @@ import pytest
 from .conftest import run_xacct, tree_files, xacct_command
 from .registries import big_registry, make_workspace, write_registry
 
+pytestmark = [pytest.mark.slow]
+
 RUNS = int(os.environ.get("XACCT_KILL_RUNS", "12"))
 TENANTS = int(os.environ.get("XACCT_KILL_TENANTS", "200"))
 

@@ -52,6 +52,7 @@ def test_a_symlink_to_the_output_folder_takes_the_same_lock(registries: dict[str
     assert list((ws / "real").iterdir()) == []
 
 
+@pytest.mark.slow
 def test_a_run_waits_while_the_lock_is_held_then_writes(workspace: Path) -> None:
     small = {v: write_registry(workspace / f"small-{v}.yaml", big_registry(6, v)) for v in "AB"}
     out = workspace / "generated"

@@ -122,6 +122,7 @@ def _running(pid: int) -> bool:
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc")
+@pytest.mark.slow
 def test_a_killed_first_run_stops_its_workers_and_the_next_run_cleans_up(workspace: Path) -> None:
     """kill -9 of the run ends its render workers at once (they would write on into the staging
     folder otherwise), and the next run removes that folder."""
