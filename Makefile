@@ -64,7 +64,7 @@ localstack-down: venv
 # The unit tier: no terraform, no LocalStack, nothing slow (under 90 s; tests/conftest.py fails a test
 # that starts terraform without its marker).
 test-fast: venv
-	$(BIN)/python -m pytest -q -rs -m "not live and not terraform and not slow" --xacct-registry $(REGISTRY) $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -rs -n 2 -m "not live and not terraform and not slow" --xacct-registry $(REGISTRY) $(PYTEST_ARGS)
 
 # Everything but the live layer (terraform plans, no LocalStack).
 test-plan: venv

@@ -42,6 +42,7 @@ def edit(registry: Path, change: dict[int, dict | None], add: int = 0) -> None:
     write_registry(registry, data)
 
 
+@pytest.mark.slow
 def test_same_registry_gives_byte_identical_trees(registry: Path, tmp_path: Path) -> None:
     """From different working directories, relative or absolute paths, and any PYTHONHASHSEED."""
     ws = registry.parent
@@ -69,6 +70,7 @@ def test_same_registry_gives_byte_identical_trees(registry: Path, tmp_path: Path
     assert tree_files(ws / "out-a") == trees[0]
 
 
+@pytest.mark.slow
 def test_check_is_clean_after_generate_and_lists_every_difference_after_an_edit(registry: Path) -> None:
     ws = registry.parent
     out = ws / "generated"
@@ -219,6 +221,7 @@ def test_unchanged_files_keep_inode_and_mtime(registry: Path) -> None:
             )
 
 
+@pytest.mark.slow
 def test_a_symlinked_output_folder_is_replaced_where_it_points(registry: Path) -> None:
     ws = registry.parent
     (ws / "elsewhere").mkdir()

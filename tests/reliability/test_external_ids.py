@@ -248,6 +248,7 @@ def test_a_failed_write_leaves_the_registry_and_no_temporary_file(registry: Path
     assert [p.name for p in registry.parent.iterdir()] == [registry.name]
 
 
+@pytest.mark.slow
 def test_check_flags_a_changed_external_id(workspace: Path, xacct: Any) -> None:
     data = yaml.safe_load((workspace / "tenants.yaml").read_text())
     data["tenants"] = [

@@ -130,6 +130,7 @@ def test_out_dot_inside_a_tree_is_refused(registry: Path) -> None:
     assert tree_stats(registry.parent) == before
 
 
+@pytest.mark.slow
 def test_out_dotdot_from_inside_the_tree_stages_beside_it(registry: Path) -> None:
     out = registry.parent / "generated"
     assert gen(registry, out).returncode == 0
@@ -142,6 +143,7 @@ def test_out_dotdot_from_inside_the_tree_stages_beside_it(registry: Path) -> Non
     nothing_beside(out.parent, lock=True)
 
 
+@pytest.mark.slow
 def test_foreign_paths_survive_a_whole_tree_swap_byte_for_byte(registry: Path) -> None:
     out = registry.parent / "generated"
     assert gen(registry, out).returncode == 0
@@ -189,6 +191,7 @@ def test_foreign_paths_survive_a_whole_tree_swap_byte_for_byte(registry: Path) -
     nothing_beside(out.parent, lock=True)
 
 
+@pytest.mark.slow
 def test_a_one_tenant_swap_keeps_foreign_files_and_a_removed_tenants_leftovers(registry: Path) -> None:
     out = registry.parent / "generated"
     assert gen(registry, out).returncode == 0

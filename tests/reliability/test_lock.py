@@ -71,6 +71,7 @@ def test_a_run_waits_while_the_lock_is_held_then_writes(workspace: Path) -> None
     assert run_xacct("generate", "--registry", small["B"], "--out", out, "--check").returncode == 0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("pair", ["AA", "AB"])
 def test_two_runs_at_once_are_serialised(registries: dict[str, Path], pair: str) -> None:
     """Started together: both succeed, one after the other; the tree is the last writer's, whole."""

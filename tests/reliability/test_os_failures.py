@@ -58,6 +58,7 @@ def change_every_tenant(registry: Path) -> None:
     write_registry(registry, data)
 
 
+@pytest.mark.slow
 def test_a_full_disk_leaves_the_previous_tree_and_no_staging_folder(
     registry: Path, tmpfs: Callable[[str], Path]
 ) -> None:
@@ -79,6 +80,7 @@ def test_a_full_disk_leaves_the_previous_tree_and_no_staging_folder(
     assert (out / "NOTES.md").read_text() == "mine\n"
 
 
+@pytest.mark.slow
 def test_a_read_only_file_system_is_one_line(registry: Path, tmpfs: Callable[[str], Path]) -> None:
     disk = tmpfs("4m")
     out = disk / "generated"

@@ -72,6 +72,7 @@ def test_registry_errors_survive_pickling() -> None:
     assert str(again) == str(RegistryError(problems))
 
 
+@pytest.mark.slow
 def test_a_first_run_is_written_by_the_workers_and_a_second_run_keeps_it(workspace: Path) -> None:
     """No tree yet: the workers write files and manifests into the staging folder, renamed to the
     output folder; the next run finds every tenant unchanged (the manifests are the usual ones)."""
