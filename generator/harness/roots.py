@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.output.ownership import terraform_working
 from generator.render.hcl import attributes
 
 MODULE_BLOCK = re.compile(r'^module "role" \{\n.*?^\}\n', re.M | re.S)
@@ -188,19 +189,6 @@ def _copy_modules_for_plan(work: Path, modules: Path) -> None:
     os.rename(staging, copy)
 
 
-# Terraform's own files in a root (working folder, lock file, local state and its backups and lock).
-TERRAFORM_WORKING = frozenset(
-    {
-        ".terraform",
-        ".terraform.lock.hcl",
-        "terraform.tfstate",
-        "terraform.tfstate.backup",
-        ".terraform.tfstate.lock.info",
-        "terraform.tfstate.d",
-    }
-)
-
-
 def root_differences(root: GeneratedRoot, rendered: Mapping[str, str]) -> list[str]:
     """Why ``root`` is not exactly the files xacct renders for it (``rendered``, by name); [] when it is.
 
@@ -208,7 +196,7 @@ def root_differences(root: GeneratedRoot, rendered: Mapping[str, str]) -> list[s
     and different, is named.
     """
     found = []
-    present = {p.name: p for p in root.path.iterdir() if p.name not in TERRAFORM_WORKING}
+    present = {p.name: p for p in root.path.iterdir() if not terraform_working(p.name)}
     for name in sorted(set(present) - set(rendered)):
         found.append(f"{root.path / name}: not written by xacct")
     for name, text in sorted(rendered.items()):
@@ -262,7 +250,7 @@ def copy_root(
 
     def ignore(folder: str, names: list[str]) -> set[str]:
         top = Path(folder) == root.path
-        return {n for n in names if top and (n in TERRAFORM_WORKING or n == "cloud.tf")}
+        return {n for n in names if top and (terraform_working(n) or n == "cloud.tf")}
 
     shutil.copytree(root.path, dest, ignore=ignore)
     _relocate_sources(root.path, dest)
