@@ -54,12 +54,12 @@ from plan_layouts import (
 
 from generator.generate import FOLDERS_SHARE, generate
 from generator.harness.batch import auto_shard_size, default_jobs, plan_batched
-from generator.harness.expectations import permission_cases, trust_cases
 from generator.harness.planlayer import PlanLayer, account
 from generator.harness.roots import find_roots
-from generator.harness.verdicts import judge
 from generator.output.manifest import MANIFEST
 from generator.policy import build_roles
+from generator.proof.expectations import permission_cases, trust_cases
+from generator.proof.judge import judge
 from generator.registry import load_registry
 from generator.terraform import Terraform
 

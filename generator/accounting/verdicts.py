@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from generator.accounting.ledger import AccountedRole, Accounting
-from generator.harness.expectations import Case, permission_cases, trust_cases
 from generator.iam import PolicyError, compile_policies
+from generator.proof.expectations import Case, permission_cases, trust_cases
 from generator.registry.model import Registry
 
 SHOWN = 3  # wrong verdicts spelled out per finding

@@ -13,9 +13,9 @@ from typing import Any
 from generator.audit.deployed import DeployedRole
 from generator.audit.documents import Redact, normalise, pooled, same_meaning, structural_diff
 from generator.audit.verdicts import Verdict, differing, from_case, permission_probes, trust_probes
-from generator.harness.expectations import permission_cases, trust_cases
 from generator.iam import PolicyError, compile_policies
 from generator.policy import RoleSpec, build_roles
+from generator.proof.expectations import permission_cases, trust_cases
 from generator.registry.model import Registry, Tenant
 
 MISSING = "missing"

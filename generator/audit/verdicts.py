@@ -2,7 +2,7 @@
 
 Two sets of requests are judged against the deployed documents:
 
-* the registry's own cases (`generator.harness.expectations`): requests with the verdict the
+* the registry's own cases (`generator.proof.expectations`): requests with the verdict the
   registry's intent implies, written independently of the policy model;
 * probes made from every statement of both the deployed and the registry's documents (each action
   on each resource, as each principal, with the condition values the statement names, with and
@@ -17,8 +17,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator.harness.expectations import Case
 from generator.iam import CompiledPolicies, Decision
+from generator.proof.expectations import Case
 
 CALLER_SESSION = "xacct-audit"
 MAX_PROBES = 2000

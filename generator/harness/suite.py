@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 
 from generator.accounting.ledger import MODULE_TYPES
-from generator.harness.expectations import permission_cases, trust_cases
 from generator.harness.hclvalues import module_arguments, provider_arguments
-from generator.harness.verdicts import assert_verdicts
 from generator.policy import RoleSpec
+from generator.proof.expectations import permission_cases, trust_cases
+from generator.proof.judge import assert_verdicts
 from generator.registry import LoadedRegistry
 from generator.registry.checks import default_role_name
 
@@ -195,7 +195,7 @@ def test_onboarding_template_agrees_with_the_plan(
     xacct_role: RoleSpec, xacct_registry: LoadedRegistry, xacct_generated: Path, xacct_plan: Any
 ) -> None:
     """The customer's CloudFormation template gets the same verdicts as the planned Terraform role."""
-    from generator.harness.verdicts import judge
+    from generator.proof.judge import judge
     from generator.render.cloudformation import cloudformation_documents
 
     if xacct_role.scenario != "partner_to_customer":
@@ -233,7 +233,7 @@ def test_plan_whole_assume_role_call(
 ) -> None:
     """The cross-account AssumeRole as AWS decides it (both sides must allow): the trusted caller with
     the identity policy its side needs may assume the planned role; without it, it may not."""
-    from generator.harness.calls import call_cases, judge_calls
+    from generator.proof.calls import call_cases, judge_calls
 
     planned = _planned(xacct_plan, xacct_role)
     tenant = _tenant(xacct_registry, xacct_role.tenant)

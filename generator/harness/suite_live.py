@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from generator.harness.expectations import permission_cases, trust_cases
-from generator.harness.verdicts import assert_verdicts
 from generator.policy import RoleSpec
+from generator.proof.expectations import permission_cases, trust_cases
+from generator.proof.judge import assert_verdicts
 from generator.registry import LoadedRegistry
 
 

@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 
 from generator.harness.batch import auto_shard_size, plan_batched, plan_each, shards
-from generator.harness.expectations import permission_cases, trust_cases
 from generator.harness.planlayer import PlanLayer, account
 from generator.harness.roots import PLAN_COPY_MARK, _copy_modules_for_plan, find_roots
-from generator.harness.verdicts import judge
 from generator.policy import build_roles
+from generator.proof.expectations import permission_cases, trust_cases
+from generator.proof.judge import judge
 from generator.registry import load_registry
 from generator.terraform import Terraform
 

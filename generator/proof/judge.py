@@ -6,8 +6,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from generator.harness.expectations import Case
 from generator.iam import compile_policies
+from generator.proof.expectations import Case
 
 
 @dataclass(frozen=True)

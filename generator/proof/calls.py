@@ -1,6 +1,6 @@
 """Whole-call proofs of a generated role: the cross-account ``sts:AssumeRole`` as AWS decides it.
 
-The trust cases (:mod:`generator.harness.expectations`) judge the trust policy alone. These judge the
+The trust cases (:mod:`generator.proof.expectations`) judge the trust policy alone. These judge the
 whole call with :func:`generator.iam.evaluate_call`: the caller's principal in its own account, with or
 without the identity policy its side must attach (:mod:`generator.policy.caller`), against the planned
 trust policy in the role's account. Across accounts both sides must allow, so the proof states what
@@ -12,10 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator.harness.expectations import session_of
 from generator.iam import Call, evaluate_call
 from generator.policy import RoleSpec
 from generator.policy.caller import assume_role_policy_for_caller
+from generator.proof.expectations import session_of
 from generator.registry.model import Partner, Tenant
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.harness.calls import call_cases, judge_calls
 from generator.policy import build_roles
+from generator.proof.calls import call_cases, judge_calls
 from generator.registry import load_registry
 
 REPO = Path(__file__).resolve().parents[2]
