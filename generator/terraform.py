@@ -1,4 +1,5 @@
-"""A small typed runner around the terraform CLI, and a plain model of its plan JSON.
+"""A small typed runner around the terraform CLI (its CLI config: `generator.tfconfig`; its plan JSON as
+plain objects: `generator.planjson`, both re-exported here).
 
 Every call runs with ``-input=false -no-color`` (where the subcommand takes them), ``TF_IN_AUTOMATION=1``,
 ``CHECKPOINT_DISABLE=1``, stdin closed, its own process group and a timeout; on timeout the whole group
@@ -18,7 +19,6 @@ collecting garbage; 400 halves that at the price of ~1 GB more memory per proces
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import signal
@@ -26,13 +26,42 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-MIRROR_ENV = "XACCT_PROVIDER_MIRROR"
-PLUGIN_CACHE_ENV = "XACCT_PLUGIN_CACHE"
-DEFAULT_MIRROR = Path("/opt/tf-plugins")
+from generator.planjson import Plan, ResourceChange
+from generator.tfconfig import (
+    DEFAULT_MIRROR,
+    MIRROR_ENV,
+    PLUGIN_CACHE_ENV,
+    cache_dir,
+    cli_config_text,
+    default_cli_config,
+    mirrored_providers,
+    resolve_mirror,
+    write_cli_config,
+)
+
+__all__ = [
+    "DEFAULT_MIRROR",
+    "MIRROR_ENV",
+    "PLUGIN_CACHE_ENV",
+    "CommandResult",
+    "Plan",
+    "ResourceChange",
+    "Terraform",
+    "TerraformError",
+    "TerraformTimeout",
+    "cache_dir",
+    "cli_config_text",
+    "default_cli_config",
+    "mirrored_providers",
+    "redact",
+    "resolve_mirror",
+    "write_cli_config",
+]
+
 DEFAULT_TIMEOUT = 600.0
 KILL_GRACE = 5.0
 STDERR_TAIL = 4000
@@ -72,119 +101,6 @@ class TerraformTimeout(TerraformError):
         return f"timed out after {self.timeout:g}s and was killed; " + super()._message()
 
 
-# --------------------------------------------------------------------------- CLI config
-
-
-def resolve_mirror(mirror: Path | str | None = None) -> Path | None:
-    """The provider mirror directory: the argument, else ``$XACCT_PROVIDER_MIRROR``, else the default.
-
-    An empty value or a directory that does not exist means "no mirror".
-    """
-    if mirror is None:
-        mirror = os.environ.get(MIRROR_ENV, str(DEFAULT_MIRROR))
-    if not str(mirror):
-        return None
-    path = Path(mirror)
-    return path if path.is_dir() else None
-
-
-def mirrored_providers(mirror: Path) -> list[str]:
-    """Provider source addresses (``host/namespace/type``) present in a filesystem mirror."""
-    return sorted(
-        f"{host.name}/{namespace.name}/{provider.name}"
-        for host in mirror.iterdir()
-        if host.is_dir()
-        for namespace in host.iterdir()
-        if namespace.is_dir()
-        for provider in namespace.iterdir()
-        if provider.is_dir()
-    )
-
-
-def _hcl_string(value: str) -> str:
-    return json.dumps(value).replace("${", "$${").replace("%{", "%%{")
-
-
-def _hcl_list(values: Sequence[str]) -> str:
-    return "[" + ", ".join(_hcl_string(v) for v in values) + "]"
-
-
-def cli_config_text(mirror: Path | None, plugin_cache: Path | None) -> str:
-    """The CLI config content; ``mirror`` must already be resolved (see :func:`resolve_mirror`).
-
-    Providers found in the mirror are installed from it only; everything else comes from its registry.
-    Without a mirror (or an empty one) there is no ``provider_installation`` block at all.
-    """
-    lines = ["# Written by xacct (generator/terraform.py); passed to terraform via TF_CLI_CONFIG_FILE."]
-    providers = mirrored_providers(mirror) if mirror is not None else []
-    if mirror is not None and providers:
-        lines += [
-            "provider_installation {",
-            "  filesystem_mirror {",
-            f"    path    = {_hcl_string(str(mirror))}",
-            f"    include = {_hcl_list(providers)}",
-            "  }",
-            "  direct {",
-            f"    exclude = {_hcl_list(providers)}",
-            "  }",
-            "}",
-        ]
-    if plugin_cache is not None:
-        lines += [
-            f"plugin_cache_dir = {_hcl_string(str(plugin_cache))}",
-            "plugin_cache_may_break_dependency_lock_file = true",
-        ]
-    return "\n".join(lines) + "\n"
-
-
-def write_cli_config(
-    path: Path | str, mirror: Path | str | None = None, plugin_cache: Path | str | None = None
-) -> Path:
-    """Write a terraform CLI config file to ``path`` and return it.
-
-    ``mirror``: the argument, else ``$XACCT_PROVIDER_MIRROR`` (default ``/opt/tf-plugins``); a missing
-    directory means no mirror, so terraform uses its registry. ``plugin_cache`` is created if needed.
-    """
-    path = Path(path)
-    cache = Path(plugin_cache).resolve() if plugin_cache is not None else None
-    if cache is not None:
-        cache.mkdir(parents=True, exist_ok=True)
-    resolved = resolve_mirror(mirror)
-    text = cli_config_text(resolved.resolve() if resolved else None, cache)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
-    return path
-
-
-def cache_dir() -> Path:
-    """Per-user cache directory for files xacct writes for itself (never the home folder by default)."""
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    if xdg:
-        return Path(xdg) / "xacct"
-    return Path(tempfile.gettempdir()) / f"xacct-{os.getuid()}"
-
-
-_default_configs: dict[tuple[str | None, str | None], Path] = {}
-
-
-def default_cli_config() -> Path:
-    """The CLI config for this process, written once (content-addressed, so concurrent writers agree)."""
-    mirror = resolve_mirror()
-    cache = os.environ.get(PLUGIN_CACHE_ENV) or None
-    key = (str(mirror) if mirror else None, cache)
-    if key not in _default_configs or not _default_configs[key].is_file():
-        cache_path = Path(cache).resolve() if cache else None
-        text = cli_config_text(mirror.resolve() if mirror else None, cache_path)
-        digest = hashlib.sha256(text.encode()).hexdigest()[:16]
-        path = cache_dir() / f"terraformrc-{digest}.tfrc"
-        if not path.is_file():
-            write_cli_config(path, mirror if mirror else "", cache_path)
-        _default_configs[key] = path
-    return _default_configs[key]
-
-
 # --------------------------------------------------------------------------- secrets
 
 
@@ -201,88 +117,6 @@ def redact(text: str, env: Mapping[str, str]) -> str:
     for value in _secret_values(env):
         text = text.replace(value, "***")
     return text
-
-
-# --------------------------------------------------------------------------- plan model
-
-
-@dataclass(frozen=True)
-class ResourceChange:
-    """One entry of a plan's ``resource_changes``."""
-
-    address: str
-    module_address: str | None
-    type: str
-    name: str
-    index: int | str | None
-    actions: tuple[str, ...]
-    before: Any
-    after: Any
-    mode: str = "managed"
-    after_unknown: Any = None
-
-    @classmethod
-    def from_json(cls, raw: Mapping[str, Any]) -> ResourceChange:
-        change = raw.get("change", {})
-        return cls(
-            address=raw["address"],
-            module_address=raw.get("module_address"),
-            type=raw["type"],
-            name=raw["name"],
-            index=raw.get("index"),
-            actions=tuple(change.get("actions", ())),
-            before=change.get("before"),
-            after=change.get("after"),
-            mode=raw.get("mode", "managed"),
-            after_unknown=change.get("after_unknown"),
-        )
-
-    @property
-    def is_create(self) -> bool:
-        """A plain create (not part of a replacement)."""
-        return self.actions == ("create",)
-
-    @property
-    def is_replace(self) -> bool:
-        """Destroy-and-recreate, in either order."""
-        return set(self.actions) == {"delete", "create"}
-
-    @property
-    def is_delete(self) -> bool:
-        """The existing object goes away: a plain delete or a replacement."""
-        return "delete" in self.actions
-
-
-@dataclass(frozen=True)
-class Plan:
-    """The parsed ``terraform show -json`` of a plan: the raw dict plus its resource changes."""
-
-    raw: dict[str, Any]
-    resource_changes: list[ResourceChange] = field(default_factory=list)
-    drift: list[ResourceChange] = field(default_factory=list)  # ``resource_drift``: changed outside terraform
-
-    @classmethod
-    def from_json(cls, raw: dict[str, Any]) -> Plan:
-        changes = [ResourceChange.from_json(rc) for rc in raw.get("resource_changes", [])]
-        drift = [ResourceChange.from_json(rc) for rc in raw.get("resource_drift", [])]
-        return cls(raw=raw, resource_changes=changes, drift=drift)
-
-    @classmethod
-    def load(cls, path: Path | str) -> Plan:
-        """Read a plan JSON file written by ``terraform show -json PLANFILE > path``."""
-        return cls.from_json(json.loads(Path(path).read_text(encoding="utf-8")))
-
-    def by_type(self, type_: str) -> list[ResourceChange]:
-        return [rc for rc in self.resource_changes if rc.type == type_]
-
-    def get(self, address: str) -> ResourceChange:
-        for rc in self.resource_changes:
-            if rc.address == address:
-                return rc
-        raise KeyError(f"no resource change for {address!r} in plan")
-
-    def __iter__(self) -> Iterator[ResourceChange]:
-        return iter(self.resource_changes)
 
 
 # --------------------------------------------------------------------------- runner

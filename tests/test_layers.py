@@ -18,7 +18,8 @@ LAYERS = [
     {"registry"},  # YAML -> model with line numbers
     {"policy"},  # RoleSpec and documents: the single source of truth
     {"render", "proof"},  # renderers; what each role must allow and deny, and judging
-    {"output", "render_keys", "terraform", "localstack", "moduledocs"},  # the tree writer; runners
+    # the tree writer; the terraform and LocalStack runners, the plan JSON model
+    {"output", "render_keys", "terraform", "tfconfig", "planjson", "localstack", "moduledocs"},
     {"generate", "lint", "accounting", "external_ids", "audit"},  # commands' engines
     {"guard", "harness"},  # plan-guard; the pytest plugin
     {"cli", "__init__", "__main__"},  # the command line

@@ -1,0 +1,7 @@
+"""``python -m generator.localstack``: see `generator.localstack.supervisor`."""
+
+import sys
+
+from generator.localstack.supervisor import main
+
+sys.exit(main())
