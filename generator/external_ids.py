@@ -196,8 +196,9 @@ def check_rotations(loaded: LoadedRegistry, out: Path, rotate: Sequence[str], *,
     the registry, is an error either way. A registry with problems of its own (the lint's, sizes) is
     refused with those: a changed ID may be their fix, and the next run asks for the flag.
     """
-    from generator.generate import _external_ids, changed_external_ids, generate
+    from generator.generate import changed_external_ids, generate
     from generator.output.manifest import read_record
+    from generator.render_pool import _external_ids
 
     index = {t.name: i for i, t in enumerate(loaded.model.tenants)}
     changed = set(changed_external_ids(read_record(out), _external_ids(loaded)))

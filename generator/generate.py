@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
-import multiprocessing as mp
 import os
-from collections.abc import Callable, Container, Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import MODULES_VERSION, progress
+from generator import progress
 from generator.output.lock import exclusive
 from generator.output.manifest import (
     MANIFEST,
@@ -34,19 +30,18 @@ from generator.output.tree import (
     write_files,
     write_tree,
 )
-from generator.policy.roles import INLINE_POLICY_MAX, TRUST_POLICY_MAX, RoleSpec, build_roles
+from generator.policy.roles import RoleSpec
 from generator.registry import LoadedRegistry, Problem, RegistryError
-from generator.render.terraform import ModuleSource, render_root
 from generator.render_keys import tenant_keys
-
-TenantRenderer = Callable[[list[RoleSpec], LoadedRegistry], dict[str, str]]
-
-
-def tenant_renderers() -> list[TenantRenderer]:
-    """Renderers of per-tenant files (the onboarding kit): files relative to the tenant folder."""
-    from generator.render.onboarding import render_onboarding
-
-    return [render_onboarding]
+from generator.render_pool import (
+    _external_ids,
+    _manifests,
+    _render_all,
+    _role_count,
+    _Staging,
+    _workers,
+    module_source,
+)
 
 
 @dataclass
@@ -69,221 +64,6 @@ class Plan:
     @property
     def file_count(self) -> int:
         return len(self.files) + len(self.staged) + sum(len(m.files) + 1 for m in self.kept.values())
-
-
-def module_source(loaded: LoadedRegistry) -> ModuleSource:
-    """Where roots find the modules: the registry's template, else ``modules/`` beside the registry."""
-    template = loaded.model.partner.module_source
-    if template:
-        return ModuleSource(template=template, local_dir=None, version=MODULES_VERSION)
-    local = (loaded.path.parent / "modules").resolve()
-    if not (local / "customer-role").is_dir():
-        raise RegistryError(
-            [
-                loaded.source.problem(
-                    ("partner", "module_source"),
-                    f"is not set and there is no modules/ folder beside the registry ({local}): "
-                    "set module_source, e.g. git::https://github.com/ORG/xacct.git//modules/{module}?ref=v{version}",
-                )
-            ]
-        )
-    return ModuleSource(template=None, local_dir=local, version=MODULES_VERSION)
-
-
-def _fingerprint(external_id: str) -> str:
-    return hashlib.sha256(external_id.encode()).hexdigest()[:16]
-
-
-def size_problems(loaded: LoadedRegistry, roles: Iterable[RoleSpec]) -> list[Problem]:
-    """Documents over AWS's size quotas."""
-    index = {t.name: i for i, t in enumerate(loaded.model.tenants)}
-    problems = []
-    for spec in roles:
-        path = ("tenants", index[spec.tenant], spec.scenario)
-        if spec.trust_policy.size() > TRUST_POLICY_MAX:
-            problems.append(
-                loaded.source.problem(
-                    path,
-                    f"the trust policy is {spec.trust_policy.size()} "
-                    f"characters; AWS allows {TRUST_POLICY_MAX}: trust fewer principals",
-                )
-            )
-        if spec.permission_policy.size() > INLINE_POLICY_MAX:
-            problems.append(
-                loaded.source.problem(
-                    (*path, "permissions"),
-                    f"the permission policy is {spec.permission_policy.size()} characters; "
-                    f"AWS allows {INLINE_POLICY_MAX} inline: split zones or statements across tenants",
-                )
-            )
-    return problems
-
-
-def lint_problems(
-    loaded: LoadedRegistry, roles: list[RoleSpec], checked: Container[str] = ()
-) -> list[Problem]:
-    """Error-level lint findings, as registry problems (the generator never emits a failing role)."""
-    from generator.lint import lint_registry
-
-    return [f.as_problem() for f in lint_registry(loaded, roles, checked) if f.severity == "error"]
-
-
-PARALLEL_MIN_ROLES = 1500  # below this, forking workers costs more than it saves
-
-
-def _render(
-    loaded: LoadedRegistry, roles: list[RoleSpec], out: Path, advance: progress.Advance
-) -> dict[str, str]:
-    """Every file of ``roles`` (which hold whole tenants), relative to ``out``."""
-    modules = module_source(loaded)
-    cloud = loaded.model.partner.terraform_cloud
-    files: dict[str, str] = {}
-    by_tenant: dict[str, list[RoleSpec]] = {}
-    for spec in roles:
-        by_tenant.setdefault(spec.tenant, []).append(spec)
-    renderers = tenant_renderers()
-    for tenant, specs in by_tenant.items():  # a tenant at a time: its renderers share what they lay out
-        for spec in specs:
-            for name, content in render_root(spec, out / tenant / spec.scenario, modules, cloud).items():
-                files[f"{tenant}/{spec.scenario}/{name}"] = content
-        for renderer in renderers:
-            for name, content in renderer(specs, loaded).items():
-                files[f"{tenant}/{name}"] = content
-        advance(len(specs))
-    return files
-
-
-@dataclass(frozen=True)
-class _Staging:
-    """Where a first run's workers write (its staging folder), and where the modules are (for keys)."""
-
-    folder: Path
-    modules: ModuleSource
-
-
-_FORKED: tuple[LoadedRegistry, list[frozenset[str]], Path, _Staging | None] | None = None
-
-
-def _render_chunk(index: int) -> dict[str, str]:
-    """A worker's part: its tenants' files, or (when staging) the paths it wrote into the stage.
-
-    The worker builds its tenants' roles itself, while the parent builds all of them to lint.
-    """
-    assert _FORKED is not None
-    loaded, groups, out, staging = _FORKED
-    names = groups[index]
-    roles = build_roles(loaded.model, only=names)
-    files = _render(loaded, roles, out, lambda n=1: None)
-    if staging is None:
-        return files
-    keys = tenant_keys(loaded, out, staging.modules, only=names)
-    manifests = _manifests(loaded, files, keys, names.__contains__)
-    write_files(staging.folder, files | manifests)
-    return dict.fromkeys([*files, *manifests], "")
-
-
-def _manifests(
-    loaded: LoadedRegistry, files: dict[str, str], keys: dict[str, str], wanted: Callable[[str], bool]
-) -> dict[str, str]:
-    """The manifests of the ``wanted`` tenants, recording ``files`` (all of their files)."""
-    by_tenant: dict[str, dict[str, str]] = {}
-    for rel, content in files.items():
-        by_tenant.setdefault(rel.split("/", 1)[0], {})[rel] = digest(content)
-    manifests = {}
-    for tenant in loaded.model.tenants:
-        if wanted(tenant.name):
-            fingerprint = _fingerprint(tenant.external_id) if tenant.external_id else None
-            recorded = by_tenant.get(tenant.name, {})
-            manifest = TenantManifest(tenant.name, keys[tenant.name], fingerprint, recorded)
-            manifests[manifest.path] = manifest.text()
-    return manifests
-
-
-def _die_with_parent() -> None:
-    """A worker ends when its run is killed, rather than write on into a staging folder."""
-    try:
-        import ctypes
-        import signal
-
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):  # not Linux: the worker ends when it finds the pipe closed
-        pass
-
-
-def _groups(loaded: LoadedRegistry, keep: Container[str], count: int) -> list[frozenset[str]]:
-    """The tenants not kept, in ``count`` runs of registry order."""
-    names = [t.name for t in loaded.model.tenants if t.name not in keep]
-    size = max(1, -(-len(names) // count))
-    return [frozenset(names[i : i + size]) for i in range(0, len(names), size)]
-
-
-def _stop_workers(pool: ProcessPoolExecutor) -> None:
-    """Kill a pool's workers (an interrupted run must not wait for them to finish their tenants)."""
-    for process in list((getattr(pool, "_processes", None) or {}).values()):
-        process.kill()
-    pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _workers(roles: int) -> int:
-    """Render workers for ``roles`` roles: the cores, or fewer with ``XACCT_JOBS``; 0 (render in this
-    process) below ``PARALLEL_MIN_ROLES``, on one core, or where processes cannot fork."""
-    if roles < PARALLEL_MIN_ROLES or "fork" not in mp.get_all_start_methods():
-        return 0
-    jobs = min(os.cpu_count() or 1, int(os.environ.get("XACCT_JOBS", "0")) or (os.cpu_count() or 1))
-    return jobs if jobs >= 2 else 0
-
-
-def _render_all(
-    loaded: LoadedRegistry,
-    out: Path,
-    keep: Container[str] = (),
-    staging: _Staging | None = None,
-) -> tuple[list[RoleSpec], dict[str, str], list[Problem]]:
-    """Build the roles of the tenants not in ``keep``, render (in forked workers for large registries,
-    while this process builds them again and lints) and check.
-
-    With ``staging`` (workers only), the workers write their tenants' files and manifests into the
-    staging folder and return those paths, each mapped to "".
-    """
-    global _FORKED
-    jobs = _workers(_role_count(loaded, keep))
-    if not jobs:
-        assert staging is None
-        roles = build_roles(loaded.model, skip=keep)
-        problems = size_problems(loaded, roles) + lint_problems(loaded, roles, keep)
-        if problems:
-            return roles, {}, problems
-        with progress.bar("rendering", len(roles)) as advance:
-            return roles, _render(loaded, roles, out, advance), []
-    groups = _groups(loaded, keep, jobs)
-    _FORKED = (loaded, groups, out, staging)
-    try:
-        # a process pool that fails (BrokenProcessPool) when a worker's result cannot be read back,
-        # where multiprocessing.Pool would wait forever
-        with ProcessPoolExecutor(
-            len(groups), mp_context=mp.get_context("fork"), initializer=_die_with_parent
-        ) as pool:
-            try:
-                pending = [pool.submit(_render_chunk, i) for i in range(len(groups))]
-                roles = build_roles(loaded.model, skip=keep)
-                problems = size_problems(loaded, roles) + lint_problems(loaded, roles, keep)
-                parts, failed = [], []
-                for done in pending:
-                    try:
-                        parts.append(done.result())
-                    except RegistryError as error:
-                        failed = error.problems
-            except BaseException:  # interrupted, or a worker failed: the others stop writing now
-                _stop_workers(pool)
-                raise
-    finally:
-        _FORKED = None
-    if problems or failed:  # as the serial path: the lint's findings first, then what rendering refused
-        return roles, {}, problems or failed
-    files: dict[str, str] = {}
-    for part in parts:
-        files.update(part)
-    return roles, files, problems
 
 
 def plan(
@@ -312,14 +92,6 @@ def plan(
         role_count=_role_count(loaded),
         kept=keep,
     )
-
-
-def _external_ids(loaded: LoadedRegistry) -> dict[str, str]:
-    return {t.name: _fingerprint(t.external_id) for t in loaded.model.tenants if t.external_id}
-
-
-def _role_count(loaded: LoadedRegistry, skip: Container[str] = ()) -> int:
-    return sum(1 for t in loaded.model.tenants if t.name not in skip for _ in t.scenarios())
 
 
 def _first_run(loaded: LoadedRegistry, out: Path, wait: float) -> Result | None:

@@ -42,8 +42,8 @@ def root_hint(spec: RoleSpec | None) -> Hint | None:
 
 def rendered_root(loaded: LoadedRegistry, spec: RoleSpec, root: GeneratedRoot) -> dict[str, str]:
     """The files xacct writes into ``root`` for ``spec`` today."""
-    from generator.generate import module_source
     from generator.render.terraform import render_root
+    from generator.render_pool import module_source
 
     return render_root(spec, root.path, module_source(loaded), loaded.model.partner.terraform_cloud)
 

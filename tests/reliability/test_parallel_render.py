@@ -23,7 +23,7 @@ from .conftest import tree_files
 from .registries import big_registry, write_registry
 
 FORKING = (
-    "import sys, generator.generate as g; g.PARALLEL_MIN_ROLES = 1; "
+    "import sys, generator.render_pool as g; g.PARALLEL_MIN_ROLES = 1; "
     "from generator.cli import main; sys.exit(main(sys.argv[1:]))"
 )
 
