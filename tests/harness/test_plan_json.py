@@ -77,10 +77,12 @@ def test_suite_judges_a_plan_made_elsewhere(example_workspace: Path, plan_json: 
         "test_plan_permissions",
         "test_plan_documents_equal_the_model",
         "test_plan_resources",
+        "test_plan_whole_assume_role_call",
     )
     for name in names:
         assert f"{name}[acme/partner_to_customer] PASSED" in result.stdout
-    assert "5 passed" in result.stdout  # the four above and the destructive-change check, none skipped
+    assert "test_plan_accounts_for_every_change PASSED" in result.stdout
+    assert "6 passed" in result.stdout  # the five above and the whole-plan accounting, none skipped
 
 
 def _mutated(plan_json: Path, tmp: Path, mutate: Any) -> Path:
