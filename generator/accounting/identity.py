@@ -25,13 +25,15 @@ def config_address(address: str) -> str:
     return INSTANCE_KEY.sub("", address)
 
 
-def _provider_keys(module: dict[str, Any], prefix: str, out: dict[str, str]) -> None:
+def _resources(module: dict[str, Any], prefix: str, out: dict[str, dict[str, Any]]) -> None:
+    """Every resource block of the configuration by its configuration address."""
     for resource in module.get("resources") or []:
         if isinstance(resource, dict) and isinstance(resource.get("address"), str):
-            out[prefix + resource["address"]] = str(resource.get("provider_config_key") or "")
-    for name, call in (module.get("module_calls") or {}).items():
+            out[prefix + resource["address"]] = resource
+    calls = module.get("module_calls")
+    for name, call in (calls if isinstance(calls, dict) else {}).items():
         if isinstance(call, dict) and isinstance(call.get("module"), dict):
-            _provider_keys(call["module"], f"{prefix}module.{name}.", out)
+            _resources(call["module"], f"{prefix}module.{name}.", out)
 
 
 def _pinned(provider: Any) -> str | None:
@@ -56,11 +58,20 @@ class Accounts:
         if not isinstance(providers, dict):
             providers = {}
         self._pins = {key: _pinned(value) for key, value in providers.items()}
-        self._keys: dict[str, str] = {}
+        self.blocks: dict[str, dict[str, Any]] = {}  # the configuration's resource blocks by address
         root = configuration.get("root_module")
         if isinstance(root, dict):
-            _provider_keys(root, "", self._keys)
+            _resources(root, "", self.blocks)
+        self._keys = {a: str(b.get("provider_config_key") or "") for a, b in self.blocks.items()}
         self._hint = hint
+
+    def configures(self, rc: ResourceChange, attribute: str) -> bool:
+        """Whether ``rc``'s resource block may set ``attribute``: it does, or the plan has no block for it."""
+        block = self.blocks.get(config_address(rc.address))
+        if block is None:
+            return True
+        expressions = block.get("expressions")
+        return not isinstance(expressions, dict) or attribute in expressions
 
     def of(self, rc: ResourceChange) -> str | None:
         before = rc.before if isinstance(rc.before, dict) else {}

@@ -199,7 +199,7 @@ class _Ledger:
     def attribute_grants(self) -> None:
         policies = policy_documents(self.plan.resource_changes, self.where)
         for rc in self.plan.resource_changes:
-            for grant in grants_of(rc, policies, self.where):
+            for grant in grants_of(rc, policies, self.where, self.accounts.configures):
                 if grant.role_name is None:
                     self.result.add(
                         None,
@@ -229,6 +229,21 @@ class _Ledger:
                     )
 
     # ------------------------------------------------------------------ types and destroys
+    def check_provisioners(self) -> None:
+        """A provisioner runs at apply what no resource change shows (``local-exec`` with the apply's
+        credentials can make IAM users and keys): never in a plan xacct certifies."""
+        for address, block in self.accounts.blocks.items():
+            provisioners = block.get("provisioners")
+            if not provisioners:
+                continue
+            kinds = sorted({str(p.get("type")) for p in provisioners if isinstance(p, dict)} or {"?"})
+            self.result.add(
+                None,
+                address,
+                f"{address}: the configuration runs provisioner(s) {', '.join(kinds)} at apply: commands the "
+                "plan does not show, with the apply's credentials; remove them",
+            )
+
     def check_types(self) -> None:
         for rc in self.plan.resource_changes:
             if rc.mode == "managed" and rc.type in MODULE_TYPES:
@@ -336,6 +351,7 @@ def account_plan(
     ledger.claim_roles()
     ledger.attribute_grants()
     ledger.check_types()
+    ledger.check_provisioners()
     ledger.check_destroys()
     ledger.check_expected(expected)
     ledger.note_drift()
