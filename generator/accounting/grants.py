@@ -64,7 +64,7 @@ def document(rc: ResourceChange, attribute: str, text: Any, where: str) -> dict[
     return data
 
 
-def _unknown(rc: ResourceChange, attribute: str) -> bool:
+def unknown(rc: ResourceChange, attribute: str) -> bool:
     unknown = rc.after_unknown
     return unknown is True or (isinstance(unknown, dict) and bool(unknown.get(attribute)))
 
@@ -125,7 +125,7 @@ def grants_of(
         name = after.get("name") or "(unnamed)"
         text = after.get("policy")
         if text is None:
-            why = "its document is unknown until apply" if _unknown(rc, "policy") else "it has no document"
+            why = "its document is unknown until apply" if unknown(rc, "policy") else "it has no document"
             return [Grant(rc.address, role, f"inline policy {name}", None, why)]
         return [Grant(rc.address, role, f"inline policy {name}", document(rc, "policy", text, where))]
     if rc.type == "aws_iam_role_policy_attachment":
@@ -160,7 +160,7 @@ def _role_grants(
         ("inline_policy", "inline_policy blocks"),
         ("managed_policy_arns", "attaches policies"),
     ):
-        if not _unknown(rc, attribute) or after.get(attribute) is not None:
+        if not unknown(rc, attribute) or after.get(attribute) is not None:
             continue
         if not created or configures is None or configures(rc, attribute):
             found.append(Grant(rc.address, name, what, None, f"its {attribute} is unknown until apply"))

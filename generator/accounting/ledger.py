@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator.accounting.grants import Grant, document, grants_of, policy_documents
+from generator.accounting.grants import unknown as grants_unknown
 from generator.accounting.identity import Accounts, Hint, RegistryRoles
 from generator.awsformats import NEVER_ALLOWED_TYPES
 from generator.policy import RoleSpec
@@ -220,13 +221,31 @@ class _Ledger:
                         f"{rc.address} {grant.what} to {target.role_name}, a registry role this plan does "
                         "not hold: it changes that role's permissions from outside its root; remove it",
                     )
-                elif rc.type in MODULE_TYPES and rc.type != "aws_iam_role":
+                elif rc.type != "aws_iam_role":  # an unknown role is claim_roles' finding
                     self.result.add(
                         None,
                         rc.address,
                         f"{rc.address} {grant.what} to role {grant.role_name}, which is not a role of the "
                         "registry; remove it",
                     )
+
+            self._to_users_or_groups(rc)
+
+    def _to_users_or_groups(self, rc: ResourceChange) -> None:
+        """``aws_iam_policy_attachment`` also attaches to IAM users and groups (never allowed), even
+        where the registry allows the type."""
+        after = rc.after if isinstance(rc.after, dict) else {}
+        if rc.type != "aws_iam_policy_attachment" or rc.mode != "managed" or not after:
+            return
+        for kind in ("users", "groups"):
+            if after.get(kind) or (kind not in after and grants_unknown(rc, kind)):
+                self.result.add(
+                    None,
+                    rc.address,
+                    f"{rc.address}: attaches {after.get('policy_arn') or 'a policy'} to IAM {kind} "
+                    f"{after.get(kind) or '(unknown until apply)'}: IAM users and groups are never part of "
+                    "a cross-account setup (roles, not keys); remove it",
+                )
 
     # ------------------------------------------------------------------ types and destroys
     def check_provisioners(self) -> None:
