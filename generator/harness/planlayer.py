@@ -8,6 +8,8 @@ goes through the one plan accounting (:mod:`generator.accounting`) against the r
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -104,9 +106,41 @@ def plan_layer(
         batch.extend(plan_each(whole, work / "whole", terraform, **options))
     layer.batch = batch
     account(layer, batch, loaded, specs)
+    layer.findings += unseen_blocks(work)
     if plan_out is not None:
         save_plans(batch, plan_out)
     return layer
+
+
+EPHEMERAL_HCL = re.compile(r"(?:^|\*/)[ \t]*ephemeral[ \t]+[\"A-Za-z_]", re.M)
+EPHEMERAL_JSON = re.compile(r'"ephemeral"\s*:\s*[{\[]')
+
+
+def unseen_blocks(work: Path) -> list[PlanFinding]:
+    """What terraform runs at apply but no plan JSON shows: ``ephemeral`` blocks (an
+    ``aws_lambda_invocation`` is invoked at apply; a plan shows neither it nor its configuration), in
+    every module folder terraform loaded for the plans made under ``work`` (its ``modules.json``)."""
+    folders: set[Path] = set()
+    for pattern in ("*/*/.terraform/modules/modules.json", "*/*/*/.terraform/modules/modules.json"):
+        for listing in sorted(work.glob(pattern)):
+            plan_dir = listing.parent.parent.parent
+            for module in json.loads(listing.read_text(encoding="utf-8")).get("Modules") or []:
+                folders.add((plan_dir / str(module.get("Dir") or ".")).resolve())
+    found = []
+    for folder in sorted(folders):
+        for path in sorted([*folder.glob("*.tf"), *folder.glob("*.tf.json")]):
+            text = path.read_text(encoding="utf-8", errors="replace")
+            pattern = EPHEMERAL_JSON if path.name.endswith(".json") else EPHEMERAL_HCL
+            if pattern.search(text):
+                found.append(
+                    PlanFinding(
+                        None,
+                        str(path),
+                        f"{path}: an ephemeral block: terraform opens it at apply (an aws_lambda_invocation "
+                        "runs code) and no plan JSON shows it, so nothing can judge it; remove it",
+                    )
+                )
+    return found
 
 
 def save_plans(batch: BatchResult, folder: Path) -> list[Path]:
