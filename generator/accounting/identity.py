@@ -73,13 +73,24 @@ class Accounts:
         expressions = block.get("expressions")
         return not isinstance(expressions, dict) or attribute in expressions
 
-    def of(self, rc: ResourceChange) -> str | None:
+    def _arn_account(self, rc: ResourceChange) -> str | None:
         before = rc.before if isinstance(rc.before, dict) else {}
-        arn = before.get("arn")
-        if isinstance(arn, str):
-            match = ARN_ACCOUNT.match(arn)
-            if match:
-                return match.group(1)
+        match = ARN_ACCOUNT.match(before["arn"]) if isinstance(before.get("arn"), str) else None
+        return match.group(1) if match else None
+
+    def unpinned(self, rc: ResourceChange) -> str | None:
+        """The provider configuration of ``rc`` when it is not the root's ``aws`` provider and pins no
+        account (an alias or another local name can assume a role in any account): then neither the
+        root the harness planned nor ``--tenant`` says which account ``rc`` is in."""
+        key = self._keys.get(config_address(rc.address))
+        if not key or key == "aws" or self._pins.get(key) or self._arn_account(rc):
+            return None
+        return key
+
+    def of(self, rc: ResourceChange) -> str | None:
+        arn_account = self._arn_account(rc)
+        if arn_account:
+            return arn_account
         key = self._keys.get(config_address(rc.address))
         pinned = self._pins.get(key) if key is not None else None
         if pinned:

@@ -143,6 +143,8 @@ class _Ledger:
                 continue
             name = rc.after.get("name")
             account = self.accounts.of(rc)
+            if self._unpinned(rc):
+                continue
             if not isinstance(name, str):
                 self.result.add(
                     None,
@@ -173,6 +175,17 @@ class _Ledger:
             self.result.roles[spec.key] = role
             self.by_role_id[(spec.account_id, spec.role_name.lower())] = role
 
+    def _unpinned(self, rc: ResourceChange) -> bool:
+        provider = self.accounts.unpinned(rc)
+        if provider is not None:
+            self.result.add(
+                None,
+                rc.address,
+                f"{rc.address}: its provider {provider} pins no account (allowed_account_ids), so nothing "
+                "proves which account it changes; pin the provider to the tenant's account",
+            )
+        return provider is not None
+
     def _unknown_role(self, rc: ResourceChange, name: str, account: str | None) -> None:
         where = f"account {account}" if account else "an account the plan does not pin"
         if self.registry.ambiguous(account, name):
@@ -200,7 +213,10 @@ class _Ledger:
     def attribute_grants(self) -> None:
         policies = policy_documents(self.plan.resource_changes, self.where)
         for rc in self.plan.resource_changes:
-            for grant in grants_of(rc, policies, self.where, self.accounts.configures):
+            grants = grants_of(rc, policies, self.where, self.accounts.configures)
+            if grants and rc.type != "aws_iam_role" and self._unpinned(rc):
+                continue
+            for grant in grants:
                 if grant.role_name is None:
                     self.result.add(
                         None,
