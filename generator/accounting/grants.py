@@ -160,7 +160,10 @@ def _role_grants(
         ("inline_policy", "inline_policy blocks"),
         ("managed_policy_arns", "attaches policies"),
     ):
-        if not unknown(rc, attribute) or after.get(attribute) is not None:
+        value = after.get(attribute)
+        if value is not None and not isinstance(value, list):
+            raise PlanInputError(f"{where}: {rc.address}: {attribute} is {type(value).__name__}, not a list")
+        if not unknown(rc, attribute) or value is not None:
             continue
         if not created or configures is None or configures(rc, attribute):
             found.append(Grant(rc.address, name, what, None, f"its {attribute} is unknown until apply"))

@@ -27,7 +27,8 @@ def config_address(address: str) -> str:
 
 def _resources(module: dict[str, Any], prefix: str, out: dict[str, dict[str, Any]]) -> None:
     """Every resource block of the configuration by its configuration address."""
-    for resource in module.get("resources") or []:
+    resources = module.get("resources")
+    for resource in resources if isinstance(resources, list) else []:
         if isinstance(resource, dict) and isinstance(resource.get("address"), str):
             out[prefix + resource["address"]] = resource
     calls = module.get("module_calls")
@@ -40,7 +41,8 @@ def _pinned(provider: Any) -> str | None:
     """The one account a provider configuration's constant ``allowed_account_ids`` allows."""
     if not isinstance(provider, dict):
         return None
-    expression = (provider.get("expressions") or {}).get("allowed_account_ids")
+    expressions = provider.get("expressions")
+    expression = expressions.get("allowed_account_ids") if isinstance(expressions, dict) else None
     if not isinstance(expression, dict):
         return None
     value = expression.get("constant_value")

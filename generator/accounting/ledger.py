@@ -271,7 +271,8 @@ class _Ledger:
             provisioners = block.get("provisioners")
             if not provisioners:
                 continue
-            kinds = sorted({str(p.get("type")) for p in provisioners if isinstance(p, dict)} or {"?"})
+            listed = provisioners if isinstance(provisioners, list) else []
+            kinds = sorted({str(p.get("type")) for p in listed if isinstance(p, dict)} or {"?"})
             self.result.add(
                 None,
                 address,
