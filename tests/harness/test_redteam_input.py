@@ -1,0 +1,26 @@
+"""Red team: a given plan (``--xacct-plan-json``) whose trust or permission document is not a valid IAM
+policy fails the harness with the evaluator's reason, not a PolicyError traceback."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.accounting.test_ledger import policy_change, role_change
+from tests.harness.test_whole_plan import run_suite
+
+
+def test_an_invalid_policy_fails_without_a_traceback(example_workspace: Path, tmp_path: Path) -> None:
+    bad = json.dumps({"Version": "2012-10-17", "Statement": 5})
+    plan = tmp_path / "plan.json"
+    changes = [role_change(assume_role_policy=bad), policy_change(policy=bad)]
+    plan.write_text(json.dumps({"format_version": "1.2", "resource_changes": changes}))
+    suite = run_suite(
+        example_workspace, "--xacct-plan-json", str(plan), "--xacct-tenant", "acme", "--xacct-scenario",
+        "partner_to_customer", "-k", "test_plan",
+    )  # fmt: skip
+    out = suite.stdout + suite.stderr
+    assert suite.returncode == 1, out[-3000:]
+    assert "errors.PolicyError" not in out, out[-3000:]
+    for what in ("trust", "permission"):
+        assert f"the {what} document is not a valid IAM policy (policies[0]: Statement must be" in out, out
