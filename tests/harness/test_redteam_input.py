@@ -1,5 +1,7 @@
 """Red team: a given plan (``--xacct-plan-json``) whose trust or permission document is not a valid IAM
-policy fails the harness with the evaluator's reason, not a PolicyError traceback."""
+policy fails the harness with the evaluator's reason, not a PolicyError traceback; a root the harness
+cannot plan (a file named like the harness's override, no role module) fails with the reason, not a
+ValueError traceback in every test."""
 
 from __future__ import annotations
 
@@ -24,3 +26,15 @@ def test_an_invalid_policy_fails_without_a_traceback(example_workspace: Path, tm
     assert "errors.PolicyError" not in out, out[-3000:]
     for what in ("trust", "permission"):
         assert f"the {what} document is not a valid IAM policy (policies[0]: Statement must be" in out, out
+
+
+def test_a_root_the_harness_cannot_plan_fails_without_a_traceback(workspace: Path) -> None:
+    root = workspace / "generated" / "acme" / "partner_to_customer"
+    (root / "xacct_override.tf").write_text("# a file of the name the harness plans with\n")
+    suite = run_suite(
+        workspace, "--xacct-tenant", "acme", "--xacct-scenario", "partner_to_customer", "-k", "test_plan"
+    )
+    out = suite.stdout + suite.stderr
+    assert suite.returncode == 1, out[-3000:]
+    assert "the plan layer cannot plan the generated roots: " in out, out[-3000:]
+    assert "raise ValueError" not in out and "roots.py:" not in out, out[-3000:]
