@@ -112,14 +112,18 @@ def plan_layer(
     return layer
 
 
-EPHEMERAL_HCL = re.compile(r"(?:^|\*/)[ \t]*ephemeral[ \t]+[\"A-Za-z_]", re.M)
-EPHEMERAL_JSON = re.compile(r'"ephemeral"\s*:\s*[{\[]')
+UNSEEN = {  # block type: why it matters (the plan JSON shows neither the block nor its configuration)
+    "ephemeral": "terraform opens it at apply (an aws_lambda_invocation runs code)",
+    "removed": "its provisioners run at apply and `destroy = false` leaves the resource deployed",
+}
+UNSEEN_HCL = {kind: re.compile(rf"(?:^|\*/)[ \t]*{kind}[ \t]*[\"A-Za-z_{{]", re.M) for kind in UNSEEN}
+UNSEEN_JSON = {kind: re.compile(rf'"{kind}"\s*:\s*[{{\[]') for kind in UNSEEN}
 
 
 def unseen_blocks(work: Path) -> list[PlanFinding]:
-    """What terraform runs at apply but no plan JSON shows: ``ephemeral`` blocks (an
-    ``aws_lambda_invocation`` is invoked at apply; a plan shows neither it nor its configuration), in
-    every module folder terraform loaded for the plans made under ``work`` (its ``modules.json``)."""
+    """What terraform runs at apply but no plan JSON shows (``UNSEEN``: an ``ephemeral`` block, a
+    ``removed`` block's provisioners), in every module folder terraform loaded for the plans made under
+    ``work`` (its ``modules.json``)."""
     folders: set[Path] = set()
     for pattern in ("*/*/.terraform/modules/modules.json", "*/*/*/.terraform/modules/modules.json"):
         for listing in sorted(work.glob(pattern)):
@@ -130,16 +134,12 @@ def unseen_blocks(work: Path) -> list[PlanFinding]:
     for folder in sorted(folders):
         for path in sorted([*folder.glob("*.tf"), *folder.glob("*.tf.json")]):
             text = path.read_text(encoding="utf-8", errors="replace")
-            pattern = EPHEMERAL_JSON if path.name.endswith(".json") else EPHEMERAL_HCL
-            if pattern.search(text):
-                found.append(
-                    PlanFinding(
-                        None,
-                        str(path),
-                        f"{path}: an ephemeral block: terraform opens it at apply (an aws_lambda_invocation "
-                        "runs code) and no plan JSON shows it, so nothing can judge it; remove it",
-                    )
-                )
+            patterns = UNSEEN_JSON if path.name.endswith(".json") else UNSEEN_HCL
+            for kind, why in UNSEEN.items():
+                if patterns[kind].search(text):
+                    shown = "and no plan JSON shows it, so nothing can judge it; remove it"
+                    a = "an" if kind[0] in "aeiou" else "a"
+                    found.append(PlanFinding(None, str(path), f"{path}: {a} {kind} block: {why}, {shown}"))
     return found
 
 
