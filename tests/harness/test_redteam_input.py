@@ -6,6 +6,8 @@ ValueError traceback in every test."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 from tests.accounting.test_ledger import policy_change, role_change
@@ -38,3 +40,19 @@ def test_a_root_the_harness_cannot_plan_fails_without_a_traceback(workspace: Pat
     assert suite.returncode == 1, out[-3000:]
     assert "the plan layer cannot plan the generated roots: " in out, out[-3000:]
     assert "raise ValueError" not in out and "roots.py:" not in out, out[-3000:]
+
+
+def test_lint_reports_an_ephemeral_block_in_a_root(workspace: Path) -> None:
+    """``xacct lint --generated`` sees an ephemeral block before a pipeline plans (plan-guard cannot)."""
+    root = workspace / "generated" / "acme" / "partner_to_customer"
+    (root / "extra.tf").write_text(
+        'ephemeral "aws_lambda_invocation" "x" {\n  function_name = "ops"\n  payload = "{}"\n}\n'
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "generator.cli", "lint", "--registry", "tenants.yaml", "--generated",
+         "generated"],
+        cwd=workspace, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 1, done.stdout + done.stderr
+    said = "ROOT-EXTRA-CONTENT error: ephemeral.aws_lambda_invocation.x is opened at plan and at apply"
+    assert f"extra.tf:1: {said}" in done.stdout, done.stdout
