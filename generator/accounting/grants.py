@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -32,6 +33,7 @@ GRANT_TYPES = frozenset(
 )
 AWS_MANAGED = re.compile(r"^arn:aws(?:-[a-z]+)*:iam::aws:policy/(?:.*/)?([A-Za-z0-9+=,.@_-]+)$")
 MANAGED_DATA = Path(__file__).with_name("aws_managed_policies.json")
+Configures = Callable[[ResourceChange, str], bool]  # whether the configuration sets a resource's attribute
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,7 @@ def document(rc: ResourceChange, attribute: str, text: Any, where: str) -> dict[
     return data
 
 
-def _unknown(rc: ResourceChange, attribute: str) -> bool:
+def unknown(rc: ResourceChange, attribute: str) -> bool:
     unknown = rc.after_unknown
     return unknown is True or (isinstance(unknown, dict) and bool(unknown.get(attribute)))
 
@@ -108,7 +110,12 @@ def _names(value: Any) -> list[str | None]:
     return [None]
 
 
-def grants_of(rc: ResourceChange, policies: dict[str, dict[str, Any]], where: str) -> list[Grant]:
+def grants_of(
+    rc: ResourceChange,
+    policies: dict[str, dict[str, Any]],
+    where: str,
+    configures: Configures | None = None,
+) -> list[Grant]:
     """What ``rc`` grants once applied (nothing for a delete, a read or a type that grants nothing)."""
     after = rc.after
     if rc.mode != "managed" or after is None or rc.type not in GRANT_TYPES or rc.actions == ("delete",):
@@ -118,7 +125,7 @@ def grants_of(rc: ResourceChange, policies: dict[str, dict[str, Any]], where: st
         name = after.get("name") or "(unnamed)"
         text = after.get("policy")
         if text is None:
-            why = "its document is unknown until apply" if _unknown(rc, "policy") else "it has no document"
+            why = "its document is unknown until apply" if unknown(rc, "policy") else "it has no document"
             return [Grant(rc.address, role, f"inline policy {name}", None, why)]
         return [Grant(rc.address, role, f"inline policy {name}", document(rc, "policy", text, where))]
     if rc.type == "aws_iam_role_policy_attachment":
@@ -133,14 +140,43 @@ def grants_of(rc: ResourceChange, policies: dict[str, dict[str, Any]], where: st
             why = "its policy ARNs are unknown until apply"
             return [Grant(rc.address, role, "attaches policies", None, why)]
         return [_attached(rc, role, arn, policies) for arn in arns]
-    # aws_iam_role: its own inline_policy blocks and managed_policy_arns
+    return _role_grants(rc, policies, where, configures)
+
+
+def _role_grants(
+    rc: ResourceChange, policies: dict[str, dict[str, Any]], where: str, configures: Configures | None
+) -> list[Grant]:
+    """An ``aws_iam_role``'s own ``inline_policy`` blocks and ``managed_policy_arns``.
+
+    A value unknown until apply grants what nothing can prove: a block whose document is unknown, or
+    the whole attribute unknown where the configuration sets it (a create leaves both unknown when the
+    configuration does not set them; an update keeps the known values of the prior state).
+    """
+    after = rc.after or {}
     name = after.get("name") if isinstance(after.get("name"), str) else None
     found = []
+    created = rc.before is None or rc.is_replace
+    for attribute, what in (
+        ("inline_policy", "inline_policy blocks"),
+        ("managed_policy_arns", "attaches policies"),
+    ):
+        value = after.get(attribute)
+        if value is not None and not isinstance(value, list):
+            raise PlanInputError(f"{where}: {rc.address}: {attribute} is {type(value).__name__}, not a list")
+        if not unknown(rc, attribute) or value is not None:
+            continue
+        if not created or configures is None or configures(rc, attribute):
+            found.append(Grant(rc.address, name, what, None, f"its {attribute} is unknown until apply"))
     for block in after.get("inline_policy") or []:
-        if isinstance(block, dict) and block.get("policy"):
-            label = f"inline_policy block {block.get('name') or '(unnamed)'}"
-            doc = document(rc, "inline_policy", block["policy"], where)
-            found.append(Grant(rc.address, name, label, doc))
+        if not isinstance(block, dict):
+            continue
+        label = f"inline_policy block {block.get('name') or '(unnamed)'}"
+        if block.get("policy") is None:
+            found.append(Grant(rc.address, name, label, None, "its document is unknown until apply"))
+        elif block["policy"]:
+            found.append(
+                Grant(rc.address, name, label, document(rc, "inline_policy", block["policy"], where))
+            )
     for arn in after.get("managed_policy_arns") or []:
         found.append(_attached(rc, name, arn, policies))
     return found

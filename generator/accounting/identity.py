@@ -25,20 +25,24 @@ def config_address(address: str) -> str:
     return INSTANCE_KEY.sub("", address)
 
 
-def _provider_keys(module: dict[str, Any], prefix: str, out: dict[str, str]) -> None:
-    for resource in module.get("resources") or []:
+def _resources(module: dict[str, Any], prefix: str, out: dict[str, dict[str, Any]]) -> None:
+    """Every resource block of the configuration by its configuration address."""
+    resources = module.get("resources")
+    for resource in resources if isinstance(resources, list) else []:
         if isinstance(resource, dict) and isinstance(resource.get("address"), str):
-            out[prefix + resource["address"]] = str(resource.get("provider_config_key") or "")
-    for name, call in (module.get("module_calls") or {}).items():
+            out[prefix + resource["address"]] = resource
+    calls = module.get("module_calls")
+    for name, call in (calls if isinstance(calls, dict) else {}).items():
         if isinstance(call, dict) and isinstance(call.get("module"), dict):
-            _provider_keys(call["module"], f"{prefix}module.{name}.", out)
+            _resources(call["module"], f"{prefix}module.{name}.", out)
 
 
 def _pinned(provider: Any) -> str | None:
     """The one account a provider configuration's constant ``allowed_account_ids`` allows."""
     if not isinstance(provider, dict):
         return None
-    expression = (provider.get("expressions") or {}).get("allowed_account_ids")
+    expressions = provider.get("expressions")
+    expression = expressions.get("allowed_account_ids") if isinstance(expressions, dict) else None
     if not isinstance(expression, dict):
         return None
     value = expression.get("constant_value")
@@ -56,19 +60,39 @@ class Accounts:
         if not isinstance(providers, dict):
             providers = {}
         self._pins = {key: _pinned(value) for key, value in providers.items()}
-        self._keys: dict[str, str] = {}
+        self.blocks: dict[str, dict[str, Any]] = {}  # the configuration's resource blocks by address
         root = configuration.get("root_module")
         if isinstance(root, dict):
-            _provider_keys(root, "", self._keys)
+            _resources(root, "", self.blocks)
+        self._keys = {a: str(b.get("provider_config_key") or "") for a, b in self.blocks.items()}
         self._hint = hint
 
-    def of(self, rc: ResourceChange) -> str | None:
+    def configures(self, rc: ResourceChange, attribute: str) -> bool:
+        """Whether ``rc``'s resource block may set ``attribute``: it does, or the plan has no block for it."""
+        block = self.blocks.get(config_address(rc.address))
+        if block is None:
+            return True
+        expressions = block.get("expressions")
+        return not isinstance(expressions, dict) or attribute in expressions
+
+    def _arn_account(self, rc: ResourceChange) -> str | None:
         before = rc.before if isinstance(rc.before, dict) else {}
-        arn = before.get("arn")
-        if isinstance(arn, str):
-            match = ARN_ACCOUNT.match(arn)
-            if match:
-                return match.group(1)
+        match = ARN_ACCOUNT.match(before["arn"]) if isinstance(before.get("arn"), str) else None
+        return match.group(1) if match else None
+
+    def unpinned(self, rc: ResourceChange) -> str | None:
+        """The provider configuration of ``rc`` when it is not the root's ``aws`` provider and pins no
+        account (an alias or another local name can assume a role in any account): then neither the
+        root the harness planned nor ``--tenant`` says which account ``rc`` is in."""
+        key = self._keys.get(config_address(rc.address))
+        if not key or key == "aws" or self._pins.get(key) or self._arn_account(rc):
+            return None
+        return key
+
+    def of(self, rc: ResourceChange) -> str | None:
+        arn_account = self._arn_account(rc)
+        if arn_account:
+            return arn_account
         key = self._keys.get(config_address(rc.address))
         pinned = self._pins.get(key) if key is not None else None
         if pinned:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator.accounting.grants import Grant, document, grants_of, policy_documents
+from generator.accounting.grants import unknown as grants_unknown
 from generator.accounting.identity import Accounts, Hint, RegistryRoles
 from generator.awsformats import NEVER_ALLOWED_TYPES
 from generator.policy import RoleSpec
@@ -142,6 +143,8 @@ class _Ledger:
                 continue
             name = rc.after.get("name")
             account = self.accounts.of(rc)
+            if self._unpinned(rc):
+                continue
             if not isinstance(name, str):
                 self.result.add(
                     None,
@@ -172,6 +175,17 @@ class _Ledger:
             self.result.roles[spec.key] = role
             self.by_role_id[(spec.account_id, spec.role_name.lower())] = role
 
+    def _unpinned(self, rc: ResourceChange) -> bool:
+        provider = self.accounts.unpinned(rc)
+        if provider is not None:
+            self.result.add(
+                None,
+                rc.address,
+                f"{rc.address}: its provider {provider} pins no account (allowed_account_ids), so nothing "
+                "proves which account it changes; pin the provider to the tenant's account",
+            )
+        return provider is not None
+
     def _unknown_role(self, rc: ResourceChange, name: str, account: str | None) -> None:
         where = f"account {account}" if account else "an account the plan does not pin"
         if self.registry.ambiguous(account, name):
@@ -199,7 +213,10 @@ class _Ledger:
     def attribute_grants(self) -> None:
         policies = policy_documents(self.plan.resource_changes, self.where)
         for rc in self.plan.resource_changes:
-            for grant in grants_of(rc, policies, self.where):
+            grants = grants_of(rc, policies, self.where, self.accounts.configures)
+            if grants and rc.type != "aws_iam_role" and self._unpinned(rc):
+                continue
+            for grant in grants:
                 if grant.role_name is None:
                     self.result.add(
                         None,
@@ -220,7 +237,7 @@ class _Ledger:
                         f"{rc.address} {grant.what} to {target.role_name}, a registry role this plan does "
                         "not hold: it changes that role's permissions from outside its root; remove it",
                     )
-                elif rc.type in MODULE_TYPES and rc.type != "aws_iam_role":
+                elif rc.type != "aws_iam_role":  # an unknown role is claim_roles' finding
                     self.result.add(
                         None,
                         rc.address,
@@ -228,7 +245,41 @@ class _Ledger:
                         "registry; remove it",
                     )
 
+            self._to_users_or_groups(rc)
+
+    def _to_users_or_groups(self, rc: ResourceChange) -> None:
+        """``aws_iam_policy_attachment`` also attaches to IAM users and groups (never allowed), even
+        where the registry allows the type."""
+        after = rc.after if isinstance(rc.after, dict) else {}
+        if rc.type != "aws_iam_policy_attachment" or rc.mode != "managed" or not after:
+            return
+        for kind in ("users", "groups"):
+            if after.get(kind) or (kind not in after and grants_unknown(rc, kind)):
+                self.result.add(
+                    None,
+                    rc.address,
+                    f"{rc.address}: attaches {after.get('policy_arn') or 'a policy'} to IAM {kind} "
+                    f"{after.get(kind) or '(unknown until apply)'}: IAM users and groups are never part of "
+                    "a cross-account setup (roles, not keys); remove it",
+                )
+
     # ------------------------------------------------------------------ types and destroys
+    def check_provisioners(self) -> None:
+        """A provisioner runs at apply what no resource change shows (``local-exec`` with the apply's
+        credentials can make IAM users and keys): never in a plan xacct certifies."""
+        for address, block in self.accounts.blocks.items():
+            provisioners = block.get("provisioners")
+            if not provisioners:
+                continue
+            listed = provisioners if isinstance(provisioners, list) else []
+            kinds = sorted({str(p.get("type")) for p in listed if isinstance(p, dict)} or {"?"})
+            self.result.add(
+                None,
+                address,
+                f"{address}: the configuration runs provisioner(s) {', '.join(kinds)} at apply: commands the "
+                "plan does not show, with the apply's credentials; remove them",
+            )
+
     def check_types(self) -> None:
         for rc in self.plan.resource_changes:
             if rc.mode == "managed" and rc.type in MODULE_TYPES:
@@ -336,6 +387,7 @@ def account_plan(
     ledger.claim_roles()
     ledger.attribute_grants()
     ledger.check_types()
+    ledger.check_provisioners()
     ledger.check_destroys()
     ledger.check_expected(expected)
     ledger.note_drift()

@@ -41,7 +41,7 @@ def _entry(where: str, index: int, raw: Any, section: str) -> ResourceChange:
             raise PlanInputError(f"{at}.{key} is missing or not a string; {MAKE_ONE}")
     address = raw["address"]
     mode = raw.get("mode", "managed")
-    if mode not in MODES:
+    if not isinstance(mode, str) or mode not in MODES:
         raise PlanInputError(f"{at} ({address}): mode {mode!r} is neither managed nor data")
     module = raw.get("module_address")
     if module is not None and not isinstance(module, str):

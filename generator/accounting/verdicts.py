@@ -131,6 +131,10 @@ def _permissions(result: Accounting, role: AccountedRole, tenant: Any) -> None:
                 grant.address,
                 f"{head}: grants beyond the registry's policy for this role ({grant.document}); remove it",
             )
+    for grant in own:
+        if grant.document is None:
+            head = f"{grant.address} {grant.what} to {spec.role_name}"
+            result.add(spec.key, grant.address, f"{head}: cannot prove what this grants ({grant.unprovable})")
     if own_docs == model:
         return
     address = own[0].address if own else role.role.address

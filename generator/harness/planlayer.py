@@ -8,6 +8,8 @@ goes through the one plan accounting (:mod:`generator.accounting`) against the r
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -104,9 +106,41 @@ def plan_layer(
         batch.extend(plan_each(whole, work / "whole", terraform, **options))
     layer.batch = batch
     account(layer, batch, loaded, specs)
+    layer.findings += unseen_blocks(work)
     if plan_out is not None:
         save_plans(batch, plan_out)
     return layer
+
+
+UNSEEN = {  # block type: why it matters (the plan JSON shows neither the block nor its configuration)
+    "ephemeral": "terraform opens it at apply (an aws_lambda_invocation runs code)",
+    "removed": "its provisioners run at apply and `destroy = false` leaves the resource deployed",
+}
+UNSEEN_HCL = {kind: re.compile(rf"(?:^|\*/)[ \t]*{kind}[ \t]*[\"A-Za-z_{{]", re.M) for kind in UNSEEN}
+UNSEEN_JSON = {kind: re.compile(rf'"{kind}"\s*:\s*[{{\[]') for kind in UNSEEN}
+
+
+def unseen_blocks(work: Path) -> list[PlanFinding]:
+    """What terraform runs at apply but no plan JSON shows (``UNSEEN``: an ``ephemeral`` block, a
+    ``removed`` block's provisioners), in every module folder terraform loaded for the plans made under
+    ``work`` (its ``modules.json``)."""
+    folders: set[Path] = set()
+    for pattern in ("*/*/.terraform/modules/modules.json", "*/*/*/.terraform/modules/modules.json"):
+        for listing in sorted(work.glob(pattern)):
+            plan_dir = listing.parent.parent.parent
+            for module in json.loads(listing.read_text(encoding="utf-8")).get("Modules") or []:
+                folders.add((plan_dir / str(module.get("Dir") or ".")).resolve())
+    found = []
+    for folder in sorted(folders):
+        for path in sorted([*folder.glob("*.tf"), *folder.glob("*.tf.json")]):
+            text = path.read_text(encoding="utf-8", errors="replace")
+            patterns = UNSEEN_JSON if path.name.endswith(".json") else UNSEEN_HCL
+            for kind, why in UNSEEN.items():
+                if patterns[kind].search(text):
+                    shown = "and no plan JSON shows it, so nothing can judge it; remove it"
+                    a = "an" if kind[0] in "aeiou" else "a"
+                    found.append(PlanFinding(None, str(path), f"{path}: {a} {kind} block: {why}, {shown}"))
+    return found
 
 
 def save_plans(batch: BatchResult, folder: Path) -> list[Path]:

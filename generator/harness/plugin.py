@@ -200,6 +200,7 @@ def xacct_plan(
     """The plan layer (:class:`generator.harness.planlayer.PlanLayer`): accounted roles by
     ``tenant/scenario`` and every finding, from --xacct-plan-json or the roots planned offline."""
     from generator.harness.planlayer import plan_layer
+    from generator.terraform import TerraformError
 
     given = request.config.getoption("--xacct-plan-json")
     if given:
@@ -207,18 +208,21 @@ def xacct_plan(
     _, options = batch_arguments(request.config, xacct_generated, xacct_roles)
     config = request.config
     filtered = bool(config.getoption("--xacct-tenant") or config.getoption("--xacct-scenario"))
-    layer = plan_layer(
-        xacct_registry,
-        xacct_roles,
-        xacct_generated,
-        tmp_path_factory.mktemp("plan"),
-        xacct_terraform,
-        whole_tree=not filtered,
-        plan_out=Path(config.invocation_params.dir, config.getoption("--xacct-plan-out"))
-        if config.getoption("--xacct-plan-out")
-        else None,
-        **options,
-    )
+    try:
+        layer = plan_layer(
+            xacct_registry,
+            xacct_roles,
+            xacct_generated,
+            tmp_path_factory.mktemp("plan"),
+            xacct_terraform,
+            whole_tree=not filtered,
+            plan_out=Path(config.invocation_params.dir, config.getoption("--xacct-plan-out"))
+            if config.getoption("--xacct-plan-out")
+            else None,
+            **options,
+        )
+    except (ValueError, TerraformError) as exc:  # a root the harness cannot plan: its reason, no traceback
+        pytest.fail(f"the plan layer cannot plan the generated roots: {exc}", pytrace=False)
     config._xacct_plan_layer = layer  # type: ignore[attr-defined]
     return layer
 

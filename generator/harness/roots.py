@@ -20,6 +20,7 @@ from generator.output.ownership import terraform_working
 from generator.render.hcl import attributes
 
 MODULE_BLOCK = re.compile(r'^module "role" \{\n.*?^\}\n', re.M | re.S)
+CLOUD_BLOCK = re.compile(r"^terraform \{\n  cloud \{\n(?:(?:    .*)?\n)*?  \}\n\}\n", re.M)
 SOURCE_LINE = re.compile(r'^(\s*)source(\s*)= "([^"]*)"$', re.M)
 SHARD_KEY_SEPARATOR = "__"
 OFFLINE_PROVIDER: dict[str, object] = {
@@ -238,7 +239,8 @@ def copy_root(
     """Copy ``root``, whole, into ``work/roots/<tenant>__<scenario>`` with a provider override.
 
     Every file and folder is copied as it is (so a plan of the copy is the plan of the root as it will
-    be applied) but ``cloud.tf`` (a working copy never talks to Terraform Cloud) and terraform's working
+    be applied) but the ``terraform { cloud { ... } }`` block xacct writes into ``cloud.tf`` (a working
+    copy never talks to Terraform Cloud; the rest of that file is planned) and terraform's working
     files; local module sources that leave the root are pointed at the same folders, and the role
     module at ``work/modules``.
     """
@@ -253,6 +255,11 @@ def copy_root(
         return {n for n in names if top and (terraform_working(n) or n == "cloud.tf")}
 
     shutil.copytree(root.path, dest, ignore=ignore)
+    cloud = root.path / "cloud.tf"
+    if cloud.is_file():  # anything but the cloud block is planned (a resource there is applied too)
+        rest = CLOUD_BLOCK.sub("", cloud.read_text(encoding="utf-8"), count=1)
+        if any(line.strip() and not line.lstrip().startswith("#") for line in rest.splitlines()):
+            (dest / "cloud.tf").write_text(rest, encoding="utf-8")
     _relocate_sources(root.path, dest)
     if (dest / "xacct_override.tf").exists():
         raise ValueError(f"{root.path / 'xacct_override.tf'}: a file of the name the harness plans with")

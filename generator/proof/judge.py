@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from generator.iam import compile_policies
+from generator.iam import PolicyError, compile_policies
 from generator.proof.expectations import Case
 
 
@@ -42,8 +42,12 @@ def judge(documents: Sequence[dict[str, Any]], cases: Iterable[Case]) -> list[Mi
 def assert_verdicts(
     documents: Sequence[dict[str, Any]], cases: Sequence[Case], where: str, what: str
 ) -> None:
-    """Fail with every wrong verdict, naming the tenant/scenario (``where``) and the documents judged."""
-    misses = judge(documents, cases)
+    """Fail with every wrong verdict, naming the tenant/scenario (``where``) and the documents judged;
+    documents that are not valid IAM policies fail with the evaluator's reason."""
+    try:
+        misses = judge(documents, cases)
+    except PolicyError as exc:
+        raise AssertionError(f"{where}: the {what} document is not a valid IAM policy ({exc})") from None
     if misses:
         raise AssertionError(
             f"{where}: {len(misses)} of {len(cases)} {what} verdicts are wrong:\n"

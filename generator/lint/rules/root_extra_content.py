@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 GRANT = "the registry grants nothing but its permissions; remove it"
 ONLY_CALL = 'a generated root holds only the role\'s module "role" call; remove it'
-ACTIVE = {"resource", "data", "module", "import", "moved", "removed"}
+ACTIVE = {"resource", "data", "ephemeral", "module", "import", "moved", "removed"}
 IDENTITIES = {
     "aws_iam_user": "creates the IAM user",
     "aws_iam_access_key": "creates an access key for the IAM user",
@@ -129,6 +129,11 @@ class RootExtraContent(Rule):
         elif block.kind == "data":
             message = (
                 f"{address} is read at every plan (a data source can run programs or fetch URLs): {ONLY_CALL}"
+            )
+        elif block.kind == "ephemeral":
+            message = (
+                f"{address} is opened at plan and at apply (an aws_lambda_invocation runs code) and no plan "
+                f"JSON shows it: {ONLY_CALL}"
             )
         else:
             message = f"this {block.kind} block changes what Terraform manages: {ONLY_CALL}"
