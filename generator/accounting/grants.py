@@ -45,6 +45,8 @@ class Grant:
     what: str  # e.g. "attaches arn:aws:iam::aws:policy/AdministratorAccess"
     document: dict[str, Any] | None
     unprovable: str = ""  # why the document is not known
+    policy_name: str | None = None  # an inline policy's name
+    from_state: bool = False  # an inline_policy block the configuration does not set: what AWS holds now
 
 
 @cache
@@ -126,8 +128,9 @@ def grants_of(
         text = after.get("policy")
         if text is None:
             why = "its document is unknown until apply" if unknown(rc, "policy") else "it has no document"
-            return [Grant(rc.address, role, f"inline policy {name}", None, why)]
-        return [Grant(rc.address, role, f"inline policy {name}", document(rc, "policy", text, where))]
+            return [Grant(rc.address, role, f"inline policy {name}", None, why, policy_name=name)]
+        doc = document(rc, "policy", text, where)
+        return [Grant(rc.address, role, f"inline policy {name}", doc, policy_name=name)]
     if rc.type == "aws_iam_role_policy_attachment":
         role = after.get("role") if isinstance(after.get("role"), str) else None
         return [_attached(rc, role, after.get("policy_arn"), policies)]
@@ -167,16 +170,18 @@ def _role_grants(
             continue
         if not created or configures is None or configures(rc, attribute):
             found.append(Grant(rc.address, name, what, None, f"its {attribute} is unknown until apply"))
+    from_state = configures is not None and not configures(rc, "inline_policy")
     for block in after.get("inline_policy") or []:
         if not isinstance(block, dict):
             continue
         label = f"inline_policy block {block.get('name') or '(unnamed)'}"
+        policy = block.get("name") if isinstance(block.get("name"), str) else None
         if block.get("policy") is None:
-            found.append(Grant(rc.address, name, label, None, "its document is unknown until apply"))
+            why = "its document is unknown until apply"
+            found.append(Grant(rc.address, name, label, None, why, policy, from_state))
         elif block["policy"]:
-            found.append(
-                Grant(rc.address, name, label, document(rc, "inline_policy", block["policy"], where))
-            )
+            doc = document(rc, "inline_policy", block["policy"], where)
+            found.append(Grant(rc.address, name, label, doc, policy_name=policy, from_state=from_state))
     for arn in after.get("managed_policy_arns") or []:
         found.append(_attached(rc, name, arn, policies))
     return found

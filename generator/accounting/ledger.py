@@ -116,6 +116,20 @@ def _tags(values: Any) -> dict[str, Any]:
     return tags if isinstance(tags, dict) else {}
 
 
+def superseded_dropped(role: AccountedRole) -> list[Grant]:
+    """The role's grants without the ``inline_policy`` entries that only echo what AWS holds for an
+    inline policy the plan manages by name (a refreshed role lists every inline policy it has; the
+    ``aws_iam_role_policy`` of that name is what the apply writes). An entry of any other name stays: an
+    inline policy the plan does not manage is a real grant of the role."""
+    managed = {
+        g.policy_name
+        for g in role.grants
+        if g.policy_name
+        and any(rc.address == g.address and rc.type == "aws_iam_role_policy" for rc in role.changes)
+    }
+    return [g for g in role.grants if not (g.from_state and g.policy_name in managed)]
+
+
 class _Ledger:
     def __init__(
         self,
@@ -246,6 +260,8 @@ class _Ledger:
                     )
 
             self._to_users_or_groups(rc)
+        for role in self.result.roles.values():
+            role.grants = superseded_dropped(role)
 
     def _to_users_or_groups(self, rc: ResourceChange) -> None:
         """``aws_iam_policy_attachment`` also attaches to IAM users and groups (never allowed), even

@@ -69,7 +69,9 @@ def _settings(result: Accounting, role: AccountedRole) -> None:
     }
     for attribute, want in wanted.items():
         got = after.get(attribute)
-        if got != want and not (attribute == "description" and got in (None, "") and want == ""):
+        if attribute in ("description", "permissions_boundary") and got == "":
+            got = None  # AWS reads back an unset description or boundary as ""
+        if got != (want or None if attribute in ("description", "permissions_boundary") else want):
             result.add(
                 spec.key,
                 role.role.address,
