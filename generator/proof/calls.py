@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator.iam import Call, evaluate_call
+from generator.iam import Call, PolicyError, evaluate_call
 from generator.policy import RoleSpec
 from generator.policy.caller import assume_role_policy_for_caller
 from generator.proof.expectations import session_of
@@ -79,7 +79,10 @@ def judge_calls(trust: dict[str, Any], spec: RoleSpec, cases: list[CallCase]) ->
             resource_policy=trust,
             context=case.context,
         )
-        decision = evaluate_call(call)
+        try:
+            decision = evaluate_call(call)
+        except PolicyError as exc:
+            return [f"- the trust policy is not a valid IAM policy: {exc}"]
         if decision.allowed != case.allowed:
             want = "ALLOW" if case.allowed else "DENY"
             got = "ALLOWED" if decision.allowed else "DENIED"
