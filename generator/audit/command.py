@@ -72,19 +72,52 @@ def resolve_account(registry: Registry, value: str) -> tuple[str, str]:
         return value, ", ".join(names) or "an account the registry does not know"
     choices = ", ".join(t.name for t in registry.tenants)
     raise AuditError(
-        f"--account {value}: neither 'partner', a tenant of the registry ({choices}) "
+        f"--account {_shown(value)}: neither 'partner', a tenant of the registry ({choices}) "
         "nor a 12-digit account ID"
     )
 
 
+def _shown(value: str) -> str:
+    """``value`` on one line: control characters (a newline, a NUL) escaped."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in value)
+
+
+def _endpoint_url(args: argparse.Namespace) -> str | None:
+    return args.endpoint_url or os.environ.get("AWS_ENDPOINT_URL_IAM") or os.environ.get("AWS_ENDPOINT_URL")
+
+
 def _endpoint(args: argparse.Namespace) -> str:
-    url = args.endpoint_url or os.environ.get("AWS_ENDPOINT_URL_IAM") or os.environ.get("AWS_ENDPOINT_URL")
+    url = _endpoint_url(args)
     if not url:
         return "AWS"
     parts = urlsplit(url)
-    return (
-        f"{parts.scheme}://{parts.hostname}{f':{parts.port}' if parts.port else ''}"  # never user:password@
-    )
+    try:
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:  # a port out of range: the URL as written, but for a password
+        return _shown(url.replace(parts.password, "***") if parts.password else url)
+    if not parts.scheme or not parts.hostname:
+        return _shown(url)
+    return f"{parts.scheme}://{parts.hostname}{port}"  # never user:password@
+
+
+def check_arguments(args: argparse.Namespace) -> None:
+    """Refuse an endpoint that is not an http(s) URL and a known account that is not an account ID."""
+    for value in args.known_account:
+        if not _ACCOUNT_ID.fullmatch(value):
+            raise AuditError(f"--known-account {_shown(value)}: not a 12-digit account ID: pass one")
+    url = args.endpoint_url
+    if not url:  # unset or empty: the AWS environment
+        return
+    parts = urlsplit(url) if url.isprintable() else None
+    try:
+        port_ok = parts is not None and (parts.port is None or parts.port > 0)
+    except ValueError:
+        port_ok = False
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname or not port_ok:
+        raise AuditError(
+            f"--endpoint-url {_endpoint(args)}: not an http(s) URL with a host and a valid port: pass e.g. "
+            "http://localhost:4566, or leave it out to use the AWS environment"
+        )
 
 
 def _clients(args: argparse.Namespace, region: str) -> tuple[Any, Any, list[str]]:
@@ -117,10 +150,12 @@ def read_and_audit(registry: Registry, account: str, label: str, args: argparse.
     """Read the account's roles with boto3 and compare them with the registry."""
     from botocore.exceptions import BotoCoreError, ClientError
 
-    secrets: list[str] = []
+    secrets: list[str] = [urlsplit(_endpoint_url(args) or "").password or ""]
+    secrets = [s for s in secrets if s]
     where = f"account {account} at {_endpoint(args)}"
     try:
-        iam, sts, secrets = _clients(args, registry.partner.region)
+        iam, sts, credentials = _clients(args, registry.partner.region)
+        secrets += credentials
         caller = sts.get_caller_identity()["Account"]
         if caller != account:
             raise AuditError(
@@ -132,6 +167,11 @@ def read_and_audit(registry: Registry, account: str, label: str, args: argparse.
         roles = [with_permissions(iam, r) if r.name in expected else r for r in roles]
     except (BotoCoreError, ClientError) as exc:
         raise AuditError(f"cannot read the IAM roles of {where}: {_redacted(str(exc), secrets)}") from None
+    except ValueError as exc:  # botocore: "Invalid endpoint" (e.g. AWS_ENDPOINT_URL is not a URL)
+        raise AuditError(
+            f"cannot use the endpoint of {where}: {_redacted(str(exc), secrets)}: set --endpoint-url "
+            "(or AWS_ENDPOINT_URL_IAM / AWS_ENDPOINT_URL) to an http(s) URL, or unset it"
+        ) from None
     return audit(registry, account, label, roles, args.known_account)
 
 
@@ -176,6 +216,7 @@ def run_audit(args: argparse.Namespace) -> int:
         err.print(f"{len(exc.problems)} problem(s) in the registry; nothing was audited", markup=False)
         return EXIT_ERROR
     try:
+        check_arguments(args)
         account, label = resolve_account(registry, args.account)
         report = read_and_audit(registry, account, label, args)
     except AuditError as exc:

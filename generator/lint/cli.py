@@ -7,6 +7,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+from generator.files import write_text
 from generator.lint import all_rules
 from generator.lint.engine import has_errors, ordered, run
 from generator.lint.findings import Finding
@@ -57,8 +58,9 @@ def collect(args: argparse.Namespace) -> list[Finding]:
     plans = LintInput()
     roles = build_roles(loaded.model)
     for file in args.plan_json:
-        accounted = accounting_findings(file, loaded, roles)
-        plan, plan_text = read_plan(file)
+        raw = plan_bytes(file)  # read once: a pipe (--plan-json <(terraform show -json tfplan)) ends
+        accounted = accounting_findings(file, raw, loaded, roles)
+        plan, plan_text = read_plan(file, raw)
         findings += [replace(f, line=plan_line(plan_text, f.path)) for f in accounted]
         found = plan_input(plan, file, plan_text, loaded)
         plans.roles += found.roles
@@ -67,17 +69,30 @@ def collect(args: argparse.Namespace) -> list[Finding]:
     return ordered(findings)
 
 
-def accounting_findings(file: str, loaded: LoadedRegistry, roles: list[RoleSpec]) -> list[Finding]:
-    """The plan accounting's findings for one plan file, as PLAN-ACCOUNTING findings; a plan it cannot
-    read is a bad-input problem (exit 2)."""
+def plan_bytes(file: str) -> bytes:
+    """The bytes of a plan file; one it cannot read is a bad-input problem (exit 2)."""
+    from generator.accounting.reader import PlanInputError, read_plan_bytes
+    from generator.registry import Problem, RegistryError
+
+    try:
+        return read_plan_bytes(file)
+    except PlanInputError as exc:
+        raise RegistryError([Problem(file, 1, "(plan)", str(exc).removeprefix(f"{file}: "))]) from None
+
+
+def accounting_findings(
+    file: str, raw: bytes, loaded: LoadedRegistry, roles: list[RoleSpec]
+) -> list[Finding]:
+    """The plan accounting's findings for one plan file (its bytes ``raw``), as PLAN-ACCOUNTING
+    findings; a plan it cannot read is a bad-input problem (exit 2)."""
     from generator.accounting import PlanInputError, account_plan
-    from generator.accounting import read_plan as read_checked
+    from generator.accounting.reader import plan_from_bytes
     from generator.lint.findings import Location
     from generator.lint.rules.plan_accounting import PlanAccounting
     from generator.registry import Problem, RegistryError
 
     try:
-        result = account_plan(read_checked(file), roles, loaded.model, where=file)
+        result = account_plan(plan_from_bytes(raw, file), roles, loaded.model, where=file)
     except PlanInputError as exc:
         raise RegistryError([Problem(file, 1, "(plan)", str(exc).removeprefix(f"{file}: "))]) from None
     rule = PlanAccounting()
@@ -103,7 +118,7 @@ def run_lint(args: argparse.Namespace) -> int:
     else:
         report = text(findings)
     if args.output:
-        Path(args.output).write_text(report, encoding="utf-8")
+        write_text(args.output, report)
     else:
         sys.stdout.write(report)
     if args.format == "text" or args.output:

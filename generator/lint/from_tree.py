@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from generator.files import read_text
 from generator.lint.hcl_values import Block
 from generator.lint.module_check import ModuleChecker, references
 from generator.lint.registry_facts import SCENARIOS
@@ -46,7 +47,7 @@ def _generated_top(target: Path) -> bool:
     """Whether ``target`` has the manifest ``generate`` writes at the top of a tree (a tenant's
     folder has one of the same name, naming the tenant)."""
     try:
-        data = json.loads((target / MANIFEST).read_text(encoding="utf-8"))
+        data = json.loads(read_text(target / MANIFEST))
     except (OSError, ValueError):
         return False
     return isinstance(data, dict) and "modules_version" in data and "tenant" not in data

@@ -1,0 +1,192 @@
+"""Each traceback or hang the hostile-input property test found, as a regression test (issue #14).
+
+FIFOs hung every command that read a file (the registry, a plan, a .tf file, a manifest or generated
+file in --out) or wrote one (lint --output); a plan with attributes of the wrong JSON type crashed
+lint; a malformed --endpoint-url or AWS_ENDPOINT_URL crashed audit, and a password in it was printed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from .hostile import Run, make_files, no_dump, plan, run_main
+from .registries import REPO
+
+
+@pytest.fixture
+def files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
+    monkeypatch.chdir(tmp_path)
+    return make_files(tmp_path / "in")
+
+
+def refused(run: Run, *words: str, code: int = 2) -> None:
+    no_dump(run)
+    assert run.code == code, run.text
+    for word in words:
+        assert word in run.text, run.text
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["validate", "--registry", "{fifo}"],
+        ["generate", "--registry", "{fifo}", "--out", "{tmp}/out"],
+        ["external-ids", "assign", "--registry", "{fifo}", "--dry-run"],
+        ["audit", "--registry", "{fifo}", "--account", "partner", "--endpoint-url", "http://127.0.0.1:9"],
+        ["plan-guard", "--registry", "{good}", "{fifo}"],
+        ["lint", "--registry", "{good}", "--plan-json", "{fifo}"],
+    ],
+    ids=["validate", "generate", "assign", "audit", "plan-guard", "lint-plan"],
+)
+def test_a_fifo_nothing_writes_to_is_refused_not_waited_on(files: dict[str, Path], argv: list[str]) -> None:
+    fifo, good = files["fifo"], files["good.yaml"]
+    args = [a.format(fifo=fifo, good=good, tmp=fifo.parent) for a in argv]
+    refused(run_main(args), str(fifo), "named pipe that nothing writes to")
+
+
+def test_a_device_is_refused_not_read(files: dict[str, Path]) -> None:
+    refused(run_main(["validate", "--registry", "/dev/zero"]), "/dev/zero", "character device")
+    refused(run_main(["plan-guard", "--no-registry", "/dev/null"]), "/dev/null", "character device")
+
+
+def test_a_fifo_in_a_tree_is_refused_not_waited_on(files: dict[str, Path]) -> None:
+    run = run_main(["lint", "--registry", str(files["good.yaml"]), "--generated", str(files["tree"])])
+    refused(run, "tree/acme/partner_to_customer/main.tf", "named pipe")
+
+
+def test_a_fifo_where_generate_reads_is_not_waited_on(files: dict[str, Path]) -> None:
+    good, out = files["good.yaml"], files["good.yaml"].parent / "out"
+    assert run_main(["generate", "--registry", str(good), "--out", str(out)]).code == 0
+    for rel in (".xacct-manifest.json", "acme/.xacct-manifest.json", "acme/partner_to_customer/main.tf"):
+        target = out / rel
+        saved = target.read_bytes()
+        target.unlink()
+        os.mkfifo(target)
+        refused(run_main(["generate", "--registry", str(good), "--out", str(out), "--check"]), rel, code=1)
+        refused(run_main(["generate", "--registry", str(good), "--out", str(out)]), rel, "move it away")
+        lint = run_main(["lint", "--registry", str(good), "--generated", str(out)])
+        refused(lint, code=2 if rel.endswith(".tf") else 0)
+        target.unlink()
+        target.write_bytes(saved)
+
+
+def test_lint_output_to_a_fifo_nothing_reads_is_refused(files: dict[str, Path]) -> None:
+    run = run_main(["lint", "--registry", str(files["good.yaml"]), "--output", str(files["fifo"])])
+    refused(run, str(files["fifo"]), "nothing reads from")
+
+
+def test_pipes_with_a_writer_and_a_reader_still_work(files: dict[str, Path]) -> None:
+    """`plan-guard <(terraform show -json tfplan)`, `lint --plan-json <(...)`, `--output >(jq .)`."""
+    for argv in (
+        ["plan-guard", "--no-registry"],
+        ["lint", "--registry", str(files["good.yaml"]), "--plan-json"],
+    ):
+        read, write = os.pipe()
+        os.write(write, plan([]).encode())
+        os.close(write)
+        try:
+            run = run_main([*argv, f"/proc/self/fd/{read}"])
+        finally:
+            os.close(read)
+        refused(run, code=0)
+    read, write = os.pipe()
+    try:
+        run = run_main(
+            [
+                "lint",
+                "--registry",
+                str(files["good.yaml"]),
+                "--format",
+                "json",
+                "--output",
+                f"/proc/self/fd/{write}",
+            ]
+        )
+        os.close(write)
+        report = json.loads(os.read(read, 1 << 16))
+    finally:
+        os.close(read)
+    refused(run, code=0)
+    assert isinstance(report, dict | list)
+
+
+def test_a_plan_with_attributes_of_the_wrong_type_is_judged_not_crashed_on(files: dict[str, Path]) -> None:
+    run = run_main(
+        ["lint", "--registry", str(files["good.yaml"]), "--plan-json", str(files["odd-plan.json"])]
+    )
+    refused(run, "odd-plan.json", code=1)
+
+
+def test_hcl_that_is_not_utf8_says_so(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_bytes(b'name = "caf\xe9"\n')
+    shutil.copytree(REPO / "modules", tmp_path / "modules")
+    shutil.copy2(REPO / "tenants.yaml", tmp_path / "tenants.yaml")
+    run = run_main(
+        ["lint", "--registry", str(tmp_path / "tenants.yaml"), "--generated", str(tmp_path / "main.tf")]
+    )
+    refused(run, "main.tf:1: (hcl): not UTF-8 (byte 0xe9 at offset 11): save it as UTF-8")
+
+
+@pytest.fixture
+def offline_aws(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for key in [k for k in os.environ if k.startswith("AWS_")]:
+        monkeypatch.delenv(key)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAEXAMPLEEXAMPLE")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "fake-secret")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-credentials"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "shown"),
+    [
+        ("notaurl", "--endpoint-url notaurl: not an http(s) URL"),
+        ("http://:9", "--endpoint-url http://:9: not an http(s) URL"),
+        ("http://127.0.0.1:99999", "--endpoint-url http://127.0.0.1:99999: not an http(s) URL"),
+        ("http://u:hunter2@127.0.0.1:99999", "--endpoint-url http://u:***@127.0.0.1:99999"),
+        ("ftp://127.0.0.1:9", "--endpoint-url ftp://127.0.0.1:9: not an http(s) URL"),
+        ("http://127.0.0.1:9/\n", "--endpoint-url http://127.0.0.1:9: not an http(s) URL"),
+        (
+            "http://u:hunter2@127.0.0.1:9",
+            "cannot read the IAM roles of account 111111111111 at http://127.0.0.1:9",
+        ),
+    ],
+)
+def test_audit_refuses_a_malformed_endpoint_in_one_line(
+    files: dict[str, Path], offline_aws: None, endpoint: str, shown: str
+) -> None:
+    argv = [
+        "audit",
+        "--registry",
+        str(files["good.yaml"]),
+        "--account",
+        "partner",
+        "--endpoint-url",
+        endpoint,
+    ]
+    run = run_main(argv)
+    refused(run, shown)
+    assert "hunter2" not in run.text and len(run.err.splitlines()) == 1, run.err
+
+
+def test_audit_refuses_a_malformed_endpoint_from_the_environment(
+    files: dict[str, Path], offline_aws: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "garbage")
+    run = run_main(["audit", "--registry", str(files["good.yaml"]), "--account", "partner"])
+    refused(run, "at garbage: Invalid endpoint: garbage", "AWS_ENDPOINT_URL")
+
+
+def test_audit_refuses_a_known_account_that_is_no_account_id(
+    files: dict[str, Path], offline_aws: None
+) -> None:
+    argv = ["audit", "--registry", str(files["good.yaml"]), "--account", "partner", "--known-account", "xyz"]
+    refused(run_main([*argv, "--endpoint-url", "http://127.0.0.1:9"]), "--known-account xyz: not a 12-digit")
+    run = run_main(["audit", "--registry", str(files["good.yaml"]), "--account", "a\nb"])
+    refused(run, "--account a\\nb: neither")
