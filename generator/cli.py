@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import math
 import os
 import signal
 import sys
@@ -12,6 +13,7 @@ from pathlib import Path
 
 from generator import __version__
 from generator.console import err, out
+from generator.files import path_value
 from generator.registry import RegistryError, load_registry
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_BUSY = 0, 1, 2, 3
@@ -22,6 +24,17 @@ def _report(exc: RegistryError) -> int:
         err.print(str(problem), markup=False)
     err.print(f"{len(exc.problems)} problem(s); nothing was written.", style="red", markup=False)
     return EXIT_BAD_INPUT
+
+
+def seconds(value: str) -> float:
+    """The argparse type of --wait: a number of seconds, 0 or more (nan never ends a wait)."""
+    try:
+        number = float(value)
+    except ValueError:
+        number = math.nan
+    if not number >= 0:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of seconds (0 or more): pass e.g. 30")
+    return number
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -57,8 +70,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
     loaded = load_registry(args.registry)
     target = Path(args.out)
-    check_rotations(loaded, target, args.rotate_external_id, refuse=not args.check)
     try:
+        check_rotations(loaded, target, args.rotate_external_id, refuse=not args.check)
         result = generate(loaded, target, check=args.check, wait=args.wait)
     except LockBusy as exc:
         err.print(f"xacct: {exc}", markup=False)
@@ -169,6 +182,7 @@ def parser() -> argparse.ArgumentParser:
         sp.add_argument(
             "--registry",
             default=os.environ.get("XACCT_REGISTRY", "tenants.yaml"),
+            type=path_value,
             help="registry YAML file (default: tenants.yaml)",
         )
 
@@ -181,13 +195,13 @@ def parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     registry_arg(g)
-    g.add_argument("--out", default="generated", help="output folder (default: generated)")
+    g.add_argument("--out", default="generated", type=path_value, help="output folder (default: generated)")
     g.add_argument(
         "--check",
         action="store_true",
         help="write nothing; exit 1 if the output is out of date or holds paths xacct did not write",
     )
-    g.add_argument("--wait", type=float, default=30.0, help="seconds to wait for another run's lock")
+    g.add_argument("--wait", type=seconds, default=30.0, help="seconds to wait for another run's lock")
     g.add_argument(
         "--rotate-external-id",
         action="append",
@@ -200,7 +214,7 @@ def parser() -> argparse.ArgumentParser:
 
     v = sub.add_parser("validate", help="validate the registry (and lint it) without writing")
     registry_arg(v)
-    v.add_argument("--out", default="generated", help=argparse.SUPPRESS)
+    v.add_argument("--out", default="generated", type=path_value, help=argparse.SUPPRESS)
     v.set_defaults(func=cmd_validate)
 
     e = sub.add_parser("external-ids", help="manage tenants' external IDs")
@@ -271,6 +285,18 @@ def _interrupted(exc: KeyboardInterrupt) -> int:
     return 143 if isinstance(exc, Terminated) else 130
 
 
+def _internal_error(args: argparse.Namespace, exc: Exception) -> int:
+    """One line for an exception no command turned into a message (a bug in xacct): exit 2."""
+    what = (str(exc).strip().splitlines() or [""])[0][:200]
+    command = " ".join(filter(None, (args.command, getattr(args, "action", None))))
+    err.print(
+        f"xacct {command}: internal error ({type(exc).__name__}{': ' + what if what else ''}); this is a "
+        "bug in xacct: please report it with the command line (XACCT_DEBUG=1 shows the traceback)",
+        markup=False,
+    )
+    return EXIT_BAD_INPUT
+
+
 def main(argv: list[str] | None = None) -> int:
     gc.set_threshold(*GC_THRESHOLDS)
     args = parser().parse_args(argv)
@@ -288,6 +314,10 @@ def main(argv: list[str] | None = None) -> int:
 
         err.print(f"xacct: {describe(exc, tail='')}", markup=False)
         return EXIT_BAD_INPUT
+    except Exception as exc:  # a bug: still one line, never a traceback (XACCT_DEBUG=1 shows it)
+        if os.environ.get("XACCT_DEBUG"):
+            raise
+        return _internal_error(args, exc)
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)

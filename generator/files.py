@@ -89,3 +89,15 @@ def write_text(path: str | os.PathLike[str], text: str) -> None:
             data = data[os.write(fd, data) :]
     finally:
         os.close(fd)
+
+
+def path_value(value: str) -> str:
+    """The argparse type of a path argument: an empty value, or one with a NUL byte, names no file (a usage
+    error, exit 2, naming the flag)."""
+    import argparse
+
+    if not value:
+        raise argparse.ArgumentTypeError("is empty: pass a path")
+    if "\0" in value:
+        raise argparse.ArgumentTypeError("contains a NUL byte, which no path can: pass a path")
+    return value

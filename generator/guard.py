@@ -15,6 +15,7 @@ from pathlib import Path
 
 from generator.accounting import Accounting, PlanInputError, account_plan, read_plan
 from generator.accounting.identity import Hint, shard_hint
+from generator.files import path_value
 from generator.policy import RoleSpec, build_roles
 from generator.registry import LoadedRegistry, load_registry
 from generator.terraform import Plan
@@ -28,7 +29,7 @@ example:
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("plan_json", help="plan JSON from `terraform show -json PLANFILE`")
+    p.add_argument("plan_json", type=path_value, help="plan JSON from `terraform show -json PLANFILE`")
     p.add_argument(
         "--allow-destroy",
         action="append",

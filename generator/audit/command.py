@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 
 from generator.audit.deployed import list_roles, with_permissions
 from generator.audit.findings import KINDS, AuditReport, audit, expected_roles
+from generator.files import path_value
 from generator.registry import RegistryError, load_registry
 from generator.registry.model import Registry
 
@@ -140,7 +141,11 @@ def _clients(args: argparse.Namespace, region: str) -> tuple[Any, Any, list[str]
     return session.client("iam", **kwargs), session.client("sts", **kwargs), secrets
 
 
+_USERINFO = re.compile(r"(//[^/@\s:]*:)[^/@\s]*@")
+
+
 def _redacted(text: str, secrets: Sequence[str]) -> str:
+    text = _USERINFO.sub(r"\1***@", text)  # a URL's password, wherever the URL is quoted
     for secret in secrets:
         text = text.replace(secret, "***")
     return text
@@ -150,8 +155,7 @@ def read_and_audit(registry: Registry, account: str, label: str, args: argparse.
     """Read the account's roles with boto3 and compare them with the registry."""
     from botocore.exceptions import BotoCoreError, ClientError
 
-    secrets: list[str] = [urlsplit(_endpoint_url(args) or "").password or ""]
-    secrets = [s for s in secrets if s]
+    secrets: list[str] = []
     where = f"account {account} at {_endpoint(args)}"
     try:
         iam, sts, credentials = _clients(args, registry.partner.region)
@@ -234,6 +238,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--registry",
         default=os.environ.get("XACCT_REGISTRY", "tenants.yaml"),
+        type=path_value,
         help="registry YAML file (default: tenants.yaml)",
     )
     add_arguments(parser)

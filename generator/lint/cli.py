@@ -7,7 +7,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from generator.files import write_text
+from generator.files import path_value, write_text
 from generator.lint import all_rules
 from generator.lint.engine import has_errors, ordered, run
 from generator.lint.findings import Finding
@@ -24,6 +24,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--generated",
         metavar="DIR",
+        type=path_value,
         action="append",
         default=[],
         help="also lint the Terraform files under DIR (a generated tree); repeatable",
@@ -31,13 +32,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--plan-json",
         metavar="FILE",
+        type=path_value,
         action="append",
         default=[],
         help="also lint a plan (`terraform show -json PLANFILE` output); repeatable",
     )
     parser.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
     parser.add_argument(
-        "--output", metavar="FILE", help="write the report to FILE instead of standard output"
+        "--output",
+        metavar="FILE",
+        type=path_value,
+        help="write the report to FILE instead of standard output",
     )
     parser.add_argument("--list-rules", action="store_true", help="print the rule catalog and exit")
 
@@ -104,12 +109,30 @@ def accounting_findings(
     return found
 
 
+def _overwrites_input(args: argparse.Namespace) -> str | None:
+    """What lint reads that ``--output`` names (the report would replace it), if anything."""
+    import os
+
+    inputs = [("is the registry", args.registry)] + [("is a --plan-json file", p) for p in args.plan_json]
+    inputs += [("is a --generated file", g) for g in args.generated]
+    for what, path in inputs:
+        try:
+            if os.path.samefile(args.output, path):
+                return what
+        except (OSError, ValueError):
+            continue
+    return None
+
+
 def run_lint(args: argparse.Namespace) -> int:
     """Run ``xacct lint``; 1 when an error-level finding exists, else 0 (a bad registry raises)."""
     rules = all_rules()
     if getattr(args, "list_rules", False):
         sys.stdout.write(catalog(rules))
         return EXIT_CLEAN
+    if args.output and (problem := _overwrites_input(args)):
+        sys.stderr.write(f"xacct lint: --output {args.output}: {problem}; pass another file\n")
+        return 2
     findings = collect(args)
     if args.format == "json":
         report = as_json(findings, rules)
@@ -122,5 +145,6 @@ def run_lint(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(report)
     if args.format == "text" or args.output:
-        sys.stderr.write(f"xacct lint: {summary(findings)}\n")
+        where = f" (report in {args.output})" if args.output else ""
+        sys.stderr.write(f"xacct lint: {summary(findings)}{where}\n")
     return EXIT_ERRORS if has_errors(findings) else EXIT_CLEAN

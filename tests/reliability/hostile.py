@@ -101,6 +101,7 @@ def make_files(root: Path) -> dict[str, Path]:
     """Every kind of wrong file (and a good registry and plan) under ``root``, by name."""
     root.mkdir(parents=True, exist_ok=True)
     shutil.copy2(REPO / "tenants.yaml", root / "good.yaml")
+    shutil.copy2(REPO / "tenants.yaml", root / "tenants.yaml")  # the default --registry
     shutil.copytree(
         REPO / "modules", root / "modules", ignore=shutil.ignore_patterns(".terraform*", "*.tfstate*")
     )

@@ -190,3 +190,72 @@ def test_audit_refuses_a_known_account_that_is_no_account_id(
     refused(run_main([*argv, "--endpoint-url", "http://127.0.0.1:9"]), "--known-account xyz: not a 12-digit")
     run = run_main(["audit", "--registry", str(files["good.yaml"]), "--account", "a\nb"])
     refused(run, "--account a\\nb: neither")
+
+
+def test_rotate_with_an_out_that_is_a_file_is_one_line(files: dict[str, Path]) -> None:
+    """check_rotations read --out before generate's handlers: an OutputError traceback."""
+    good = str(files["good.yaml"])
+    run = run_main(["generate", "--registry", good, "--out", good, "--rotate-external-id", "acme"])
+    refused(run, f"{good}: is a file, not a folder")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["validate", "--registry", ""],
+        ["generate", "--out", ""],
+        ["lint", "--plan-json", "a\0b"],
+        ["lint", "--generated", ""],
+        ["lint", "--output", ""],
+        ["plan-guard", "plan\0.json"],
+        ["audit", "--account", "partner", "--registry", ""],
+        ["generate", "--wait", "nan"],
+        ["generate", "--wait", "-1"],
+    ],
+)
+def test_a_path_that_names_no_file_is_a_usage_error(files: dict[str, Path], argv: list[str]) -> None:
+    """'' named the current folder ('.: is a directory'); a NUL byte raised ValueError; --wait nan waited
+    forever for a busy lock."""
+    run = run_main(argv)
+    refused(run, f"argument {argv[-2] if argv[-2].startswith('-') else 'plan_json'}:")
+
+
+def test_lint_output_never_replaces_what_lint_reads(files: dict[str, Path]) -> None:
+    good, plan_file = files["good.yaml"], files["plan.json"]
+    before = good.read_bytes(), plan_file.read_bytes()
+    for target, what in ((good, "is the registry"), (plan_file, "is a --plan-json file")):
+        run = run_main(
+            ["lint", "--registry", str(good), "--plan-json", str(plan_file), "--output", str(target)]
+        )
+        refused(run, f"--output {target}: {what}; pass another file")
+    assert (good.read_bytes(), plan_file.read_bytes()) == before
+    report = good.parent / "report.sarif"
+    run = run_main(["lint", "--registry", str(good), "--format", "sarif", "--output", str(report)])
+    refused(run, f"(report in {report})", code=0)
+
+
+def test_audit_redacts_a_short_url_password_without_mangling_the_message(
+    files: dict[str, Path], offline_aws: None
+) -> None:
+    argv = ["audit", "--registry", str(files["good.yaml"]), "--account", "partner", "--profile", "nope"]
+    run = run_main([*argv, "--endpoint-url", "http://u:p@127.0.0.1:9"])
+    refused(run, "The config profile (nope) could not be found")
+
+
+def test_an_unexpected_exception_is_one_line(files: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The last resort: a bug is reported in one line (exit 2); XACCT_DEBUG=1 shows the traceback."""
+    import generator.lint.cli
+
+    def broken(args: object) -> int:
+        raise AttributeError("'str' object has no attribute 'get'")
+
+    monkeypatch.setattr(generator.lint.cli, "run_lint", broken)
+    run = run_main(["lint", "--registry", str(files["good.yaml"])])
+    assert run.code == 2 and "Traceback" not in run.text, run.text
+    assert run.err.splitlines() == [
+        "xacct lint: internal error (AttributeError: 'str' object has no attribute 'get'); this is a bug in "
+        "xacct: please report it with the command line (XACCT_DEBUG=1 shows the traceback)"
+    ]
+    monkeypatch.setenv("XACCT_DEBUG", "1")
+    with pytest.raises(AttributeError):
+        run_main(["lint", "--registry", str(files["good.yaml"])])
