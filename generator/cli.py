@@ -57,9 +57,22 @@ GENERATE_EXITS = """exit codes:
      xacct did not write), a file of the user's is where xacct writes, a removed tenant or scenario
      still holds terraform state, or the file system failed (read-only, full, permission denied);
      the previous tree is as it was
+     (also: a usage error, e.g. an unknown flag or an empty path, or an internal error, said in one line)
   3  another run holds the output folder's lock
   130, 143  interrupted (SIGINT, SIGTERM): staging folders removed, the previous tree as it was
             unless the swap had already happened"""
+
+
+USAGE_EXIT = "a usage error (an unknown flag, an empty path) or an internal error, said in one line"
+VALIDATE_EXITS = f"""exit codes:
+  0  the registry is valid
+  2  the registry is refused (every problem listed as FILE:LINE: field: what is wrong, what to do),
+     cannot be read (missing, a folder, a named pipe or device, not UTF-8, too big), or
+     {USAGE_EXIT}"""
+ASSIGN_EXITS = f"""exit codes:
+  0  done, or nothing to do (--dry-run: what would change is listed, nothing is written)
+  2  nothing was written: the registry has a problem other than missing IDs, or cannot be read or
+     written, or {USAGE_EXIT}"""
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
@@ -174,7 +187,12 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="xacct", description=__doc__)
+    p = argparse.ArgumentParser(
+        prog="xacct",
+        description=__doc__,
+        epilog="exit codes: each command's --help lists its own (0 ok, 1 findings, 2 bad input, usage "
+        "error or internal error, 3 busy); no command prints a Python traceback",
+    )
     p.add_argument("--version", action="version", version=f"xacct {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
 
@@ -212,19 +230,28 @@ def parser() -> argparse.ArgumentParser:
     )
     g.set_defaults(func=cmd_generate)
 
-    v = sub.add_parser("validate", help="validate the registry (and lint it) without writing")
+    v = sub.add_parser(
+        "validate",
+        help="validate the registry (and lint it) without writing",
+        epilog=VALIDATE_EXITS,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     registry_arg(v)
     v.add_argument("--out", default="generated", type=path_value, help=argparse.SUPPRESS)
     v.set_defaults(func=cmd_validate)
 
-    e = sub.add_parser("external-ids", help="manage tenants' external IDs")
+    e = sub.add_parser(
+        "external-ids",
+        help="manage tenants' external IDs",
+        epilog="exit codes: those of the action (see xacct external-ids assign --help); 2 a usage error",
+    )
     esub = e.add_subparsers(dest="action", required=True)
     a = esub.add_parser(
         "assign",
         help="generate missing external IDs in the registry file (keeps comments)",
-        description="Give every tenant that needs one a new external ID, keeping the file's text. "
-        "Exit codes: 0 done (or nothing to do); 2 the registry has a problem other than missing IDs "
-        "(nothing is written).",
+        description="Give every tenant that needs one a new external ID, keeping the file's text.",
+        epilog=ASSIGN_EXITS,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     registry_arg(a)
     a.add_argument("--dry-run", action="store_true", help="say what would change, write nothing")

@@ -20,7 +20,12 @@ from generator.policy import RoleSpec, build_roles
 from generator.registry import LoadedRegistry, load_registry
 from generator.terraform import Plan
 
-EPILOG = """exit codes: 0 every change accounted for; 1 findings (do not apply); 2 unreadable plan or registry
+EPILOG = """exit codes:
+  0  every change accounted for
+  1  findings (do not apply)
+  2  unreadable plan or registry (missing, a named pipe nothing writes to, not a plan), a bad
+     --tenant/--scenario, or a usage error (an unknown flag, an empty path) or an internal error,
+     said in one line
 
 example:
   terraform show -json tfplan > plan.json

@@ -28,6 +28,12 @@ from generator.registry.model import Registry
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 TEXT_VERDICTS = 10
+EPILOG = """exit codes:
+  0  the account matches the registry
+  1  findings (missing, drifted or unknown roles)
+  2  nothing was audited: the registry is refused, --account names no account, --endpoint-url is
+     not an http(s) URL, the credentials are of another account, IAM could not be read (no
+     credentials, no connection, access denied), or a usage error or internal error, said in one line"""
 _ACCOUNT_ID = re.compile(r"\d{12}")
 
 
@@ -56,6 +62,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         metavar="ACCOUNT_ID",
         help="an account outside the registry that roles may trust, e.g. a CI account (repeatable)",
     )
+    p.epilog = EPILOG
+    p.formatter_class = argparse.RawDescriptionHelpFormatter
 
 
 def resolve_account(registry: Registry, value: str) -> tuple[str, str]:

@@ -17,6 +17,13 @@ from generator.policy import RoleSpec
 from generator.registry import LoadedRegistry
 
 EXIT_CLEAN, EXIT_ERRORS = 0, 1
+EPILOG = """exit codes:
+  0  no error-level finding (warnings may be listed)
+  1  error-level findings
+  2  nothing was judged: the registry is refused, a --plan-json file or --generated tree cannot be
+     read (missing, a named pipe nothing writes to, not UTF-8, not a plan, not valid HCL), --output
+     cannot be written or names a file lint reads, or a usage error (an unknown flag, an empty path)
+     or an internal error, said in one line"""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -45,6 +52,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="write the report to FILE instead of standard output",
     )
     parser.add_argument("--list-rules", action="store_true", help="print the rule catalog and exit")
+    parser.epilog = EPILOG
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
 
 
 def collect(args: argparse.Namespace) -> list[Finding]:
