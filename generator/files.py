@@ -13,6 +13,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+from pathlib import Path
 
 _KINDS = (
     (stat.S_ISCHR, "a character device"),
@@ -101,3 +102,9 @@ def path_value(value: str) -> str:
     if "\0" in value:
         raise argparse.ArgumentTypeError("contains a NUL byte, which no path can: pass a path")
     return value
+
+
+def resolved(path: str | os.PathLike[str]) -> Path:
+    """``Path(path).resolve()`` that never raises on a symlink loop (Python 3.11's ``resolve`` raises
+    RuntimeError there): the loop is left in the path, for the next file operation to report as ELOOP."""
+    return Path(os.path.realpath(path))

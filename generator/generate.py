@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import MODULES_VERSION, progress
-from generator.files import read_bytes
+from generator.files import read_bytes, resolved
 from generator.output.lock import exclusive
 from generator.output.manifest import (
     MANIFEST,
@@ -77,7 +77,7 @@ def module_source(loaded: LoadedRegistry) -> ModuleSource:
     template = loaded.model.partner.module_source
     if template:
         return ModuleSource(template=template, local_dir=None, version=MODULES_VERSION)
-    local = (loaded.path.parent / "modules").resolve()
+    local = resolved(loaded.path.parent / "modules")
     if not (local / "customer-role").is_dir():
         raise RegistryError(
             [

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from generator.files import read_text
+from generator.files import read_text, resolved
 from generator.lint.findings import Location
 from generator.lint.hcl_values import Block, parse_blocks, walk
 from generator.lint.locations import DocSource, DocumentLocator, ModuleLocator
@@ -121,7 +121,7 @@ def _module_kind(block: Block, folder: Path) -> tuple[bool, str | None]:
     source = _str(block.get("source")) or ""
     path = source.split("?", 1)[0].rstrip("/")
     if path.startswith(("./", "../")) or path in (".", ".."):
-        path = (folder / path).resolve().name
+        path = resolved(folder / path).name
     name = path.rsplit("/", 1)[-1]
     if name in MODULE_SCENARIO:
         return True, MODULE_SCENARIO[name]

@@ -259,3 +259,18 @@ def test_an_unexpected_exception_is_one_line(files: dict[str, Path], monkeypatch
     monkeypatch.setenv("XACCT_DEBUG", "1")
     with pytest.raises(AttributeError):
         run_main(["lint", "--registry", str(files["good.yaml"])])
+
+
+def test_a_symlink_loop_where_a_path_is_resolved_is_no_runtime_error(files: dict[str, Path]) -> None:
+    """Python 3.11's Path.resolve() raises RuntimeError on a symlink loop: validate --out LOOP and a
+    module source through a loop were internal errors."""
+    good, loop = str(files["good.yaml"]), str(files["loop-a"])
+    refused(run_main(["validate", "--registry", good, "--out", loop]), "valid", code=0)
+    out = files["good.yaml"].parent / "out"
+    assert run_main(["generate", "--registry", good, "--out", str(out)]).code == 0
+    (out / "acme" / "partner_to_customer" / "extra.tf").write_text(
+        f'module "x" {{\n  source = "{os.path.relpath(loop, out / "acme" / "partner_to_customer")}"\n}}\n'
+    )
+    for fmt in ("text", "sarif"):
+        run = run_main(["lint", "--registry", good, "--generated", str(out), "--format", fmt])
+        refused(run, "extra.tf", code=1)
