@@ -115,6 +115,7 @@ def make_files(root: Path) -> dict[str, Path]:
         "deep-object.json": '{"a":' * 3000 + "1" + "}" * 3000,
         "plan.json": plan([]),
         "odd-plan.json": plan([ODD_ROLE]),
+        "deep-plan.json": plan([ODD_ROLE]).replace('"tags": "s"', '"tags": ' + "[" * 1000 + "]" * 1000),
         "state.json": json.dumps({"format_version": "1.0", "values": {}}),
         "huge.yaml": "version: 1\n" + ("# " + "x" * 98 + "\n") * 30_000,  # 3 MB of comments
         "bad.tf": 'resource "aws_iam_role" "x" {\n  name = ' + "[" * 3000 + "]" * 3000 + "\n}\n",

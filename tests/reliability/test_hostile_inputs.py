@@ -274,3 +274,12 @@ def test_a_symlink_loop_where_a_path_is_resolved_is_no_runtime_error(files: dict
     for fmt in ("text", "sarif"):
         run = run_main(["lint", "--registry", good, "--generated", str(out), "--format", fmt])
         refused(run, "extra.tf", code=1)
+
+
+def test_a_plan_nested_as_deep_as_json_allows_is_judged_not_a_recursion_error(files: dict[str, Path]) -> None:
+    """lint read plans with the json module, whose recursion gave up below the 1,024 levels the
+    accounting (orjson) accepts: a RecursionError."""
+    run = run_main(
+        ["lint", "--registry", str(files["good.yaml"]), "--plan-json", str(files["deep-plan.json"])]
+    )
+    refused(run, "deep-plan.json", code=1)

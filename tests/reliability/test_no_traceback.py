@@ -26,8 +26,9 @@ from .hostile import EXITS, Run, make_files, no_dump, run_main
 FILES = [
     "good.yaml", "missing", "empty", "binary", "huge.yaml", "folder", "loop-a", "dangling", "fifo",
     "latin1.yaml", "utf16.yaml", "bomb.yaml", "deep.yaml", "deep.json", "deep-object.json", "list.yaml",
-    "scalar.yaml", "plan.json", "odd-plan.json", "state.json", "tree", "bad.tf", "/dev/zero", "/dev/null",
-    "folder/", "a" * 300, "x/" * 2100, "new\nline", "nul\0byte", "ünï😀.yaml", "-", "",
+    "scalar.yaml", "plan.json", "odd-plan.json", "deep-plan.json", "state.json", "tree", "bad.tf",
+    "/dev/zero", "/dev/null", "folder/", "a" * 300, "x/" * 2100, "new\nline", "nul\0byte", "ünï😀.yaml",
+    "-", "",
 ]  # fmt: skip
 WORDS = [
     "acme", "globex", "partner", "nope", "partner_to_customer", "", "-", "--", "a\nb", "nul\0", "\u202e",
