@@ -130,8 +130,11 @@ def make_files(root: Path) -> dict[str, Path]:
     (root / "loop-b").symlink_to("loop-a")
     (root / "dangling").symlink_to("nowhere")
     os.mkfifo(root / "fifo")
-    tree = root / "tree" / "acme" / "partner_to_customer"
+    tree = root / "tree" / "acme" / "partner_to_customer"  # a root of odd content, and one of bad files
     tree.mkdir(parents=True)
-    os.mkfifo(tree / "main.tf")
-    (tree / "other.tf").write_bytes(b'name = "\xff"\n')
-    return {path.name: path for path in root.iterdir()} | {"missing": root / "missing", "tree": root / "tree"}
+    (tree / "main.tf").write_text('resource "aws_iam_role" "x" {\n  name = "x"\n  tags = "s"\n}\n')
+    bad = root / "bad-tree" / "acme" / "partner_to_customer"
+    bad.mkdir(parents=True)
+    os.mkfifo(bad / "main.tf")
+    (bad / "other.tf").write_bytes(b'name = "\xff"\n')
+    return {path.name: path for path in root.iterdir()} | {"missing": root / "missing"}

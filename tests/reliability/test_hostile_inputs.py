@@ -55,8 +55,8 @@ def test_a_device_is_refused_not_read(files: dict[str, Path]) -> None:
 
 
 def test_a_fifo_in_a_tree_is_refused_not_waited_on(files: dict[str, Path]) -> None:
-    run = run_main(["lint", "--registry", str(files["good.yaml"]), "--generated", str(files["tree"])])
-    refused(run, "tree/acme/partner_to_customer/main.tf", "named pipe")
+    run = run_main(["lint", "--registry", str(files["good.yaml"]), "--generated", str(files["bad-tree"])])
+    refused(run, "bad-tree/acme/partner_to_customer/main.tf", "named pipe")
 
 
 def test_a_fifo_where_generate_reads_is_not_waited_on(files: dict[str, Path]) -> None:

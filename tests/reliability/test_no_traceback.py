@@ -26,7 +26,7 @@ from .hostile import EXITS, Run, make_files, no_dump, run_main
 FILES = [
     "good.yaml", "missing", "empty", "binary", "huge.yaml", "folder", "loop-a", "dangling", "fifo",
     "latin1.yaml", "utf16.yaml", "bomb.yaml", "deep.yaml", "deep.json", "deep-object.json", "list.yaml",
-    "scalar.yaml", "plan.json", "odd-plan.json", "deep-plan.json", "state.json", "tree", "bad.tf",
+    "scalar.yaml", "plan.json", "odd-plan.json", "deep-plan.json", "state.json", "tree", "bad-tree", "bad.tf",
     "/dev/zero", "/dev/null", "folder/", "a" * 300, "x/" * 2100, "new\nline", "nul\0byte", "ünï😀.yaml",
     "-", "",
 ]  # fmt: skip
@@ -165,7 +165,7 @@ def test_every_subcommand_fails_in_words_on_hostile_input(offline_aws: None, arg
         ["generate", "--registry", "bomb.yaml", "--out", "out"],
         ["plan-guard", "--no-registry", "binary"],
         ["lint", "--registry", "good.yaml", "--plan-json", "odd-plan.json", "--output", "good.yaml"],
-        ["lint", "--registry", "good.yaml", "--generated", "tree"],
+        ["lint", "--registry", "good.yaml", "--generated", "bad-tree"],
         ["external-ids", "assign", "--registry", "deep.yaml", "--dry-run"],
         ["audit", "--registry", "good.yaml", "--account", "partner", "--endpoint-url", "notaurl"],
         ["generate", "--bogus"],
