@@ -138,7 +138,7 @@ def offline_aws(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 @pytest.mark.slow
 @settings(
-    max_examples=250,
+    max_examples=400,
     derandomize=True,
     deadline=None,
     database=None,
