@@ -339,7 +339,12 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:  # what a command did not say itself: one line, never a traceback
         from generator.output.errors import describe
 
-        err.print(f"xacct: {describe(exc, tail='')}", markup=False)
+        if exc.filename is None:  # no path: most likely the standard output (a full disk, a closed pipe)
+            what = f"{exc.strerror or exc}: check where the output goes (a full disk? a closed pipe?) "
+            what += "and run again"
+            err.print(f"xacct: standard output (or a file without a name): {what}", markup=False)
+        else:
+            err.print(f"xacct: {describe(exc, tail='')}", markup=False)
         return EXIT_BAD_INPUT
     except Exception as exc:  # a bug: still one line, never a traceback (XACCT_DEBUG=1 shows it)
         if os.environ.get("XACCT_DEBUG"):

@@ -10,10 +10,12 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 
+from .conftest import xacct_command
 from .hostile import Run, make_files, no_dump, plan, run_main
 from .registries import REPO
 
@@ -283,3 +285,21 @@ def test_a_plan_nested_as_deep_as_json_allows_is_judged_not_a_recursion_error(fi
         ["lint", "--registry", str(files["good.yaml"]), "--plan-json", str(files["deep-plan.json"])]
     )
     refused(run, "deep-plan.json", code=1)
+
+
+def test_a_full_standard_output_is_one_line_not_the_output_folder(files: dict[str, Path]) -> None:
+    """An OSError without a path was described as 'the output folder' (stdout on /dev/full)."""
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run(
+            [*xacct_command(), "validate", "--registry", str(files["good.yaml"])],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+    assert proc.stderr.splitlines()[0] == (
+        "xacct: standard output (or a file without a name): No space left on device: check where the "
+        "output goes (a full disk? a closed pipe?) and run again"
+    ), proc.stderr
