@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import math
 import os
 import signal
 import sys
@@ -12,6 +13,7 @@ from pathlib import Path
 
 from generator import __version__
 from generator.console import err, out
+from generator.files import path_value
 from generator.registry import RegistryError, load_registry
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_BUSY = 0, 1, 2, 3
@@ -22,6 +24,17 @@ def _report(exc: RegistryError) -> int:
         err.print(str(problem), markup=False)
     err.print(f"{len(exc.problems)} problem(s); nothing was written.", style="red", markup=False)
     return EXIT_BAD_INPUT
+
+
+def seconds(value: str) -> float:
+    """The argparse type of --wait: a number of seconds, 0 or more (nan never ends a wait)."""
+    try:
+        number = float(value)
+    except ValueError:
+        number = math.nan
+    if not number >= 0:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of seconds (0 or more): pass e.g. 30")
+    return number
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -44,9 +57,22 @@ GENERATE_EXITS = """exit codes:
      xacct did not write), a file of the user's is where xacct writes, a removed tenant or scenario
      still holds terraform state, or the file system failed (read-only, full, permission denied);
      the previous tree is as it was
+     (also: a usage error, e.g. an unknown flag or an empty path, or an internal error, said in one line)
   3  another run holds the output folder's lock
   130, 143  interrupted (SIGINT, SIGTERM): staging folders removed, the previous tree as it was
             unless the swap had already happened"""
+
+
+USAGE_EXIT = "a usage error (an unknown flag, an empty path) or an internal error, said in one line"
+VALIDATE_EXITS = f"""exit codes:
+  0  the registry is valid
+  2  the registry is refused (every problem listed as FILE:LINE: field: what is wrong, what to do),
+     cannot be read (missing, a folder, a named pipe or device, not UTF-8, too big), or
+     {USAGE_EXIT}"""
+ASSIGN_EXITS = f"""exit codes:
+  0  done, or nothing to do (--dry-run: what would change is listed, nothing is written)
+  2  nothing was written: the registry has a problem other than missing IDs, or cannot be read or
+     written, or {USAGE_EXIT}"""
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
@@ -57,8 +83,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
     loaded = load_registry(args.registry)
     target = Path(args.out)
-    check_rotations(loaded, target, args.rotate_external_id, refuse=not args.check)
     try:
+        check_rotations(loaded, target, args.rotate_external_id, refuse=not args.check)
         result = generate(loaded, target, check=args.check, wait=args.wait)
     except LockBusy as exc:
         err.print(f"xacct: {exc}", markup=False)
@@ -161,7 +187,12 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="xacct", description=__doc__)
+    p = argparse.ArgumentParser(
+        prog="xacct",
+        description=__doc__,
+        epilog="exit codes: each command's --help lists its own (0 ok, 1 findings, 2 bad input, usage "
+        "error or internal error, 3 busy); no command prints a Python traceback",
+    )
     p.add_argument("--version", action="version", version=f"xacct {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
 
@@ -169,6 +200,7 @@ def parser() -> argparse.ArgumentParser:
         sp.add_argument(
             "--registry",
             default=os.environ.get("XACCT_REGISTRY", "tenants.yaml"),
+            type=path_value,
             help="registry YAML file (default: tenants.yaml)",
         )
 
@@ -181,13 +213,13 @@ def parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     registry_arg(g)
-    g.add_argument("--out", default="generated", help="output folder (default: generated)")
+    g.add_argument("--out", default="generated", type=path_value, help="output folder (default: generated)")
     g.add_argument(
         "--check",
         action="store_true",
         help="write nothing; exit 1 if the output is out of date or holds paths xacct did not write",
     )
-    g.add_argument("--wait", type=float, default=30.0, help="seconds to wait for another run's lock")
+    g.add_argument("--wait", type=seconds, default=30.0, help="seconds to wait for another run's lock")
     g.add_argument(
         "--rotate-external-id",
         action="append",
@@ -198,19 +230,28 @@ def parser() -> argparse.ArgumentParser:
     )
     g.set_defaults(func=cmd_generate)
 
-    v = sub.add_parser("validate", help="validate the registry (and lint it) without writing")
+    v = sub.add_parser(
+        "validate",
+        help="validate the registry (and lint it) without writing",
+        epilog=VALIDATE_EXITS,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     registry_arg(v)
-    v.add_argument("--out", default="generated", help=argparse.SUPPRESS)
+    v.add_argument("--out", default="generated", type=path_value, help=argparse.SUPPRESS)
     v.set_defaults(func=cmd_validate)
 
-    e = sub.add_parser("external-ids", help="manage tenants' external IDs")
+    e = sub.add_parser(
+        "external-ids",
+        help="manage tenants' external IDs",
+        epilog="exit codes: those of the action (see xacct external-ids assign --help); 2 a usage error",
+    )
     esub = e.add_subparsers(dest="action", required=True)
     a = esub.add_parser(
         "assign",
         help="generate missing external IDs in the registry file (keeps comments)",
-        description="Give every tenant that needs one a new external ID, keeping the file's text. "
-        "Exit codes: 0 done (or nothing to do); 2 the registry has a problem other than missing IDs "
-        "(nothing is written).",
+        description="Give every tenant that needs one a new external ID, keeping the file's text.",
+        epilog=ASSIGN_EXITS,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     registry_arg(a)
     a.add_argument("--dry-run", action="store_true", help="say what would change, write nothing")
@@ -271,6 +312,18 @@ def _interrupted(exc: KeyboardInterrupt) -> int:
     return 143 if isinstance(exc, Terminated) else 130
 
 
+def _internal_error(args: argparse.Namespace, exc: Exception) -> int:
+    """One line for an exception no command turned into a message (a bug in xacct): exit 2."""
+    what = (str(exc).strip().splitlines() or [""])[0][:200]
+    command = " ".join(filter(None, (args.command, getattr(args, "action", None))))
+    err.print(
+        f"xacct {command}: internal error ({type(exc).__name__}{': ' + what if what else ''}); this is a "
+        "bug in xacct: please report it with the command line (XACCT_DEBUG=1 shows the traceback)",
+        markup=False,
+    )
+    return EXIT_BAD_INPUT
+
+
 def main(argv: list[str] | None = None) -> int:
     gc.set_threshold(*GC_THRESHOLDS)
     args = parser().parse_args(argv)
@@ -286,8 +339,17 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:  # what a command did not say itself: one line, never a traceback
         from generator.output.errors import describe
 
-        err.print(f"xacct: {describe(exc, tail='')}", markup=False)
+        if exc.filename is None:  # no path: most likely the standard output (a full disk, a closed pipe)
+            what = f"{exc.strerror or exc}: check where the output goes (a full disk? a closed pipe?) "
+            what += "and run again"
+            err.print(f"xacct: standard output (or a file without a name): {what}", markup=False)
+        else:
+            err.print(f"xacct: {describe(exc, tail='')}", markup=False)
         return EXIT_BAD_INPUT
+    except Exception as exc:  # a bug: still one line, never a traceback (XACCT_DEBUG=1 shows it)
+        if os.environ.get("XACCT_DEBUG"):
+            raise
+        return _internal_error(args, exc)
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)

@@ -23,6 +23,7 @@ from typing import Any
 
 import yaml
 
+from generator.files import read_bytes
 from generator.registry.errors import Problem, RegistryError, format_path
 from generator.registry.loader import LoadedRegistry, load_registry
 from generator.registry.source import decode, parse_text, read_source
@@ -110,7 +111,7 @@ def assign(path: Path, make_id: Callable[[], str] = new_external_id, dry_run: bo
     display = str(path)
     before = read_source(path, display)  # raises on unreadable / malformed files
     _only_missing_ids(path, before.data.get("tenants") if isinstance(before.data, dict) else None)
-    raw = path.read_bytes()
+    raw = read_bytes(path)
     text = decode(display, raw)
     data = before.data
     tenants = data.get("tenants") if isinstance(data, dict) else None

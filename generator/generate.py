@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import progress
+from generator.files import read_bytes
 from generator.output.lock import exclusive
 from generator.output.manifest import (
     MANIFEST,
@@ -172,7 +173,7 @@ def compare(out: Path, planned: Plan, record: TreeRecord) -> TreeDiff:
             diff.missing.append(rel)  # its tenant folder does not exist (a cold run: all of them)
             continue
         try:
-            current = (out / rel).read_bytes()
+            current = read_bytes(out / rel)
         except OSError:
             diff.missing.append(rel)
             continue

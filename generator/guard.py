@@ -15,11 +15,17 @@ from pathlib import Path
 
 from generator.accounting import Accounting, PlanInputError, account_plan, read_plan
 from generator.accounting.identity import Hint, shard_hint
+from generator.files import path_value
 from generator.policy import RoleSpec, build_roles
 from generator.registry import LoadedRegistry, load_registry
 from generator.terraform import Plan
 
-EPILOG = """exit codes: 0 every change accounted for; 1 findings (do not apply); 2 unreadable plan or registry
+EPILOG = """exit codes:
+  0  every change accounted for
+  1  findings (do not apply)
+  2  unreadable plan or registry (missing, a named pipe nothing writes to, not a plan), a bad
+     --tenant/--scenario, or a usage error (an unknown flag, an empty path) or an internal error,
+     said in one line
 
 example:
   terraform show -json tfplan > plan.json
@@ -28,7 +34,7 @@ example:
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("plan_json", help="plan JSON from `terraform show -json PLANFILE`")
+    p.add_argument("plan_json", type=path_value, help="plan JSON from `terraform show -json PLANFILE`")
     p.add_argument(
         "--allow-destroy",
         action="append",

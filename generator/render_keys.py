@@ -17,6 +17,7 @@ from functools import cache
 from pathlib import Path
 
 import generator
+from generator.files import resolved
 from generator.registry import LoadedRegistry
 from generator.render.terraform import ModuleSource
 
@@ -46,7 +47,7 @@ def tenant_keys(
             model.model_dump_json(exclude={"tenants"}, exclude_unset=True),
             loaded.path.name,
             modules.template,
-            modules.local_dir and os.path.relpath(modules.local_dir, Path(out).resolve()),
+            modules.local_dir and os.path.relpath(modules.local_dir, resolved(Path(out))),
             modules.version,
         ]
     ).encode()

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator import MODULES_VERSION, progress
+from generator.files import resolved
 from generator.output.manifest import (
     TenantManifest,
     digest,
@@ -40,7 +41,7 @@ def module_source(loaded: LoadedRegistry) -> ModuleSource:
     template = loaded.model.partner.module_source
     if template:
         return ModuleSource(template=template, local_dir=None, version=MODULES_VERSION)
-    local = (loaded.path.parent / "modules").resolve()
+    local = resolved(loaded.path.parent / "modules")
     if not (local / "customer-role").is_dir():
         raise RegistryError(
             [

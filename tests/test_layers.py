@@ -14,7 +14,7 @@ import pytest
 
 GENERATOR = Path(__file__).resolve().parents[1] / "generator"
 LAYERS = [
-    {"iam", "jsontext", "awsformats", "console", "progress", "templates"},  # pure helpers, the evaluator
+    {"iam", "jsontext", "awsformats", "console", "progress", "templates", "files"},  # helpers, the evaluator
     {"registry"},  # YAML -> model with line numbers
     {"policy"},  # RoleSpec and documents: the single source of truth
     {"render", "proof"},  # renderers; what each role must allow and deny, and judging

@@ -13,6 +13,7 @@ from typing import Any
 
 import orjson
 
+from generator.files import read_bytes
 from generator.terraform import Plan, ResourceChange
 
 MAX_PLAN_BYTES = 2 * 1024**3  # 2 GiB: far above a 10,000-tenant plan (~300 MB)
@@ -114,6 +115,18 @@ def parse_json(text: bytes | str, where: str) -> Any:
 
 def read_plan(path: Path | str) -> Plan:
     """The checked plan at ``path``."""
+    return plan_from_bytes(read_plan_bytes(path), str(path))
+
+
+def plan_from_bytes(data: bytes, where: str) -> Plan:
+    """The checked plan in ``data`` (the bytes of a plan JSON file)."""
+    if not data.strip():
+        raise PlanInputError(f"{where}: is empty; {MAKE_ONE}")
+    return plan_from_data(parse_json(data, where), where)
+
+
+def read_plan_bytes(path: Path | str) -> bytes:
+    """The bytes of the plan file at ``path``, read once (a pipe can be read only once)."""
     where = str(path)
     try:
         size = os.stat(path).st_size
@@ -121,11 +134,9 @@ def read_plan(path: Path | str) -> Plan:
             raise PlanInputError(f"{where}: is a folder, not a plan JSON file; {MAKE_ONE}")
         if size > MAX_PLAN_BYTES:
             raise PlanInputError(f"{where}: {size:,} bytes is more than a plan JSON xacct reads (2 GiB)")
-        data = Path(path).read_bytes()
+        data = read_bytes(path)
     except PlanInputError:
         raise
     except OSError as exc:
         raise PlanInputError(f"{where}: cannot read ({exc.strerror or exc}); {MAKE_ONE}") from None
-    if not data.strip():
-        raise PlanInputError(f"{where}: is empty; {MAKE_ONE}")
-    return plan_from_data(parse_json(data, where), where)
+    return data

@@ -22,11 +22,18 @@ from urllib.parse import urlsplit
 
 from generator.audit.deployed import list_roles, with_permissions
 from generator.audit.findings import KINDS, AuditReport, audit, expected_roles
+from generator.files import path_value
 from generator.registry import RegistryError, load_registry
 from generator.registry.model import Registry
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 TEXT_VERDICTS = 10
+EPILOG = """exit codes:
+  0  the account matches the registry
+  1  findings (missing, drifted or unknown roles)
+  2  nothing was audited: the registry is refused, --account names no account, --endpoint-url is
+     not an http(s) URL, the credentials are of another account, IAM could not be read (no
+     credentials, no connection, access denied), or a usage error or internal error, said in one line"""
 _ACCOUNT_ID = re.compile(r"\d{12}")
 
 
@@ -55,6 +62,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         metavar="ACCOUNT_ID",
         help="an account outside the registry that roles may trust, e.g. a CI account (repeatable)",
     )
+    p.epilog = EPILOG
+    p.formatter_class = argparse.RawDescriptionHelpFormatter
 
 
 def resolve_account(registry: Registry, value: str) -> tuple[str, str]:
@@ -72,19 +81,52 @@ def resolve_account(registry: Registry, value: str) -> tuple[str, str]:
         return value, ", ".join(names) or "an account the registry does not know"
     choices = ", ".join(t.name for t in registry.tenants)
     raise AuditError(
-        f"--account {value}: neither 'partner', a tenant of the registry ({choices}) "
+        f"--account {_shown(value)}: neither 'partner', a tenant of the registry ({choices}) "
         "nor a 12-digit account ID"
     )
 
 
+def _shown(value: str) -> str:
+    """``value`` on one line: control characters (a newline, a NUL) escaped."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in value)
+
+
+def _endpoint_url(args: argparse.Namespace) -> str | None:
+    return args.endpoint_url or os.environ.get("AWS_ENDPOINT_URL_IAM") or os.environ.get("AWS_ENDPOINT_URL")
+
+
 def _endpoint(args: argparse.Namespace) -> str:
-    url = args.endpoint_url or os.environ.get("AWS_ENDPOINT_URL_IAM") or os.environ.get("AWS_ENDPOINT_URL")
+    url = _endpoint_url(args)
     if not url:
         return "AWS"
     parts = urlsplit(url)
-    return (
-        f"{parts.scheme}://{parts.hostname}{f':{parts.port}' if parts.port else ''}"  # never user:password@
-    )
+    try:
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:  # a port out of range: the URL as written, but for a password
+        return _shown(url.replace(parts.password, "***") if parts.password else url)
+    if not parts.scheme or not parts.hostname:
+        return _shown(url)
+    return f"{parts.scheme}://{parts.hostname}{port}"  # never user:password@
+
+
+def check_arguments(args: argparse.Namespace) -> None:
+    """Refuse an endpoint that is not an http(s) URL and a known account that is not an account ID."""
+    for value in args.known_account:
+        if not _ACCOUNT_ID.fullmatch(value):
+            raise AuditError(f"--known-account {_shown(value)}: not a 12-digit account ID: pass one")
+    url = args.endpoint_url
+    if not url:  # unset or empty: the AWS environment
+        return
+    parts = urlsplit(url) if url.isprintable() else None
+    try:
+        port_ok = parts is not None and (parts.port is None or parts.port > 0)
+    except ValueError:
+        port_ok = False
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname or not port_ok:
+        raise AuditError(
+            f"--endpoint-url {_endpoint(args)}: not an http(s) URL with a host and a valid port: pass e.g. "
+            "http://localhost:4566, or leave it out to use the AWS environment"
+        )
 
 
 def _clients(args: argparse.Namespace, region: str) -> tuple[Any, Any, list[str]]:
@@ -107,7 +149,11 @@ def _clients(args: argparse.Namespace, region: str) -> tuple[Any, Any, list[str]
     return session.client("iam", **kwargs), session.client("sts", **kwargs), secrets
 
 
+_USERINFO = re.compile(r"(//[^/@\s:]*:)[^/@\s]*@")
+
+
 def _redacted(text: str, secrets: Sequence[str]) -> str:
+    text = _USERINFO.sub(r"\1***@", text)  # a URL's password, wherever the URL is quoted
     for secret in secrets:
         text = text.replace(secret, "***")
     return text
@@ -120,7 +166,8 @@ def read_and_audit(registry: Registry, account: str, label: str, args: argparse.
     secrets: list[str] = []
     where = f"account {account} at {_endpoint(args)}"
     try:
-        iam, sts, secrets = _clients(args, registry.partner.region)
+        iam, sts, credentials = _clients(args, registry.partner.region)
+        secrets += credentials
         caller = sts.get_caller_identity()["Account"]
         if caller != account:
             raise AuditError(
@@ -132,6 +179,11 @@ def read_and_audit(registry: Registry, account: str, label: str, args: argparse.
         roles = [with_permissions(iam, r) if r.name in expected else r for r in roles]
     except (BotoCoreError, ClientError) as exc:
         raise AuditError(f"cannot read the IAM roles of {where}: {_redacted(str(exc), secrets)}") from None
+    except ValueError as exc:  # botocore: "Invalid endpoint" (e.g. AWS_ENDPOINT_URL is not a URL)
+        raise AuditError(
+            f"cannot use the endpoint of {where}: {_redacted(str(exc), secrets)}: set --endpoint-url "
+            "(or AWS_ENDPOINT_URL_IAM / AWS_ENDPOINT_URL) to an http(s) URL, or unset it"
+        ) from None
     return audit(registry, account, label, roles, args.known_account)
 
 
@@ -176,6 +228,7 @@ def run_audit(args: argparse.Namespace) -> int:
         err.print(f"{len(exc.problems)} problem(s) in the registry; nothing was audited", markup=False)
         return EXIT_ERROR
     try:
+        check_arguments(args)
         account, label = resolve_account(registry, args.account)
         report = read_and_audit(registry, account, label, args)
     except AuditError as exc:
@@ -193,6 +246,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--registry",
         default=os.environ.get("XACCT_REGISTRY", "tenants.yaml"),
+        type=path_value,
         help="registry YAML file (default: tenants.yaml)",
     )
     add_arguments(parser)

@@ -7,6 +7,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+from generator.files import path_value, write_text
 from generator.lint import all_rules
 from generator.lint.engine import has_errors, ordered, run
 from generator.lint.findings import Finding
@@ -16,6 +17,13 @@ from generator.policy import RoleSpec
 from generator.registry import LoadedRegistry
 
 EXIT_CLEAN, EXIT_ERRORS = 0, 1
+EPILOG = """exit codes:
+  0  no error-level finding (warnings may be listed)
+  1  error-level findings
+  2  nothing was judged: the registry is refused, a --plan-json file or --generated tree cannot be
+     read (missing, a named pipe nothing writes to, not UTF-8, not a plan, not valid HCL), --output
+     cannot be written or names a file lint reads, or a usage error (an unknown flag, an empty path)
+     or an internal error, said in one line"""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -23,6 +31,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--generated",
         metavar="DIR",
+        type=path_value,
         action="append",
         default=[],
         help="also lint the Terraform files under DIR (a generated tree); repeatable",
@@ -30,15 +39,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--plan-json",
         metavar="FILE",
+        type=path_value,
         action="append",
         default=[],
         help="also lint a plan (`terraform show -json PLANFILE` output); repeatable",
     )
     parser.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
     parser.add_argument(
-        "--output", metavar="FILE", help="write the report to FILE instead of standard output"
+        "--output",
+        metavar="FILE",
+        type=path_value,
+        help="write the report to FILE instead of standard output",
     )
     parser.add_argument("--list-rules", action="store_true", help="print the rule catalog and exit")
+    parser.epilog = EPILOG
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
 
 
 def collect(args: argparse.Namespace) -> list[Finding]:
@@ -57,8 +72,9 @@ def collect(args: argparse.Namespace) -> list[Finding]:
     plans = LintInput()
     roles = build_roles(loaded.model)
     for file in args.plan_json:
-        accounted = accounting_findings(file, loaded, roles)
-        plan, plan_text = read_plan(file)
+        raw = plan_bytes(file)  # read once: a pipe (--plan-json <(terraform show -json tfplan)) ends
+        accounted = accounting_findings(file, raw, loaded, roles)
+        plan, plan_text = read_plan(file, raw)
         findings += [replace(f, line=plan_line(plan_text, f.path)) for f in accounted]
         found = plan_input(plan, file, plan_text, loaded)
         plans.roles += found.roles
@@ -67,17 +83,30 @@ def collect(args: argparse.Namespace) -> list[Finding]:
     return ordered(findings)
 
 
-def accounting_findings(file: str, loaded: LoadedRegistry, roles: list[RoleSpec]) -> list[Finding]:
-    """The plan accounting's findings for one plan file, as PLAN-ACCOUNTING findings; a plan it cannot
-    read is a bad-input problem (exit 2)."""
+def plan_bytes(file: str) -> bytes:
+    """The bytes of a plan file; one it cannot read is a bad-input problem (exit 2)."""
+    from generator.accounting.reader import PlanInputError, read_plan_bytes
+    from generator.registry import Problem, RegistryError
+
+    try:
+        return read_plan_bytes(file)
+    except PlanInputError as exc:
+        raise RegistryError([Problem(file, 1, "(plan)", str(exc).removeprefix(f"{file}: "))]) from None
+
+
+def accounting_findings(
+    file: str, raw: bytes, loaded: LoadedRegistry, roles: list[RoleSpec]
+) -> list[Finding]:
+    """The plan accounting's findings for one plan file (its bytes ``raw``), as PLAN-ACCOUNTING
+    findings; a plan it cannot read is a bad-input problem (exit 2)."""
     from generator.accounting import PlanInputError, account_plan
-    from generator.accounting import read_plan as read_checked
+    from generator.accounting.reader import plan_from_bytes
     from generator.lint.findings import Location
     from generator.lint.rules.plan_accounting import PlanAccounting
     from generator.registry import Problem, RegistryError
 
     try:
-        result = account_plan(read_checked(file), roles, loaded.model, where=file)
+        result = account_plan(plan_from_bytes(raw, file), roles, loaded.model, where=file)
     except PlanInputError as exc:
         raise RegistryError([Problem(file, 1, "(plan)", str(exc).removeprefix(f"{file}: "))]) from None
     rule = PlanAccounting()
@@ -89,12 +118,30 @@ def accounting_findings(file: str, loaded: LoadedRegistry, roles: list[RoleSpec]
     return found
 
 
+def _overwrites_input(args: argparse.Namespace) -> str | None:
+    """What lint reads that ``--output`` names (the report would replace it), if anything."""
+    import os
+
+    inputs = [("is the registry", args.registry)] + [("is a --plan-json file", p) for p in args.plan_json]
+    inputs += [("is a --generated file", g) for g in args.generated]
+    for what, path in inputs:
+        try:
+            if os.path.samefile(args.output, path):
+                return what
+        except (OSError, ValueError):
+            continue
+    return None
+
+
 def run_lint(args: argparse.Namespace) -> int:
     """Run ``xacct lint``; 1 when an error-level finding exists, else 0 (a bad registry raises)."""
     rules = all_rules()
     if getattr(args, "list_rules", False):
         sys.stdout.write(catalog(rules))
         return EXIT_CLEAN
+    if args.output and (problem := _overwrites_input(args)):
+        sys.stderr.write(f"xacct lint: --output {args.output}: {problem}; pass another file\n")
+        return 2
     findings = collect(args)
     if args.format == "json":
         report = as_json(findings, rules)
@@ -103,9 +150,10 @@ def run_lint(args: argparse.Namespace) -> int:
     else:
         report = text(findings)
     if args.output:
-        Path(args.output).write_text(report, encoding="utf-8")
+        write_text(args.output, report)
     else:
         sys.stdout.write(report)
     if args.format == "text" or args.output:
-        sys.stderr.write(f"xacct lint: {summary(findings)}\n")
+        where = f" (report in {args.output})" if args.output else ""
+        sys.stderr.write(f"xacct lint: {summary(findings)}{where}\n")
     return EXIT_ERRORS if has_errors(findings) else EXIT_CLEAN

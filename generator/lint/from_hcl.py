@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from generator.files import read_text, resolved
 from generator.lint.findings import Location
 from generator.lint.hcl_values import Block, parse_blocks, walk
 from generator.lint.locations import DocSource, DocumentLocator, ModuleLocator
@@ -62,12 +63,18 @@ def read_tf(path: Path) -> TfFile:
     """Parse one .tf or .tf.json file; a syntax error is a bad-input problem (exit 2)."""
     display = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path)
         if path.name.endswith(".json"):
             return TfFile(path, display, parse_json_blocks(text))
         return TfFile(path, display, parse_blocks(text))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RegistryError([Problem(display, 1, "(hcl)", f"cannot read: {exc}")]) from None
+    except OSError as exc:
+        what = f"cannot read ({exc.strerror or exc}): pass a tree of regular .tf files"
+        raise RegistryError([Problem(display, 1, "(hcl)", what)]) from None
+    except UnicodeDecodeError as exc:
+        what = f"not UTF-8 (byte 0x{exc.object[exc.start]:02x} at offset {exc.start}): save it as UTF-8"
+        raise RegistryError([Problem(display, 1, "(hcl)", what)]) from None
+    except RecursionError:
+        raise RegistryError([Problem(display, 1, "(hcl)", "nested too deep to read: flatten it")]) from None
     except Exception as exc:  # the HCL parser raises several exception types
         line = getattr(exc, "line", 1) or 1
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
@@ -114,7 +121,7 @@ def _module_kind(block: Block, folder: Path) -> tuple[bool, str | None]:
     source = _str(block.get("source")) or ""
     path = source.split("?", 1)[0].rstrip("/")
     if path.startswith(("./", "../")) or path in (".", ".."):
-        path = (folder / path).resolve().name
+        path = resolved(folder / path).name
     name = path.rsplit("/", 1)[-1]
     if name in MODULE_SCENARIO:
         return True, MODULE_SCENARIO[name]

@@ -8,10 +8,12 @@ point at the plan file, the line of the resource's address in it, and the resour
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
+import orjson
+
+from generator.files import read_text
 from generator.lint.findings import Location
 from generator.lint.from_hcl import DEFAULT_SESSION, trust_external_ids
 from generator.lint.locations import DocSource, DocumentLocator
@@ -22,15 +24,19 @@ from generator.registry import LoadedRegistry, Problem, RegistryError
 DELETE_ONLY = ["delete"]
 
 
-def read_plan(path: Path | str) -> tuple[dict[str, Any], str]:
-    """The plan JSON at ``path`` and its text; unreadable or non-plan input is a bad-input problem."""
+def read_plan(path: Path | str, raw: bytes | None = None) -> tuple[dict[str, Any], str]:
+    """The plan JSON at ``path`` (or in ``raw``, its bytes already read) and its text; unreadable or
+    non-plan input is a bad-input problem."""
     display = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RegistryError([Problem(display, 1, "(plan)", f"cannot read: {exc}")]) from None
+        text = read_text(path) if raw is None else raw.decode("utf-8")
+    except OSError as exc:
+        raise RegistryError([Problem(display, 1, "(plan)", f"cannot read ({exc.strerror or exc})")]) from None
+    except UnicodeDecodeError as exc:
+        what = f"not UTF-8 (byte 0x{exc.object[exc.start]:02x} at offset {exc.start}): pass the plan JSON"
+        raise RegistryError([Problem(display, 1, "(plan)", what)]) from None
     try:
-        plan = json.loads(text)
+        plan = orjson.loads(text)  # as the accounting reads it: 1,024 levels, never a RecursionError
     except ValueError as exc:
         line = getattr(exc, "lineno", 1)
         raise RegistryError(
@@ -84,19 +90,25 @@ def _json(value: Any) -> dict[str, Any] | None:
         return value
     if isinstance(value, str):
         try:
-            parsed = json.loads(value)
+            parsed = orjson.loads(value)
         except ValueError:
             return None
         return parsed if isinstance(parsed, dict) else None
     return None
 
 
+def _object(value: Any) -> dict[str, Any]:
+    """``value`` if it is a JSON object, else an empty one (a plan of the wrong shape is not a crash)."""
+    return value if isinstance(value, dict) else {}
+
+
 def _provider_account(plan: dict[str, Any]) -> str | None:
-    config = plan.get("configuration", {}).get("provider_config", {})
-    for name, provider in config.items() if isinstance(config, dict) else ():
+    config = _object(_object(plan.get("configuration")).get("provider_config"))
+    for name, provider in config.items():
         if name.split(".")[0] != "aws" or not isinstance(provider, dict):
             continue
-        allowed = provider.get("expressions", {}).get("allowed_account_ids", {}).get("constant_value")
+        expressions = _object(provider.get("expressions"))
+        allowed = _object(expressions.get("allowed_account_ids")).get("constant_value")
         if isinstance(allowed, list) and len(allowed) == 1 and isinstance(allowed[0], str):
             return allowed[0]
     return None
@@ -149,7 +161,8 @@ def plan_input(
         if change.get("type") != "aws_iam_role":
             continue
         address, after = str(change.get("address")), change["change"]["after"]
-        tags = after.get("tags") or after.get("tags_all") or {}
+        tagged = _object(after.get("tags") or after.get("tags_all"))
+        tags = {k: v for k, v in tagged.items() if isinstance(v, str)}
         scenario = tags.get("xacct:scenario") if tags.get("xacct:scenario") in SCENARIOS else None
         tenant = tags.get("xacct:tenant")
         facts = role_facts(loaded, tenant, scenario)

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from generator.files import read_text, resolved
 from generator.lint.hcl_values import Block
 from generator.lint.module_check import ModuleChecker, references
 from generator.lint.registry_facts import SCENARIOS
@@ -32,7 +33,7 @@ VARIABLE_FILES = (".tfvars", ".tfvars.json")
 def _position(target: Path, folder: Path) -> tuple[str, str] | None:
     """``(tenant, scenario)`` when ``folder`` is where a root would be, seen from ``target``."""
     parts = folder.relative_to(target).parts
-    here = target.resolve()
+    here = resolved(target)
     if not parts and here.name in SCENARIOS:
         return here.parent.name, here.name
     if len(parts) == 1 and parts[0] in SCENARIOS:
@@ -46,7 +47,7 @@ def _generated_top(target: Path) -> bool:
     """Whether ``target`` has the manifest ``generate`` writes at the top of a tree (a tenant's
     folder has one of the same name, naming the tenant)."""
     try:
-        data = json.loads((target / MANIFEST).read_text(encoding="utf-8"))
+        data = json.loads(read_text(target / MANIFEST))
     except (OSError, ValueError):
         return False
     return isinstance(data, dict) and "modules_version" in data and "tenant" not in data
@@ -121,7 +122,7 @@ def tree_subject(
         if root.call is not None:
             source = root.call.get("source")
             if isinstance(source, str) and not isinstance(source, Unresolved):
-                root.module = modules.check(source, folder.resolve())
+                root.module = modules.check(source, resolved(folder))
         root.spec = by_key.get((tenant, scenario))
         root.tenant_known = tenant in tenants
         _provider(root)

@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 
 import generator
+from generator.files import resolved
 from generator.lint.root_subjects import ModuleCheck
 
 MODULES = ("customer-role", "partner-role", "cross-account-role")
@@ -40,7 +41,7 @@ def module_files(folder: Path) -> dict[str, str]:
             data = path.read_bytes()
             out[Path(_relative(path, folder)).as_posix()] = hashlib.sha256(data).hexdigest()
             text = data.decode("utf-8", "replace")
-            pending += [(current / s).resolve() for s in LOCAL_SOURCE.findall(text)]
+            pending += [resolved(current / s) for s in LOCAL_SOURCE.findall(text)]
     return out
 
 
@@ -56,9 +57,9 @@ def references(registry_dir: Path | None) -> tuple[Path, ...]:
     found = []
     for folder in (registry_dir / "modules" if registry_dir else None, PACKAGE_MODULES):
         if folder is not None and (folder / "customer-role").is_dir():
-            resolved = folder.resolve()
-            if resolved not in found:
-                found.append(resolved)
+            real = resolved(folder)
+            if real not in found:
+                found.append(real)
     return tuple(found)
 
 
@@ -94,7 +95,7 @@ class ModuleChecker:
     def _check(self, source: str, root: Path) -> ModuleCheck:
         if not is_local(source.split("?", 1)[0]):
             return ModuleCheck(source, "unverified", detail="it is not a local path")
-        folder = (root / source).resolve()
+        folder = resolved(root / source)
         if not folder.is_dir():
             return ModuleCheck(source, "missing", detail=f"{folder} is not a folder")
         if not self.references:

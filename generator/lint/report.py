@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import quote
 
 from generator import __version__
+from generator.files import resolved
 from generator.lint import actions
 from generator.lint.findings import Finding
 from generator.lint.rule import Rule
@@ -47,9 +48,9 @@ def _artifact(file: str, root: Path) -> dict[str, str]:
     path = Path(file)
     absolute = path if path.is_absolute() else (root / path)
     try:
-        relative = absolute.resolve().relative_to(root.resolve())
+        relative = resolved(absolute).relative_to(resolved(root))
     except ValueError:
-        return {"uri": absolute.resolve().as_uri()}
+        return {"uri": resolved(absolute).as_uri()}
     return {"uri": quote(relative.as_posix()), "uriBaseId": SRCROOT}
 
 
@@ -111,7 +112,7 @@ def sarif(findings: Sequence[Finding], rules: Sequence[Rule], root: Path | None 
                         "properties": {"iamdataVersion": actions.data_version()},
                     }
                 },
-                "originalUriBaseIds": {SRCROOT: {"uri": root.resolve().as_uri() + "/"}},
+                "originalUriBaseIds": {SRCROOT: {"uri": resolved(root).as_uri() + "/"}},
                 "results": results,
             }
         ],

@@ -6,6 +6,8 @@ import errno
 import os
 import re
 
+from generator.files import NotAFile
+
 PREVIOUS = "the previous tree is as it was"
 
 
@@ -36,5 +38,8 @@ def describe(exc: OSError, tail: str = PREVIOUS) -> str:
     """One line for an OSError met while writing or reading the output folder (``tail`` ends it)."""
     path = os.fsdecode(exc.filename) if exc.filename is not None else "the output folder"
     path = re.sub(r"/\.([^/]+)\.xacct-new-\d+(?=/|$)", r"/\1", path)  # where it was going, not the stage
-    cause = _CAUSES.get(exc.errno or 0) or f"{exc.strerror or exc}: check it and run again"
+    if isinstance(exc, NotAFile):
+        cause = f"{exc.strerror}: pass a regular file"
+    else:
+        cause = _CAUSES.get(exc.errno or 0) or f"{exc.strerror or exc}: check it and run again"
     return f"{path}: {cause}; {tail}" if tail else f"{path}: {cause}"

@@ -13,9 +13,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from generator.files import NotAFile
 
 MANIFEST = ".xacct-manifest.json"
 _string = json.encoder.encode_basestring_ascii  # what json.dumps writes for a str, in C
@@ -80,8 +83,10 @@ def file_digest(path: str) -> str:
 
 def _read(path: str) -> bytes:
     """A file's bytes, with bare system calls."""
-    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)  # a FIFO must not block the run
     try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise NotAFile(path, "is not a regular file (xacct writes regular files): move it away")
         chunks = []
         while chunk := os.read(fd, 65536):
             chunks.append(chunk)

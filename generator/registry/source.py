@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from generator.files import read_bytes
 from generator.registry.errors import Path_, Problem, RegistryError, format_path
 from generator.registry.fastyaml import fast_load
 
@@ -381,8 +382,7 @@ def read_source(path: Path, display: str | None = None) -> Source:
         size = path.stat().st_size
         if size > MAX_BYTES:
             raise refuse(f"the file is {size:,} bytes, {limit}")
-        with path.open("rb") as fh:  # read at most the limit: a FIFO or device has no honest size
-            raw = fh.read(MAX_BYTES + 1)
+        raw = read_bytes(path, MAX_BYTES + 1)  # at most the limit: a pipe has no honest size
     except FileNotFoundError:
         raise refuse("no such file: pass --registry PATH") from None
     except PermissionError:

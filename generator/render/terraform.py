@@ -9,6 +9,7 @@ from pathlib import Path
 
 import jinja2
 
+from generator.files import resolved
 from generator.policy.roles import RoleSpec
 from generator.registry.model import TerraformCloud
 from generator.registry.module_source import render_module_source
@@ -49,7 +50,7 @@ class ModuleSource:
 @lru_cache(maxsize=64)
 def _relative(target: Path, out: Path) -> str:
     """``target`` relative to any root ``out/<tenant>/<scenario>`` (the same for all of them)."""
-    return os.path.normpath(os.path.join("../..", os.path.relpath(target, out.resolve())))
+    return os.path.normpath(os.path.join("../..", os.path.relpath(target, resolved(out))))
 
 
 def module_arguments(spec: RoleSpec, source: str) -> str:

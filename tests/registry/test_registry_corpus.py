@@ -188,7 +188,7 @@ def _under_a_file(ws: Workspace) -> Path:
 
 
 def _endless_device(ws: Workspace) -> Path:
-    return Path("/dev/zero")  # reports size 0 and never ends: only the first 8 MB may be read
+    return Path("/dev/zero")  # reports size 0 and never ends: refused without reading (generator.files)
 
 
 BUILT = {
@@ -196,7 +196,7 @@ BUILT = {
     "directory": (_directory, "1: (file): is a directory"),
     "missing-file": (_missing, "1: (file): no such file"),
     "path-under-a-file": (_under_a_file, "1: (file): cannot be read (Not a directory)"),
-    "endless-device": (_endless_device, "1: (file): over the 8,388,608-byte limit"),
+    "endless-device": (_endless_device, "1: (file): cannot be read (is a character device, not a regular"),
 }
 
 
