@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from generator.report.jsonform import verdicts_of
+
 SHOWN = 500  # changed verdicts listed (the rest counted)
 
 
@@ -32,16 +34,6 @@ def read_previous(path: Path) -> dict[str, Any]:
     return data
 
 
-def _verdicts(report: dict[str, Any]) -> dict[tuple[str, str], tuple[str, str]]:
-    """(role key, case id) -> (label, actual verdict)."""
-    found = {}
-    for tenant in report.get("tenants", []):
-        for role in tenant.get("roles", []):
-            for case in role.get("cases", []):
-                found[(role["key"], case["id"])] = (case.get("label", ""), case.get("actual", ""))
-    return found
-
-
 def compare(current: dict[str, Any], previous: dict[str, Any], where: str) -> dict[str, Any]:
     """The changes from ``previous`` to ``current``."""
     now = {t["name"]: t for t in current["tenants"]}
@@ -55,7 +47,7 @@ def compare(current: dict[str, Any], previous: dict[str, Any], where: str) -> di
         for n in now
         if n in before and before[n].get("external_id_fingerprint") != now[n]["external_id_fingerprint"]
     ]
-    old, new = _verdicts(previous), _verdicts(current)
+    old, new = verdicts_of(previous), verdicts_of(current)
     changed = [
         {"role": key, "case": new[(key, cid)][0], "before": old[(key, cid)][1], "after": new[(key, cid)][1]}
         for key, cid in new

@@ -94,11 +94,12 @@ def write_report(report: dict[str, Any], out: Path) -> list[Path]:
     import orjson
 
     from generator.report.html_page import render_html
+    from generator.report.jsonform import json_form
     from generator.report.markdown import render_markdown
 
     out.mkdir(parents=True, exist_ok=True)
     files = {
-        "report.json": orjson.dumps(report),
+        "report.json": orjson.dumps(json_form(report)),
         "report.html": render_html(report).encode("utf-8"),
         "report.md": render_markdown(report).encode("utf-8"),
     }

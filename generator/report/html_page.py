@@ -140,11 +140,24 @@ def _cases(role: dict[str, Any], cases: list[dict[str, Any]], permission: bool, 
         out += [_row(role, c, permission) for c in shown]
         out.append("</table>")
     if not full:
-        passed = [c for c in cases if c["ok"]]
-        if passed:
-            listed = "; ".join(f"{c['label']}: {_verdict(c['actual'])}" for c in passed)
-            out.append(f"<p class=muted>{len(passed)} more as expected: {e(listed)}</p>")
+        out += _passed_line([c for c in cases if c["ok"]], permission)
     return out
+
+
+def _passed_line(passed: list[dict[str, Any]], permission: bool) -> list[str]:
+    """Compact detail: the cases as expected in one line, allowed ones first (with what they reach)."""
+    if not passed:
+        return []
+    allowed = [c for c in passed if c["actual"] == "allow"]
+    denied = [c["label"] for c in passed if c["actual"] == "deny"]
+    if permission:
+        yes = ", ".join(f"{c['action']} on {c['resource']}" for c in allowed)
+    else:
+        yes = ", ".join(c["label"] for c in allowed)
+    return [
+        f"<p class=muted>{len(passed)} as expected. Allowed: {e(yes or 'nothing')}. "
+        f"Denied: {e('; '.join(denied) or 'nothing')}.</p>"
+    ]
 
 
 def _answer(role: dict[str, Any]) -> str:
@@ -167,16 +180,21 @@ def _role(role: dict[str, Any], full: bool) -> list[str]:
         if role["level"] == "plan"
         else "the registry's model documents (no plan given for this role)"
     )
-    refs = "; ".join(f"{r['what']} {r['file']}:{r['line']} ({r['path']})" for r in role["registry"])
+    refs = "; ".join(f"{r['what']} line {r['line']} ({r['path']})" for r in role["registry"])
     out = [
         f'<section class="r" id="{role["anchor"]}">'
         f"<h4>{e(role['key'])}: <code>{e(role['role_arn'])}</code></h4>",
-        f"<p class=muted>evidence: {where}<br>registry: {e(refs)}</p>",
+        f"<p class=muted>evidence: {where}<br>registry {e(role['registry'][0]['file'])}: {e(refs)}</p>",
         "<h5>Who may assume it</h5>",
         _answer(role),
     ]
-    trust = [c for c in role["cases"] if c["group"] in ("trust", "call")]
-    out += _cases(role, trust, False, full)
+    trust = [c for c in role["cases"] if c["group"] == "trust"]
+    if full or any(not c["ok"] for c in trust):
+        out += _cases(role, trust, False, full)
+    else:
+        out.append(f"<p class=muted>all {len(trust)} trust cases as expected.</p>")
+    out.append("<h5>Whole call: sts:AssumeRole as AWS decides it (both accounts)</h5>")
+    out += _cases(role, [c for c in role["cases"] if c["group"] == "call"], False, full)
     grants = ", ".join(f"{g['address']}: {g['what']}" for g in role["grants"]) or "none"
     out += [f"<h5>What it may do</h5><p>grants: {e(grants)}</p>"]
     out += _cases(role, [c for c in role["cases"] if c["group"] == "permission"], True, full)
