@@ -97,6 +97,15 @@ def _role_json(
     }
 
 
+def _alarm(row: Any) -> int:
+    """Escalation and wildcard cases first among a role's failures: they say most about a wrong grant."""
+    if row.ok:
+        return 3
+    if row.action.startswith(("iam:", "sts:")) and row.group == "permission":
+        return 0
+    return 1 if row.resource == "*" else 2
+
+
 def _resource_type(address: str) -> str:
     found = _TYPE.search(address)
     return found.group(1) if found else ""
@@ -218,7 +227,7 @@ def build_report(
         levels[ev.level] += 1
         anchor = role_anchor(spec.key)
         anchors.add(anchor)
-        for row in ev.rows:
+        for row in sorted(ev.rows, key=_alarm):
             evidence[row.control].checked += 1
             if not row.ok:
                 evidence[row.control].fail(_case_failure(spec.key, row), f"{anchor}-{row.id}")

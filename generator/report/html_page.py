@@ -20,6 +20,10 @@ def e(value: object) -> str:
     return escape(str(value), quote=True)
 
 
+def _n(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
 def _status(status: str) -> str:
     return f'<span class="{STATUS_CLASS[status]}">{e(status)}</span>'
 
@@ -28,10 +32,10 @@ def _summary(report: dict[str, Any]) -> list[str]:
     totals, inputs = report["totals"], report["inputs"]
     out = [
         '<section id="summary"><h2>FTR controls</h2>',
-        f"<p>{totals['tenants']} tenants, {totals['roles']} roles, {totals['cases']} cases judged by the "
-        f"IAM evaluator; evidence level <b>{e(inputs['evidence_level'])}</b> "
-        f"({inputs['roles_from_plan']} roles from plans, {inputs['roles_from_model']} from the registry's "
-        f"model documents); {totals['failed_roles']} roles with a failure.</p>",
+        f"<p>{_n(totals['tenants'], 'tenant')}, {_n(totals['roles'], 'role')}, {_n(totals['cases'], 'case')} "
+        f"judged by the IAM evaluator; evidence level <b>{e(inputs['evidence_level'])}</b> "
+        f"({_n(inputs['roles_from_plan'], 'role')} from plans, {inputs['roles_from_model']} from the "
+        f"registry's model documents); {_n(totals['failed_roles'], 'role')} with a failure.</p>",
         "<table><tr><th>control</th><th>what</th><th>status</th><th>reason</th></tr>",
     ]
     for c in report["controls"]:

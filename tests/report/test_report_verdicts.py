@@ -95,3 +95,12 @@ def test_bad_input_is_one_line_and_exit_2(
     lines = captured.err.strip().splitlines()
     assert len(lines) == 1 and says in lines[0] and "Traceback" not in captured.err
     assert not (tmp_path / "out").exists()
+
+
+def test_an_out_folder_that_cannot_be_written_is_one_line_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "a-file").write_text("", encoding="utf-8")
+    code = main(["report", "--registry", str(REGISTRY), "--out", str(tmp_path / "a-file" / "reports")])
+    captured = capsys.readouterr()
+    assert code == 2 and "cannot write" in captured.err and len(captured.err.strip().splitlines()) == 1
