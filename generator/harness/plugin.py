@@ -91,7 +91,7 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
     if config.getoption("--xacct-report", None) and _registry_path(config):
         from generator.harness.report_hook import write_session_report
 
-        write_session_report(config, _cache(config).loaded(), terminalreporter)
+        write_session_report(config, _cache(config).loaded, terminalreporter)
 
 
 class _Cache:

@@ -50,8 +50,10 @@ def plan_evidence_of(layer: Any) -> Any:
     return PlanEvidence(roles=layer.roles, where=where, findings=list(layer.findings), plans=plans)
 
 
-def write_session_report(config: pytest.Config, loaded: Any, reporter: Any) -> None:
-    """Write the report into --xacct-report DIR and say where (and what) in the terminal summary."""
+def write_session_report(config: pytest.Config, load: Any, reporter: Any) -> None:
+    """Write the report into --xacct-report DIR and say where (and what) in the terminal summary;
+    ``load()`` gives the session's registry."""
+    from generator.registry import RegistryError
     from generator.report import BadInput, make_report, write_report
 
     folder = config.getoption("--xacct-report")
@@ -63,15 +65,15 @@ def write_session_report(config: pytest.Config, loaded: Any, reporter: Any) -> N
     previous = out / "report.json"
     try:
         report = make_report(
-            loaded,
+            load(),
             plans=plan_evidence_of(layer) if layer is not None else None,
             generated=generated if generated is not None and Path(generated).is_dir() else None,
             previous=previous if previous.is_file() else None,
             built_by="pytest --xacct-report",
         )
         write_report(report, out)
-    except (BadInput, OSError) as exc:
-        reporter.write_line(f"xacct report: not written: {exc}")
+    except (BadInput, OSError, RegistryError) as exc:
+        reporter.write_line(f"xacct report: not written: {str(exc).splitlines()[0] if str(exc) else exc!r}")
         return
     statuses = [c["status"] for c in report["controls"]]
     counts = ", ".join(f"{statuses.count(s)} {s}" for s in ("met", "not met", "not checked"))

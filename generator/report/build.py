@@ -144,7 +144,9 @@ def _lint(
     return ordered(findings), sources
 
 
-def _lint_evidence(evidence: dict[str, Evidence], findings: list[Any], sources: list[str], ids: int) -> None:
+def _lint_evidence(
+    evidence: dict[str, Evidence], findings: list[Any], sources: list[str], ids: int, tenants: set[str]
+) -> None:
     from generator.lint import all_rules
     from generator.report.controls import control_of
 
@@ -166,7 +168,7 @@ def _lint_evidence(evidence: dict[str, Evidence], findings: list[Any], sources: 
     for f in findings:
         rule = rules.get(f.rule_id)
         cid = control_of(rule.control) if rule else None
-        anchor = tenant_anchor(f.tenant) if f.tenant else "lint-findings"
+        anchor = tenant_anchor(f.tenant) if f.tenant in tenants else "lint-findings"
         text = f"{f.file}:{f.line}: {f.rule_id} {f.severity}: {f.message}"
         if cid is None:
             continue
@@ -242,7 +244,8 @@ def build_report(
         _account_finding(evidence, finding, role_failures, anchors)
     _case_sources(evidence, levels, len(plans.plans))
     lint_findings, lint_sources = _lint(loaded, specs, generated)
-    _lint_evidence(evidence, lint_findings, lint_sources, sum(1 for t in tenants if t.external_id))
+    ids = sum(1 for t in tenants if t.external_id)
+    _lint_evidence(evidence, lint_findings, lint_sources, ids, {t.name for t in tenants})
     _kits(evidence["CAA-007"], loaded, specs, generated)
     evidence["CAA-003"].unchecked = (
         "whether IAM user keys were used before cannot be seen in a registry or a plan; "
