@@ -213,15 +213,19 @@ def xacct_plan(
 
     given = request.config.getoption("--xacct-plan-json")
     if given:
-        return _given_plan(request.config, given, xacct_registry, xacct_roles)
+        layer = _given_plan(request.config, given, xacct_registry, xacct_roles)
+        request.config._xacct_plan_layer = layer  # type: ignore[attr-defined]
+        return layer
     _, options = batch_arguments(request.config, xacct_generated, xacct_roles)
     config = request.config
     filtered = bool(config.getoption("--xacct-tenant") or config.getoption("--xacct-scenario"))
+    work = tmp_path_factory.mktemp("plan")
+    config._xacct_plan_work = work  # type: ignore[attr-defined]  # its lock files: --xacct-report
     layer = plan_layer(
         xacct_registry,
         xacct_roles,
         xacct_generated,
-        tmp_path_factory.mktemp("plan"),
+        work,
         xacct_terraform,
         whole_tree=not filtered,
         plan_out=Path(config.invocation_params.dir, config.getoption("--xacct-plan-out"))

@@ -70,6 +70,7 @@ def write_session_report(config: pytest.Config, load: Any, reporter: Any) -> Non
             generated=generated if generated is not None and Path(generated).is_dir() else None,
             previous=previous if previous.is_file() else None,
             built_by="pytest --xacct-report",
+            lock_folders=[Path(w) for w in [getattr(config, "_xacct_plan_work", None)] if w is not None],
         )
         write_report(report, out)
     except (BadInput, OSError, RegistryError) as exc:

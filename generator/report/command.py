@@ -121,11 +121,12 @@ def make_report(
     previous: Path | None = None,
     detail: str = "auto",
     built_by: str = "xacct report",
+    lock_folders: list[Path] | None = None,
 ) -> dict[str, Any]:
     """Build the report (and compare it with ``previous``); raises :class:`BadInput`."""
     from generator.report.build import build_report
     from generator.report.changes import PreviousError, compare, read_previous
-    from generator.report.inputs import registry_input
+    from generator.report.inputs import locked_providers, registry_input
 
     before = None
     if previous is not None:
@@ -135,9 +136,10 @@ def make_report(
             raise BadInput(str(exc)) from None
     if generated is not None and not generated.is_dir():
         raise BadInput(f"{generated}: --generated is not a folder")
-    report = build_report(
-        loaded, plans=plans, generated=generated, detail=detail, inputs=registry_input(loaded, built_by)
-    )
+    inputs = registry_input(loaded, built_by)
+    folders = [*(lock_folders or []), *([generated] if generated is not None else [])]
+    inputs["locked_providers"] = locked_providers(folders)
+    report = build_report(loaded, plans=plans, generated=generated, detail=detail, inputs=inputs)
     report["changes"] = compare(report, before, str(previous)) if before is not None else None
     return report
 

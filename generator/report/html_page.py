@@ -275,6 +275,11 @@ def _inputs(report: dict[str, Any]) -> list[str]:
             f"{i['evidence_level']} (plan: the planned documents; model: the registry's model)",
         ),
         ("generated tree", i["generated"] or "not given"),
+        (
+            "provider versions (lock files)",
+            ", ".join(f"{p['name']} {p['versions']}" for p in i.get("locked_providers", []))
+            or "no .terraform.lock.hcl where terraform ran (the plans record only version constraints)",
+        ),
     ]
     out = ['<section id="inputs"><h2>Inputs</h2><table>']
     out += [f"<tr><th>{e(k)}</th><td>{e(v)}</td></tr>" for k, v in rows]

@@ -2,13 +2,15 @@
 
 The registry's SHA-256, xacct's version, and for each plan its file name, SHA-256, terraform version
 and the providers it configures (``terraform show -json`` records each provider's version
-constraint, not the version chosen: that is in the root's ``.terraform.lock.hcl``).
+constraint, not the version chosen: that is in a root's ``.terraform.lock.hcl``, which
+:func:`locked_providers` reads from the folders terraform ran in).
 """
 
 from __future__ import annotations
 
 import hashlib
 import platform
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -51,7 +53,8 @@ def providers(raw: dict[str, Any]) -> list[dict[str, str]]:
             if constraint or name not in found:
                 found[name] = constraint
     return [
-        {"name": n, "version_constraint": c or "(none in configuration)"} for n, c in sorted(found.items())
+        {"name": n, "version_constraint": c or "(not recorded in the plan JSON)"}
+        for n, c in sorted(found.items())
     ]
 
 
@@ -65,3 +68,20 @@ def plan_input(name: str, data: bytes, raw: dict[str, Any]) -> dict[str, Any]:
         "providers": providers(raw),
         "resource_changes": len(raw.get("resource_changes") or []),
     }
+
+
+_LOCKED = re.compile(r'^provider\s+"([^"]+)"\s*\{[^}]*?^\s*version\s*=\s*"([^"]+)"', re.M | re.S)
+
+
+def locked_providers(folders: list[Path]) -> list[dict[str, str]]:
+    """The provider versions terraform chose, from every ``.terraform.lock.hcl`` under ``folders``."""
+    found: dict[str, set[str]] = {}
+    for folder in folders:
+        for lock in sorted(Path(folder).rglob(".terraform.lock.hcl")):
+            try:
+                text = lock.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+            for name, version in _LOCKED.findall(text):
+                found.setdefault(name, set()).add(version)
+    return [{"name": n, "versions": ", ".join(sorted(v))} for n, v in sorted(found.items())]

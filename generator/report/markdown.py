@@ -37,11 +37,12 @@ def render_markdown(report: dict[str, Any], html_name: str = "report.html") -> s
         f"{p['name']} (sha256 {p['sha256'][:12]}…, terraform {p['terraform_version']})"
         for p in inputs["plans"]
     )
+    locked = ", ".join(f"{p['name']} {p['versions']}" for p in inputs.get("locked_providers", []))
     lines += [
         "",
         f"Inputs: `{inputs['registry']}` sha256 `{inputs['registry_sha256']}`, "
         f"xacct {inputs['xacct_version']}, "
-        f"plans: {plans or 'none (model documents)'}.",
+        f"plans: {plans or 'none (model documents)'}; providers: {locked or 'no lock file'}.",
     ]
     changes = report.get("changes")
     if changes:

@@ -106,4 +106,30 @@ def test_a_run_with_the_plan_layer_reports_on_the_plans(tmp_path: Path) -> None:
     data = json.loads((tmp_path / "reports" / "report.json").read_text(encoding="utf-8"))
     assert data["inputs"]["roles_from_plan"] == 2 and data["inputs"]["plans"]
     assert all(p["terraform_version"] != "?" for p in data["inputs"]["plans"])
+    assert data["inputs"]["locked_providers"][0]["name"] == "registry.terraform.io/hashicorp/aws"
     assert {c["status"] for c in data["controls"]} <= {"met", "not checked"}
+
+
+@pytest.mark.slow
+def test_a_run_on_a_given_plan_reports_on_it(tmp_path: Path) -> None:
+    plan = plans.write(tmp_path / "plan.json", plans.acme_plan(trust=plans.without_external_id()))
+    result = inner_pytest(
+        tmp_path,
+        "--xacct-report",
+        "reports",
+        "--xacct-plan-json",
+        str(plan),
+        "--xacct-tenant",
+        "acme",
+        "--xacct-scenario",
+        "partner_to_customer",
+        "-m",
+        "not live",
+        "-k",
+        "plan",
+    )
+    assert result.returncode == 1  # the plan layer fails too
+    assert "1 not met" in result.stdout
+    data = json.loads((tmp_path / "reports" / "report.json").read_text(encoding="utf-8"))
+    assert data["inputs"]["roles_from_plan"] == 1
+    assert {c["id"]: c["status"] for c in data["controls"]}["CAA-002"] == "not met"

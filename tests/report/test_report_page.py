@@ -101,3 +101,30 @@ def test_the_markdown_twin_has_the_summary(model_report: tuple[int, Path]) -> No
         assert re.search(rf"^\| {control} \| .+ \| (✅ met|⚪ not checked) \|", text, re.M), control
     assert "### Failures" not in text
     assert len(text) < 65_536
+
+
+def test_every_element_is_closed(model_report: tuple[int, Path]) -> None:
+    """The page parses as written: each non-void element ends where it should (a print or a filter on a
+    half-open section would swallow the rest)."""
+    from html.parser import HTMLParser
+
+    class Balance(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.open: list[str] = []
+            self.wrong: list[str] = []
+
+        def handle_starttag(self, tag: str, attrs: object) -> None:
+            if tag not in {"meta", "br", "input", "link", "img", "hr"}:
+                self.open.append(tag)
+
+        def handle_endtag(self, tag: str) -> None:
+            if self.open and self.open[-1] == tag:
+                self.open.pop()
+            else:
+                self.wrong.append(f"{tag} at {self.getpos()}")
+
+    _, out = model_report
+    check = Balance()
+    check.feed((out / "report.html").read_text(encoding="utf-8"))
+    assert check.wrong == [] and check.open == []
