@@ -60,7 +60,13 @@ def test_changes_since_the_previous_report(tmp_path: Path) -> None:
     assert changed[key] == ("allow", "deny")
     page = read_page(second / "report.html")
     assert "initech" in page.text["changes"] and "globex" in page.text["changes"]
-    assert NEW_ID not in (second / "report.html").read_text(encoding="utf-8")  # fingerprints only
+    for name in ("report.html", "report.json", "report.md"):  # fingerprints only, explanations too
+        for folder, secret in ((first, plans.ACME.external_id or ""), (second, NEW_ID)):
+            # nor the near misses of the trust cases (a wrong last character, the wrong case)
+            assert secret[:-1].lower() not in (folder / name).read_text(encoding="utf-8").lower(), (
+                folder,
+                name,
+            )
     assert (
         "verdicts changed: 1" in (second / "report.md").read_text(encoding="utf-8")
         or changes["verdict_count"]
