@@ -4,8 +4,11 @@ small enough for a PR comment however many cases fail."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from pathlib import Path
+
+import pytest
 
 from generator.cli import main
 from generator.report import make_report
@@ -13,7 +16,7 @@ from generator.report.markdown import LIMIT, render_markdown
 
 from . import plans
 from .page import read_page
-from .plans import LOADED, REGISTRY
+from .plans import LOADED, REGISTRY, REPO
 
 
 def test_compact_detail_keeps_failures_whole_and_verdicts_for_previous(tmp_path: Path) -> None:
@@ -48,3 +51,23 @@ def test_the_markdown_twin_stays_under_a_pr_comment_whatever_fails() -> None:
     text = render_markdown(report)
     assert len(text) <= LIMIT + 200
     assert "| CAA-001 |" in text and "… and 99980 more" in text
+
+
+@pytest.mark.slow
+def test_a_thousand_tenants_give_a_compact_page_whose_links_all_resolve(tmp_path: Path) -> None:
+    spec = importlib.util.spec_from_file_location("make_registry", REPO / "bench" / "make_registry.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    registry = tmp_path / "tenants.yaml"
+    registry.write_text(module.make_registry(1000), encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["report", "--registry", str(registry), "--out", str(out)]) == 0
+    page = read_page(out / "report.html")
+    internal = {link[1:] for link in page.links if link.startswith("#")}
+    assert internal <= page.ids
+    assert sum(1 for i in page.ids if i.startswith("t-tenant-")) == 1000
+    assert (out / "report.html").stat().st_size < 6_000_000
+    assert len((out / "report.md").read_text(encoding="utf-8")) < 10_000
+    data = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert data["inputs"]["detail"] == "compact" and data["totals"]["roles"] == 1334
