@@ -6,16 +6,18 @@ LS_VENV ?= .venv-localstack
 BIN := $(VENV)/bin
 REGISTRY ?= tenants.yaml
 OUT ?= generated
+REPORTS ?= reports
 # Terraform provider mirror; empty or missing means terraform uses its registry.
 export XACCT_PROVIDER_MIRROR ?= /opt/tf-plugins
 export XACCT_LOCALSTACK_VENV := $(abspath $(LS_VENV))
 
-.PHONY: help venv generate check validate lint test test-fast test-plan unit localstack-up localstack-down localstack-venv \
+.PHONY: help venv generate check validate lint report test test-fast test-plan unit localstack-up localstack-down localstack-venv \
         bench soak docs fmt ruff clean
 
 help:
 	@echo "make generate        generate Terraform from $(REGISTRY) into $(OUT)/"
-	@echo "make test            full test suite (installs venvs, starts LocalStack, stops it after)"
+	@echo "make test            full test suite (installs venvs, starts LocalStack, stops it after); leaves the"
+	@echo "                     evidence report of $(REGISTRY) in $(REPORTS)/ (report.html, report.md, report.json)"
 	@echo "make test-fast       the unit tier: no terraform, no LocalStack, nothing slow (< 90 s)"
 	@echo "make test-plan       everything but the live layer (terraform, no LocalStack)"
 	@echo "make check           generate --check: is generated/ what the registry gives?"
@@ -51,6 +53,10 @@ validate: venv
 lint: venv
 	$(BIN)/xacct lint --registry $(REGISTRY)
 
+# The evidence report on the registry's model documents (make test leaves one from the planned roots).
+report: venv
+	$(BIN)/xacct report --registry $(REGISTRY) --out $(REPORTS)
+
 ruff: venv
 	$(BIN)/ruff check generator tests bench
 	$(BIN)/ruff format --check generator tests bench
@@ -74,7 +80,7 @@ test-plan: venv
 test: venv localstack-venv
 	$(BIN)/ruff check generator tests bench
 	$(BIN)/python -m generator.localstack run -- \
-	  $(BIN)/python -m pytest -q -rs --durations=15 --xacct-registry $(REGISTRY) $(PYTEST_ARGS)
+	  $(BIN)/python -m pytest -q -rs --durations=15 --xacct-registry $(REGISTRY) --xacct-report $(REPORTS) $(PYTEST_ARGS)
 
 bench: venv
 	$(BIN)/python bench/run.py
@@ -86,4 +92,4 @@ docs: venv
 	$(BIN)/python -m generator.moduledocs modules
 
 clean:
-	rm -rf $(OUT) .pytest_cache .xacct
+	rm -rf $(OUT) $(REPORTS) .pytest_cache .xacct

@@ -186,6 +186,12 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return run_audit(args)
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from generator.report.command import run_report
+
+    return run_report(args)
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="xacct",
@@ -278,6 +284,15 @@ def parser() -> argparse.ArgumentParser:
     registry_arg(audit)
     add_audit_arguments(audit)
     audit.set_defaults(func=cmd_audit)
+
+    from generator.report.command import add_arguments as add_report_arguments
+
+    report = sub.add_parser(
+        "report", help="the evidence report for a security reviewer: report.html, report.md, report.json"
+    )
+    registry_arg(report)
+    add_report_arguments(report)
+    report.set_defaults(func=cmd_report)
     return p
 
 

@@ -21,7 +21,7 @@ LAYERS = [
     # the tree writer; the terraform and LocalStack runners, the plan JSON model
     {"output", "render_keys", "terraform", "tfconfig", "planjson", "localstack", "moduledocs"},
     {"generate", "render_pool", "lint", "accounting", "external_ids", "audit"},  # commands' engines
-    {"guard", "harness"},  # plan-guard; the pytest plugin
+    {"guard", "report", "harness"},  # plan-guard; the evidence report; the pytest plugin
     {"cli", "__init__", "__main__"},  # the command line
 ]
 RANK = {name: i for i, layer in enumerate(LAYERS) for name in layer}

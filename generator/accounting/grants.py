@@ -185,3 +185,13 @@ def _role_grants(
     for arn in after.get("managed_policy_arns") or []:
         found.append(_attached(rc, name, arn, policies))
     return found
+
+
+def without_echoes(grants: list[Grant], changes: list[ResourceChange]) -> list[Grant]:
+    """``grants`` without the ``inline_policy`` entries that only echo what AWS holds for an inline policy
+    the plan manages by name (a refreshed role lists every inline policy it has; the
+    ``aws_iam_role_policy`` of that name is what the apply writes). An entry of any other name stays: an
+    inline policy the plan does not manage is a real grant of the role."""
+    policies = {rc.address for rc in changes if rc.type == "aws_iam_role_policy"}
+    managed = {g.policy_name for g in grants if g.policy_name and g.address in policies}
+    return [g for g in grants if not (g.from_state and g.policy_name in managed)]

@@ -16,7 +16,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator.accounting.grants import Grant, document, grants_of, policy_documents
+from generator.accounting.grants import Grant, document, grants_of, policy_documents, without_echoes
 from generator.accounting.grants import unknown as grants_unknown
 from generator.accounting.identity import Accounts, Hint, RegistryRoles
 from generator.awsformats import NEVER_ALLOWED_TYPES
@@ -114,20 +114,6 @@ def _tags(values: Any) -> dict[str, Any]:
         return {}
     tags = values.get("tags_all") or values.get("tags") or {}
     return tags if isinstance(tags, dict) else {}
-
-
-def superseded_dropped(role: AccountedRole) -> list[Grant]:
-    """The role's grants without the ``inline_policy`` entries that only echo what AWS holds for an
-    inline policy the plan manages by name (a refreshed role lists every inline policy it has; the
-    ``aws_iam_role_policy`` of that name is what the apply writes). An entry of any other name stays: an
-    inline policy the plan does not manage is a real grant of the role."""
-    managed = {
-        g.policy_name
-        for g in role.grants
-        if g.policy_name
-        and any(rc.address == g.address and rc.type == "aws_iam_role_policy" for rc in role.changes)
-    }
-    return [g for g in role.grants if not (g.from_state and g.policy_name in managed)]
 
 
 class _Ledger:
@@ -261,7 +247,7 @@ class _Ledger:
 
             self._to_users_or_groups(rc)
         for role in self.result.roles.values():
-            role.grants = superseded_dropped(role)
+            role.grants = without_echoes(role.grants, role.changes)
 
     def _to_users_or_groups(self, rc: ResourceChange) -> None:
         """``aws_iam_policy_attachment`` also attaches to IAM users and groups (never allowed), even

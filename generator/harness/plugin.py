@@ -53,6 +53,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--xacct-no-suite", action="store_true", help="offer the fixtures without adding the suite"
     )
+    from generator.harness.report_hook import add_option
+
+    add_option(group)
     parser.addini("xacct_registry", "registry YAML to prove (like --xacct-registry)")
 
 
@@ -77,13 +80,18 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
-    """Say which roots the plan layer planned whole, and why (files xacct did not write)."""
+    """Say which roots the plan layer planned whole, and why (files xacct did not write); write the
+    evidence report (--xacct-report)."""
     layer = getattr(config, "_xacct_plan_layer", None)
     notes = getattr(layer, "notes", None)
     if notes:
         terminalreporter.write_sep("-", "xacct plan layer")
         for note in notes:
             terminalreporter.write_line(note)
+    if config.getoption("--xacct-report", None) and _registry_path(config):
+        from generator.harness.report_hook import write_session_report
+
+        write_session_report(config, _cache(config).loaded, terminalreporter)
 
 
 class _Cache:
@@ -171,11 +179,13 @@ def xacct_generated(
     """The generated tree under test: --xacct-generated, or a fresh one in a temp folder."""
     given = request.config.getoption("--xacct-generated")
     if given:
-        return Path(given).resolve()
-    from generator.generate import generate
+        out = Path(given).resolve()
+    else:
+        from generator.generate import generate
 
-    out = tmp_path_factory.mktemp("xacct") / "generated"
-    generate(xacct_registry, out)
+        out = tmp_path_factory.mktemp("xacct") / "generated"
+        generate(xacct_registry, out)
+    request.config._xacct_generated_tree = out  # type: ignore[attr-defined]  # for --xacct-report
     return out
 
 
@@ -204,16 +214,20 @@ def xacct_plan(
 
     given = request.config.getoption("--xacct-plan-json")
     if given:
-        return _given_plan(request.config, given, xacct_registry, xacct_roles)
+        layer = _given_plan(request.config, given, xacct_registry, xacct_roles)
+        request.config._xacct_plan_layer = layer  # type: ignore[attr-defined]
+        return layer
     _, options = batch_arguments(request.config, xacct_generated, xacct_roles)
     config = request.config
     filtered = bool(config.getoption("--xacct-tenant") or config.getoption("--xacct-scenario"))
+    work = tmp_path_factory.mktemp("plan")
+    config._xacct_plan_work = work  # type: ignore[attr-defined]  # its lock files: --xacct-report
     try:
         layer = plan_layer(
             xacct_registry,
             xacct_roles,
             xacct_generated,
-            tmp_path_factory.mktemp("plan"),
+            work,
             xacct_terraform,
             whole_tree=not filtered,
             plan_out=Path(config.invocation_params.dir, config.getoption("--xacct-plan-out"))

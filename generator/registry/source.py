@@ -16,22 +16,13 @@ import yaml
 from generator.files import read_bytes
 from generator.registry.errors import Path_, Problem, RegistryError, format_path
 from generator.registry.fastyaml import fast_load
+from generator.registry.yaml_problems import yaml_problem
 
 MAX_BYTES = 8 * 1024 * 1024
 MAX_VALUES = 1_000_000
 MAX_DEPTH = 64
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_TAB_HINT = "YAML indents with spaces: replace the tab with spaces"
-_HINTS = {
-    "found a tab character": _TAB_HINT,
-    "mapping values are not allowed here": "check the indentation, or quote a value that contains ': '",
-    "could not find expected ':'": "each mapping entry needs 'key: value'; check indentation and quotes",
-    "found undefined alias": "define the anchor (&name) before using the alias (*name)",
-    "but found another document": "a registry is one YAML document: remove the '---' and what follows",
-    "could not determine a constructor": "remove the '!' tag: a registry holds plain strings, numbers, lists",
-    "maximum nesting depth": "flatten the document",
-}
 
 
 @dataclass
@@ -67,25 +58,6 @@ class Source:
 
     def problem(self, path: Path_, message: str, severity: str = "error") -> Problem:
         return Problem(self.file, self.line_of(path), format_path(path), message, severity)
-
-
-def _yaml_problem(file: str, exc: yaml.YAMLError, text: str = "") -> Problem:
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    line = min(mark.line + 1, max(len(text.splitlines()), 1)) if mark is not None else 1
-    what = getattr(exc, "problem", None) or str(exc)
-    context, context_mark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
-    if context and context_mark is not None and context_mark.line + 1 != line:
-        what = f"{what} ({context} that starts on line {context_mark.line + 1})"
-    hint = next((h for key, h in _HINTS.items() if key in str(exc)), "fix the YAML syntax")
-    lines = text.splitlines()
-    if (
-        hint == "fix the YAML syntax"
-        and mark is not None
-        and mark.line < len(lines)
-        and "\t" in lines[mark.line]
-    ):
-        hint = _TAB_HINT  # libyaml says "cannot start any token" without naming the tab
-    return Problem(file, line, "(yaml)", f"{what}: {hint}")
 
 
 def _children(node: yaml.Node) -> list[tuple[str | int, int, yaml.Node]]:
@@ -309,7 +281,7 @@ def parse_text(file: str, text: str, fast: bool = True) -> Source:
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as exc:
-        raise RegistryError([_yaml_problem(file, exc, text)]) from None
+        raise RegistryError([yaml_problem(file, exc, text)]) from None
     except RecursionError:
         raise RegistryError(
             [Problem(file, 1, "(yaml)", "nesting is too deep: flatten the document")]
@@ -362,7 +334,7 @@ def parse_text(file: str, text: str, fast: bool = True) -> Source:
             ]
         ) from None
     except yaml.YAMLError as exc:
-        raise RegistryError([_yaml_problem(file, exc, text)]) from None
+        raise RegistryError([yaml_problem(file, exc, text)]) from None
     if builder.problems:
         raise SourceError(builder.problems, src)
     return src
