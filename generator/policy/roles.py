@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Container
 from functools import cached_property
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -41,6 +41,9 @@ class RoleSpec(BaseModel):
     external_id: str | None
     statements: tuple[Statement, ...]
     policy_name: str = POLICY_NAME
+    # The permission boundary's document when the registry gives it (never rendered: the ARN is
+    # attached); the proofs judge the role's grants through it.
+    boundary_document: dict[str, Any] | None = None
 
     @property
     def key(self) -> str:
@@ -119,6 +122,7 @@ def role_spec(partner: Partner, tenant: Tenant, scenario: Scenario, settings: Ro
         trusted_principal_arns=principals,
         external_id=external_id,
         statements=permission_statements(settings.permissions),
+        boundary_document=settings.permissions_boundary_policy,
     )
 
 

@@ -127,6 +127,15 @@ def cross_checks(src: Source) -> Iterator[Problem]:
                 )
         for scenario in present:
             yield from _statement_checks(src, i, scenario, _map(tenant.get(scenario)))
+            settings = _map(tenant.get(scenario))
+            if settings.get("permissions_boundary_policy") is not None and not settings.get(
+                "permissions_boundary"
+            ):
+                yield src.problem(
+                    ("tenants", i, scenario, "permissions_boundary_policy"),
+                    "is given without permissions_boundary: add the boundary policy's ARN "
+                    "(permissions_boundary), or remove the document",
+                )
         for scenario in present:
             where = account if scenario == "partner_to_customer" else partner_account
             role = _str(_map(tenant.get(scenario)).get("role_name"))

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Literal
+from datetime import date
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from generator import awsformats as aws
+from generator.iam import PolicyError
+from generator.iam.layers import compile_layer
 from generator.registry.module_source import module_source_problem
 
 SCENARIOS = ("partner_to_customer", "customer_to_partner")
@@ -56,6 +59,28 @@ def _check_tag_count(tags: dict[str, str]) -> dict[str, str]:
 
 
 Tags = Annotated[dict[TagKey, TagValue], AfterValidator(_check_tag_count)]
+
+
+def boundary_policy_problem(document: dict[str, Any]) -> str | None:
+    """Why a permission boundary's policy document is not a valid IAM identity policy (the evaluator's
+    rules for the boundary layer), or None."""
+    if isinstance(document.get("Version"), date):
+        return 'Version is read by YAML as a date: quote it ("2012-10-17")'
+    try:
+        compile_layer("boundary", [document])
+    except (PolicyError, ValueError) as exc:
+        return f"is not a valid IAM policy: {str(exc).removeprefix('boundary[0]').lstrip('.: ')}"
+    return None
+
+
+def _check_boundary_policy(document: dict[str, Any]) -> dict[str, Any]:
+    message = boundary_policy_problem(document)
+    if message:
+        raise PydanticCustomError("xacct", message)
+    return document
+
+
+BoundaryPolicy = Annotated[dict[str, Any], AfterValidator(_check_boundary_policy)]
 
 
 class Strict(BaseModel):
@@ -176,6 +201,8 @@ class RoleSettings(Strict):
     description: Description | None = None
     max_session_duration: SessionDuration = 3600
     permissions_boundary: PolicyArn | None = None
+    # The boundary's policy document, when known: the proofs then judge the role's grants through it.
+    permissions_boundary_policy: BoundaryPolicy | None = None
     tags: Tags = Field(default_factory=dict)
     permissions: list[Permission] = Field(min_length=1, max_length=50)
 
