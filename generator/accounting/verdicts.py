@@ -13,31 +13,34 @@ from collections.abc import Sequence
 from typing import Any
 
 from generator.accounting.ledger import AccountedRole, Accounting
-from generator.iam import PolicyError, compile_policies
+from generator.iam import PolicyError
 from generator.proof.expectations import Case, permission_cases, trust_cases
+from generator.proof.judge import Boundary, Judge, boundary_note, boundary_of
 from generator.registry.model import Registry
 
 SHOWN = 3  # wrong verdicts spelled out per finding
 
 
 def _misses(
-    documents: Sequence[dict[str, Any]], cases: Sequence[Case], labels: Sequence[str]
+    documents: Sequence[dict[str, Any]],
+    cases: Sequence[Case],
+    labels: Sequence[str],
+    boundary: Boundary | None = None,
 ) -> tuple[list[str], str | None]:
     """The wrong verdicts (as lines), or the reason the documents are not valid policies; ``labels``
-    name the documents (plan addresses) in the evaluator's explanation."""
+    name the documents (plan addresses) in the evaluator's explanation; a known ``boundary`` limits
+    them (whole calls, see :mod:`generator.proof.judge`)."""
     try:
-        compiled = compile_policies(list(documents))
+        judged = Judge(documents, boundary)
     except PolicyError as exc:
         return [], f"is not a valid IAM policy ({exc})"
     wrong = []
     for case in sorted(cases, key=_alarm):
-        decision = compiled.evaluate(case.request())
-        if decision.allowed != case.allowed:
+        judged_case = judged.decide(case)
+        if judged_case.allowed != case.allowed:
             verdict = "would be DENIED, expected ALLOW" if case.allowed else "would be ALLOWED, expected DENY"
-            reason = decision.explain().splitlines()
-            why = f" [{reason[0].strip()}]" if reason else ""
-            for i, label in enumerate(labels):
-                why = why.replace(f"policies[{i}]", label)
+            reason = judged_case.explain(labels).splitlines()
+            why = f" [{judged_case.blocked or reason[0].strip()}]" if judged_case.blocked or reason else ""
             wrong.append(f"{case.action} on {case.resource}{_who(case)} {verdict} ({case.label}){why}")
     return wrong, None
 
@@ -117,12 +120,15 @@ def _permissions(result: Accounting, role: AccountedRole, tenant: Any) -> None:
     own_docs = [g.document for g in own if g.document is not None]
     own_labels = [g.address for g in own if g.document is not None]
     model = [spec.permission_policy.to_iam()] if spec.statements else []
+    boundary, note = boundary_of(spec), boundary_note(spec)
+    if note and note not in result.notes:
+        result.notes.append(note)
     for grant in foreign:
         head = f"{grant.address} {grant.what} to {spec.role_name}"
         if grant.document is None:
             result.add(spec.key, grant.address, f"{head}: cannot prove what this grants ({grant.unprovable})")
             continue
-        wrong, invalid = _misses([*own_docs, grant.document], cases, [*own_labels, grant.address])
+        wrong, invalid = _misses([*own_docs, grant.document], cases, [*own_labels, grant.address], boundary)
         if invalid:
             result.add(spec.key, grant.address, f"{head}: the document {invalid}")
         elif wrong:
@@ -137,14 +143,16 @@ def _permissions(result: Accounting, role: AccountedRole, tenant: Any) -> None:
         if grant.document is None:
             head = f"{grant.address} {grant.what} to {spec.role_name}"
             result.add(spec.key, grant.address, f"{head}: cannot prove what this grants ({grant.unprovable})")
-    if own_docs == model:
+    if own_docs == model and boundary is None:
         return
     address = own[0].address if own else role.role.address
-    wrong, invalid = _misses(own_docs, cases, own_labels)
+    wrong, invalid = _misses(own_docs, cases, own_labels, boundary)
     if invalid:
         result.add(spec.key, address, f"{address}: the role's policy {invalid}")
     elif wrong:
         result.add(spec.key, address, f"{address}: {_summary(wrong)}")
+    elif own_docs == model:
+        return
     else:
         result.add(
             spec.key,

@@ -16,7 +16,7 @@ from generator.accounting.ledger import MODULE_TYPES
 from generator.harness.hclvalues import module_arguments, provider_arguments
 from generator.policy import RoleSpec
 from generator.proof.expectations import permission_cases, trust_cases
-from generator.proof.judge import assert_verdicts
+from generator.proof.judge import assert_verdicts, boundary_of
 from generator.registry import LoadedRegistry
 from generator.registry.checks import default_role_name
 
@@ -147,13 +147,13 @@ def test_plan_trust_policy(xacct_role: RoleSpec, xacct_registry: LoadedRegistry,
 
 @pytest.mark.xacct_layer("plan")
 def test_plan_permissions(xacct_role: RoleSpec, xacct_registry: LoadedRegistry, xacct_plan: Any) -> None:
-    """Every grant of the registry is allowed; near misses and escalation are denied."""
+    """Every grant of the registry is allowed; near misses and escalation are denied (through the
+    role's permission boundary when the registry gives its document; an ARN alone is a note)."""
     planned = _planned(xacct_plan, xacct_role)
     tenant = _tenant(xacct_registry, xacct_role.tenant)
     cases = permission_cases(tenant, xacct_role.scenario, xacct_role.account_id)
-    assert_verdicts(
-        planned.permission_policies, cases, f"{xacct_role.key} (plan {planned.role.address})", "permission"
-    )
+    where = f"{xacct_role.key} (plan {planned.role.address})"
+    assert_verdicts(planned.permission_policies, cases, where, "permission", boundary_of(xacct_role))
 
 
 @pytest.mark.xacct_layer("plan")

@@ -92,6 +92,7 @@ def _role_json(
         "registry": _registry_refs(loaded, index, spec),
         "grants": [{"address": a, "what": w} for a, w in ev.grants],
         "findings": findings + ev.problems,
+        "notes": list(ev.notes),
         "cases": [r.to_json(full) for r in ev.rows],
         "failed": len(ev.failed) + len(findings) + len(ev.problems),
     }

@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator.accounting import AccountedRole
-from generator.iam import Call, PolicyError, compile_policies, evaluate_call
+from generator.iam import Call, PolicyError, evaluate_call
 from generator.policy import RoleSpec
 from generator.proof.calls import CallCase, call_cases
 from generator.proof.expectations import Case, permission_cases, trust_cases
+from generator.proof.judge import Boundary, Judge, boundary_note, boundary_of
 from generator.registry.model import Partner, Tenant
 
 WHY_MAX = 240  # characters of the one-line reason kept for every case
@@ -76,6 +77,7 @@ class RoleEvidence:
     grants: list[tuple[str, str]] = field(default_factory=list)  # (address or "model", what)
     rows: list[CaseRow] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # the documents could not be judged
+    notes: list[str] = field(default_factory=list)  # said, not failed (a boundary not honoured)
 
     @property
     def failed(self) -> list[CaseRow]:
@@ -120,12 +122,6 @@ def _context(context: dict[str, Any], external_id: str | None, required: bool = 
     if required and "sts:ExternalId" not in context:
         parts.insert(0, "no external ID")
     return ", ".join(parts)
-
-
-def _relabel(text: str, labels: list[str]) -> str:
-    for i, label in enumerate(labels):
-        text = text.replace(f"policies[{i}]", label)
-    return text
 
 
 def fingerprint(value: str) -> str:
@@ -178,21 +174,23 @@ def _judge(
     external_id: tuple[str | None, bool],
     full: bool,
     problems: list[str],
+    boundary: Boundary | None = None,
 ) -> list[CaseRow]:
     try:
-        compiled = compile_policies(documents)
+        judged = Judge(documents, boundary)
     except PolicyError as exc:
         problems.append(f"the {group} documents are not valid IAM policies ({exc})")
         return []
     rows = []
     for case in cases:
-        decision = compiled.evaluate(case.request())
+        decision = judged.decide(case)
         ok = decision.allowed == case.allowed
-        explanation = _relabel(decision.explain(), labels) if full or not ok else ""
+        explanation = decision.explain(labels) if full or not ok else ""
         if explanation and external_id[0] is not None:
             ids = _external_ids(documents, {external_id[0]}) | _external_ids(case.context, set())
             explanation = redact(explanation, ids, external_id[0])
         why = _short(explanation) if explanation else _short_fast(decision)
+        why = f"{decision.blocked} ({why})"[:WHY_MAX] if decision.blocked else why
         rows.append(
             CaseRow(
                 case_id(group, case.label, case.action, case.resource, case.principal, sorted(case.context)),
@@ -317,7 +315,10 @@ def role_evidence(
         (None, False),
         full,
         problems,
+        boundary_of(spec),
     )
+    note = boundary_note(spec)
+    evidence.notes += [note.split(": ", 1)[1]] if note else []
     seen: set[str] = set()
     for row in evidence.rows:  # ids are anchors: two cases alike in every part get apart
         while row.id in seen:

@@ -202,6 +202,7 @@ def _role(role: dict[str, Any], full: bool) -> list[str]:
     grants = ", ".join(f"{g['address']}: {g['what']}" for g in role["grants"]) or "none"
     out += [f"<h5>What it may do</h5><p>grants: {e(grants)}</p>"]
     out += _cases(role, [c for c in role["cases"] if c["group"] == "permission"], True, full)
+    out += [f"<p class=muted>note: {e(n)}</p>" for n in role.get("notes", [])]
     if role["findings"]:
         out.append("<ul class=notmet>" + "".join(f"<li>{e(f)}</li>" for f in role["findings"]) + "</ul>")
     out.append("</section>")
