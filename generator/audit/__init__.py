@@ -2,8 +2,11 @@
 
 Reports the registry's roles that are missing, the roles whose trust, permissions (inline and
 attached), path, maximum session duration or permissions boundary differ from the registry's (with
-the evaluator's verdict on what the difference allows), and the cross-account roles that trust an
-account the registry does not know or carry the tag of a tenant it no longer has. Text output is one
+the evaluator's verdict on what the difference allows), the whole ``sts:AssumeRole`` calls the deployed
+trust decides wrongly, the registry grants the deployed permission boundary blocks (its document read
+with ``iam:GetPolicy``/``iam:GetPolicyVersion``; one that cannot be read is a note), and the
+cross-account roles that trust an account the registry does not know or carry the tag of a tenant it
+no longer has. Text output is one
 finding per line (``ACCOUNT role/NAME: kind: detail``, followed by indented ``change:`` and
 ``verdict:`` lines); ``--format json`` gives the same as one object.
 """

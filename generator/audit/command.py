@@ -205,6 +205,8 @@ def print_report(report: AuditReport, fmt: str) -> None:
                 markup=False,
                 emoji=False,
             )
+    for note in report.notes:
+        out.print(f"note: {note}", markup=False, emoji=False)
     where = f"audit: {report.account} ({report.label})"
     seen = f"{report.roles_seen} role(s) read, {len(report.expected)} expected by the registry"
     if report.findings:

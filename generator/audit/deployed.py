@@ -24,6 +24,8 @@ class DeployedRole:
     tags: dict[str, str] = field(default_factory=dict)
     inline: dict[str, dict[str, Any]] = field(default_factory=dict)  # policy name -> document
     attached: dict[str, dict[str, Any]] = field(default_factory=dict)  # policy ARN -> document
+    boundary_document: dict[str, Any] | None = None  # the boundary policy's default version, when read
+    boundary_unread: str | None = None  # why the boundary's document could not be read
 
     @property
     def account(self) -> str:
@@ -70,8 +72,31 @@ def list_roles(iam: Any) -> list[DeployedRole]:
     return sorted(roles, key=lambda r: r.name)
 
 
+def _policy_document(iam: Any, arn: str) -> dict[str, Any]:
+    """The default version of a managed policy."""
+    version = iam.get_policy(PolicyArn=arn)["Policy"]["DefaultVersionId"]
+    return parse_document(
+        iam.get_policy_version(PolicyArn=arn, VersionId=version)["PolicyVersion"]["Document"]
+    )
+
+
+def boundary_of(iam: Any, role: DeployedRole) -> DeployedRole:
+    """``role`` with its permission boundary's document (``GetPolicy`` + ``GetPolicyVersion``); a
+    boundary that cannot be read (denied, deleted) is said in ``boundary_unread``, not an error."""
+    from botocore.exceptions import ClientError
+
+    if role.permissions_boundary is None:
+        return role
+    try:
+        return replace(role, boundary_document=_policy_document(iam, role.permissions_boundary))
+    except ClientError as exc:
+        code = exc.response.get("Error", {}).get("Code", "error")
+        return replace(role, boundary_unread=f"{code} reading {role.permissions_boundary}")
+
+
 def with_permissions(iam: Any, role: DeployedRole) -> DeployedRole:
-    """``role`` with its inline policies and the default versions of its attached managed policies."""
+    """``role`` with its inline policies, the default versions of its attached managed policies and
+    its permission boundary's document."""
     inline: dict[str, dict[str, Any]] = {}
     for page in iam.get_paginator("list_role_policies").paginate(RoleName=role.name):
         for name in page["PolicyNames"]:
@@ -80,8 +105,5 @@ def with_permissions(iam: Any, role: DeployedRole) -> DeployedRole:
     attached: dict[str, dict[str, Any]] = {}
     for page in iam.get_paginator("list_attached_role_policies").paginate(RoleName=role.name):
         for policy in page["AttachedPolicies"]:
-            arn = policy["PolicyArn"]
-            version = iam.get_policy(PolicyArn=arn)["Policy"]["DefaultVersionId"]
-            doc = iam.get_policy_version(PolicyArn=arn, VersionId=version)["PolicyVersion"]["Document"]
-            attached[arn] = parse_document(doc)
-    return replace(role, inline=inline, attached=attached)
+            attached[policy["PolicyArn"]] = _policy_document(iam, policy["PolicyArn"])
+    return boundary_of(iam, replace(role, inline=inline, attached=attached))

@@ -7,11 +7,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from generator.audit.deployed import DeployedRole
 from generator.audit.documents import Redact, normalise, pooled, same_meaning, structural_diff
+from generator.audit.effective import (
+    BOUNDARY_BLOCKS,
+    WHOLE_CALL,
+    boundary_note,
+    boundary_problems,
+    whole_call_problems,
+)
 from generator.audit.verdicts import Verdict, differing, from_case, permission_probes, trust_probes
 from generator.iam import PolicyError, compile_policies
 from generator.policy import RoleSpec, build_roles
@@ -30,6 +37,8 @@ KINDS = (
     TRUST_DRIFT,
     PERMISSIONS_DRIFT,
     SETTINGS_DRIFT,
+    BOUNDARY_BLOCKS,
+    WHOLE_CALL,
     UNKNOWN_ACCOUNT,
     REMOVED_TENANT,
     UNEXPECTED_ROLE,
@@ -69,6 +78,7 @@ class AuditReport:
     roles_seen: int
     expected: tuple[str, ...]
     findings: tuple[Finding, ...]
+    notes: tuple[str, ...] = ()  # said, not findings: a permission boundary that was not honoured
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -77,6 +87,7 @@ class AuditReport:
             "roles_seen": self.roles_seen,
             "expected_roles": list(self.expected),
             "findings": [f.to_json() for f in self.findings],
+            "notes": list(self.notes),
         }
 
 
@@ -230,7 +241,19 @@ def compare_role(spec: RoleSpec, registry: Registry, role: DeployedRole | None) 
                 spec.scenario,
             )
         ]
-    found = [f for f in (trust_drift(spec, registry, role), permissions_drift(spec, registry, role)) if f]
+    tenant = _tenant(registry, spec.tenant)
+    trust, calls = (
+        trust_drift(spec, registry, role),
+        whole_call_problems(registry.partner, tenant, spec, role),
+    )
+    if trust is not None and calls:  # the whole calls a drifted trust gets wrong are its verdicts too
+        trust, calls = replace(trust, verdicts=trust.verdicts + calls[0].verdicts), []
+    found = [f for f in (trust, permissions_drift(spec, registry, role)) if f]
+    problems = calls + boundary_problems(spec, tenant, role)
+    found += [
+        Finding(role.account, role.name, p.kind, p.detail, p.changes, p.verdicts, spec.tenant, spec.scenario)
+        for p in problems
+    ]
     return found + settings_drift(spec, role)
 
 
@@ -361,8 +384,13 @@ def audit(
     specs = expected_roles(registry, account)
     by_name = {r.name: r for r in roles}
     findings: list[Finding] = []
+    notes = []
     for spec in specs:
-        findings += compare_role(spec, registry, by_name.get(spec.role_name))
+        role = by_name.get(spec.role_name)
+        findings += compare_role(spec, registry, role)
+        note = boundary_note(role) if role is not None else None
+        notes += [f"{account} {note}"] if note else []
     expected = {s.role_name for s in specs}
     findings += orphans(registry, account, roles, expected, known_accounts(registry, extra_known))
-    return AuditReport(account, label, len(roles), tuple(s.role_name for s in specs), tuple(findings))
+    names = tuple(s.role_name for s in specs)
+    return AuditReport(account, label, len(roles), names, tuple(findings), tuple(notes))
