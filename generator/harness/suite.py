@@ -208,7 +208,7 @@ def test_onboarding_template_agrees_with_the_plan(
     perm_c = permission_cases(tenant, xacct_role.scenario, xacct_role.account_id)
     where = f"{xacct_role.key} (onboarding/cloudformation.yaml)"
     assert_verdicts([trust], trust_c, where, "trust")
-    assert_verdicts([permission], perm_c, where, "permission")
+    assert_verdicts([permission], perm_c, where, "permission", boundary_of(xacct_role))
     assert [m.case for m in judge([trust], trust_c)] == [
         m.case for m in judge([planned.trust_policy], trust_c)
     ]

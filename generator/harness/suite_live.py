@@ -13,7 +13,7 @@ import pytest
 
 from generator.policy import RoleSpec
 from generator.proof.expectations import permission_cases, trust_cases
-from generator.proof.judge import assert_verdicts
+from generator.proof.judge import assert_verdicts, boundary_of
 from generator.registry import LoadedRegistry
 
 
@@ -102,9 +102,8 @@ def test_live_role_matches_the_registry(
         where,
         "trust",
     )
-    assert_verdicts(
-        held["inline"], permission_cases(tenant, xacct_role.scenario, spec.account_id), where, "permission"
-    )
+    cases = permission_cases(tenant, xacct_role.scenario, spec.account_id)
+    assert_verdicts(held["inline"], cases, where, "permission", boundary_of(spec))
 
 
 @pytest.mark.live
@@ -238,6 +237,7 @@ def test_live_cloudformation_kit(xacct_role: RoleSpec, xacct_live: Any) -> None:
             permission_cases(tenant, xacct_role.scenario, spec.account_id),
             where,
             "permission",
+            boundary_of(spec),
         )
     finally:
         cfn.delete_stack(StackName=stack)

@@ -146,3 +146,21 @@ def test_whole_call_problems_name_a_trusted_caller_the_trust_refuses(registry: R
     assert any("the trusted caller with the identity policy it needs" in v and "expected ALLOW" in v
                for v in problem.verdicts)  # fmt: skip
     assert whole_call_problems(registry.partner, registry.tenants[0], spec, role) == []
+
+
+def test_the_text_report_prints_findings_and_notes(
+    registry: Registry, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from generator.audit.command import print_report
+
+    spec = spec_of(registry, "customer_to_partner")
+    unread = replace(deployed(spec), boundary_unread="NoSuchEntity reading the boundary")
+    print_report(audit(registry, PARTNER, "partner", [unread]), "text")
+    text = capsys.readouterr().out
+    assert (
+        f"note: {PARTNER} role/{spec.role_name}: the permission boundary {BOUNDARY} was not honoured" in text
+    )
+    print_report(audit(registry, PARTNER, "partner", [deployed(spec, NO_PUT)]), "text")
+    text = capsys.readouterr().out
+    assert "boundary-blocks: the permission boundary denies s3:PutObject" in text
+    assert "1 finding(s) (1 boundary-blocks)" in text
