@@ -73,6 +73,10 @@ def render_markdown(report: dict[str, Any], html_name: str = "report.html") -> s
             if c["failure_count"] > SHOWN:
                 lines.append(f"- … and {c['failure_count'] - SHOWN} more in `{html_name}`")
             lines.append("")
+    notes = [f"{r['key']}: {n}" for t in report["tenants"] for r in t["roles"] for n in r.get("notes", [])]
+    if notes:
+        lines += ["", "### Notes", "", *(f"- {_cell(n)}" for n in notes[:SHOWN])]
+        lines += [f"- … and {len(notes) - SHOWN} more in `{html_name}`"] if len(notes) > SHOWN else []
     text = "\n".join(lines).rstrip() + "\n"
     if len(text) > LIMIT:
         cut = text[:LIMIT].rsplit("\n", 1)[0]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -125,3 +126,24 @@ def test_the_report_judges_through_the_boundary_and_notes_an_unknown_one() -> No
             [row] = bad
             assert row.action == "s3:PutObject" and MESSAGE in row.why
         assert any("not honoured" in n for n in evidence.notes) is (text == REGISTRY)
+
+
+def test_the_report_command_shows_the_blocked_grant_and_the_note(tmp_path: Path) -> None:
+    from generator.cli import main
+
+    for name, text in (("documented", DOCUMENTED), ("arn-only", REGISTRY)):
+        registry = tmp_path / f"{name}.yaml"
+        registry.write_text(text, encoding="utf-8")
+        out = tmp_path / f"out-{name}"
+        code = main(["report", "--registry", str(registry), "--out", str(out)])
+        data = json.loads((out / "report.json").read_text(encoding="utf-8"))
+        [role] = data["tenants"][0]["roles"]
+        markdown = (out / "report.md").read_text(encoding="utf-8")
+        if name == "documented":
+            assert code == 1 and role["notes"] == []
+            [case] = [c for c in role["cases"] if not c["ok"]]
+            assert MESSAGE in case["why"]
+        else:
+            assert code == 0 and role["failed"] == 0
+            [note] = role["notes"]
+            assert "not honoured" in note and "### Notes" in markdown and BOUNDARY_ARN in markdown
