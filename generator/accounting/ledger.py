@@ -6,7 +6,7 @@ reports as :class:`PlanFinding` every change that is not accounted for: a role t
 know, two resources claiming one role, a registry role the plan should hold and does not, any
 resource type the registry does not allow, IAM users and keys always, destroys not covered by
 ``allow_destroy`` (judged by what the resource was *before* the change), and — through
-:mod:`generator.accounting.verdicts` — what the evaluator says of each role's trust and effective
+:mod:`generator.accounting.role_checks` — what the evaluator says of each role's trust and effective
 permissions.
 """
 
@@ -382,7 +382,7 @@ def account_plan(
     hint: Hint | None = None,
 ) -> Accounting:
     """Account for every change of ``plan`` against the registry's ``roles``; see the module doc."""
-    from generator.accounting.verdicts import judge_roles
+    from generator.accounting.role_checks import judge_roles
 
     allowed = set(registry.partner.allowed_resource_types) if registry is not None else set()
     ledger = _Ledger(plan, where, roles, allow_destroy, allowed, hint)
