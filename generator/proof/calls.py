@@ -64,23 +64,27 @@ def call_cases(partner: Partner, tenant: Tenant, spec: RoleSpec) -> list[CallCas
     return cases
 
 
+def assume_call(trust: dict[str, Any], spec: RoleSpec, case: CallCase) -> Call:
+    """The whole ``sts:AssumeRole`` call of ``case`` against the role of ``spec`` with ``trust``."""
+    return Call(
+        action="sts:AssumeRole",
+        principal=case.caller,
+        principal_account=case.caller_account,
+        identity=case.identity,
+        resource=spec.role_arn,
+        resource_account=spec.account_id,
+        resource_kind="role-trust",
+        resource_policy=trust,
+        context=case.context,
+    )
+
+
 def judge_calls(trust: dict[str, Any], spec: RoleSpec, cases: list[CallCase]) -> list[str]:
     """The cases whose whole-call verdict differs from the expectation, with the deciding layer."""
     wrong = []
     for case in cases:
-        call = Call(
-            action="sts:AssumeRole",
-            principal=case.caller,
-            principal_account=case.caller_account,
-            identity=case.identity,
-            resource=spec.role_arn,
-            resource_account=spec.account_id,
-            resource_kind="role-trust",
-            resource_policy=trust,
-            context=case.context,
-        )
         try:
-            decision = evaluate_call(call)
+            decision = evaluate_call(assume_call(trust, spec, case))
         except PolicyError as exc:
             return [f"- the trust policy is not a valid IAM policy: {exc}"]
         if decision.allowed != case.allowed:

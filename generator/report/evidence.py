@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator.accounting import AccountedRole
-from generator.iam import Call, PolicyError, evaluate_call
+from generator.iam import PolicyError, evaluate_call
 from generator.policy import RoleSpec
-from generator.proof.calls import CallCase, call_cases
+from generator.proof.calls import CallCase, assume_call, call_cases
 from generator.proof.expectations import Case, permission_cases, trust_cases
 from generator.proof.judge import Boundary, Judge, boundary_note, boundary_of
 from generator.registry.model import Partner, Tenant
@@ -228,19 +228,8 @@ def _calls(
 ) -> list[CaseRow]:
     rows = []
     for case in cases:
-        call = Call(
-            action="sts:AssumeRole",
-            principal=case.caller,
-            principal_account=case.caller_account,
-            identity=case.identity,
-            resource=spec.role_arn,
-            resource_account=spec.account_id,
-            resource_kind="role-trust",
-            resource_policy=trust,
-            context=case.context,
-        )
         try:
-            decision = evaluate_call(call)
+            decision = evaluate_call(assume_call(trust, spec, case))
         except PolicyError as exc:
             problems.append(f"the whole call could not be judged ({exc})")
             return rows
