@@ -42,12 +42,14 @@ def root_hint(spec: RoleSpec | None) -> Hint | None:
     return lambda rc: account
 
 
-def rendered_root(loaded: LoadedRegistry, spec: RoleSpec, root: GeneratedRoot) -> dict[str, str]:
-    """The files xacct writes into ``root`` for ``spec`` today."""
+def root_renderer(loaded: LoadedRegistry) -> Callable[[RoleSpec, GeneratedRoot], dict[str, str]]:
+    """``render(spec, root)``: the files xacct writes into ``root`` for ``spec`` today (the modules'
+    location is worked out once, not per root)."""
     from generator.render.terraform import render_root
     from generator.render_pool import module_source
 
-    return render_root(spec, root.path, module_source(loaded), loaded.model.partner.terraform_cloud)
+    modules, cloud = module_source(loaded), loaded.model.partner.terraform_cloud
+    return lambda spec, root: render_root(spec, root.path, modules, cloud)
 
 
 def account(layer: PlanLayer, batch: BatchResult, loaded: LoadedRegistry, specs: dict[str, RoleSpec]) -> None:
@@ -87,6 +89,7 @@ def plan_layer(
     wanted = {r.key for r in roles}
     layer = PlanLayer()
     batched, whole = [], []
+    render = root_renderer(loaded)
     for root in find_roots(generated):
         if root.key not in wanted:
             if whole_tree and root.key not in specs:
@@ -94,7 +97,7 @@ def plan_layer(
                     PlanFinding(None, str(root.path), f"{root.path}: a root the registry does not have")
                 )
             continue
-        differences = root_differences(root, rendered_root(loaded, specs[root.key], root))
+        differences = root_differences(root, render(specs[root.key], root))
         if differences:
             layer.notes += [f"{root.key}: planned whole, as it is: {d}" for d in differences]
             whole.append(root)
