@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from generator.lint import probes
-from generator.lint.rules.caa002_external_id_condition import ExternalIdCondition
-from generator.lint.rules.iam006_pass_role import PassRoleWildcard
+from generator.lint.rules.caa_002 import ExternalIdCondition
+from generator.lint.rules.iam_006_passrole import PassRoleWildcard
 from generator.lint.rules.trust_public_principal import PublicPrincipal
 
 from .roles import findings, permission_role, trust_role

@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator.lint.findings import Location
-from generator.lint.rules.caa006_external_id_customer_controlled import ExternalIdNotCustomerControlled
+from generator.lint.rules.caa_006 import ExternalIdNotCustomerControlled
 from generator.lint.subjects import ExternalIdUse
 
 from ..expectations import check_rule_fixtures
 
-HERE = Path(__file__).parent / "caa006_external_id_customer_controlled"
+HERE = Path(__file__).parent / "caa_006"
 
 
 def findings(value: str, tenant: str = "initech", account: str = "402918374650") -> list[str]:

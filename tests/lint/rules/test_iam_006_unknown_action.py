@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from generator.lint.rules.iam006_unknown_action import problem
+from generator.lint.rules.iam_006_unknown_action import problem
 
 from ..expectations import check_rule_fixtures
 
-HERE = Path(__file__).parent / "iam006_unknown_action"
+HERE = Path(__file__).parent / "iam_006_unknown_action"
 
 
 def test_fixtures() -> None:

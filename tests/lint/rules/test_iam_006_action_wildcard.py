@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from generator.lint.rules.iam006_action_wildcard import ActionWildcard
+from generator.lint.rules.iam_006_action_wildcard import ActionWildcard
 
 from ..expectations import check_rule_fixtures
 from ..roles import findings, permission_role
 
-HERE = Path(__file__).parent / "iam006_action_wildcard"
+HERE = Path(__file__).parent / "iam_006_action_wildcard"
 
 
 def test_fixtures() -> None:

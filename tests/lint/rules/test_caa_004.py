@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 
 from generator.lint.findings import Location
-from generator.lint.rules.caa004_external_id_unique import ExternalIdUnique
+from generator.lint.rules.caa_004 import ExternalIdUnique
 from generator.lint.subjects import ExternalIdUse, Unresolved
 from generator.registry import RegistryError, load_registry_text
 
 from ..expectations import check_rule_fixtures
 
-HERE = Path(__file__).parent / "caa004_external_id_unique"
+HERE = Path(__file__).parent / "caa_004"
 ID = "5d3ef5cd-c54c-4d56-b6cd-25b491206b32"
 
 

@@ -16,7 +16,7 @@ from generator.lint.randomness import REQUIRED_BITS, assess
 
 from ..expectations import check_rule_fixtures, lint_file
 
-HERE = Path(__file__).parent / "caa005_external_id_random"
+HERE = Path(__file__).parent / "caa_005"
 
 
 def test_fixtures() -> None:

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from generator.lint.rules.iam006_privilege_escalation import ESCALATION, PrivilegeEscalation
+from generator.lint.rules.iam_006_escalation import ESCALATION, PrivilegeEscalation
 
 from ..expectations import check_rule_fixtures
 from ..roles import findings, permission_role
 
-HERE = Path(__file__).parent / "iam006_privilege_escalation"
+HERE = Path(__file__).parent / "iam_006_escalation"
 
 
 def test_fixtures() -> None:

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from generator.lint.rules.iam006_pass_role import PassRoleWildcard
+from generator.lint.rules.iam_006_passrole import PassRoleWildcard
 
 from ..expectations import check_rule_fixtures
 from ..roles import findings, permission_role
 
-HERE = Path(__file__).parent / "iam006_pass_role"
+HERE = Path(__file__).parent / "iam_006_passrole"
 
 
 def test_fixtures() -> None:

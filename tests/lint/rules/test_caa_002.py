@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 
 from generator.lint.findings import Location
-from generator.lint.rules.caa002_external_id_condition import ExternalIdCondition, bypass, weaknesses
+from generator.lint.rules.caa_002 import ExternalIdCondition, bypass, weaknesses
 from generator.lint.subjects import RoleSubject
 
 from ..expectations import check_rule_fixtures
 
-HERE = Path(__file__).parent / "caa002_external_id_condition"
+HERE = Path(__file__).parent / "caa_002"
 PARTNER = "arn:aws:iam::111111111111:root"
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.lint.rules.iam006_not_action import NotActionAllow
+from generator.lint.rules.iam_006_not_action import NotActionAllow
 
 from ..expectations import check_rule_fixtures
 from ..roles import findings, permission_role
 
-HERE = Path(__file__).parent / "iam006_not_action"
+HERE = Path(__file__).parent / "iam_006_not_action"
 
 
 def test_fixtures() -> None:

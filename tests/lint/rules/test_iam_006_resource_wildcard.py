@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 
 from generator.lint import actions
-from generator.lint.rules.iam006_resource_wildcard import ResourceWildcard
+from generator.lint.rules.iam_006_resource_wildcard import ResourceWildcard
 
 from ..expectations import check_rule_fixtures
 from ..roles import findings, permission_role
 
-HERE = Path(__file__).parent / "iam006_resource_wildcard"
+HERE = Path(__file__).parent / "iam_006_resource_wildcard"
 
 
 def test_fixtures() -> None:
