@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 STRANGER_ACCOUNTS = ("999999999999", "888888888888", "777777777777")
-PROBE_ROLE = "xacct-lint-probe"
+PROBE_ROLE = "xacct-lint-probe"  # the role name asked about; messages name its account, never it
 WRONG_EXTERNAL_ID = "xacct-lint-wrong-external-id-0f3a9c"
 
 
@@ -26,6 +26,11 @@ def stranger_account(avoid: Iterable[str | None]) -> str:
     """An account ID that is none of ``avoid``."""
     taken = set(avoid)
     return next(a for a in STRANGER_ACCOUNTS if a not in taken)
+
+
+def account_of(arn: str) -> str:
+    """The account ID of an IAM ARN (``arn:aws:iam::ACCOUNT:role/NAME``)."""
+    return arn.split(":")[4]
 
 
 def allowed(

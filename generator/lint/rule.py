@@ -1,5 +1,7 @@
 """The rule base class: an id, a one-line description, the control it enforces, a default severity.
 
+A rule's id is the name of the module that defines it (:func:`rule_id`), never written by hand.
+
 A rule judges roles (``check_role``), the external IDs of one source (``check_external_ids``), or
 the roots of a generated tree against the registry (``check_tree``).
 """
@@ -14,14 +16,25 @@ from generator.lint.root_subjects import TreeSubject
 from generator.lint.subjects import Anchor, ExternalIdUse, RoleSubject
 
 
-class Rule:
-    """A lint rule. Subclasses set the class attributes and override one or both ``check_*``."""
+def rule_id(module: str) -> str:
+    """The id of the rule module ``module`` defines: its last name upper-cased, ``_`` as ``-``."""
+    return module.rpartition(".")[2].upper().replace("_", "-")
 
-    id: ClassVar[str]
+
+class Rule:
+    """A lint rule. Subclasses set the class attributes and override one or more ``check_*``."""
+
+    id: ClassVar[str]  # set from the defining module's name
     description: ClassVar[str]  # one line: what the rule refuses
     control: ClassVar[str]  # the AWS Partner FTR control or the best practice it enforces
     severity: ClassVar[Severity] = "error"
     help: ClassVar[str] = ""  # how to fix it
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        if "id" in cls.__dict__:
+            raise TypeError(f"{cls.__module__}.{cls.__name__} sets id: a rule's id is its module's name")
+        cls.id = rule_id(cls.__module__)
 
     def check_role(self, role: RoleSubject) -> Iterable[Finding]:
         """Findings about one role's documents."""

@@ -1,50 +1,14 @@
-"""The lint rules, one per module; :data:`ALL_RULES` is the catalog the engine runs."""
+"""The lint rules, found in this folder: each module defines exactly one :class:`Rule` subclass.
+
+A rule's id is its module's name upper-cased with ``_`` as ``-`` (``iam_006_escalation.py`` is
+``IAM-006-ESCALATION``); :data:`ALL_RULES` is the catalog the engine runs, sorted by id. A module
+that defines no rule, or more than one, stops the import with one line naming it.
+"""
 
 from __future__ import annotations
 
-from generator.lint.rule import Rule
-from generator.lint.rules.caa_002 import ExternalIdCondition
-from generator.lint.rules.caa_004 import ExternalIdUnique
-from generator.lint.rules.caa_005 import ExternalIdRandom
-from generator.lint.rules.caa_006 import ExternalIdNotCustomerControlled
-from generator.lint.rules.iam_006_action_wildcard import ActionWildcard
-from generator.lint.rules.iam_006_not_action import NotActionAllow
-from generator.lint.rules.iam_006_passrole import PassRoleWildcard
-from generator.lint.rules.iam_006_escalation import PrivilegeEscalation
-from generator.lint.rules.iam_006_resource_wildcard import ResourceWildcard
-from generator.lint.rules.iam_006_unknown_action import UnknownAction
-from generator.lint.rules.plan_accounting import PlanAccounting
-from generator.lint.rules.root_drift import RootDrift
-from generator.lint.rules.root_extra_content import RootExtraContent
-from generator.lint.rules.root_missing import RootMissing
-from generator.lint.rules.root_module_source import RootModuleSource
-from generator.lint.rules.root_not_in_registry import RootNotInRegistry
-from generator.lint.rules.trust_own_account import TrustsOwnAccount
-from generator.lint.rules.trust_public_principal import PublicPrincipal
-from generator.lint.rules.trust_session_duration import SessionDuration
-from generator.lint.rules.trust_unexpected_account import TrustsUnexpectedAccount
+from generator.lint.catalog import discover
 
-ALL_RULES: tuple[Rule, ...] = (
-    ExternalIdCondition(),
-    ExternalIdUnique(),
-    ExternalIdRandom(),
-    ExternalIdNotCustomerControlled(),
-    ActionWildcard(),
-    ResourceWildcard(),
-    NotActionAllow(),
-    PassRoleWildcard(),
-    PrivilegeEscalation(),
-    UnknownAction(),
-    PublicPrincipal(),
-    TrustsOwnAccount(),
-    TrustsUnexpectedAccount(),
-    SessionDuration(),
-    PlanAccounting(),
-    RootExtraContent(),
-    RootDrift(),
-    RootNotInRegistry(),
-    RootMissing(),
-    RootModuleSource(),
-)
+ALL_RULES = discover(__name__, __path__)
 
 __all__ = ["ALL_RULES"]

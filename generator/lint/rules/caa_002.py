@@ -65,7 +65,6 @@ def bypass(role: RoleSubject, statements: list[Statement]) -> str | None:
 
 
 class ExternalIdCondition(Rule):
-    id = "CAA-002"
     description = (
         "Scenario A trust must require sts:ExternalId with StringEquals (no *Like, IfExists or wildcard)"
     )

@@ -10,7 +10,6 @@ from generator.lint.subjects import ExternalIdUse, Unresolved
 
 
 class ExternalIdUnique(Rule):
-    id = "CAA-004"
     description = "External IDs must be unique per tenant: no two customers share one"
     control = "CAA-004"
     help = "Delete the duplicate and run `xacct external-ids assign` to give the tenant its own ID."

@@ -11,7 +11,6 @@ from generator.lint.subjects import ExternalIdUse, distinct_uses
 
 
 class ExternalIdRandom(Rule):
-    id = "CAA-005"
     description = f"External IDs must be random: a UUID4 or at least {REQUIRED_BITS} bits, not guessable"
     control = "CAA-005"
     help = "Delete the value and run `xacct external-ids assign`: it generates a UUID4."

@@ -17,7 +17,6 @@ def _squash(text: str) -> str:
 
 
 class ExternalIdNotCustomerControlled(Rule):
-    id = "CAA-006"
     description = "External IDs must not be or contain what the customer controls: its account ID or name"
     control = "CAA-006"
     help = "The partner generates the ID at random; run `xacct external-ids assign` for a fresh UUID4."

@@ -15,7 +15,6 @@ from generator.lint.subjects import Anchor, RoleSubject, Unresolved
 
 
 class ActionWildcard(Rule):
-    id = "IAM-006-ACTION-WILDCARD"
     description = 'Allow statements must not grant "*" or service:* (partial wildcards warn)'
     control = "IAM-006"
     help = "List the actions the integration calls; the IAM service authorization reference names them."

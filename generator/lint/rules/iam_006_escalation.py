@@ -62,7 +62,6 @@ def _covered(element: str, patterns: tuple[str, ...]) -> tuple[str, ...]:
 
 
 class PrivilegeEscalation(Rule):
-    id = "IAM-006-ESCALATION"
     description = (
         "A cross-account role must not get privilege-escalation actions (iam:Put*Policy, sts:AssumeRole…)"
     )

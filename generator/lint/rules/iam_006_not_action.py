@@ -10,7 +10,6 @@ from generator.lint.subjects import Anchor, RoleSubject
 
 
 class NotActionAllow(Rule):
-    id = "IAM-006-NOT-ACTION"
     description = "Allow statements must not use NotAction"
     control = "IAM-006"
     help = "Replace NotAction with the list of actions the integration needs."

@@ -34,7 +34,6 @@ def _alone(statement: Statement, denies: list[dict[str, Any]]) -> dict[str, Any]
 
 
 class PassRoleWildcard(Rule):
-    id = "IAM-006-PASSROLE"
     description = "iam:PassRole must be limited to named roles, never any role"
     control = "IAM-006"
     help = "Set Resource to the ARNs of the roles the integration passes, and add iam:PassedToService."
@@ -63,8 +62,9 @@ class PassRoleWildcard(Rule):
                 yield self.on(
                     role,
                     Anchor.PERMISSION,
-                    f"grants iam:PassRole on roles nobody named (the evaluator "
-                    f"allows it on {proved}): the role can give any role to a service it controls",
+                    f"grants iam:PassRole on roles nobody named (the evaluator allows passing a role "
+                    f"of account {probes.account_of(proved)} that no statement names): the role can "
+                    "give any role to a service it controls",
                     index,
                     element,
                 )

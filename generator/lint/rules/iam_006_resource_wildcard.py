@@ -33,7 +33,6 @@ def scoped_actions(statement: Statement) -> list[str] | None:
 
 
 class ResourceWildcard(Rule):
-    id = "IAM-006-RESOURCE-WILDCARD"
     description = (
         'Resource "*" only for actions without resource-level permissions; no NotResource with Allow'
     )

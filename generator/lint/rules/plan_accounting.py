@@ -11,7 +11,6 @@ from generator.lint.rule import Rule
 
 
 class PlanAccounting(Rule):
-    id = "PLAN-ACCOUNTING"
     description = "Every change in a plan is a registry role, its own policy, or a type the registry allows"
     control = "IAM-006 least privilege; CAA-001 roles, not keys (the whole plan, as plan-guard judges it)"
     help = "Remove what the registry does not describe, or describe it in the registry and regenerate."

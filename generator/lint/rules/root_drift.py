@@ -60,7 +60,6 @@ def _statements(document: dict[str, Any] | None) -> list[dict[str, Any]]:
 
 
 class RootDrift(Rule):
-    id = "ROOT-DRIFT"
     description = "A root's module arguments and provider pin equal what the registry says for its role"
     control = "IAM-006 (least privilege: the role grants what the registry grants)"
     help = "Change the registry, not the root, and run `xacct generate`."

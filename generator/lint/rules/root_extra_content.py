@@ -83,7 +83,6 @@ def grant(block: Block, root: RootSubject) -> str | None:
 
 
 class RootExtraContent(Rule):
-    id = "ROOT-EXTRA-CONTENT"
     description = "A generated root calls the xacct module once and holds nothing else Terraform acts on"
     control = "IAM-006 (least privilege: the role gets only what the registry grants)"
     help = "Remove what was added to the root; change the registry and run `xacct generate` instead."

@@ -17,7 +17,6 @@ from generator.lint.rule import Rule
 
 
 class RootMissing(Rule):
-    id = "ROOT-MISSING"
     description = "Every role of the registry has its root in the generated tree"
     control = "IAM-006 (the deployed roles are the registry's roles)"
     help = "Run `xacct generate` to write the missing roots."

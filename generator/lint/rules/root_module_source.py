@@ -26,7 +26,6 @@ def _source_location(root: RootSubject) -> Location:
 
 
 class RootModuleSource(Rule):
-    id = "ROOT-MODULE-SOURCE"
     description = "A root calls the xacct module for its scenario, and the module's files are xacct's"
     control = "IAM-006 (the role is what the reviewed module builds)"
     help = "Point the source at the xacct modules (run `xacct generate`); change the modules upstream."

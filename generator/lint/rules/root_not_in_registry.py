@@ -15,7 +15,6 @@ from generator.lint.rule import Rule
 
 
 class RootNotInRegistry(Rule):
-    id = "ROOT-NOT-IN-REGISTRY"
     description = "Every root of a generated tree is a tenant and scenario of the registry"
     control = "IAM-006 (least privilege: only the roles the registry asks for exist)"
     help = "Delete the folder, or add the tenant or scenario to the registry and run `xacct generate`."

@@ -11,7 +11,6 @@ from generator.lint.subjects import Anchor, RoleSubject
 
 
 class TrustsOwnAccount(Rule):
-    id = "TRUST-OWN-ACCOUNT"
     description = "A Scenario A role must not trust the tenant's own account"
     control = "Best practice: a cross-account role trusts the other account"
     help = (

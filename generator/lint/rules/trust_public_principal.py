@@ -20,7 +20,6 @@ ASSUME = "sts:AssumeRole"
 
 
 class PublicPrincipal(Rule):
-    id = "TRUST-PUBLIC-PRINCIPAL"
     description = 'Trust must not name every principal (Principal "*", {"AWS": "*"}, NotPrincipal) unnarrowed'
     control = "IAM-006 (least privilege: trust named principals only)"
     help = 'Name the trusted account or role ARNs in Principal instead of "*".'
@@ -48,7 +47,12 @@ class PublicPrincipal(Rule):
                 if "NotPrincipal" in statement.body
                 else "Principal names every AWS principal"
             )
-            proof = f"; the evaluator allows {stranger}" if answer is not None else ""
+            proof = (
+                f"; the evaluator allows a role of account {probes.account_of(stranger)}, which no "
+                "statement names"
+                if answer is not None
+                else ""
+            )
             yield self.on(
                 role,
                 Anchor.PRINCIPAL,

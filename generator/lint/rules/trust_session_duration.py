@@ -25,7 +25,6 @@ def _hours(seconds: int) -> str:
 
 
 class SessionDuration(Rule):
-    id = "TRUST-SESSION-DURATION"
     description = "max_session_duration must not exceed the registry's allowance (default 1 h for Scenario A)"
     control = "IAM best practice: short-lived credentials for third parties"
     help = "Lower max_session_duration, or set it explicitly in the tenant's registry entry and regenerate."

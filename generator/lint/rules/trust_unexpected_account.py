@@ -17,7 +17,6 @@ WHOM = {"partner_to_customer": "the partner account", "customer_to_partner": "th
 
 
 class TrustsUnexpectedAccount(Rule):
-    id = "TRUST-UNEXPECTED-ACCOUNT"
     description = "A role must trust principals of the account its scenario names, and no other"
     control = "IAM-006 (least privilege: trust exactly the intended account)"
     help = "Edit the registry (partner.principal_arn or trusted_principal_arns) and regenerate."
