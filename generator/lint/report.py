@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 from generator import __version__
 from generator.files import resolved
-from generator.lint import actions
+from generator.lint import actions, fingerprints
 from generator.lint.findings import Finding
 from generator.lint.rule import Rule
 
@@ -91,7 +91,7 @@ def sarif(findings: Sequence[Finding], rules: Sequence[Rule], root: Path | None 
                     "logicalLocations": [{"fullyQualifiedName": f.path}],
                 }
             ],
-            "partialFingerprints": {"xacctFinding/v1": f"{f.rule_id}:{f.path}:{f.tenant}:{f.scenario}"},
+            "partialFingerprints": {fingerprints.KEY: fingerprints.fingerprint(f)},
         }
         if f.rule_id in index:
             result["ruleIndex"] = index[f.rule_id]
