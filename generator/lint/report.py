@@ -124,3 +124,17 @@ def catalog(rules: Sequence[Rule]) -> str:
     """The rule catalog as text: id, default severity, control and description."""
     width = max(len(r.id) for r in rules)
     return "".join(f"{r.id:<{width}}  {r.severity:<7}  {r.description}  [{r.control}]\n" for r in rules)
+
+
+def _cell(text: str) -> str:
+    """Text for a Markdown table cell: pipes and asterisks escaped."""
+    return text.replace("|", "\\|").replace("*", "\\*")
+
+
+def rule_table(rules: Sequence[Rule]) -> str:
+    """The rule catalog as a Markdown table (README, "Lint rules"): id, severity, control, what it refuses."""
+    rows = ["| rule | severity | control | what it refuses | module |", "|---|---|---|---|---|"]
+    for r in rules:
+        module = type(r).__module__.replace(".", "/") + ".py"
+        rows.append(f"| `{r.id}` | {r.severity} | {_cell(r.control)} | {_cell(r.description)} | `{module}` |")
+    return "".join(f"{row}\n" for row in rows)

@@ -2,7 +2,8 @@
 
 A marker sits at the end of the line the finding must point at. Registry fixtures are ``*.yaml``;
 Terraform fixtures are ``*.tf`` (linted with ``registry.yaml`` beside them as context, if present);
-plan fixtures are ``*.plan.json`` (their expectations live in the test).
+plan fixtures are ``*.plan.json`` (their expectations live in the test). The good and bad fixtures
+of each rule are read by ``fixture_kinds``.
 """
 
 from __future__ import annotations
@@ -45,32 +46,6 @@ def lint_file(path: Path) -> list[Finding]:
     return lint_registry(loaded, build_roles(loaded.model))
 
 
-def located(findings: list[Finding], rule_id: str | None = None) -> set[tuple[str, int]]:
-    """``(rule_id, line)`` of the findings (of one rule, if given)."""
-    return {(f.rule_id, f.line) for f in findings if rule_id is None or f.rule_id == rule_id}
-
-
-def fixtures(folder: Path, kind: str) -> list[Path]:
-    """The ``good*`` or ``bad*`` fixtures of a rule's folder."""
-    return sorted(
-        p for p in folder.iterdir() if p.name.startswith(kind) and p.suffix in (".yaml", ".tf", ".json")
-    )
-
-
-def check_rule_fixtures(rule_id: str, folder: Path) -> None:
-    """Each bad fixture reports exactly its markers for ``rule_id``; each good fixture reports nothing."""
-    bad, good = fixtures(folder, "bad"), fixtures(folder, "good")
-    assert bad and good, f"{folder} needs good and bad fixtures"
-    for path in bad:
-        want = {m for m in expected(path) if m[0] == rule_id}
-        assert want, f"{path} has no '# expect: {rule_id}' marker"
-        got = located(lint_file(path), rule_id)
-        assert got == want, f"{path}: expected {sorted(want)}, got {sorted(got)}"
-    for path in good:
-        findings = lint_file(path)
-        assert not findings, f"{path}: expected no findings, got:\n" + "\n".join(map(str, findings))
-
-
 TREE_FILES = (".tf", ".tf.json", ".tfvars")
 
 
@@ -83,16 +58,3 @@ def tree_markers(tree: Path) -> set[tuple[str, str, int]]:
         if path.name.endswith(TREE_FILES)
         for rule, line in expected(path)
     }
-
-
-def check_tree_fixtures(rule_id: str, folder: Path) -> None:
-    """``bad/`` (a generated tree, linted with ``registry.yaml``) reports exactly its markers for
-    ``rule_id``; ``good/`` reports nothing at all."""
-    loaded = load_registry(folder / "registry.yaml")
-    bad = lint_generated(folder / "bad", loaded)
-    want = {m for m in tree_markers(folder / "bad") if m[1] == rule_id}
-    assert want, f"{folder}/bad has no '# expect: {rule_id}' marker"
-    got = {(f.file, f.rule_id, f.line) for f in bad if f.rule_id == rule_id}
-    assert got == want, f"{folder}/bad: expected {sorted(want)}, got {sorted(got)}"
-    good = lint_generated(folder / "good", loaded)
-    assert not good, f"{folder}/good: expected no findings, got:\n" + "\n".join(map(str, good))

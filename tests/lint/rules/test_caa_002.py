@@ -10,9 +10,6 @@ from generator.lint.findings import Location
 from generator.lint.rules.caa_002 import ExternalIdCondition, bypass, weaknesses
 from generator.lint.subjects import RoleSubject
 
-from ..expectations import check_rule_fixtures
-
-HERE = Path(__file__).parent / "caa_002"
 PARTNER = "arn:aws:iam::111111111111:root"
 
 
@@ -28,10 +25,6 @@ def role(condition: dict | None, scenario: str = "partner_to_customer") -> RoleS
         requires_external_id=scenario == "partner_to_customer",
         trust={"Version": "2012-10-17", "Statement": [statement]},
     )
-
-
-def test_fixtures() -> None:
-    check_rule_fixtures("CAA-002", HERE)
 
 
 @pytest.mark.parametrize(

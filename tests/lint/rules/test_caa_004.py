@@ -11,18 +11,12 @@ from generator.lint.rules.caa_004 import ExternalIdUnique
 from generator.lint.subjects import ExternalIdUse, Unresolved
 from generator.registry import RegistryError, load_registry_text
 
-from ..expectations import check_rule_fixtures
-
 HERE = Path(__file__).parent / "caa_004"
 ID = "5d3ef5cd-c54c-4d56-b6cd-25b491206b32"
 
 
 def use(line: int, tenant: str | None, account: str | None, value: str = ID) -> ExternalIdUse:
     return ExternalIdUse(value, Location("f", line, "p"), tenant=tenant, customer_account_id=account)
-
-
-def test_fixtures() -> None:
-    check_rule_fixtures("CAA-004", HERE)
 
 
 def test_every_later_tenant_is_reported_against_the_first() -> None:

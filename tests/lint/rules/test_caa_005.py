@@ -14,13 +14,9 @@ from hypothesis import strategies as st
 
 from generator.lint.randomness import REQUIRED_BITS, assess
 
-from ..expectations import check_rule_fixtures, lint_file
+from ..expectations import lint_file
 
 HERE = Path(__file__).parent / "caa_005"
-
-
-def test_fixtures() -> None:
-    check_rule_fixtures("CAA-005", HERE)
 
 
 def test_word_like_ids_are_a_warning_not_an_error() -> None:

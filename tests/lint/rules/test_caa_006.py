@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from generator.lint.findings import Location
 from generator.lint.rules.caa_006 import ExternalIdNotCustomerControlled
 from generator.lint.subjects import ExternalIdUse
-
-from ..expectations import check_rule_fixtures
-
-HERE = Path(__file__).parent / "caa_006"
 
 
 def findings(value: str, tenant: str = "initech", account: str = "402918374650") -> list[str]:
     use = ExternalIdUse(value, Location("f", 1, "p"), tenant=tenant, customer_account_id=account)
     return [f.message for f in ExternalIdNotCustomerControlled().check_external_ids([use])]
-
-
-def test_fixtures() -> None:
-    check_rule_fixtures("CAA-006", HERE)
 
 
 def test_the_account_id_itself_and_split_up() -> None:

@@ -2,18 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from generator.lint.rules.iam_006_not_action import NotActionAllow
 
-from ..expectations import check_rule_fixtures
 from ..roles import findings, permission_role
-
-HERE = Path(__file__).parent / "iam_006_not_action"
-
-
-def test_fixtures() -> None:
-    check_rule_fixtures("IAM-006-NOT-ACTION", HERE)
 
 
 def test_allow_with_not_action_is_an_error_deny_is_not() -> None:

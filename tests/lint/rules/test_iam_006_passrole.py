@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from generator.lint.rules.iam_006_passrole import PassRoleWildcard
 
-from ..expectations import check_rule_fixtures
 from ..roles import findings, permission_role
-
-HERE = Path(__file__).parent / "iam_006_passrole"
-
-
-def test_fixtures() -> None:
-    check_rule_fixtures("IAM-006-PASSROLE", HERE)
 
 
 @pytest.mark.parametrize(

@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from generator.lint import actions
 from generator.lint.rules.iam_006_resource_wildcard import ResourceWildcard
 
-from ..expectations import check_rule_fixtures
 from ..roles import findings, permission_role
-
-HERE = Path(__file__).parent / "iam_006_resource_wildcard"
-
-
-def test_fixtures() -> None:
-    check_rule_fixtures("IAM-006-RESOURCE-WILDCARD", HERE)
 
 
 @pytest.mark.parametrize(

@@ -2,19 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from generator.lint.rules.iam_006_unknown_action import problem
-
-from ..expectations import check_rule_fixtures
-
-HERE = Path(__file__).parent / "iam_006_unknown_action"
-
-
-def test_fixtures() -> None:
-    check_rule_fixtures("IAM-006-UNKNOWN-ACTION", HERE)
 
 
 @pytest.mark.parametrize(

@@ -8,13 +8,9 @@ from pathlib import Path
 from generator.lint import lint_generated
 from generator.registry import load_registry
 
-from ..expectations import REPO, check_tree_fixtures
+from ..expectations import REPO
 
 HERE = Path(__file__).parent / "root_module_source"
-
-
-def test_fixtures() -> None:
-    check_tree_fixtures("ROOT-MODULE-SOURCE", HERE)
 
 
 def test_a_remote_source_is_a_warning() -> None:

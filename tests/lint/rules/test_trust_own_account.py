@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from generator.lint.rules.trust_own_account import TrustsOwnAccount
 
-from ..expectations import check_rule_fixtures
 from ..roles import findings, trust_role
-
-HERE = Path(__file__).parent / "trust_own_account"
-
-
-def test_fixtures() -> None:
-    check_rule_fixtures("TRUST-OWN-ACCOUNT", HERE)
 
 
 @pytest.mark.parametrize(

@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from generator.lint.rules.trust_public_principal import PublicPrincipal
 
-from ..expectations import check_rule_fixtures
 from ..roles import findings, trust_role
 
-HERE = Path(__file__).parent / "trust_public_principal"
 ASSUME = {"Effect": "Allow", "Action": "sts:AssumeRole"}
-
-
-def test_fixtures() -> None:
-    check_rule_fixtures("TRUST-PUBLIC-PRINCIPAL", HERE)
 
 
 @pytest.mark.parametrize(

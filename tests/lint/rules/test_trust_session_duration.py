@@ -7,15 +7,9 @@ from pathlib import Path
 from generator.lint.rules.trust_session_duration import SessionDuration
 from generator.registry import load_registry_text
 
-from ..expectations import check_rule_fixtures
 from ..roles import findings, trust_role
 
-HERE = Path(__file__).parent / "trust_session_duration"
 HEAD = (Path(__file__).parent.parent / "fixtures" / "registry_head.yaml").read_text()
-
-
-def test_fixtures() -> None:
-    check_rule_fixtures("TRUST-SESSION-DURATION", HERE)
 
 
 def test_the_registry_allowance_wins() -> None:

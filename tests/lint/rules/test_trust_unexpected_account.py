@@ -6,14 +6,10 @@ from pathlib import Path
 
 from generator.lint.rules.trust_unexpected_account import TrustsUnexpectedAccount
 
-from ..expectations import check_rule_fixtures, lint_file
+from ..expectations import lint_file
 from ..roles import findings, trust_role
 
 HERE = Path(__file__).parent / "trust_unexpected_account"
-
-
-def test_fixtures() -> None:
-    check_rule_fixtures("TRUST-UNEXPECTED-ACCOUNT", HERE)
 
 
 def test_without_the_registry_the_trusted_account_is_unknown() -> None:

@@ -2,7 +2,7 @@
 
 resource "aws_iam_role_policy" "more" { # expect: ROOT-EXTRA-CONTENT
   role   = module.role.role_name
-  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "s3:*", Resource = "*" }] })
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "s3:*", Resource = "*" }] }) # expect: IAM-006-ACTION-WILDCARD, IAM-006-RESOURCE-WILDCARD
 }
 
 resource "aws_iam_user" "backdoor" { # expect: ROOT-EXTRA-CONTENT

@@ -24,7 +24,7 @@ module "role" {
   role_path              = "/"
   description            = "Lets teamform (111111111111) act in this account for tenant acme"
   max_session_duration   = 3600
-  trusted_principal_arns = ["arn:aws:iam::111111111111:role/teamform-integration"]
+  trusted_principal_arns = ["arn:aws:iam::111111111111:role/teamform-integration"] # expect: TRUST-UNEXPECTED-ACCOUNT (partner-role trusts the partner, not the tenant)
   external_id            = "5c1f3f4e-2b7a-4f43-9d51-8a2e6b0c9f17"
   policy_name            = "xacct-permissions"
 
