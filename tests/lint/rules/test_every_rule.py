@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from generator.cli import main
 from generator.lint import all_rules
 from generator.lint.report import rule_table
 from generator.lint.rule import Rule, rule_id
@@ -51,7 +52,12 @@ def stem(rule: Rule) -> str:
 def test_the_catalog_is_every_module_sorted_by_id_and_the_ids_are_unchanged() -> None:
     modules = sorted(p.stem for p in RULE_MODULES.glob("*.py") if p.name != "__init__.py")
     assert sorted(stem(r) for r in CATALOG) == modules
-    assert [r.id for r in CATALOG] == IDS
+    assert [r.id for r in CATALOG] == IDS == sorted(IDS)
+
+
+def test_list_rules_prints_the_catalog_in_id_order(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["lint", "--list-rules"]) == 0
+    assert [line.split()[0] for line in capsys.readouterr().out.splitlines()] == IDS
 
 
 @pytest.mark.parametrize("rule", CATALOG, ids=lambda r: r.id)
