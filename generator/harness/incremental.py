@@ -30,7 +30,8 @@ from generator.registry import LoadedRegistry
 
 ROLE = "xacct_role_key"
 LAYER = "xacct_layer"
-SUITE = "xacct_suite_test"  # a suite test of no one role (the tree's fmt, validate, the whole plan)
+SUITE = "xacct_suite_test"
+SHOWN = 10  # proven-unchanged roles named in the summary  # a suite test of no one role (the tree's fmt, validate, the whole plan)
 
 
 def _modules_dir(config: pytest.Config, loaded: LoadedRegistry) -> Path | None:
@@ -138,7 +139,10 @@ class Incremental:
             }
         if self.unchanged:
             lines.append(f"{len(self.unchanged)} role(s) proven-unchanged (deselected):")
-            lines += [f"  {role}: proven under {key[:16]}" for role, key in sorted(self.unchanged.items())]
+            shown = sorted(self.unchanged.items())
+            lines += [f"  {role}: proven under {key[:16]}" for role, key in shown[:SHOWN]]
+            if len(shown) > SHOWN:
+                lines.append(f"  … and {len(shown) - SHOWN} more (their keys are in {self.path})")
         return lines
 
 
