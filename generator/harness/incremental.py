@@ -30,8 +30,8 @@ from generator.registry import LoadedRegistry
 
 ROLE = "xacct_role_key"
 LAYER = "xacct_layer"
-SUITE = "xacct_suite_test"
-SHOWN = 10  # proven-unchanged roles named in the summary  # a suite test of no one role (the tree's fmt, validate, the whole plan)
+SUITE = "xacct_suite_test"  # a suite test of no one role (the tree's fmt, validate, the whole plan)
+SHOWN = 10  # proven-unchanged roles named in the summary
 
 
 def _modules_dir(config: pytest.Config, loaded: LoadedRegistry) -> Path | None:
