@@ -293,6 +293,18 @@ def parser() -> argparse.ArgumentParser:
     registry_arg(report)
     add_report_arguments(report)
     report.set_defaults(func=cmd_report)
+
+    from generator.report import junit_merge
+
+    merge = sub.add_parser(
+        "junit-merge",
+        help="merge the JUnit XML of sharded proof runs (pytest --xacct-shard K/N) into one",
+        description=(junit_merge.__doc__ or "").split("\n\n")[0],
+        epilog=junit_merge.EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    junit_merge.add_arguments(merge)
+    merge.set_defaults(func=junit_merge.run_junit_merge)
     return p
 
 

@@ -49,6 +49,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--xacct-localstack-url", help="LocalStack URL for the live layer (default: $XACCT_LOCALSTACK_URL)"
     )
     group.addoption("--xacct-shard-size", type=int, default=None, help="roles per batched plan root")
+    group.addoption(
+        "--xacct-shard", help="K/N: prove only the tenants of shard K of N (a stable split by tenant name)"
+    )
+    group.addoption(
+        "--xacct-proof-record",
+        help="proof record FILE: prove only the roles whose proof key changed, then update it",
+    )
+    group.addoption(
+        "--xacct-prove-all", action="store_true", help="with --xacct-proof-record: prove every role anyway"
+    )
     group.addoption("--xacct-jobs", type=int, default=None, help="terraform plans run side by side")
     group.addoption(
         "--xacct-no-suite", action="store_true", help="offer the fixtures without adding the suite"
@@ -70,6 +80,14 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "xdist_group(name): keep a role's live tests on one xdist worker")
     if _registry_path(config) and not config.getoption("--xacct-no-suite"):
         config.args += [str(path) for path in SUITES if str(path) not in config.args]
+    _cache(config).shard()  # a bad --xacct-shard is a usage error before collection
+    if _registry_path(config) and config.getoption("--xacct-proof-record"):
+        from generator.harness.incremental import IncrementalPlugin
+
+        cache = _cache(config)
+        config.pluginmanager.register(
+            IncrementalPlugin(config, lambda: (cache.loaded(), cache.roles())), "xacct-incremental"
+        )
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -123,7 +141,24 @@ class _Cache:
                 raise pytest.UsageError(f"--xacct-tenant {tenant}: no such tenant in the registry")
         if scenario:
             roles = [r for r in roles if r.scenario == scenario]
+        shard = self.shard()
+        if shard is not None:
+            from generator.harness.sharding import shard_of
+
+            roles = [r for r in roles if shard_of(r.tenant, shard[1]) == shard[0]]
         return roles
+
+    def shard(self) -> tuple[int, int] | None:
+        """``--xacct-shard K/N`` as ``(K, N)``, or None."""
+        given = self.config.getoption("--xacct-shard")
+        if not given:
+            return None
+        from generator.harness.sharding import ShardError, parse_shard
+
+        try:
+            return parse_shard(given)
+        except ShardError as exc:
+            raise pytest.UsageError(str(exc)) from None
 
 
 def _cache(config: pytest.Config) -> _Cache:
@@ -168,8 +203,11 @@ def xacct_registry(request: pytest.FixtureRequest) -> LoadedRegistry:
 
 @pytest.fixture(scope="session")
 def xacct_roles(request: pytest.FixtureRequest) -> list[RoleSpec]:
-    """Every role of the registry (filtered by --xacct-tenant/--xacct-scenario)."""
-    return _cache(request.config).roles()
+    """Every role of the registry (filtered by --xacct-tenant/--xacct-scenario/--xacct-shard, less the
+    roles the proof record shows proven-unchanged)."""
+    from generator.harness.incremental import pending
+
+    return pending(request.config, _cache(request.config).roles())
 
 
 @pytest.fixture(scope="session")
@@ -219,7 +257,9 @@ def xacct_plan(
         return layer
     _, options = batch_arguments(request.config, xacct_generated, xacct_roles)
     config = request.config
+    shard = _cache(config).shard()
     filtered = bool(config.getoption("--xacct-tenant") or config.getoption("--xacct-scenario"))
+    filtered = filtered or (shard is not None and shard[0] != 1)  # shard 1 also reports foreign roots
     work = tmp_path_factory.mktemp("plan")
     config._xacct_plan_work = work  # type: ignore[attr-defined]  # its lock files: --xacct-report
     try:

@@ -1,0 +1,194 @@
+"""Incremental proof in a pytest session: skip what the proof record says is proven, record the rest.
+
+``--xacct-proof-record FILE`` turns it on. At collection, a suite test of a role whose proof key is in
+the record, for that test's layer, is deselected and reported as proven-unchanged; the plan layer then
+plans only the roles that still have tests. At the end of a session that ran to completion, each role
+whose tests all passed is recorded under its key (a failed role is dropped from the record), and the
+record is written atomically. ``--xacct-prove-all`` proves everything and rewrites the record.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator.harness.proof_record import (
+    ProofRecord,
+    environment_key,
+    environment_parts,
+    load_record,
+    now,
+    role_keys,
+    save_record,
+)
+from generator.policy import RoleSpec
+from generator.registry import LoadedRegistry
+
+ROLE = "xacct_role_key"
+LAYER = "xacct_layer"
+SUITE = "xacct_suite_test"  # a suite test of no one role (the tree's fmt, validate, the whole plan)
+SHOWN = 10  # proven-unchanged roles named in the summary
+
+
+def _modules_dir(config: pytest.Config, loaded: LoadedRegistry) -> Path | None:
+    given = config.getoption("--xacct-modules-dir")
+    if given:
+        return Path(config.invocation_params.dir, given).resolve()
+    from generator.render_pool import module_source
+
+    local = module_source(loaded).local_dir
+    return Path(local) if local else None
+
+
+class Incremental:
+    """One session's proof record: what to skip, what ran, what to write back."""
+
+    def __init__(self, config: pytest.Config, loaded: LoadedRegistry, roles: list[RoleSpec]) -> None:
+        self.path = Path(config.invocation_params.dir, config.getoption("--xacct-proof-record"))
+        self.prove_all = bool(config.getoption("--xacct-prove-all"))
+        parts = environment_parts(loaded, _modules_dir(config, loaded))
+        self.environment = environment_key(parts)
+        given = config.getoption("--xacct-generated")
+        tree = Path(config.invocation_params.dir, given).resolve() if given else None
+        self.keys = role_keys(loaded, roles, self.environment, tree)
+        if self.prove_all:
+            old, self.message = None, f"{self.path}: --xacct-prove-all: proving every role"
+        else:
+            old, self.message = load_record(self.path, self.environment, parts)
+        self.old = old
+        self.record = ProofRecord(self.environment, parts, dict(old.roles) if old else {})
+        self.unchanged: dict[str, str] = {}  # role -> key it was proven under (every test deselected)
+        self.pending: set[str] = set(self.keys)
+        self.ran: dict[str, set[str]] = defaultdict(set)  # role -> layers run
+        self.failed: set[str] = set()
+        self.other_failed = False
+
+    def select(self, config: pytest.Config, items: list[pytest.Item]) -> None:
+        """Deselect the tests of roles proven under their current key; tag the rest with role and layer."""
+        keep, drop = [], []
+        remaining: dict[str, int] = defaultdict(int)
+        seen: set[str] = set()
+        for item in items:
+            spec = getattr(getattr(item, "callspec", None), "params", {}).get("xacct_role")
+            marker = item.get_closest_marker("xacct_layer")
+            if not isinstance(spec, RoleSpec) or marker is None or spec.key not in self.keys:
+                if marker is not None:
+                    item.user_properties.append((SUITE, str(marker.args[0])))
+                keep.append(item)
+                continue
+            layer = str(marker.args[0])
+            seen.add(spec.key)
+            item.user_properties += [(ROLE, spec.key), (LAYER, layer)]
+            if self.old is not None and self.old.proven(spec.key, self.keys[spec.key], [layer]):
+                drop.append(item)
+            else:
+                keep.append(item)
+                remaining[spec.key] += 1
+        self.pending = {key for key in self.keys if remaining[key] or key not in seen}
+        self.unchanged = {key: self.keys[key] for key in seen if not remaining[key]}
+        if drop:
+            config.hook.pytest_deselected(items=drop)
+            items[:] = keep
+
+    def log(self, report: pytest.TestReport) -> None:
+        """Note each test's outcome against its role (or against the session, for the others)."""
+        props = dict(p for p in report.user_properties if isinstance(p, tuple) and len(p) == 2)
+        role = props.get(ROLE)
+        if isinstance(role, str):
+            if report.when == "call" or report.failed:
+                self.ran[role].add(str(props.get(LAYER)))
+            if report.failed:
+                self.failed.add(role)
+        elif report.failed and SUITE in props:
+            self.other_failed = True
+
+    def finish(self, exitstatus: int) -> str | None:
+        """Write the record back (unless the run was interrupted); the line that says so."""
+        if exitstatus in (pytest.ExitCode.INTERRUPTED, pytest.ExitCode.INTERNAL_ERROR):
+            return f"{self.path}: the run did not complete; the proof record is as it was"
+        roles = self.record.roles
+        added = 0
+        for role, layers in self.ran.items():
+            if role in self.failed:
+                roles.pop(role, None)
+                continue
+            if self.other_failed:
+                continue
+            entry = roles.get(role) or {}
+            done = set(entry.get("layers") or []) if entry.get("key") == self.keys[role] else set()
+            roles[role] = {"key": self.keys[role], "layers": sorted(done | layers), "proven": now()}
+            added += 1
+        try:
+            save_record(self.path, self.record)
+        except OSError as exc:
+            return f"{self.path}: could not write the proof record ({exc.strerror or exc}); nothing cached"
+        why = " (other suite tests failed: no role newly recorded)" if self.other_failed else ""
+        return f"{self.path}: recorded {added} role(s) proven, {len(self.failed)} failed{why}"
+
+    def summary(self) -> list[str]:
+        lines = [self.message]
+        if not self.unchanged and self.old is not None:  # an xdist controller: the workers deselected
+            self.unchanged = {
+                role: key
+                for role, key in self.keys.items()
+                if role not in self.ran and (self.old.roles.get(role) or {}).get("key") == key
+            }
+        if self.unchanged:
+            lines.append(f"{len(self.unchanged)} role(s) proven-unchanged (deselected):")
+            shown = sorted(self.unchanged.items())
+            lines += [f"  {role}: proven under {key[:16]}" for role, key in shown[:SHOWN]]
+            if len(shown) > SHOWN:
+                lines.append(f"  … and {len(shown) - SHOWN} more (their keys are in {self.path})")
+        return lines
+
+
+def pending(config: pytest.Config, roles: list[RoleSpec]) -> list[RoleSpec]:
+    """``roles`` less those every test of which was deselected as proven-unchanged."""
+    plugin = config.pluginmanager.get_plugin("xacct-incremental")
+    inc = plugin.state if isinstance(plugin, IncrementalPlugin) else None
+    return roles if inc is None else [r for r in roles if r.key in inc.pending]
+
+
+class IncrementalPlugin:
+    """The pytest hooks of ``--xacct-proof-record`` (registered by the xacct plugin when it is given)."""
+
+    def __init__(self, config: pytest.Config, inputs: Callable[[], tuple[LoadedRegistry, list[RoleSpec]]]):
+        self.config = config
+        self.inputs = inputs
+        self._state: Incremental | None = None
+
+    @property
+    def state(self) -> Incremental | None:
+        return self._state
+
+    def _make(self) -> Incremental:
+        if self._state is None:
+            loaded, roles = self.inputs()
+            self._state = Incremental(self.config, loaded, roles)
+        return self._state
+
+    @pytest.hookimpl(trylast=True)  # after -m/-k deselection: count only the tests that would run
+    def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
+        if not config.getoption("--xacct-plan-json"):
+            self._make().select(config, items)
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if self._state is not None or not hasattr(self.config, "workerinput"):
+            self._make().log(report)
+
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        if hasattr(self.config, "workerinput") or self.config.getoption("--xacct-plan-json"):
+            return  # the controller (or the only process) writes the record
+        self.done = self._make().finish(exitstatus)
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        if self._state is None:
+            return
+        terminalreporter.write_sep("-", "xacct proof record")
+        for line in [*self._state.summary(), getattr(self, "done", None)]:
+            if line:
+                terminalreporter.write_line(line)

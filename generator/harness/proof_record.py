@@ -1,0 +1,181 @@
+"""The proof record: which roles were proven, under which key, so a later run proves only what changed.
+
+A role's proof key is a SHA-256 over everything its verdicts depend on:
+
+- the environment: xacct's code, templates, expectations and plan accounting (the generator package's
+  fingerprint, version included), the terraform version, the provider mirror's files, the modules'
+  files, and the registry outside ``tenants`` (the partner);
+- the tenant's registry entry (values, and which were set explicitly);
+- the files of the role's generated root when the run tests a given tree (``--xacct-generated``);
+  a freshly generated tree is a function of the inputs above.
+
+The record is one JSON file a pipeline caches. A record that cannot be read, is not an xacct proof
+record, or was written under another environment is ignored with a one-line reason, never trusted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+
+from generator.files import read_bytes
+from generator.policy import RoleSpec
+from generator.registry import LoadedRegistry
+from generator.render_keys import generator_fingerprint
+
+FORMAT = "xacct-proof-record"
+VERSION = 1
+_SKIP_DIRS = {".terraform", "__pycache__", ".git"}
+_SKIP_FILES = {"terraform.tfstate", "terraform.tfstate.backup", ".terraform.lock.hcl"}
+
+
+def _hash_tree(root: Path, h: hashlib._Hash, *, contents: bool = True) -> None:
+    """Feed every file under ``root`` (relative path, then bytes or size) into ``h``, in a stable order."""
+    if not root.is_dir():
+        h.update(f"missing:{root.name}".encode())
+        return
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS)
+        for name in sorted(filenames):
+            if name in _SKIP_FILES:
+                continue
+            path = Path(dirpath, name)
+            h.update(path.relative_to(root).as_posix().encode() + b"\0")
+            h.update(read_bytes(path) if contents else str(path.stat().st_size).encode())
+            h.update(b"\0")
+
+
+@cache
+def terraform_version() -> str:
+    """``terraform version -json``'s version and platform, or why there is none."""
+    binary = shutil.which("terraform")
+    if binary is None:
+        return "terraform: not on PATH"
+    try:
+        done = subprocess.run(
+            [binary, "version", "-json"], capture_output=True, text=True, timeout=60, check=True
+        )
+        data = json.loads(done.stdout)
+        return f"{data.get('terraform_version')}/{data.get('platform')}"
+    except (OSError, subprocess.SubprocessError, ValueError) as exc:
+        return f"terraform: {type(exc).__name__}"
+
+
+def provider_fingerprint() -> str:
+    """The provider mirror's files by name and size (the zips are versioned by name)."""
+    mirror = os.environ.get("XACCT_PROVIDER_MIRROR", "")
+    h = hashlib.sha256(f"mirror:{mirror}".encode())
+    if mirror:
+        _hash_tree(Path(mirror), h, contents=False)
+    return h.hexdigest()
+
+
+def environment_parts(loaded: LoadedRegistry, modules_dir: Path | None) -> dict[str, str]:
+    """What every role's verdicts depend on, by name (shown when a record is stale)."""
+    modules = hashlib.sha256()
+    if modules_dir is not None:
+        _hash_tree(modules_dir, modules)
+    else:
+        modules.update(b"no local modules")
+    return {
+        "xacct": generator_fingerprint(),
+        "terraform": terraform_version(),
+        "provider": provider_fingerprint(),
+        "modules": modules.hexdigest(),
+        "partner": hashlib.sha256(
+            loaded.model.model_dump_json(exclude={"tenants"}).encode()
+            + loaded.model.model_dump_json(exclude={"tenants"}, exclude_unset=True).encode()
+        ).hexdigest(),
+    }
+
+
+def environment_key(parts: Mapping[str, str]) -> str:
+    return hashlib.sha256(json.dumps(dict(sorted(parts.items()))).encode()).hexdigest()
+
+
+def role_keys(
+    loaded: LoadedRegistry, roles: Iterable[RoleSpec], environment: str, tree: Path | None = None
+) -> dict[str, str]:
+    """``tenant/scenario`` -> proof key for ``roles``; ``tree``: the given generated tree, whose root
+    files are part of each key."""
+    tenants = {t.name: t for t in loaded.model.tenants}
+    entries: dict[str, bytes] = {}
+    keys = {}
+    for r in roles:
+        if r.tenant not in entries:
+            t = tenants[r.tenant]
+            entries[r.tenant] = (t.model_dump_json() + "\0" + t.model_dump_json(exclude_unset=True)).encode()
+        h = hashlib.sha256(environment.encode())
+        h.update(r.key.encode() + b"\0" + entries[r.tenant])
+        if tree is not None:
+            _hash_tree(tree / r.tenant / r.scenario, h)
+        keys[r.key] = h.hexdigest()
+    return keys
+
+
+@dataclass
+class ProofRecord:
+    """Roles proven under ``environment``: ``tenant/scenario`` -> {key, layers, proven}."""
+
+    environment: str
+    parts: dict[str, str]
+    roles: dict[str, dict[str, object]] = field(default_factory=dict)
+
+    def proven(self, key: str, proof_key: str, layers: Iterable[str]) -> bool:
+        """Was role ``key`` proven under ``proof_key`` in every one of ``layers``?"""
+        entry = self.roles.get(key)
+        if not entry or entry.get("key") != proof_key:
+            return False
+        done = entry.get("layers")
+        return isinstance(done, list) and set(layers) <= set(done)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "format": FORMAT,
+            "version": VERSION,
+            "environment": self.environment,
+            "environment_parts": self.parts,
+            "roles": dict(sorted(self.roles.items())),
+        }
+
+
+def load_record(path: Path, environment: str, parts: Mapping[str, str]) -> tuple[ProofRecord | None, str]:
+    """The record at ``path`` if it can be trusted, else None and why (one line)."""
+    if not path.exists():
+        return None, f"{path}: no proof record yet; proving every role"
+    try:
+        data = json.loads(read_bytes(path).decode("utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        return None, f"{path}: not a readable proof record ({type(exc).__name__}); ignored, proving all"
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        return None, f"{path}: not an xacct proof record; ignored, proving every role"
+    if data.get("version") != VERSION:
+        return None, f"{path}: proof record version {data.get('version')!r}, not {VERSION}; ignored"
+    roles = data.get("roles")
+    if not isinstance(roles, dict) or not all(isinstance(v, dict) for v in roles.values()):
+        return None, f"{path}: the proof record's roles are malformed; ignored, proving every role"
+    if data.get("environment") != environment:
+        old = data.get("environment_parts") if isinstance(data.get("environment_parts"), dict) else {}
+        changed = sorted(k for k in parts if old.get(k) != parts[k]) or ["(unknown)"]
+        return None, f"{path}: proven under another {', '.join(changed)}; stale, proving every role"
+    return ProofRecord(environment, dict(parts), roles), f"{path}: proof record read ({len(roles)} role(s))"
+
+
+def save_record(path: Path, record: ProofRecord) -> None:
+    """Write the record atomically (a temp file beside it, then renamed)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(record.to_json(), indent=1, sort_keys=False) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -1,0 +1,177 @@
+"""The proof record's key changes with every input that can change a verdict, and with nothing else;
+a record that cannot be trusted is ignored with a reason."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from generator.harness import proof_record as pr
+from generator.policy import build_roles
+from generator.registry import load_registry
+from tests.reliability.registries import PARTNER, tenant, write_registry
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(autouse=True)
+def _fixed_terraform(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pr, "terraform_version", lambda: "1.11.4/linux_amd64")
+
+
+def _keys(tmp_path: Path, tenants: list[dict], partner: dict | None = None, **env: object) -> dict[str, str]:
+    path = write_registry(
+        tmp_path / "tenants.yaml", {"version": 1, "partner": partner or PARTNER, "tenants": tenants}
+    )
+    loaded = load_registry(path)
+    modules = env.get("modules", REPO / "modules")
+    parts = pr.environment_parts(loaded, modules)  # type: ignore[arg-type]
+    return pr.role_keys(loaded, build_roles(loaded.model), pr.environment_key(parts), env.get("tree"))  # type: ignore[arg-type]
+
+
+def test_same_inputs_same_keys(tmp_path: Path) -> None:
+    tenants = [tenant(i) for i in range(6)]
+    assert _keys(tmp_path, tenants) == _keys(tmp_path, tenants)
+
+
+def test_a_tenant_edit_changes_only_that_tenants_keys(tmp_path: Path) -> None:
+    before = _keys(tmp_path, [tenant(i) for i in range(6)])
+    after = _keys(tmp_path, [tenant(i, description="edited") if i == 2 else tenant(i) for i in range(6)])
+    changed = {k for k in before if before[k] != after[k]}
+    assert changed == {k for k in before if k.startswith("tenant-0002/")}
+
+
+def test_setting_a_default_explicitly_changes_the_key(tmp_path: Path) -> None:
+    plain = tenant(0)
+    explicit = tenant(0)
+    explicit["partner_to_customer"]["max_session_duration"] = 3600  # the default, now set
+    assert _keys(tmp_path, [plain]) != _keys(tmp_path, [explicit])
+
+
+def test_the_partner_block_changes_every_key(tmp_path: Path) -> None:
+    tenants = [tenant(i) for i in range(3)]
+    other = {**PARTNER, "principal_arn": "arn:aws:iam::111111111111:role/other"}
+    a, b = _keys(tmp_path, tenants), _keys(tmp_path, tenants, partner=other)
+    assert all(a[k] != b[k] for k in a)
+
+
+def test_a_module_file_changes_every_key(tmp_path: Path) -> None:
+    import shutil
+
+    modules = tmp_path / "modules"
+    shutil.copytree(REPO / "modules", modules, ignore=shutil.ignore_patterns(".terraform*"))
+    tenants = [tenant(i) for i in range(3)]
+    a = _keys(tmp_path, tenants, modules=modules)
+    main = modules / "cross-account-role" / "main.tf"
+    main.write_text(main.read_text() + "\n# edited\n")
+    b = _keys(tmp_path, tenants, modules=modules)
+    assert all(a[k] != b[k] for k in a)
+
+
+def test_terraform_and_provider_versions_change_every_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tenants = [tenant(i) for i in range(3)]
+    mirror = tmp_path / "mirror"
+    (mirror / "registry.terraform.io/hashicorp/aws").mkdir(parents=True)
+    (
+        mirror / "registry.terraform.io/hashicorp/aws/terraform-provider-aws_5.100.0_linux_amd64.zip"
+    ).write_bytes(b"x")
+    monkeypatch.setenv("XACCT_PROVIDER_MIRROR", str(mirror))
+    base = _keys(tmp_path, tenants)
+    (
+        mirror / "registry.terraform.io/hashicorp/aws/terraform-provider-aws_5.101.0_linux_amd64.zip"
+    ).write_bytes(b"y")
+    provider = _keys(tmp_path, tenants)
+    monkeypatch.setattr(pr, "terraform_version", lambda: "1.12.0/linux_amd64")
+    tf = _keys(tmp_path, tenants)
+    assert all(base[k] != provider[k] != tf[k] for k in base)
+
+
+def test_xacct_code_changes_every_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tenants = [tenant(i) for i in range(3)]
+    a = _keys(tmp_path, tenants)
+    monkeypatch.setattr(pr, "generator_fingerprint", lambda: "another xacct")
+    assert all(a[k] != v for k, v in _keys(tmp_path, tenants).items())
+
+
+def test_a_new_tenant_changes_no_other_key(tmp_path: Path) -> None:
+    before = _keys(tmp_path, [tenant(i) for i in range(4)])
+    after = _keys(tmp_path, [tenant(i) for i in range(5)])
+    assert {k: after[k] for k in before} == before
+
+
+def test_an_edited_root_in_a_given_tree_changes_its_key(tmp_path: Path) -> None:
+    tree = tmp_path / "generated"
+    (tree / "tenant-0000" / "partner_to_customer").mkdir(parents=True)
+    (tree / "tenant-0000" / "customer_to_partner").mkdir(parents=True)
+    main = tree / "tenant-0000" / "partner_to_customer" / "main.tf"
+    main.write_text("module {}\n")
+    a = _keys(tmp_path, [tenant(0)], tree=tree)
+    main.write_text('module {}\nresource "aws_iam_user" "x" {}\n')
+    b = _keys(tmp_path, [tenant(0)], tree=tree)
+    assert a["tenant-0000/partner_to_customer"] != b["tenant-0000/partner_to_customer"]
+    assert a["tenant-0000/customer_to_partner"] == b["tenant-0000/customer_to_partner"]
+    (tree / "tenant-0000" / "partner_to_customer" / "override.tf").write_text("# foreign\n")
+    assert _keys(tmp_path, [tenant(0)], tree=tree) != b
+
+
+# --------------------------------------------------------------------------- what a record is trusted with
+
+PARTS = {"xacct": "a", "terraform": "t", "provider": "p", "modules": "m", "partner": "q"}
+
+
+def _write(path: Path, data: object) -> Path:
+    path.write_text(json.dumps(data) if not isinstance(data, str) else data)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("data", "why"),
+    [
+        ("{not json", "not a readable proof record"),
+        ("\udcff", "not a readable proof record"),
+        ([], "not an xacct proof record"),
+        ({"format": "something-else", "roles": {}}, "not an xacct proof record"),
+        ({"format": pr.FORMAT, "version": 99, "roles": {}}, "version 99"),
+        ({"format": pr.FORMAT, "version": 1, "environment": "E", "roles": []}, "malformed"),
+        ({"format": pr.FORMAT, "version": 1, "environment": "E", "roles": {"a/b": "x"}}, "malformed"),
+    ],
+)
+def test_an_unusable_record_is_ignored_with_its_reason(tmp_path: Path, data: object, why: str) -> None:
+    path = tmp_path / "rec.json"
+    if data == "\udcff":
+        path.write_bytes(b"\xff\xfe")
+    else:
+        _write(path, data)
+    record, message = pr.load_record(path, "E", PARTS)
+    assert record is None
+    assert why in message and str(path) in message
+
+
+def test_a_stale_record_names_what_changed(tmp_path: Path) -> None:
+    old = dict(PARTS, terraform="1.10.0", modules="other")
+    path = _write(
+        tmp_path / "rec.json",
+        {"format": pr.FORMAT, "version": 1, "environment": "OLD", "environment_parts": old, "roles": {}},
+    )
+    record, message = pr.load_record(path, "NEW", PARTS)
+    assert record is None
+    assert "proven under another modules, terraform" in message
+
+
+def test_a_good_record_round_trips_and_judges_by_key_and_layer(tmp_path: Path) -> None:
+    path = tmp_path / "deep" / "rec.json"
+    record = pr.ProofRecord("E", PARTS, {"t/partner_to_customer": {"key": "K", "layers": ["hcl", "plan"]}})
+    pr.save_record(path, record)
+    loaded, _ = pr.load_record(path, "E", PARTS)
+    assert loaded is not None
+    assert loaded.proven("t/partner_to_customer", "K", ["plan"])
+    assert loaded.proven("t/partner_to_customer", "K", ["hcl", "plan"])
+    assert not loaded.proven("t/partner_to_customer", "K", ["live"])
+    assert not loaded.proven("t/partner_to_customer", "K2", ["plan"])
+    assert not loaded.proven("t/customer_to_partner", "K", ["plan"])
+    assert not [p for p in os.listdir(path.parent) if p.endswith(".tmp")]

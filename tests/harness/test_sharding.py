@@ -1,0 +1,76 @@
+"""``--xacct-shard K/N``: N runners prove every role exactly once, a tenant's roles stay together."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.harness.sharding import ShardError, parse_shard, shard_of
+from tests.reliability.registries import PARTNER, tenant, write_registry
+
+
+@pytest.mark.parametrize("text", ["", "1", "0/3", "4/3", "a/b", "1/0", "-1/2", "1/2/3", " 2 / 3"])
+def test_bad_shards_say_what_to_pass(text: str) -> None:
+    with pytest.raises(ShardError, match="--xacct-shard"):
+        parse_shard(text)
+
+
+def test_shards_partition_the_tenants_stably() -> None:
+    names = [f"tenant-{i:05d}" for i in range(3000)]
+    for n in (1, 2, 3, 7, 10):
+        shards = [shard_of(name, n) for name in names]
+        assert set(shards) <= set(range(1, n + 1))
+        sizes = [shards.count(k) for k in range(1, n + 1)]
+        assert max(sizes) - min(sizes) < 0.2 * len(names) / n + 10, sizes  # roughly even
+    assert [shard_of(n, 10) for n in names[:50]] == [shard_of(n, 10) for n in names[:50]]
+    # adding tenants moves none of the others
+    assert [shard_of(n, 7) for n in names[:100]] == [shard_of(n, 7) for n in [*names, "new"][:100]]
+
+
+def _collected(registry: Path, shard: str | None, cwd: Path) -> list[str]:
+    args = [sys.executable, "-m", "pytest", "-q", "--collect-only", "-p", "no:cacheprovider"]
+    args += ["--xacct-registry", str(registry), "-m", "not live"]
+    if shard:
+        args += ["--xacct-shard", shard]
+    done = subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=300)
+    assert done.returncode in (0, 5), done.stdout + done.stderr
+    return [
+        line.split("[", 1)[1].rstrip("]")
+        for line in done.stdout.splitlines()
+        if "test_plan_trust_policy[" in line
+    ]
+
+
+def test_the_union_of_shards_is_every_role_exactly_once(tmp_path: Path) -> None:
+    registry = write_registry(
+        tmp_path / "tenants.yaml",
+        {"version": 1, "partner": PARTNER, "tenants": [tenant(i) for i in range(40)]},
+    )
+    everyone = _collected(registry, None, tmp_path)
+    assert len(everyone) == 50  # 40 tenants: both scenarios for a quarter of them
+    shards = [_collected(registry, f"{k}/4", tmp_path) for k in range(1, 5)]
+    union = [key for shard in shards for key in shard]
+    assert sorted(union) == sorted(everyone)  # every role, exactly once
+    assert all(shards), "a shard of 40 tenants in 4 should not be empty"
+    for shard in shards:  # a tenant's roles stay together
+        tenants = {key.split("/")[0] for key in shard}
+        assert not tenants & {key.split("/")[0] for other in shards if other is not shard for key in other}
+
+
+def test_a_bad_shard_is_a_usage_error_not_a_traceback(tmp_path: Path) -> None:
+    registry = write_registry(
+        tmp_path / "tenants.yaml", {"version": 1, "partner": PARTNER, "tenants": [tenant(0)]}
+    )
+    args = [sys.executable, "-m", "pytest", "-q", "--collect-only", "-p", "no:cacheprovider"]
+    done = subprocess.run(
+        [*args, "--xacct-registry", str(registry), "--xacct-shard", "5/4"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 4
+    assert "--xacct-shard 5/4: K must be between 1 and N (4)" in done.stderr + done.stdout
+    assert "Traceback" not in done.stderr + done.stdout

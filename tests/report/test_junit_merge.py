@@ -1,0 +1,71 @@
+"""``xacct junit-merge``: shards' JUnit files become one, each test once; a broken split is exit 1."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+CASE = '<testcase classname="generator.harness.suite" name="test_plan_trust_policy[{role}]" time="0.1"/>'
+FAILED = (
+    '<testcase classname="generator.harness.suite" name="test_plan_permissions[{role}]" time="0.1">'
+    '<failure message="boom">x</failure></testcase>'
+)
+
+
+def shard(path: Path, roles: list[str], failed: list[str] = ()) -> Path:  # type: ignore[assignment]
+    cases = "".join(CASE.format(role=r) for r in roles) + "".join(FAILED.format(role=r) for r in failed)
+    n = len(roles) + len(failed)
+    path.write_text(
+        '<?xml version="1.0" encoding="utf-8"?><testsuites><testsuite name="pytest" errors="0" '
+        f'failures="{len(failed)}" skipped="0" tests="{n}" time="1.5">{cases}</testsuite></testsuites>'
+    )
+    return path
+
+
+def merge(tmp_path: Path, *files: Path) -> subprocess.CompletedProcess[str]:
+    args = [sys.executable, "-m", "generator.cli", "junit-merge", "--out", str(tmp_path / "out" / "all.xml")]
+    return subprocess.run([*args, *map(str, files)], capture_output=True, text=True)
+
+
+def test_shards_merge_into_one_suite(tmp_path: Path) -> None:
+    a = shard(tmp_path / "a.xml", ["t1/partner_to_customer", "t2/customer_to_partner"])
+    b = shard(tmp_path / "b.xml", ["t3/partner_to_customer"], failed=["t3/partner_to_customer"])
+    done = merge(tmp_path, a, b)
+    assert done.returncode == 0, done.stderr
+    assert "4 test(s) from 2 file(s), 1 failed" in done.stdout
+    suite = ET.parse(tmp_path / "out" / "all.xml").getroot()[0]
+    assert (suite.get("tests"), suite.get("failures")) == ("4", "1")
+    assert len(list(suite.iter("testcase"))) == 4
+    assert suite.get("time") == "3.000"
+
+
+def test_a_test_in_two_shards_is_a_broken_split(tmp_path: Path) -> None:
+    a = shard(tmp_path / "a.xml", ["t1/partner_to_customer"])
+    b = shard(tmp_path / "b.xml", ["t1/partner_to_customer"])
+    done = merge(tmp_path, a, b)
+    assert done.returncode == 1
+    assert "test_plan_trust_policy[t1/partner_to_customer]: ran in more than one shard" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("content", "why"),
+    [
+        (None, "cannot read it"),
+        ("not xml at all <", "not XML"),
+        ("<html><body/></html>", "a <html> document, not JUnit XML"),
+    ],
+)
+def test_bad_input_writes_nothing(tmp_path: Path, content: str | None, why: str) -> None:
+    good = shard(tmp_path / "a.xml", ["t1/partner_to_customer"])
+    bad = tmp_path / "bad.xml"
+    if content is not None:
+        bad.write_text(content)
+    done = merge(tmp_path, good, bad)
+    assert done.returncode == 2
+    assert why in done.stderr and str(bad) in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "out").exists()
