@@ -74,3 +74,19 @@ def test_a_bad_shard_is_a_usage_error_not_a_traceback(tmp_path: Path) -> None:
     assert done.returncode == 4
     assert "--xacct-shard 5/4: K must be between 1 and N (4)" in done.stderr + done.stdout
     assert "Traceback" not in done.stderr + done.stdout
+
+
+def test_the_example_workflow_runs_every_shard_and_merges_them() -> None:
+    import re
+
+    import yaml
+
+    workflow = Path(__file__).resolve().parents[2] / "examples/pipelines/github-actions.yml"
+    jobs = yaml.safe_load(workflow.read_text())["jobs"]
+    shards = jobs["prove-shards"]["strategy"]["matrix"]["shard"]
+    run = " ".join(step.get("run", "") for step in jobs["prove-shards"]["steps"])
+    n = int(re.search(r"--xacct-shard \$\{\{ matrix.shard \}\}/(\d+)", run)[1])  # type: ignore[index]
+    assert shards == list(range(1, n + 1))
+    assert "--xacct-proof-record" in run and "--junitxml shard-${{ matrix.shard }}.xml" in run
+    merged = " ".join(step.get("run", "") for step in jobs["merge-shards"]["steps"])
+    assert "xacct junit-merge" in merged and "shard-*.xml" in merged
