@@ -33,6 +33,7 @@ from generator.output.tree import (
 )
 from generator.policy.roles import RoleSpec
 from generator.registry import LoadedRegistry, Problem, RegistryError
+from generator.render.onboarding import kit_warnings
 from generator.render_keys import tenant_keys
 from generator.render_pool import (
     _external_ids,
@@ -92,6 +93,7 @@ def plan(
         external_ids=_external_ids(loaded),
         role_count=_role_count(loaded),
         kept=keep,
+        warnings=kit_warnings(loaded),
     )
 
 
@@ -127,6 +129,7 @@ def _first_run(loaded: LoadedRegistry, out: Path, wait: float) -> Result | None:
         external_ids=_external_ids(loaded),
         role_count=_role_count(loaded),
         staged=sorted(staged),
+        warnings=kit_warnings(loaded),
     )
     diff = TreeDiff(missing=sorted([*staged, *top]))
     return Result(planned, diff, [], [], written=True)
