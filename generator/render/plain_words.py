@@ -14,8 +14,11 @@ from generator.policy.catalog import ROUTE53_GET_CHANGE, ROUTE53_READ, ROUTE53_W
 from generator.policy.documents import Statement
 from generator.render.markdown import code
 
-S3_OBJECTS = re.compile(r"arn:aws:s3:::([^/*?]+)/([^*?]*)\*")
-S3_BUCKET = re.compile(r"arn:aws:s3:::([^/*?]+)")
+# Bucket names and key prefixes as the registry allows them: no wildcard, no policy variable (``${…}``).
+BUCKET, PREFIX = r"([a-z0-9.-]+)", r"([A-Za-z0-9!_.'()/=+,@:-]*)"
+S3_OBJECTS = re.compile(rf"arn:aws:s3:::{BUCKET}/{PREFIX}\*")
+S3_BUCKET = re.compile(rf"arn:aws:s3:::{BUCKET}")
+S3_PREFIX = re.compile(rf"{PREFIX}\*")
 HOSTED_ZONE = re.compile(r"arn:aws:route53:::hostedzone/([A-Z0-9]+)")
 VERBS = {
     S3_READ[0]: "read",
@@ -54,7 +57,7 @@ def _s3_list(st: Statement) -> str | None:
     if not found or set(st.conditions) != {"StringLike"} or set(st.conditions["StringLike"]) != {"s3:prefix"}:
         return None
     prefixes = st.conditions["StringLike"]["s3:prefix"]
-    if len(prefixes) != 1 or not prefixes[0].endswith("*") or any(c in prefixes[0][:-1] for c in "*?"):
+    if len(prefixes) != 1 or not S3_PREFIX.fullmatch(prefixes[0]):
         return None
     bucket, prefix, action = found.group(1), prefixes[0][:-1], code("s3:ListBucket")
     if prefix == "" or prefix.endswith("/"):
