@@ -33,7 +33,6 @@ from generator.output.tree import (
 )
 from generator.policy.roles import RoleSpec
 from generator.registry import LoadedRegistry, Problem, RegistryError
-from generator.render.onboarding import kit_warnings
 from generator.render_keys import tenant_keys
 from generator.render_pool import (
     _external_ids,
@@ -66,6 +65,14 @@ class Plan:
     @property
     def file_count(self) -> int:
         return len(self.files) + len(self.staged) + sum(len(m.files) + 1 for m in self.kept.values())
+
+
+def kit_warnings(loaded: LoadedRegistry) -> list[str]:
+    """What the partner should know about the onboarding kits (imported when needed: the kit renderer
+    loads jinja)."""
+    from generator.render.onboarding import kit_warnings as warnings
+
+    return warnings(loaded)
 
 
 def plan(

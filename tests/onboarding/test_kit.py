@@ -11,6 +11,8 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+import yaml
+
 from generator.generate import generate, plan
 from generator.output.manifest import read_record
 from generator.policy.roles import RoleSpec
@@ -174,3 +176,27 @@ def test_byte_identical_across_processes(example: LoadedRegistry) -> None:
         outputs.add(done.stdout)
     assert len(outputs) == 1
     assert len(next(iter(outputs)).splitlines()) == sum(len(kit) for kit in KITS.values())
+
+
+def test_a_dropped_scenario_takes_its_kit_files_with_it(example: LoadedRegistry, tmp_path: Path) -> None:
+    """acme loses its Scenario B role: generate removes the B files it wrote (the manifest lists them)
+    and rewrites the README; a file the user put in the kit folder stays."""
+    shutil.copytree(example.path.parent / "modules", tmp_path / "modules")
+    registry = tmp_path / "tenants.yaml"
+    shutil.copy(example.path, registry)
+    out = tmp_path / "generated"
+    generate(load_registry(registry), out)
+    (out / "acme/onboarding/notes.txt").write_text("mine\n")
+    data = yaml.safe_load(registry.read_text())
+    del data["tenants"][0]["customer_to_partner"]  # acme
+    registry.write_text(yaml.safe_dump(data, sort_keys=False))
+    result = generate(load_registry(registry), out)
+    assert {"acme/onboarding/assume_role.py", "acme/onboarding/assume_role.mjs"} <= set(result.diff.extra)
+    assert sorted(p.name for p in (out / "acme/onboarding").iterdir()) == [
+        "README.md",
+        "cdk",
+        "cloudformation.yaml",
+        "notes.txt",
+    ]
+    assert "## The role you assume" not in (out / "acme/onboarding/README.md").read_text()
+    assert result.foreign == ["acme/onboarding/notes.txt"]
