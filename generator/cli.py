@@ -96,6 +96,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
         err.print(describe(exc), markup=False)
         return EXIT_BAD_INPUT
     diff = result.diff
+    for warning in result.plan.warnings:
+        err.print(warning, markup=False)
     for tenant in result.changed_ids:
         what = "changed since the last generate: the customer's integration will break until they update "
         what += "the role; " + (

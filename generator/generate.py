@@ -67,6 +67,14 @@ class Plan:
         return len(self.files) + len(self.staged) + sum(len(m.files) + 1 for m in self.kept.values())
 
 
+def kit_warnings(loaded: LoadedRegistry) -> list[str]:
+    """What the partner should know about the onboarding kits (imported when needed: the kit renderer
+    loads jinja)."""
+    from generator.render.onboarding import kit_warnings as warnings
+
+    return warnings(loaded)
+
+
 def plan(
     loaded: LoadedRegistry,
     out: Path,
@@ -92,6 +100,7 @@ def plan(
         external_ids=_external_ids(loaded),
         role_count=_role_count(loaded),
         kept=keep,
+        warnings=kit_warnings(loaded),
     )
 
 
@@ -127,6 +136,7 @@ def _first_run(loaded: LoadedRegistry, out: Path, wait: float) -> Result | None:
         external_ids=_external_ids(loaded),
         role_count=_role_count(loaded),
         staged=sorted(staged),
+        warnings=kit_warnings(loaded),
     )
     diff = TreeDiff(missing=sorted([*staged, *top]))
     return Result(planned, diff, [], [], written=True)

@@ -202,7 +202,7 @@ def test_onboarding_template_agrees_with_the_plan(
     from generator.render.cloudformation import cloudformation_documents
 
     if xacct_role.scenario != "partner_to_customer":
-        pytest.skip("only Scenario A roles have an onboarding kit")
+        pytest.skip("only Scenario A roles have a CloudFormation template in their kit")
     planned = _planned(xacct_plan, xacct_role)
     template = xacct_generated / xacct_role.tenant / "onboarding" / "cloudformation.yaml"
     trust, permission = cloudformation_documents(template.read_text(encoding="utf-8"))

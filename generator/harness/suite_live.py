@@ -193,7 +193,7 @@ def test_live_cloudformation_kit(xacct_role: RoleSpec, xacct_live: Any) -> None:
     from generator.harness.live import read_role, role_exists
 
     if xacct_role.scenario != "partner_to_customer":
-        pytest.skip("only Scenario A roles have an onboarding kit")
+        pytest.skip("only Scenario A roles have a CloudFormation template in their kit")
     spec = _live_spec(xacct_live, xacct_role)
     template = (xacct_live.generated / xacct_role.tenant / "onboarding" / "cloudformation.yaml").read_text()
     _destroy(xacct_live, xacct_role)  # the Terraform role of the same name goes first

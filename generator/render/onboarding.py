@@ -1,13 +1,20 @@
-"""The customer onboarding kit: for each Scenario A role, ``onboarding/`` with a CloudFormation
-template, a CDK app and a README of console steps and Terraform usage, all from the one RoleSpec.
+"""The customer onboarding kit: ``onboarding/`` in each tenant's folder, from its RoleSpecs.
+
+A Scenario A role (in the customer's account) gets a CloudFormation template, a CDK app and a README
+of console steps and Terraform usage; a Scenario B role (in the partner's account) gets the role ARN,
+the external ID, an ``aws sts assume-role`` command and boto3 / AWS SDK for JavaScript snippets; the
+README says in plain words what each role allows and how to revoke it. A tenant with both roles gets
+one folder and one README holding both.
 
 Registry values reach Markdown only inside code spans and fenced blocks whose backtick fences are
-longer than any backtick run in the value, so no value can become Markdown.
+longer than any backtick run in the value, so no value can become Markdown; shell words are quoted
+with ``shlex.quote`` and string literals are JSON strings (`assume_snippets`).
 """
 
 from __future__ import annotations
 
-import re
+import shlex
+from collections.abc import Sequence
 from functools import cache
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -15,38 +22,29 @@ from urllib.parse import quote, urlencode
 import jinja2
 
 from generator import MODULES_VERSION
+from generator.jsontext import indented
 from generator.policy.roles import RoleSpec
 from generator.registry import LoadedRegistry
 from generator.registry.module_source import render_module_source
-from generator.render import cdk, hcl
+from generator.render import assume_snippets, cdk, hcl
 from generator.render.cloudformation import CAPABILITY, render_template
+from generator.render.markdown import code, fence
+from generator.render.plain_words import describe_all
 from generator.render.terraform import module_arguments
 
+__all__ = ["code", "fence", "kit_warnings", "render_kit", "render_onboarding", "stack_name"]
+
 SCENARIO = "partner_to_customer"
+SCENARIO_B = "customer_to_partner"
 FOLDER = "onboarding"
-DEFAULT_MODULE_SOURCE = "git::https://github.com/ORG/xacct.git//modules/{module}?ref=v{version}"
 CONSOLE = "https://console.aws.amazon.com/cloudformation/home"
 CDK_COMMANDS = "cd cdk\nnpm install\nnpx cdk diff     # optional: review the change\nnpx cdk deploy"
-
-
-def code(value: object) -> str:
-    """A Markdown code span showing ``value`` literally (one line)."""
-    text = str(value)
-    if "\n" in text or "\r" in text:
-        raise ValueError("a code span cannot hold a line break: use a fenced block")
-    if text == "":
-        return "*(empty)*"
-    if "`" not in text and text[0] != " " and text[-1] != " ":  # the common case
-        return f"`{text}`"
-    ticks = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
-    pad = " " if text[0] in "` " or text[-1] in "` " else ""
-    return f"{ticks}{pad}{text}{pad}{ticks}"
-
-
-def fence(text: str, lang: str = "") -> str:
-    """A fenced code block holding ``text`` literally."""
-    ticks = "`" * max(3, max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
-    return f"{ticks}{lang}\n{text}\n{ticks}"
+CDK_DESTROY = "cd cdk\nnpx cdk destroy"
+NO_MODULE_SOURCE = (
+    "partner.module_source is not set: the onboarding kits leave out their Terraform module section; "
+    "set it to where you publish modules/ "
+    "(e.g. git::https://github.com/ORG/xacct.git//modules/{module}?ref=v{version}) and generate again"
+)
 
 
 @cache
@@ -71,10 +69,10 @@ def stack_name(spec: RoleSpec) -> str:
     return name if name[0].isalpha() else f"xacct-{name}"
 
 
-def module_source(template: str | None, module: str) -> str:
-    """The published module's source (the registry's template, else the default), pinned to this
-    generator's modules version."""
-    return render_module_source(template or DEFAULT_MODULE_SOURCE, module, MODULES_VERSION)
+def module_source(template: str, module: str) -> str:
+    """The published module's source (the registry's template), pinned to this generator's modules
+    version."""
+    return render_module_source(template, module, MODULES_VERSION)
 
 
 def launch_stack_url(template_url: str, spec: RoleSpec) -> str:
@@ -107,53 +105,132 @@ def terraform_usage(spec: RoleSpec, source: str) -> str:
     )
 
 
-def render_readme(spec: RoleSpec, module_source_template: str | None, template_url: str | None) -> str:
-    """README.md: the role's values, console steps, and how to use the template, the app and the module."""
-    name = stack_name(spec)
+def _lines(*words: list[str]) -> str:
+    return "\n".join(shlex.join(w) for w in words)
+
+
+def _scenario_a(
+    spec: RoleSpec, module_source_template: str | None, template_url: str | None
+) -> dict[str, Any]:
+    """The README's values for the role the customer creates."""
+    name, region = stack_name(spec), spec.region
+    where = shlex.join(["--region", region, "--stack-name", name])
     deploy = (
-        f"aws cloudformation deploy --region {spec.region} --stack-name {name} \\\n"
+        f"aws cloudformation deploy {where} \\\n"
         f"  --template-file cloudformation.yaml --capabilities {CAPABILITY}\n"
-        f"aws cloudformation describe-stacks --region {spec.region} --stack-name {name} \\\n"
+        f"aws cloudformation describe-stacks {where} \\\n"
         "  --query \"Stacks[0].Outputs[?OutputKey=='RoleArn'].OutputValue\" --output text"
     )
-    return (
-        _env()
-        .get_template("README.md.j2")
-        .render(
-            spec=spec,
-            duration=_duration(spec.max_session_duration),
-            trust_json=spec.trust_policy.to_json(indent=2),
-            permission_json=spec.permission_policy.to_json(indent=2),
-            stack_name=name,
-            launch_url=launch_stack_url(template_url, spec) if template_url else None,
-            deploy_commands=deploy,
-            cdk_commands=CDK_COMMANDS,
-            node_min=cdk.NODE_MIN,
-            module=spec.module,
-            modules_version=MODULES_VERSION,
-            terraform=terraform_usage(spec, module_source(module_source_template, spec.module)),
-        )
+    delete_stack = _lines(
+        ["aws", "cloudformation", "delete-stack", "--region", region, "--stack-name", name],
+        ["aws", "cloudformation", "wait", "stack-delete-complete", "--region", region, "--stack-name", name],
     )
+    role = ["--role-name", spec.role_name]
+    delete_role = _lines(
+        ["aws", "iam", "delete-role-policy", *role, "--policy-name", spec.policy_name],
+        ["aws", "iam", "delete-role", *role],
+    )
+    source = module_source(module_source_template, spec.module) if module_source_template else None
+    return {
+        "spec": spec,
+        "duration": _duration(spec.max_session_duration),
+        "trust_json": spec.trust_policy.to_json(indent=2),
+        "permission_json": spec.permission_policy.to_json(indent=2),
+        "a_permissions": describe_all(spec.statements),
+        "stack_name": name,
+        "launch_url": launch_stack_url(template_url, spec) if template_url else None,
+        "deploy_commands": deploy,
+        "cdk_commands": CDK_COMMANDS,
+        "cdk_destroy": CDK_DESTROY,
+        "delete_stack": delete_stack,
+        "delete_role": delete_role,
+        "node_min": cdk.NODE_MIN,
+        "module": spec.module,
+        "modules_version": MODULES_VERSION,
+        "terraform": terraform_usage(spec, source) if source else None,
+    }
+
+
+def _scenario_b(b: RoleSpec) -> dict[str, Any]:
+    """The README's values for the role the customer assumes."""
+    deny = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Deny", "Action": "sts:AssumeRole", "Resource": b.role_arn}],
+    }
+    return {
+        "b": b,
+        "b_duration": _duration(b.max_session_duration),
+        "b_permission_json": b.permission_policy.to_json(indent=2),
+        "b_permissions": describe_all(b.statements),
+        "b_cli": assume_snippets.cli_command(b),
+        "b_python": assume_snippets.python_snippet(b).rstrip("\n"),
+        "b_javascript": assume_snippets.javascript_snippet(b).rstrip("\n"),
+        "b_python_file": assume_snippets.PYTHON_FILE,
+        "b_javascript_file": assume_snippets.JS_FILE,
+        "b_session_name": assume_snippets.session_name(b),
+        "b_deny_json": indented(deny),
+    }
+
+
+def render_readme(
+    specs: RoleSpec | Sequence[RoleSpec],
+    module_source_template: str | None = None,
+    template_url: str | None = None,
+) -> str:
+    """README.md: each role's values and permissions in plain words; for a Scenario A role, console
+    steps and how to use the template, the app and the module; for a Scenario B role, how to assume
+    it; and how to revoke each."""
+    a, b = _split(specs)
+    first = a or b
+    assert first is not None, "a kit needs a role"
+    context: dict[str, Any] = {"partner": first.partner, "tenant": first.tenant, "spec": None, "b": None}
+    if a is not None:
+        context.update(_scenario_a(a, module_source_template, template_url))
+    if b is not None:
+        context.update(_scenario_b(b))
+    return _env().get_template("README.md.j2").render(**context)
+
+
+def _split(specs: RoleSpec | Sequence[RoleSpec]) -> tuple[RoleSpec | None, RoleSpec | None]:
+    """(the Scenario A role, the Scenario B role) of one tenant, either may be None."""
+    roles = [specs] if isinstance(specs, RoleSpec) else list(specs)
+    if len({s.tenant for s in roles}) > 1:
+        raise ValueError("a kit holds the roles of one tenant")
+    a = next((s for s in roles if s.scenario == SCENARIO), None)
+    b = next((s for s in roles if s.scenario == SCENARIO_B), None)
+    return a, b
 
 
 def render_kit(
-    spec: RoleSpec, module_source_template: str | None = None, template_url: str | None = None
+    specs: RoleSpec | Sequence[RoleSpec],
+    module_source_template: str | None = None,
+    template_url: str | None = None,
 ) -> dict[str, str]:
-    """Files of one role's kit, relative to the tenant folder."""
-    name = stack_name(spec)
-    files = {
-        "cloudformation.yaml": render_template(spec, name),
-        "README.md": render_readme(spec, module_source_template, template_url),
-        **{f"cdk/{rel}": text for rel, text in cdk.render_app(spec, name).items()},
-    }
+    """Files of one tenant's kit (its Scenario A and/or B role), relative to the tenant folder."""
+    a, b = _split(specs)
+    if a is None and b is None:
+        return {}
+    files = {"README.md": render_readme([s for s in (a, b) if s], module_source_template, template_url)}
+    if a is not None:
+        name = stack_name(a)
+        files["cloudformation.yaml"] = render_template(a, name)
+        files.update({f"cdk/{rel}": text for rel, text in cdk.render_app(a, name).items()})
+    if b is not None:
+        files[assume_snippets.PYTHON_FILE] = assume_snippets.python_snippet(b)
+        files[assume_snippets.JS_FILE] = assume_snippets.javascript_snippet(b)
     return {f"{FOLDER}/{rel}": text for rel, text in sorted(files.items())}
 
 
 def render_onboarding(specs: list[RoleSpec], loaded: LoadedRegistry) -> dict[str, str]:
-    """The kit of a tenant's Scenario A role (no files for a tenant without one)."""
+    """The kit of a tenant's roles, one folder for both scenarios."""
     partner: Any = loaded.model.partner
-    files: dict[str, str] = {}
-    for spec in specs:
-        if spec.scenario == SCENARIO:
-            files.update(render_kit(spec, partner.module_source, partner.onboarding_template_url))
-    return files
+    return render_kit(specs, partner.module_source, partner.onboarding_template_url)
+
+
+def kit_warnings(loaded: LoadedRegistry) -> list[str]:
+    """What the partner should know about the kits ``generate`` writes (one line each)."""
+    partner = loaded.model.partner
+    has_a = any(t.partner_to_customer is not None for t in loaded.model.tenants)
+    if has_a and not partner.module_source:
+        return [f"{loaded.path}: {NO_MODULE_SOURCE}"]
+    return []

@@ -98,16 +98,16 @@ def _module_block(hcl: str, name: str) -> dict:
 
 
 @pytest.mark.parametrize(
-    "template", [None, "git::ssh://git@example.com/xacct.git//modules/{module}?ref=v{version}"]
+    "template",
+    [
+        "git::ssh://git@example.com/xacct.git//modules/{module}?ref=v{version}",
+        "git::https://example.com/xacct.git//modules/{module}?ref=v{version}",
+    ],
 )
 def test_terraform_usage_matches_the_generated_root(
-    scenario_a: list[RoleSpec], hostile: RoleSpec, template: str | None, tmp_path: Path
+    scenario_a: list[RoleSpec], hostile: RoleSpec, template: str, tmp_path: Path
 ) -> None:
-    source = ModuleSource(
-        template=template or "git::https://github.com/ORG/xacct.git//modules/{module}?ref=v{version}",
-        local_dir=None,
-        version=MODULES_VERSION,
-    )
+    source = ModuleSource(template=template, local_dir=None, version=MODULES_VERSION)
     for spec in [*scenario_a, hostile]:
         (hcl,) = [
             content
@@ -121,6 +121,16 @@ def test_terraform_usage_matches_the_generated_root(
         assert f"ref=v{MODULES_VERSION}" in usage["source"] and "customer-role" in usage["source"]
         provider = hcl2.loads(hcl)["provider"][0]['"aws"']
         assert provider["allowed_account_ids"] == [f'"{spec.account_id}"']
+
+
+def test_no_module_section_without_a_source(scenario_a: list[RoleSpec], hostile: RoleSpec) -> None:
+    """No module source: three ways to create the role, no Terraform section, no hcl block."""
+    for spec in [*scenario_a, hostile]:
+        readme = _readme(spec)
+        assert [info for info, _ in _fences(readme) if info == "hcl"] == []
+        assert "of three ways" in readme and "4-terraform" not in readme and "terraform destroy" not in readme
+        with_source = _readme(spec, module_source_template="git::https://x.test/m//{module}?ref=v{version}")
+        assert "of four ways" in with_source and "`terraform destroy`" in with_source
 
 
 def test_launch_stack_link_only_with_a_template_url(scenario_a: list[RoleSpec]) -> None:
