@@ -88,8 +88,8 @@ class StatementsKind(PermissionKind[list[RawStatement]]):
         "  breaks and U+0020-U+00FF, the characters IAM accepts in a policy (in `resources` too)."
     )
     example = (
-        'statements: [{sid: ReadQueue, actions: ["sqs:ReceiveMessage"], '
-        'resources: ["arn:aws:sqs:us-east-1:111111111111:acme-in"]}]'
+        "statements: [{sid: ReadQueue, actions: [sqs:ReceiveMessage], resources: [&q arn:aws:sqs:us-east-1:"
+        "111111111111:acme-in]}, {sid: NoPurge, effect: Deny, actions: [sqs:PurgeQueue], resources: [*q]}]"
     )
     open_ended = True
 
