@@ -27,6 +27,7 @@ from generator.generate import generate
 from generator.harness.roots import GeneratedRoot, find_roots
 from generator.localstack import boto3_session, client
 from generator.permissions.discovery import kind
+from generator.permissions.kind import ClientFactory
 from generator.policy import RoleSpec, build_roles
 from generator.registry import LoadedRegistry, load_registry
 from generator.registry.model import Scenario
@@ -98,6 +99,26 @@ def _worker_mapping(loaded: LoadedRegistry, worker: int) -> dict[str, str]:
     return mapping
 
 
+def client_factory(session: Any, url: str) -> ClientFactory:
+    """Clients on LocalStack as ``session``'s identity, in its region or another one (for the kinds)."""
+
+    def clients(service: str, region: str | None = None) -> Any:
+        if region is None or region == session.region_name:
+            return client(session, service, url)
+        creds = session.get_credentials().get_frozen_credentials()
+        other = _session_from(
+            {
+                "AccessKeyId": creds.access_key,
+                "SecretAccessKey": creds.secret_key,
+                "SessionToken": creds.token,
+            },
+            region,
+        )
+        return client(other, service, url)
+
+    return clients
+
+
 def prepare(loaded: LoadedRegistry, url: str, work: Path, modules_dir: Path, worker: int = 0) -> LiveRegistry:
     """Create the zones and buckets the roles point at, and generate the live registry's roots."""
     data = copy.deepcopy(loaded.source.data)
@@ -111,11 +132,7 @@ def prepare(loaded: LoadedRegistry, url: str, work: Path, modules_dir: Path, wor
             if not settings:
                 continue
             account = tenant["account_id"] if scenario == "partner_to_customer" else partner["account_id"]
-            session = boto3_session(account, partner["region"])
-
-            def clients(service: str, session: Any = session) -> Any:
-                return client(session, service, url)
-
+            clients = client_factory(boto3_session(account, partner["region"]), url)
             for perm in settings["permissions"]:
                 for name, value in perm.items():  # one kind per entry (the registry is valid)
                     substitutions.update(kind(name).live_setup(value, clients))

@@ -110,7 +110,7 @@ def test_live_role_matches_the_registry(
 @pytest.mark.xacct_layer("live")
 def test_live_assume_and_use(xacct_role: RoleSpec, xacct_live: Any, xacct_terraform: Any) -> None:
     """The trusted principal assumes the role (with the external ID) and really performs each grant."""
-    from generator.harness.live import assume, caller_session, client
+    from generator.harness.live import assume, caller_session, client, client_factory
 
     _apply(xacct_live, xacct_role, xacct_terraform)
     spec = _live_spec(xacct_live, xacct_role)
@@ -120,14 +120,8 @@ def test_live_assume_and_use(xacct_role: RoleSpec, xacct_live: Any, xacct_terraf
     session = assume(xacct_live, caller, spec.role_arn, spec.external_id)
     identity = client(session, "sts", xacct_live.url).get_caller_identity()
     assert identity["Arn"] == f"arn:aws:sts::{spec.account_id}:assumed-role/{spec.role_name}/xacct-live"
-    owner = xacct_live.session(spec.account_id)
-
-    def as_role(service: str) -> Any:
-        return client(session, service, xacct_live.url)
-
-    def as_owner(service: str) -> Any:
-        return client(owner, service, xacct_live.url)
-
+    as_role = client_factory(session, xacct_live.url)
+    as_owner = client_factory(xacct_live.session(spec.account_id), xacct_live.url)
     for perm in settings.permissions:  # each kind uses its grant for real (generator/permissions/kinds/)
         perm.spec.live_exercise(perm.value, as_role, as_owner, xacct_role.key)
 

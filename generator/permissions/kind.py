@@ -11,8 +11,8 @@ factories of boto3 clients on LocalStack: a kind file imports neither boto3 nor 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator
-from typing import Any, ClassVar, Generic, TypeVar
+from collections.abc import Iterator
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from pydantic.fields import FieldInfo
 
@@ -21,8 +21,13 @@ from generator.permissions.statement import Statement
 
 V = TypeVar("V")
 RegistryPath = tuple[str | int, ...]
-# A service name ("s3", "route53", ...) -> a boto3 client on LocalStack acting as one identity.
-ClientFactory = Callable[[str], Any]
+
+
+class ClientFactory(Protocol):
+    """Boto3 clients on LocalStack acting as one identity: ``clients("s3")``, or in another region
+    ``clients("sqs", region="eu-west-1")`` (default: the session's region)."""
+
+    def __call__(self, service: str, region: str | None = None) -> Any: ...
 
 
 class PermissionKind(ABC, Generic[V]):
