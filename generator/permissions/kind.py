@@ -40,6 +40,7 @@ class PermissionKind(ABC, Generic[V]):
     example: ClassVar[str]  # one ``permissions`` entry in YAML flow style; must validate
     # May grant anything (raw statements): the generic denials (iam:*, ec2:*) are not asserted for it.
     open_ended: ClassVar[bool] = False
+    live_services: ClassVar[tuple[str, ...]] = ()  # LocalStack services its live part uses ("s3", ...)
 
     @abstractmethod
     def statements(self, value: V, index: int) -> Iterator[Statement]:

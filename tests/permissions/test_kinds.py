@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 import yaml
 
+from generator.localstack import SERVICES
 from generator.permissions import docs
 from generator.permissions.discovery import KindError, kinds, load_kind
 from generator.permissions.kind import PermissionKind
@@ -69,6 +70,8 @@ def test_each_kind_is_complete(name: str) -> None:
     exercise = type(kind).live_exercise
     assert exercise is not PermissionKind.live_exercise, f"{name}: no live exercise"
     assert len(kind.statement_paths(perm.value, len(statements))) == len(statements)
+    assert kind.live_services or kind.open_ended, f"{name}: names no LocalStack service its exercise uses"
+    assert set(kind.live_services) <= set(SERVICES), f"{name}: LocalStack would not start its services"
 
 
 def test_the_readme_lists_every_kind() -> None:

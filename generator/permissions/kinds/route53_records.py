@@ -40,6 +40,7 @@ class Route53RecordsKind(PermissionKind[Route53Records]):
         "  `arn:aws:route53:::change/*` so a caller can wait for `INSYNC`)."
     )
     example = "route53_records: {hosted_zone_ids: [Z8L2Y45GOT7LQT], access: read-write}"
+    live_services = ("route53",)
 
     def statements(self, value: Route53Records, index: int) -> Iterator[Statement]:
         zones = tuple(_zone_arn(z) for z in value.hosted_zone_ids)

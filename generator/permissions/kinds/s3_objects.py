@@ -42,6 +42,7 @@ class S3ObjectsKind(PermissionKind[S3Objects]):
         "  add `s3:ListBucket` restricted by `s3:prefix`."
     )
     example = "s3_objects: {bucket: partner-bucket-name, prefix: acme/, access: read-write, list: false}"
+    live_services = ("s3",)
 
     def statements(self, value: S3Objects, index: int) -> Iterator[Statement]:
         actions: tuple[str, ...] = ()
