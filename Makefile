@@ -24,7 +24,7 @@ help:
 	@echo "make validate        validate the registry (and lint it) without writing"
 	@echo "make lint            xacct lint on $(REGISTRY)"
 	@echo "make bench           benchmarks (see bench/README.md)"
-	@echo "make docs            regenerate module READMEs"
+	@echo "make docs            regenerate module READMEs and the README's permission kinds"
 	@echo "make localstack-up / localstack-down"
 
 $(BIN)/.installed: pyproject.toml requirements/constraints.txt
@@ -90,6 +90,7 @@ soak: venv
 
 docs: venv
 	$(BIN)/python -m generator.moduledocs modules
+	$(BIN)/python -m generator.permissions.docs README.md
 
 clean:
 	rm -rf $(OUT) $(REPORTS) .pytest_cache .xacct

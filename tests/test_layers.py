@@ -14,7 +14,9 @@ import pytest
 
 GENERATOR = Path(__file__).resolve().parents[1] / "generator"
 LAYERS = [
-    {"iam", "jsontext", "awsformats", "console", "progress", "templates", "files"},  # helpers, the evaluator
+    # helpers, the evaluator; the registry's model base and checked field types
+    {"iam", "jsontext", "awsformats", "console", "progress", "templates", "files", "modelfields"},
+    {"permissions"},  # the permission kinds, one file each: model, statements, cases, live use, docs
     {"registry"},  # YAML -> model with line numbers
     {"policy"},  # RoleSpec and documents: the single source of truth
     {"render", "proof"},  # renderers; what each role must allow and deny, and judging

@@ -4,18 +4,17 @@ LocalStack does not enforce IAM: it lets a wrong external ID assume a role. Its 
 only that the roles exist and work mechanically; every allow/deny verdict in the harness
 comes from `generator.iam.evaluate`, run on the documents LocalStack holds.
 
-Route 53 zone IDs cannot be chosen on LocalStack, so the live registry is the user's
-registry with each hosted zone ID replaced by the ID of a zone created for it (and, on an
-xdist worker other than the first, with its own account IDs and bucket names so that
-workers never share state). Its roots are rendered by the same generator; the harness checks
-that they equal the generated roots but for those substitutions.
+Each permission kind creates what its entries point at (``PermissionKind.live_setup``: buckets,
+queues; Route 53 zone IDs cannot be chosen on LocalStack, so each hosted zone ID is replaced by the
+ID of a zone created for it), and on an xdist worker other than the first the registry gets its own
+account IDs and names (``live_names``, e.g. bucket names) so that workers never share state. Its
+roots are rendered by the same generator; the harness checks that they equal the generated roots but
+for those substitutions.
 """
 
 from __future__ import annotations
 
-import contextlib
 import copy
-import uuid
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -27,6 +26,8 @@ from botocore.exceptions import ClientError
 from generator.generate import generate
 from generator.harness.roots import GeneratedRoot, find_roots
 from generator.localstack import boto3_session, client
+from generator.permissions.discovery import kind
+from generator.permissions.kind import ClientFactory
 from generator.policy import RoleSpec, build_roles
 from generator.registry import LoadedRegistry, load_registry
 from generator.registry.model import Scenario
@@ -83,7 +84,8 @@ def _replace_strings(data: Any, mapping: dict[str, str]) -> Any:
 
 
 def _worker_mapping(loaded: LoadedRegistry, worker: int) -> dict[str, str]:
-    """Distinct accounts and bucket names for xdist worker ``worker`` (0 keeps the registry's)."""
+    """Distinct accounts and (by each kind's ``live_names``) names for xdist worker ``worker`` (0 keeps
+    the registry's)."""
     if worker == 0:
         return {}
     mapping: dict[str, str] = {}
@@ -93,21 +95,28 @@ def _worker_mapping(loaded: LoadedRegistry, worker: int) -> dict[str, str]:
     for tenant in reg.tenants:
         for _, settings in tenant.scenarios():
             for perm in settings.permissions:
-                if perm.s3_objects is not None:
-                    mapping[perm.s3_objects.bucket] = f"{perm.s3_objects.bucket[:55]}-w{worker}"
+                mapping.update(perm.spec.live_names(perm.value, worker))
     return mapping
 
 
-def ensure_bucket(s3: Any, bucket: str) -> None:
-    with contextlib.suppress(s3.exceptions.BucketAlreadyOwnedByYou, s3.exceptions.BucketAlreadyExists):
-        s3.create_bucket(Bucket=bucket)
+def client_factory(session: Any, url: str) -> ClientFactory:
+    """Clients on LocalStack as ``session``'s identity, in its region or another one (for the kinds)."""
 
+    def clients(service: str, region: str | None = None) -> Any:
+        if region is None or region == session.region_name:
+            return client(session, service, url)
+        creds = session.get_credentials().get_frozen_credentials()
+        other = _session_from(
+            {
+                "AccessKeyId": creds.access_key,
+                "SecretAccessKey": creds.secret_key,
+                "SessionToken": creds.token,
+            },
+            region,
+        )
+        return client(other, service, url)
 
-def create_zone(route53: Any, zone_id: str) -> str:
-    """A hosted zone standing in for ``zone_id``; returns its LocalStack ID."""
-    name = f"{zone_id.lower()}.xacct.test"
-    zone = route53.create_hosted_zone(Name=name, CallerReference=f"xacct-{uuid.uuid4()}")["HostedZone"]
-    return zone["Id"].rsplit("/", 1)[-1]
+    return clients
 
 
 def prepare(loaded: LoadedRegistry, url: str, work: Path, modules_dir: Path, worker: int = 0) -> LiveRegistry:
@@ -123,16 +132,10 @@ def prepare(loaded: LoadedRegistry, url: str, work: Path, modules_dir: Path, wor
             if not settings:
                 continue
             account = tenant["account_id"] if scenario == "partner_to_customer" else partner["account_id"]
-            session = boto3_session(account, partner["region"])
+            clients = client_factory(boto3_session(account, partner["region"]), url)
             for perm in settings["permissions"]:
-                if "route53_records" in perm:
-                    route53 = client(session, "route53", url)
-                    zones = perm["route53_records"]["hosted_zone_ids"]
-                    live = [create_zone(route53, z) for z in zones]
-                    substitutions.update(zip(zones, live, strict=True))
-                    perm["route53_records"]["hosted_zone_ids"] = live
-                if "s3_objects" in perm:
-                    ensure_bucket(client(session, "s3", url), perm["s3_objects"]["bucket"])
+                for name, value in perm.items():  # one kind per entry (the registry is valid)
+                    substitutions.update(kind(name).live_setup(value, clients))
     work.mkdir(parents=True, exist_ok=True)
     registry_file = work / "live-registry.yaml"
     registry_file.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")

@@ -64,14 +64,8 @@ def test_hcl_root_passes_the_tenants_values(
         )
     resources = {r for s in args["policy_statements"] for r in s.get("resources", [])}
     for perm in settings.permissions:
-        if perm.route53_records is not None:
-            for zone in perm.route53_records.hosted_zone_ids:
-                assert f"arn:aws:route53:::hostedzone/{zone}" in resources, (
-                    f"{where}: zone {zone} not granted"
-                )
-        if perm.s3_objects is not None:
-            arn = f"arn:aws:s3:::{perm.s3_objects.bucket}/{perm.s3_objects.prefix}*"
-            assert arn in resources, f"{where}: {arn} not granted"
+        for arn in perm.spec.planned_resources(perm.value):
+            assert arn in resources, f"{where}: {arn} not granted ({perm.kind})"
     assert args["tags"]["xacct:tenant"] == tenant.name and args["tags"]["xacct:scenario"] == role.scenario
 
 

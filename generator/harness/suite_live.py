@@ -110,7 +110,7 @@ def test_live_role_matches_the_registry(
 @pytest.mark.xacct_layer("live")
 def test_live_assume_and_use(xacct_role: RoleSpec, xacct_live: Any, xacct_terraform: Any) -> None:
     """The trusted principal assumes the role (with the external ID) and really performs each grant."""
-    from generator.harness.live import assume, caller_session, client
+    from generator.harness.live import assume, caller_session, client, client_factory
 
     _apply(xacct_live, xacct_role, xacct_terraform)
     spec = _live_spec(xacct_live, xacct_role)
@@ -120,50 +120,10 @@ def test_live_assume_and_use(xacct_role: RoleSpec, xacct_live: Any, xacct_terraf
     session = assume(xacct_live, caller, spec.role_arn, spec.external_id)
     identity = client(session, "sts", xacct_live.url).get_caller_identity()
     assert identity["Arn"] == f"arn:aws:sts::{spec.account_id}:assumed-role/{spec.role_name}/xacct-live"
-    owner = xacct_live.session(spec.account_id)
-    for perm in settings.permissions:
-        if perm.route53_records is not None:
-            route53 = client(session, "route53", xacct_live.url)
-            for zone in perm.route53_records.hosted_zone_ids:
-                records = route53.list_resource_record_sets(HostedZoneId=zone)["ResourceRecordSets"]
-                zone_name = next(r["Name"] for r in records if r["Type"] == "SOA")
-                if perm.route53_records.access == "read-write":
-                    record = f"_xacct-live.{zone_name}"
-                    change = route53.change_resource_record_sets(
-                        HostedZoneId=zone,
-                        ChangeBatch={
-                            "Changes": [
-                                {
-                                    "Action": "UPSERT",
-                                    "ResourceRecordSet": {
-                                        "Name": record,
-                                        "Type": "TXT",
-                                        "TTL": 60,
-                                        "ResourceRecords": [{"Value": '"xacct"'}],
-                                    },
-                                }
-                            ]
-                        },
-                    )
-                    route53.get_change(Id=change["ChangeInfo"]["Id"])
-                    after = route53.list_resource_record_sets(HostedZoneId=zone)["ResourceRecordSets"]
-                    assert any(r["Name"] == record and r["Type"] == "TXT" for r in after), (
-                        f"{xacct_role.key}: the record written through the role is not in zone {zone}"
-                    )
-        if perm.s3_objects is not None:
-            p = perm.s3_objects
-            s3 = client(session, "s3", xacct_live.url)
-            key = f"{p.prefix}xacct-live.txt"
-            body = f"written for {xacct_role.key}".encode()
-            if p.access in ("write", "read-write"):
-                s3.put_object(Bucket=p.bucket, Key=key, Body=body)
-            else:
-                client(owner, "s3", xacct_live.url).put_object(Bucket=p.bucket, Key=key, Body=body)
-            if p.access in ("read", "read-write"):
-                assert s3.get_object(Bucket=p.bucket, Key=key)["Body"].read() == body
-            else:
-                held = client(owner, "s3", xacct_live.url).get_object(Bucket=p.bucket, Key=key)["Body"].read()
-                assert held == body
+    as_role = client_factory(session, xacct_live.url)
+    as_owner = client_factory(xacct_live.session(spec.account_id), xacct_live.url)
+    for perm in settings.permissions:  # each kind uses its grant for real (generator/permissions/kinds/)
+        perm.spec.live_exercise(perm.value, as_role, as_owner, xacct_role.key)
 
 
 @pytest.mark.live

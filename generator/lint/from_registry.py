@@ -28,12 +28,9 @@ def statement_paths(settings: RoleSettings, base: Path_) -> list[Path_]:
     """The registry path behind each statement of the role's permission policy, in order."""
     paths: list[Path_] = []
     for j, permission in enumerate(settings.permissions):
-        if permission.statements is not None:
-            paths.extend(
-                (*base, "permissions", j, "statements", k) for k in range(len(permission.statements))
-            )
-        else:
-            paths.extend([(*base, "permissions", j)] * len(permission_statements([permission])))
+        count = len(permission_statements([permission]))
+        below = permission.spec.statement_paths(permission.value, count)
+        paths.extend((*base, "permissions", j, *path) for path in below)
     return paths
 
 

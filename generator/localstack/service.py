@@ -38,11 +38,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from generator.permissions.discovery import kinds
+
 if TYPE_CHECKING:
     pass
 
 HOST = "127.0.0.1"
-SERVICES = ("iam", "sts", "s3", "route53", "cloudformation")
+# What the live layer needs: the roles (iam, sts), the onboarding stacks, and what each permission
+# kind's live part uses (its ``live_services``: s3, route53, ...).
+SERVICES = tuple(
+    dict.fromkeys(("iam", "sts", "cloudformation", *(s for k in kinds().values() for s in k.live_services)))
+)
 URL_ENV = "XACCT_LOCALSTACK_URL"
 VENV_ENV = "XACCT_LOCALSTACK_VENV"
 STATE_ENV = "XACCT_STATE_DIR"

@@ -2,54 +2,50 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, Field
 from pydantic_core import PydanticCustomError
 
 from generator import awsformats as aws
 from generator.iam import PolicyError
 from generator.iam.layers import compile_layer
+from generator.modelfields import (
+    AccountId,
+    Description,
+    ExternalId,
+    PolicyArn,
+    PrincipalArn,
+    Region,
+    ResourceType,
+    RoleName,
+    RolePath,
+    SessionDuration,
+    Slug,
+    Strict,
+    TagKey,
+    TagValue,
+    TfcName,
+    checked,
+)
+from generator.permissions.kinds.statements import statement_shape
+from generator.permissions.oneof import OneKind, permission_model
 from generator.registry.module_source import module_source_problem
+
+__all__ = [
+    "SCENARIOS",
+    "OneKind",
+    "Permission",
+    "Registry",
+    "Scenario",
+    "Strict",
+    "Tenant",
+    "statement_shape",
+]
 
 SCENARIOS = ("partner_to_customer", "customer_to_partner")
 Scenario = Literal["partner_to_customer", "customer_to_partner"]
-
-
-def _check(fn: Callable[[str], str | None]) -> AfterValidator:
-    def run(value: str) -> str:
-        message = fn(value)
-        if message:
-            raise PydanticCustomError("xacct", message)
-        return value
-
-    return AfterValidator(run)
-
-
-AccountId = Annotated[str, _check(aws.account_id)]
-Slug = Annotated[str, _check(aws.slug)]
-Region = Annotated[str, _check(aws.region)]
-ResourceType = Annotated[str, _check(aws.resource_type)]
-RoleName = Annotated[str, _check(aws.role_name)]
-RolePath = Annotated[str, _check(aws.role_path)]
-ExternalId = Annotated[str, _check(aws.external_id)]
-PrincipalArn = Annotated[str, _check(aws.principal_arn)]
-PolicyArn = Annotated[str, _check(aws.policy_arn)]
-Description = Annotated[str, _check(aws.description)]
-ZoneId = Annotated[str, _check(aws.hosted_zone_id)]
-Bucket = Annotated[str, _check(aws.bucket)]
-S3Prefix = Annotated[str, _check(aws.s3_prefix)]
-Action = Annotated[str, _check(aws.action)]
-ResourceArn = Annotated[str, _check(aws.resource_arn)]
-Sid = Annotated[str, _check(aws.sid)]
-TfcName = Annotated[str, _check(aws.tfc_name)]
-SessionDuration = Annotated[int, Field(ge=aws.SESSION_MIN, le=aws.SESSION_MAX)]
-
-
-TagKey = Annotated[str, _check(aws.tag_key)]
-TagValue = Annotated[str, _check(aws.tag_value)]
 
 
 def _check_tag_count(tags: dict[str, str]) -> dict[str, str]:
@@ -83,12 +79,6 @@ def _check_boundary_policy(document: dict[str, Any]) -> dict[str, Any]:
 BoundaryPolicy = Annotated[dict[str, Any], AfterValidator(_check_boundary_policy)]
 
 
-class Strict(BaseModel):
-    """Base: unknown keys are errors, values keep the types YAML gave them."""
-
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
-
-
 class TerraformCloud(Strict):
     """Where the generated roots run in HCP Terraform / Terraform Cloud."""
 
@@ -106,7 +96,7 @@ class Partner(Strict):
     region: Region
     principal_arn: PrincipalArn | None = None
     terraform_cloud: TerraformCloud | None = None
-    module_source: Annotated[str, _check(module_source_problem)] | None = Field(
+    module_source: Annotated[str, checked(module_source_problem)] | None = Field(
         default=None, min_length=1, max_length=1000
     )
     onboarding_template_url: str | None = Field(default=None, min_length=1, max_length=1000)
@@ -116,81 +106,8 @@ class Partner(Strict):
     allowed_resource_types: list[ResourceType] = Field(default_factory=list, max_length=100)
 
 
-class Route53Records(Strict):
-    """List (and, for read-write, change) the record sets of named hosted zones."""
-
-    hosted_zone_ids: list[ZoneId] = Field(min_length=1, max_length=100)
-    access: Literal["read", "read-write"] = "read-write"
-
-
-class S3Objects(Strict):
-    """Read and/or write the objects under one prefix of one bucket."""
-
-    bucket: Bucket
-    prefix: S3Prefix
-    access: Literal["read", "write", "read-write"]
-    list: bool = False
-
-
-Conditions = dict[str, dict[str, list[str] | str]]
-
-
-class RawStatement(Strict):
-    """An IAM statement for what the catalog lacks (snake_case keys)."""
-
-    sid: Sid | None = None
-    effect: Literal["Allow", "Deny"] = "Allow"
-    actions: list[Action] | None = Field(default=None, min_length=1)
-    not_actions: list[Action] | None = Field(default=None, min_length=1)
-    resources: list[ResourceArn] | None = Field(default=None, min_length=1)
-    not_resources: list[ResourceArn] | None = Field(default=None, min_length=1)
-    conditions: Conditions = Field(default_factory=dict)
-
-    @model_validator(mode="after")
-    def _one_of_each(self) -> RawStatement:
-        message = statement_shape(self.model_dump(exclude_none=True))
-        if message:
-            raise PydanticCustomError("xacct", message)
-        return self
-
-
-def statement_shape(statement: dict[str, object]) -> str | None:
-    """Why a raw statement mapping lacks exactly one of actions/not_actions and of resources/not_resources.
-
-    Also run on the raw data by the cross checks, so it is reported even when a field is invalid.
-    """
-    for field, negated in (("actions", "not_actions"), ("resources", "not_resources")):
-        given = [k for k in (field, negated) if statement.get(k) is not None]
-        if len(given) != 1:
-            what = f"has both {field} and {negated}" if given else f"has neither {field} nor {negated}"
-            return f"{what}: give exactly one of them"
-    return None
-
-
-class Permission(Strict):
-    """One entry of ``permissions``: exactly one kind from the catalog."""
-
-    route53_records: Route53Records | None = None
-    s3_objects: S3Objects | None = None
-    statements: list[RawStatement] | None = Field(default=None, min_length=1)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _exactly_one(cls, data: object) -> object:
-        if isinstance(data, dict) and len(data) != 1:
-            kinds = ", ".join(cls.model_fields)
-            raise PydanticCustomError(
-                "xacct",
-                f"each permission is a mapping with exactly one kind ({kinds}); got {len(data)} keys: "
-                "split it into separate list items"
-                if data
-                else f"is empty: name one kind ({kinds})",
-            )
-        return data
-
-    @property
-    def kind(self) -> str:
-        return next(name for name in type(self).model_fields if getattr(self, name) is not None)
+# One entry of ``permissions``: exactly one of the kinds in generator/permissions/kinds/ (one file each).
+Permission = permission_model()
 
 
 class RoleSettings(Strict):
