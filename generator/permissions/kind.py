@@ -11,7 +11,7 @@ factories of boto3 clients on LocalStack: a kind file imports neither boto3 nor 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from pydantic.fields import FieldInfo
@@ -66,6 +66,11 @@ class PermissionKind(ABC, Generic[V]):
         """Create on LocalStack what the entry points at; ``data`` is its raw registry value, which may be
         changed in place (e.g. to IDs LocalStack chose). Returns the substitutions made, original -> live."""
         return {}
+
+    def plain_words(self, st: Statement, code: Callable[[str], str]) -> str | None:
+        """What ``st`` grants, as one Markdown sentence for the customer kit, when it is exactly one of
+        the statements this kind writes (``code`` makes a value a code span); else None."""
+        return None
 
     @abstractmethod
     def live_exercise(self, value: V, role: ClientFactory, owner: ClientFactory, where: str) -> None:

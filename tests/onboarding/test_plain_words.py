@@ -8,9 +8,11 @@ import json
 import pytest
 from markdown_it import MarkdownIt
 
-from generator.policy.catalog import route53_statements, s3_statements
+from generator.permissions.discovery import kind
+from generator.permissions.kinds.route53_records import Route53Records
+from generator.permissions.kinds.s3_objects import S3Objects
+from generator.permissions.kinds.sqs_queue import SqsQueue
 from generator.policy.documents import Statement
-from generator.registry.model import Route53Records, S3Objects
 from generator.render.plain_words import describe, describe_all
 
 from .conftest import HOSTILE_STATEMENTS
@@ -23,7 +25,7 @@ def _spans(markdown: str) -> list[str]:
 
 def _s3(access: str, listing: bool = False, prefix: str = "acme/") -> list[str]:
     perm = S3Objects(bucket="teamform-tenant-exchange", prefix=prefix, access=access, list=listing)
-    return describe_all(tuple(s3_statements(perm, 1)))
+    return describe_all(tuple(kind("s3_objects").statements(perm, 1)))
 
 
 def test_s3_objects() -> None:
@@ -38,15 +40,40 @@ def test_s3_objects() -> None:
 
 def test_route53_records() -> None:
     read = Route53Records(hosted_zone_ids=["Z8L2Y45GOT7LQT"], access="read")
-    assert describe_all(tuple(route53_statements(read, 1))) == [
+    assert describe_all(tuple(kind("route53_records").statements(read, 1))) == [
         "list (`route53:ListResourceRecordSets`) the DNS record sets of hosted zone `Z8L2Y45GOT7LQT`"
     ]
     both = Route53Records(hosted_zone_ids=["Z1D633PJN98FT9", "Z3M3LMPEXAMPLE"], access="read-write")
-    assert describe_all(tuple(route53_statements(both, 1))) == [
+    assert describe_all(tuple(kind("route53_records").statements(both, 1))) == [
         "list (`route53:ListResourceRecordSets`) and change (`route53:ChangeResourceRecordSets`) the DNS "
         "record sets of hosted zones `Z1D633PJN98FT9`, `Z3M3LMPEXAMPLE`",
         "see whether a record change has reached every Route 53 server (`route53:GetChange`)",
     ]
+
+
+def test_sqs_queue() -> None:
+    arn = "arn:aws:sqs:eu-west-1:111111111111:acme-in.fifo"
+    send = SqsQueue(queue_arn=arn, access="send")
+    assert describe_all(tuple(kind("sqs_queue").statements(send, 1))) == [
+        "look up the queue's URL (`sqs:GetQueueUrl`) and send messages (`sqs:SendMessage`) "
+        f"on the SQS queue `{arn}`"
+    ]
+    wider = Statement(sid="X", actions=("sqs:SendMessage", "sqs:DeleteQueue"), resources=(arn,))
+    assert describe(wider).startswith("**Allow** actions")
+
+
+def test_every_kind_describes_its_own_statements() -> None:
+    """A kind's example entry reads as sentences, not as the verbatim fallback (raw statements aside)."""
+    import yaml
+
+    from generator.permissions.discovery import kinds
+
+    for name, k in kinds().items():
+        if k.open_ended:
+            continue
+        value = k.annotation.model_validate(yaml.safe_load(k.example)[name])
+        lines = describe_all(tuple(k.statements(value, 1)))
+        assert lines and not any(line.startswith("**") for line in lines), (name, lines)
 
 
 def test_raw_statements_verbatim() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterator
 from typing import Any, Literal
@@ -12,6 +13,7 @@ from generator.modelfields import Strict, ZoneId
 from generator.permissions.case import Case
 from generator.permissions.kind import ClientFactory, PermissionKind
 from generator.permissions.statement import Statement
+from generator.permissions.wording import Code, plain_allow, verbs
 
 READ = ("route53:ListResourceRecordSets",)
 WRITE = ("route53:ChangeResourceRecordSets",)
@@ -90,6 +92,9 @@ class Route53RecordsKind(PermissionKind[Route53Records]):
             )
         return cases
 
+    def plain_words(self, st: Statement, code: Code) -> str | None:
+        return plain_words(st, code)
+
     def planned_resources(self, value: Route53Records) -> list[str]:
         return [_zone_arn(z) for z in value.hosted_zone_ids]
 
@@ -120,6 +125,26 @@ class Route53RecordsKind(PermissionKind[Route53Records]):
             assert any(r["Name"] == record and r["Type"] == "TXT" for r in after), (
                 f"{where}: the record written through the role is not in zone {zone}"
             )
+
+
+HOSTED_ZONE = re.compile(r"arn:aws:route53:::hostedzone/([A-Z0-9]+)")
+VERBS = {READ[0]: "list", WRITE[0]: "change"}
+
+
+def plain_words(st: Statement, code: Code) -> str | None:
+    """The sentence of a statement this kind writes, else None."""
+    if not plain_allow(st) or st.conditions or not st.resources:
+        return None
+    zones = [HOSTED_ZONE.fullmatch(r) for r in st.resources]
+    assert st.actions is not None
+    if st.actions == (GET_CHANGE,) and st.resources == ("arn:aws:route53:::change/*",):
+        return f"see whether a record change has reached every Route 53 server ({code(GET_CHANGE)})"
+    if not all(zones) or not set(st.actions) <= {*READ, *WRITE}:
+        return None
+    ordered = tuple(a for a in (*READ, *WRITE) if a in st.actions)
+    names = ", ".join(code(z.group(1)) for z in zones if z)
+    what = "hosted zone" if len(zones) == 1 else "hosted zones"
+    return f"{verbs(ordered, VERBS, code)} the DNS record sets of {what} {names}"
 
 
 def create_zone(route53: Any, zone_id: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Iterator
 from typing import Any, Literal
 
@@ -12,6 +13,7 @@ from generator.modelfields import Bucket, S3Prefix, Strict
 from generator.permissions.case import Case
 from generator.permissions.kind import ClientFactory, PermissionKind
 from generator.permissions.statement import Statement
+from generator.permissions.wording import Code, plain_allow, verbs
 
 READ = ("s3:GetObject",)
 WRITE = ("s3:PutObject",)
@@ -108,6 +110,9 @@ class S3ObjectsKind(PermissionKind[S3Objects]):
             Case("delete the bucket", "s3:DeleteBucket", f"arn:aws:s3:::{bucket}", False),
         ]
 
+    def plain_words(self, st: Statement, code: Code) -> str | None:
+        return plain_words(st, code)
+
     def planned_resources(self, value: S3Objects) -> list[str]:
         return [f"arn:aws:s3:::{value.bucket}/{value.prefix}*"]
 
@@ -136,6 +141,48 @@ class S3ObjectsKind(PermissionKind[S3Objects]):
         else:
             held = owner("s3").get_object(Bucket=value.bucket, Key=key)["Body"].read()
             assert held == body, f"{where}: the object written through the role is not in {value.bucket}"
+
+
+# Bucket names and key prefixes as the registry allows them: no wildcard, no policy variable (``${…}``).
+BUCKET, PREFIX = r"([a-z0-9.-]+)", r"([A-Za-z0-9!_.'()/=+,@:-]*)"
+S3_OBJECTS = re.compile(rf"arn:aws:s3:::{BUCKET}/{PREFIX}\*")
+S3_BUCKET = re.compile(rf"arn:aws:s3:::{BUCKET}")
+S3_PREFIX = re.compile(rf"{PREFIX}\*")
+VERBS = {READ[0]: "read", WRITE[0]: "write"}
+
+
+def _objects(st: Statement, code: Code) -> str | None:
+    if not plain_allow(st) or st.conditions or not st.resources or len(st.resources) != 1:
+        return None
+    found = S3_OBJECTS.fullmatch(st.resources[0])
+    assert st.actions is not None
+    if not found or not set(st.actions) <= {*READ, *WRITE}:
+        return None
+    bucket, prefix = found.groups()
+    if prefix == "" or prefix.endswith("/"):
+        return f"{verbs(st.actions, VERBS, code)} objects under {code(f's3://{bucket}/{prefix}')}"
+    what = verbs(st.actions, VERBS, code)
+    return f"{what} objects whose keys start with {code(prefix)} in bucket {code(bucket)}"
+
+
+def _listing(st: Statement, code: Code) -> str | None:
+    if not plain_allow(st) or st.actions != ("s3:ListBucket",) or not st.resources or len(st.resources) != 1:
+        return None
+    found = S3_BUCKET.fullmatch(st.resources[0])
+    if not found or set(st.conditions) != {"StringLike"} or set(st.conditions["StringLike"]) != {"s3:prefix"}:
+        return None
+    prefixes = st.conditions["StringLike"]["s3:prefix"]
+    if len(prefixes) != 1 or not S3_PREFIX.fullmatch(prefixes[0]):
+        return None
+    bucket, prefix, action = found.group(1), prefixes[0][:-1], code("s3:ListBucket")
+    if prefix == "" or prefix.endswith("/"):
+        return f"list the object keys under {code(f's3://{bucket}/{prefix}')} ({action})"
+    return f"list the object keys that start with {code(prefix)} in bucket {code(bucket)} ({action})"
+
+
+def plain_words(st: Statement, code: Code) -> str | None:
+    """The sentence of a statement this kind writes, else None."""
+    return _objects(st, code) or _listing(st, code)
 
 
 KIND = S3ObjectsKind()

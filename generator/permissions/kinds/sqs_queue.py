@@ -14,6 +14,7 @@ from generator.modelfields import Strict, checked
 from generator.permissions.case import Case
 from generator.permissions.kind import ClientFactory, PermissionKind
 from generator.permissions.statement import Statement
+from generator.permissions.wording import Code, plain_allow, verbs
 
 # SendMessageBatch is authorised as SendMessage, DeleteMessageBatch as DeleteMessage (and so on).
 SEND = ("sqs:GetQueueUrl", "sqs:SendMessage")
@@ -138,6 +139,9 @@ class SqsQueueKind(PermissionKind[SqsQueue]):
             cases += [Case(f"{verb} {what}", a, other, False) for a, verb in verbs.items() if a in allowed]
         return cases
 
+    def plain_words(self, st: Statement, code: Code) -> str | None:
+        return plain_words(st, code)
+
     def planned_resources(self, value: SqsQueue) -> list[str]:
         return [value.queue_arn]
 
@@ -183,6 +187,26 @@ class SqsQueueKind(PermissionKind[SqsQueue]):
                 if message["Body"] == body:
                     return
         raise AssertionError(f"{where}: the message sent to {value.queue_arn} was never received")
+
+
+WORDS = {
+    "sqs:SendMessage": "send messages",
+    "sqs:ReceiveMessage": "receive messages",
+    "sqs:DeleteMessage": "delete received messages",
+    "sqs:ChangeMessageVisibility": "change a received message's visibility timeout",
+    "sqs:GetQueueAttributes": "read the queue's attributes",
+    "sqs:GetQueueUrl": "look up the queue's URL",
+}
+
+
+def plain_words(st: Statement, code: Code) -> str | None:
+    """The sentence of a statement this kind writes, else None."""
+    if not plain_allow(st) or st.conditions or not st.resources or len(st.resources) != 1:
+        return None
+    assert st.actions is not None
+    if not QUEUE_ARN.fullmatch(st.resources[0]) or not set(st.actions) <= set(WORDS):
+        return None
+    return f"{verbs(st.actions, WORDS, code)} on the SQS queue {code(st.resources[0])}"
 
 
 KIND = SqsQueueKind()
