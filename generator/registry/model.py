@@ -193,6 +193,14 @@ class Permission(Strict):
         return next(name for name in type(self).model_fields if getattr(self, name) is not None)
 
 
+class Adopt(Strict):
+    """The role exists already (made by hand, found by ``xacct import``): ``generate`` writes terraform
+    ``import`` blocks into its root, so that the first apply adopts the role instead of creating it."""
+
+    # The name of the role's existing inline policy, kept (the module's ``policy_name``).
+    policy_name: Annotated[str, _check(aws.policy_name)]
+
+
 class RoleSettings(Strict):
     """What both scenarios' roles share."""
 
@@ -205,6 +213,7 @@ class RoleSettings(Strict):
     permissions_boundary_policy: BoundaryPolicy | None = None
     tags: Tags = Field(default_factory=dict)
     permissions: list[Permission] = Field(min_length=1, max_length=50)
+    adopt: Adopt | None = None
 
 
 class PartnerToCustomer(RoleSettings):

@@ -130,6 +130,8 @@ def render_root(
             module_args=module_arguments(spec, modules.for_root(spec.module, root_dir)),
         )
     }
+    if spec.adopt:
+        files["imports.tf"] = env.get_template("imports.tf.j2").render(header=HEADER, spec=spec)
     if cloud is not None:
         cloud_args: list[tuple[str, object]] = [("organization", cloud.organization)]
         if cloud.hostname:
