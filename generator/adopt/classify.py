@@ -166,6 +166,10 @@ def classify(role: DeployedRole, registry: Registry, names: Mapping[str, str]) -
     try:
         trust = trust_of(role.trust)
         scenario, account = _scenario(role, registry, trust)
+        problem = _checked(role)
+        if problem:
+            raise Inexpressible(problem)
+        policy, permissions = _permissions(role)
         tenant = _tenant(registry, account, names)
         if tenant is None:
             raise Inexpressible(
@@ -178,11 +182,7 @@ def classify(role: DeployedRole, registry: Registry, names: Mapping[str, str]) -
                 f"tenant {known.name} has a {scenario} role in the registry already "
                 f"({getattr(known, scenario).role_name or 'its default name'}): one role per tenant and scenario"
             )
-        problem = _checked(role)
-        if problem:
-            raise Inexpressible(problem)
         _external_id(trust, known)
-        policy, permissions = _permissions(role)
     except Inexpressible as exc:
         return Refused(role.arn, str(exc))
     settings = _settings(role, registry, known)

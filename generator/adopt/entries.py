@@ -32,7 +32,15 @@ class Addition:
 
     def text(self) -> str:
         """The addition as block YAML: a list item, or the tenant's new keys."""
-        return blockyaml.dump([self.entry] if self.index is None else self.entry)
+        data = [self.entry] if self.index is None else self.entry
+        return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=10_000)
+
+
+class _Dumper(yaml.SafeDumper):
+    """Block YAML with list items indented under their key, as the registry's example writes them."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        super().increase_indent(flow, False)
 
 
 def _merged(data: dict[str, Any], additions: list[Addition]) -> dict[str, Any]:

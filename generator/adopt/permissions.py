@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from generator.policy.canonical import canonical_statement
 from generator.policy.catalog import permission_statements, route53_statements, s3_statements
 from generator.policy.documents import VERSION
 from generator.registry.model import Permission
@@ -78,20 +79,9 @@ def _raw(statement: Any, index: int) -> Entry:
 
 
 def _iam_form(statement: dict[str, Any]) -> dict[str, Any]:
-    """A statement with every list element as a list (a scalar is its one-element list) and no empty Sid."""
-    out: dict[str, Any] = {}
-    for key, value in statement.items():
-        if key == "Sid" and value == "":
-            continue
-        if key in RAW_KEYS:
-            out[key] = [value] if isinstance(value, str) else list(value)
-        elif key == "Condition":
-            out[key] = {
-                op: {k: [v] if isinstance(v, str) else list(v) for k, v in block.items()}
-                for op, block in value.items()
-            }
-        else:
-            out[key] = value
+    """A statement in one written form (:mod:`generator.policy.canonical`), with no empty Sid and its
+    default Effect."""
+    out = {k: v for k, v in canonical_statement(statement).items() if not (k == "Sid" and v == "")}
     out.setdefault("Effect", "Allow")
     return out
 
