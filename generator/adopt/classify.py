@@ -91,7 +91,8 @@ def _checked(role: DeployedRole) -> str | None:
         if message:
             return f"{what}: {message}"
     if not aws.SESSION_MIN <= role.max_session_duration <= aws.SESSION_MAX:
-        return f"its max session duration {role.max_session_duration} is outside {aws.SESSION_MIN}..{aws.SESSION_MAX}"
+        allowed = f"{aws.SESSION_MIN}..{aws.SESSION_MAX}"
+        return f"its max session duration {role.max_session_duration} is outside {allowed}"
     return None
 
 
@@ -180,7 +181,8 @@ def classify(role: DeployedRole, registry: Registry, names: Mapping[str, str]) -
         if known is not None and getattr(known, scenario) is not None:
             raise Inexpressible(
                 f"tenant {known.name} has a {scenario} role in the registry already "
-                f"({getattr(known, scenario).role_name or 'its default name'}): one role per tenant and scenario"
+                f"({getattr(known, scenario).role_name or 'its default name'}): one role per tenant and "
+                "scenario"
             )
         _external_id(trust, known)
     except Inexpressible as exc:

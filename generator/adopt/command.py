@@ -141,7 +141,8 @@ def write(loaded: LoadedRegistry, additions: list[Addition]) -> None:
         load_registry_text(new_text, str(path))
     except (LayoutError, RegistryError, ValueError) as exc:
         raise ImportError_(
-            f"{path}: cannot insert the entries ({exc}); nothing was written: paste the printed entries by hand"
+            f"{path}: cannot insert the entries ({exc}); nothing was written: paste the printed entries "
+            "by hand"
         ) from None
     _replace_atomically(path, new_text)
 

@@ -68,10 +68,16 @@ def _conflict(item: Found, addition: Addition) -> str | None:
     """Why ``item`` cannot join ``addition`` (a second role for one scenario, another external ID)."""
     if item.scenario in addition.entry:
         other = addition.entry[item.scenario]["role_name"]
-        return f"tenant {item.tenant} gets a {item.scenario} role already ({other}): one role per tenant and scenario"
+        return (
+            f"tenant {item.tenant} gets a {item.scenario} role already ({other}): one role per tenant "
+            "and scenario"
+        )
     known = addition.entry.get("external_id")
     if addition.index is None and item.external_id and known and known != item.external_id:
-        return f"requires another external ID than tenant {item.tenant}'s other role: a tenant has one external ID"
+        return (
+            f"requires another external ID than tenant {item.tenant}'s other role: a tenant has one "
+            "external ID"
+        )
     return None
 
 

@@ -115,7 +115,8 @@ def read_accounts(sources: Sequence[Source], endpoint_url: str | None, region: s
         same = next((r for r in read if r.account == roles.account), None)
         if same is not None:
             raise SourceError(
-                f"{source.label} and {same.source.label} both reach account {roles.account}: pass each account once"
+                f"{source.label} and {same.source.label} both reach account {roles.account}: pass each "
+                "account once"
             )
         read.append(roles)
     return read

@@ -56,7 +56,9 @@ def test_an_import_plan_is_accounted_for(key: str) -> None:
 
 
 @pytest.mark.parametrize("key", KEYS)
-def test_plan_guard_accepts_an_import_plan(key: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_plan_guard_accepts_an_import_plan(
+    key: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "plan.json"
     path.write_text(json.dumps(raw_plan(key)), encoding="utf-8")
     tenant, scenario = key.split("/")
@@ -69,7 +71,9 @@ def test_an_import_that_replaces_the_role_is_a_destroy() -> None:
     role = change(raw, ROLE)["change"]
     role["actions"] = ["delete", "create"]
     found, _ = findings(raw, KEYS[0])
-    assert any(f"{ROLE}: the plan replaces this aws_iam_role (it was tenant initech's" in f for f in found), found
+    assert any(f"{ROLE}: the plan replaces this aws_iam_role (it was tenant initech's" in f for f in found), (
+        found
+    )
 
 
 def test_an_imported_foreign_grant_is_a_finding() -> None:
@@ -97,7 +101,9 @@ def test_importing_a_role_the_registry_does_not_have_is_a_finding() -> None:
             if "role" in values:
                 values["role"] = "SomeoneElsesRole"
     found, _ = findings(raw, KEYS[0])
-    assert any("role SomeoneElsesRole in account 555555555555 is not a role of the registry" in f for f in found)
+    assert any(
+        "role SomeoneElsesRole in account 555555555555 is not a role of the registry" in f for f in found
+    )
 
 
 def test_a_malformed_importing_is_refused() -> None:
