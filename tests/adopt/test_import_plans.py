@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import copy
 import json
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -111,3 +114,39 @@ def test_a_malformed_importing_is_refused() -> None:
     change(raw, ROLE)["change"]["importing"] = "TeamFormDNS"
     with pytest.raises(PlanInputError, match=r"change\.importing is a string, not an object"):
         plan_from_data(raw, "plan.json")
+
+
+@pytest.mark.terraform  # the HCL layer runs `terraform fmt -check` on the tree
+def test_the_harness_judges_an_import_plan(tmp_path: Path) -> None:
+    """The pytest harness (``--xacct-plan-json``, as in a pipeline) passes the import plan: AWS's writing
+    of the adopted documents and the boundary an imported role reads back as "" are the registry's."""
+    shutil.copy(REGISTRY, tmp_path / "tenants.yaml")
+    (tmp_path / "modules").symlink_to(HERE.parents[1] / "modules")
+    plan = HERE / "plans" / "initech__partner_to_customer.json"
+    scope = ["--xacct-tenant", "initech", "--xacct-scenario", "partner_to_customer", "-m", "not live"]
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-o",
+            "addopts=",
+            "-p",
+            "no:cacheprovider",
+            "--rootdir",
+            str(tmp_path),
+            "--xacct-registry",
+            str(tmp_path / "tenants.yaml"),
+            "--xacct-plan-json",
+            str(plan),
+            *scope,
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    assert "failed" not in result.stdout and " passed" in result.stdout
+    assert "imports TeamFormDNS (updates it)" in result.stdout
