@@ -16,6 +16,7 @@ import json
 import secrets
 import uuid
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -62,38 +63,56 @@ DNS_POLICY = {
 }
 
 
+ROLE = "module.role.module.role.aws_iam_role.this"
+POLICY = "module.role.module.role.aws_iam_role_policy.this[0]"
+EXCHANGE_POLICY = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Sid": "S3Objects1",
+            "Effect": "Allow",
+            "Action": ["s3:GetObject"],
+            "Resource": ["arn:aws:s3:::teamform-tenant-exchange/newco/*"],
+        }
+    ],
+}
+
+
 def _account() -> str:
     return str(10**11 + secrets.randbelow(9 * 10**11))
 
 
-def _trust(principal: str, external_id: str) -> str:
-    statement = {
+def _trust(principal: str, external_id: str | None = None) -> str:
+    statement: dict[str, Any] = {
         "Effect": "Allow",
         "Principal": {"AWS": principal},
         "Action": "sts:AssumeRole",
-        "Condition": {"StringEquals": {"sts:ExternalId": external_id}},
     }
+    if external_id:
+        statement["Condition"] = {"StringEquals": {"sts:ExternalId": external_id}}
     return json.dumps({"Version": "2012-10-17", "Statement": [statement]})
 
 
-def _env(monkeypatch: pytest.MonkeyPatch, tmp: Path, url: str, key: str, profiles: dict[str, str]) -> None:
-    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL_IAM"):
+def _aws_environment(monkeypatch: pytest.MonkeyPatch, tmp: Path, url: str, profiles: dict[str, str]) -> None:
+    """The usual AWS environment: ``AWS_ENDPOINT_URL`` and a credentials file with ``profiles``."""
+    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.delenv("AWS_SESSION_TOKEN", raising=False)
+    monkeypatch.delenv("AWS_ENDPOINT_URL_IAM", raising=False)
     creds = tmp / "credentials"
     creds.write_text(
         "".join(
             f"[{p}]\naws_access_key_id = {a}\naws_secret_access_key = test\n" for p, a in profiles.items()
         )
     )
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", key)
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "test")
     monkeypatch.setenv("AWS_ENDPOINT_URL", url)
     monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp / "no-config"))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(creds))
 
 
-def _run(runner, args: list[str], add, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:  # type: ignore[no-untyped-def]
+def _run(runner: Any, add: Any, args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    """A command in-process (``xacct import`` or ``xacct audit``): ``(exit code, stdout, stderr)``."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--registry")
     add(parser)
@@ -101,6 +120,40 @@ def _run(runner, args: list[str], add, capsys: pytest.CaptureFixture[str]) -> tu
     code = runner(parser.parse_args(args))
     captured = capsys.readouterr()
     return code, captured.out, captured.err
+
+
+def _make_by_hand(url: str, partner: str, customer: str, other: str, external_id: str) -> None:
+    """What a partner's console guide left behind, in three accounts."""
+    principal = f"arn:aws:iam::{partner}:role/teamform-integration"
+    iam = client(boto3_session(customer, REGION), "iam", url)
+    iam.create_role(
+        RoleName="TeamFormDNS",
+        AssumeRolePolicyDocument=_trust(principal, external_id),
+        Description="made by hand from the partner's guide",
+        Tags=[{"Key": "team", "Value": "dns"}],
+    )
+    iam.put_role_policy(
+        RoleName="TeamFormDNS", PolicyName="dns-access", PolicyDocument=json.dumps(DNS_POLICY)
+    )
+    service = {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}
+    iam.create_role(  # nothing to do with the partner
+        RoleName="ec2-worker",
+        AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [service]}),
+    )
+    # In the partner's account: the customer's data-sync role reads its prefix (Scenario B, no external ID).
+    partner_iam = client(boto3_session(partner, REGION), "iam", url)
+    partner_iam.create_role(
+        RoleName="newco-exchange", AssumeRolePolicyDocument=_trust(f"arn:aws:iam::{customer}:role/data-sync")
+    )
+    partner_iam.put_role_policy(
+        RoleName="newco-exchange", PolicyName="exchange", PolicyDocument=json.dumps(EXCHANGE_POLICY)
+    )
+    # In another account: a managed policy attached, which xacct cannot express.
+    other_iam = client(boto3_session(other, REGION), "iam", url)
+    other_iam.create_role(
+        RoleName="TeamFormAdmin", AssumeRolePolicyDocument=_trust(principal, str(uuid.uuid4()))
+    )
+    other_iam.attach_role_policy(RoleName="TeamFormAdmin", PolicyArn="arn:aws:iam::aws:policy/ReadOnlyAccess")
 
 
 def test_a_hand_made_role_is_adopted_not_recreated(
@@ -115,73 +168,35 @@ def test_a_hand_made_role_is_adopted_not_recreated(
     registry_file = tmp_path / "tenants.yaml"
     (tmp_path / "modules").symlink_to(MODULES)
     registry_file.write_text(REGISTRY.format(partner=partner, globex=globex, globex_id=uuid.uuid4()))
+    _make_by_hand(url, partner, customer, other, external_id)
+    _aws_environment(monkeypatch, tmp_path, url, {"default": customer, "partner": partner, "other": other})
 
-    # By hand, in the customer's account: the role the partner's console guide made.
-    iam = client(boto3_session(customer, REGION), "iam", url)
-    principal = f"arn:aws:iam::{partner}:role/teamform-integration"
-    iam.create_role(
-        RoleName="TeamFormDNS",
-        AssumeRolePolicyDocument=_trust(principal, external_id),
-        Description="made by hand from the partner's guide",
-        Tags=[{"Key": "team", "Value": "dns"}],
-    )
-    iam.put_role_policy(
-        RoleName="TeamFormDNS", PolicyName="dns-access", PolicyDocument=json.dumps(DNS_POLICY)
-    )
-    iam.create_role(  # a service role: nothing to do with the partner
-        RoleName="ec2-worker",
-        AssumeRolePolicyDocument=json.dumps(
-            {
-                "Version": "2012-10-17",
-                "Statement": [
-                    {
-                        "Effect": "Allow",
-                        "Principal": {"Service": "ec2.amazonaws.com"},
-                        "Action": "sts:AssumeRole",
-                    }
-                ],
-            }
-        ),
-    )
-    # In another account: a role with a managed policy attached, which xacct cannot express.
-    other_iam = client(boto3_session(other, REGION), "iam", url)
-    other_iam.create_role(
-        RoleName="TeamFormAdmin", AssumeRolePolicyDocument=_trust(principal, str(uuid.uuid4()))
-    )
-    other_iam.attach_role_policy(RoleName="TeamFormAdmin", PolicyArn="arn:aws:iam::aws:policy/ReadOnlyAccess")
-
-    _env(monkeypatch, tmp_path, url, customer, {"other": other})
+    # xacct import over three accounts (two profiles and the current credentials), into the registry.
     before = registry_file.read_text()
-    args = [
-        "--registry",
-        str(registry_file),
-        "--name",
-        f"{customer}=newco",
-        "--profile",
-        "default",
-        "--profile",
-        "other",
-    ]
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
-    (tmp_path / "credentials").write_text(
-        f"[default]\naws_access_key_id = {customer}\naws_secret_access_key = test\n"
-        f"[other]\naws_access_key_id = {other}\naws_secret_access_key = test\n"
-    )
-    code, out, err = _run(run_import, [*args, "--write"], add_arguments, capsys)
+    args = ["--registry", str(registry_file), "--name", f"{customer}=newco", "--profile", "partner"]
+    args += ["--profile", "other", "--profile", "default", "--write"]
+    code, out, err = _run(run_import, add_arguments, args, capsys)
     assert code == 1, out + err  # one role not adopted
     assert f"not adopted: arn:aws:iam::{other}:role/TeamFormAdmin: has managed policies attached" in err
-    assert "1 role(s) to adopt, 1 not adopted" in err
+    assert "3 account(s) read" in err and "2 role(s) to adopt, 1 not adopted" in err
+    assert "1 unrelated to the partner" in err
     text = registry_file.read_text()
-    assert text.startswith(before) and "# keep this comment" in text  # appended; every other byte kept
+    assert text.startswith(before)  # appended after the last tenant: every byte of the registry kept
     assert "- name: newco" in out and "policy_name: dns-access" in out
 
     loaded = load_registry(registry_file)
     newco = loaded.model.tenants[1]
     assert (newco.name, newco.account_id, newco.external_id) == ("newco", customer, external_id)
-    settings = newco.partner_to_customer
-    assert settings is not None and settings.adopt is not None and settings.adopt.policy_name == "dns-access"
-    assert settings.role_name == "TeamFormDNS" and settings.tags == {"team": "dns"}
+    a, b = newco.partner_to_customer, newco.customer_to_partner
+    assert a is not None and a.adopt is not None and a.adopt.policy_name == "dns-access"
+    assert a.role_name == "TeamFormDNS" and a.tags == {"team": "dns"}
+    assert b is not None and b.adopt is not None and b.adopt.policy_name == "exchange"
+    assert (
+        b.trusted_principal_arns == [f"arn:aws:iam::{customer}:role/data-sync"] and not b.require_external_id
+    )
+    assert b.permissions[0].s3_objects is not None  # the catalog kind, recognised
 
+    # generate writes imports.tf; the plan imports the role and its policy and creates nothing.
     out_dir = tmp_path / "generated"
     generate(loaded, out_dir)
     root = next(r for r in find_roots(out_dir) if r.key == "newco/partner_to_customer")
@@ -191,32 +206,25 @@ def test_a_hand_made_role_is_adopted_not_recreated(
     tf = Terraform(copy_root(root, tmp_path / "work", provider), timeout=300)
     tf.init()
 
-    def planned(name: str) -> tuple[list, list[str]]:  # type: ignore[type-arg]
+    def planned(name: str) -> tuple[list[Any], list[str]]:
         plan = plan_from_data(tf.show_json(tf.plan(out=name)), name)
+        roles = build_roles(loaded.model)
         result = account_plan(
-            plan,
-            build_roles(loaded.model),
-            loaded.model,
-            where=name,
-            expected=[spec.key],
-            hint=lambda rc: customer,
+            plan, roles, loaded.model, where=name, expected=[spec.key], hint=lambda rc: customer
         )
         return plan.resource_changes, [str(f) for f in result.findings]
 
     changes, findings = planned("adopt")
     assert findings == []
     by_address = {rc.address: rc for rc in changes}
-    role, policy = (
-        by_address["module.role.module.role.aws_iam_role.this"],
-        by_address["module.role.module.role.aws_iam_role_policy.this[0]"],
-    )
-    assert role.importing == {"id": "TeamFormDNS"} and policy.importing == {"id": "TeamFormDNS:dns-access"}
+    assert by_address[ROLE].importing == {"id": "TeamFormDNS"}
+    assert by_address[POLICY].importing == {"id": "TeamFormDNS:dns-access"}
     assert all(not ({"create", "delete"} & set(rc.actions)) for rc in changes), [rc.actions for rc in changes]
     tf.apply(tf.workdir / "adopt")
     try:
-        code, out, err = _run(
-            run_audit, ["--registry", str(registry_file), "--account", "newco"], add_audit_arguments, capsys
-        )
+        audit = ["--registry", str(registry_file), "--account", "newco"]
+        monkeypatch.setenv("AWS_PROFILE", "default")
+        code, out, err = _run(run_audit, add_audit_arguments, audit, capsys)
         assert (code, err) == (0, ""), out + err
         assert "matches the registry" in out
         changes, findings = planned("again")
