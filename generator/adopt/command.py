@@ -17,6 +17,7 @@ from typing import Any
 from generator.adopt.classify import Refused, Sorting, sort_roles
 from generator.adopt.entries import Addition, LayoutError, additions_for, edit_text
 from generator.adopt.sources import Source, SourceError, read_accounts
+from generator.audit.command import _shown
 from generator.files import read_bytes
 from generator.registry import LoadedRegistry, RegistryError, load_registry
 from generator.registry.loader import load_registry_text
@@ -151,7 +152,7 @@ def report(
     additions: list[Addition], sorting: Sorting, refused: list[Refused], accounts: list[str]
 ) -> list[str]:
     """Lines for stderr: each role not adopted with the reason, then a summary."""
-    lines = [f"xacct import: not adopted: {r.arn}: {r.reason}" for r in refused]
+    lines = [f"xacct import: not adopted: {_shown(r.arn)}: {_shown(r.reason)}" for r in refused]
     adopted = sum(len(a.found) for a in additions)
     lines.append(
         f"xacct import: {len(accounts)} account(s) read ({', '.join(accounts)}): {adopted} role(s) to adopt, "
@@ -187,7 +188,7 @@ def run_import(args: argparse.Namespace) -> int:
         if args.write and additions:
             write(loaded, additions)
     except (ImportError_, SourceError) as exc:
-        err.print(f"xacct import: {exc}", markup=False, emoji=False)
+        err.print(f"xacct import: {_shown(str(exc))}", markup=False, emoji=False)
         return EXIT_ERROR
     text = render(additions, str(loaded.source.file))
     if text:
