@@ -114,3 +114,18 @@ def test_a_flow_style_tenant_list_cannot_take_them(tmp_path: Path) -> None:
     accepted, _ = additions(text, ITEMS[1:])
     with pytest.raises(LayoutError, match="block list"):
         edit_text(text, accepted)
+
+
+def test_a_condition_the_registry_grammar_refuses_is_not_adopted() -> None:
+    statement = {
+        "actions": ["s3:GetObject"],
+        "resources": ["*"],
+        "conditions": {"StringEqualz": {"aws:x": ["1"]}},
+    }
+    settings = {**SETTINGS_A, "permissions": [{"statements": [statement]}]}
+    odd = found(
+        "newco", "777777777777", "partner_to_customer", settings, "4d3c2b1a-0f9e-4d8c-b7a6-5f4e3d2c1b0a"
+    )
+    accepted, refused = additions(TEXT, [odd])
+    assert accepted == [] and [r.arn for r in refused] == [odd.role.arn]
+    assert "the registry refuses its entry" in refused[0].reason and "StringEqualz" in refused[0].reason
