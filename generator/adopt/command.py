@@ -35,7 +35,7 @@ _ACCOUNT_ID = re.compile(r"\d{12}")
 _NAME = re.compile(r"(\d{12})=(.+)")
 
 
-class ImportError_(Exception):
+class ImportFailed(Exception):
     """The import could not run: one line, exit 2."""
 
 
@@ -79,7 +79,7 @@ def sources_of(args: argparse.Namespace) -> list[Source]:
     """The accounts to read; none given: the current credentials."""
     for value in args.account:
         if not _ACCOUNT_ID.fullmatch(value):
-            raise ImportError_(f"--account {value!r}: not a 12-digit account ID")
+            raise ImportFailed(f"--account {value!r}: not a 12-digit account ID")
     arns = [*args.assume_role, *(f"arn:aws:iam::{a}:role/{args.role_name}" for a in args.account)]
     sources = [Source(profile=p) for p in args.profile] + [Source(role_arn=a) for a in arns]
     return sources or [Source()]
@@ -90,7 +90,7 @@ def names_of(args: argparse.Namespace) -> dict[str, str]:
     for value in args.name:
         match = _NAME.fullmatch(value)
         if match is None:
-            raise ImportError_(f"--name {value!r}: write ACCOUNT_ID=TENANT, e.g. --name 222222222222=acme")
+            raise ImportFailed(f"--name {value!r}: write ACCOUNT_ID=TENANT, e.g. --name 222222222222=acme")
         names[match.group(1)] = match.group(2)
     return names
 
@@ -111,7 +111,7 @@ def check_endpoint(url: str | None) -> None:
     except ValueError:
         ok = False
     if not ok:
-        raise ImportError_(
+        raise ImportFailed(
             "--endpoint-url: not an http(s) URL with a host and a valid port, e.g. http://localhost:4566"
         )
 
@@ -130,22 +130,23 @@ def render(additions: list[Addition], registry_file: str) -> str:
 
 def write(loaded: LoadedRegistry, additions: list[Addition]) -> None:
     """Insert the additions into the registry file; the new text must load to the registry plus them."""
-    from generator.adopt.entries import _merged
+    from generator.adopt.entries import merged
     from generator.external_ids import _replace_atomically
 
     path = Path(loaded.source.file)
-    text = decode(str(path), read_bytes(path))
     try:
+        text = decode(str(path), read_bytes(path))
         new_text = edit_text(text, additions)
-        if parse_text(str(path), new_text).data != _merged(loaded.source.data, additions):
+        if parse_text(str(path), new_text).data != merged(loaded.source.data, additions):
             raise LayoutError("the inserted text would not read as the entries")
         load_registry_text(new_text, str(path))
-    except (LayoutError, RegistryError, ValueError) as exc:
-        raise ImportError_(
-            f"{path}: cannot insert the entries ({exc}); nothing was written: paste the printed entries "
+        _replace_atomically(path, new_text)
+    except (LayoutError, RegistryError, ValueError, OSError) as exc:
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc).splitlines()[0]
+        raise ImportFailed(
+            f"{path}: cannot insert the entries ({why}); nothing was written: paste the printed entries "
             "by hand"
         ) from None
-    _replace_atomically(path, new_text)
 
 
 def report(
@@ -183,19 +184,22 @@ def run_import(args: argparse.Namespace) -> int:
             sorting.refused += part.refused
             sorting.managed += part.managed
             sorting.other += part.other
-        additions, late = additions_for(sorting.found, loaded.model, _data(loaded))
-        refused = sorting.refused + late
-        if args.write and additions:
-            write(loaded, additions)
-    except (ImportError_, SourceError) as exc:
+    except (ImportFailed, SourceError) as exc:
         err.print(f"xacct import: {_shown(str(exc))}", markup=False, emoji=False)
         return EXIT_ERROR
+    additions, late = additions_for(sorting.found, loaded.model, _data(loaded))
+    refused = sorting.refused + late
     text = render(additions, str(loaded.source.file))
     if text:
         out.print(text, markup=False, end="")
     for line in report(additions, sorting, refused, [a.account for a in accounts]):
         err.print(line, markup=False)
     if args.write and additions:
+        try:
+            write(loaded, additions)
+        except ImportFailed as exc:
+            err.print(f"xacct import: {_shown(str(exc))}", markup=False, emoji=False)
+            return EXIT_ERROR
         err.print(f"xacct import: wrote {len(additions)} entr(ies) into {loaded.source.file}", markup=False)
     return EXIT_REFUSED if refused else EXIT_OK
 

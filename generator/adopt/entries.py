@@ -43,7 +43,7 @@ class _Dumper(yaml.SafeDumper):
         super().increase_indent(flow, False)
 
 
-def _merged(data: dict[str, Any], additions: list[Addition]) -> dict[str, Any]:
+def merged(data: dict[str, Any], additions: list[Addition]) -> dict[str, Any]:
     merged = copy.deepcopy(data)
     for addition in additions:
         if addition.index is None:
@@ -111,7 +111,7 @@ def additions_for(
     additions, refused = _group(found, registry)
     accepted: list[Addition] = []
     for addition in additions:
-        problems = _problems(_merged(data, [*accepted, addition]))
+        problems = _problems(merged(data, [*accepted, addition]))
         if problems:
             reason = "the registry refuses its entry: " + "; ".join(problems[:3])
             refused += [Refused(f.role.arn, reason) for f in addition.found]

@@ -174,8 +174,11 @@ def test_a_hand_made_role_is_adopted_not_recreated(
     # xacct import over three accounts (two profiles and the current credentials), into the registry.
     before = registry_file.read_text()
     args = ["--registry", str(registry_file), "--name", f"{customer}=newco", "--profile", "partner"]
-    args += ["--profile", "other", "--profile", "default", "--write"]
-    code, out, err = _run(run_import, add_arguments, args, capsys)
+    args += ["--profile", "other", "--profile", "default"]
+    printed = _run(run_import, add_arguments, args, capsys)
+    assert registry_file.read_text() == before  # without --write: printed only
+    code, out, err = _run(run_import, add_arguments, [*args, "--write"], capsys)
+    assert (code, out) == printed[:2]
     assert code == 1, out + err  # one role not adopted
     assert f"not adopted: arn:aws:iam::{other}:role/TeamFormAdmin: has managed policies attached" in err
     assert "3 account(s) read" in err and "2 role(s) to adopt, 1 not adopted" in err
@@ -183,6 +186,9 @@ def test_a_hand_made_role_is_adopted_not_recreated(
     text = registry_file.read_text()
     assert text.startswith(before)  # appended after the last tenant: every byte of the registry kept
     assert "- name: newco" in out and "policy_name: dns-access" in out
+    again = _run(run_import, add_arguments, [*args, "--write"], capsys)  # nothing left to adopt
+    assert (again[0], again[1]) == (1, "") and registry_file.read_text() == text
+    assert "0 role(s) to adopt, 1 not adopted, 2 in the registry already" in again[2]
 
     loaded = load_registry(registry_file)
     newco = loaded.model.tenants[1]

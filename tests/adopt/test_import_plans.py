@@ -150,3 +150,12 @@ def test_the_harness_judges_an_import_plan(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
     assert "failed" not in result.stdout and " passed" in result.stdout
     assert "imports TeamFormDNS (updates it)" in result.stdout
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_lint_plan_json_and_the_report_accept_an_import_plan(
+    key: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plan = str(HERE / "plans" / f"{key.replace('/', '__')}.json")
+    assert main(["lint", "--registry", str(REGISTRY), "--plan-json", plan]) == 0, capsys.readouterr()
+    assert main(["report", "--registry", str(REGISTRY), "--plan-json", plan, "--out", str(tmp_path)]) == 0
