@@ -55,6 +55,12 @@ def role_name(value: str) -> str | None:
     return None
 
 
+def policy_name(value: str) -> str | None:
+    if not POLICY_NAME.fullmatch(value):
+        return f'"{value}" is not a valid IAM policy name: use 1-128 of letters, digits and + = , . @ _ -'
+    return None
+
+
 def role_path(value: str) -> str | None:
     if len(value) > 512 or not ROLE_PATH.fullmatch(value):
         return f'"{value}" is not a valid IAM path: use "/" or "/name/" (printable ASCII, no spaces, max 512)'

@@ -188,6 +188,12 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return run_audit(args)
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from generator.adopt import run_import
+
+    return run_import(args)
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     from generator.report.command import run_report
 
@@ -286,6 +292,15 @@ def parser() -> argparse.ArgumentParser:
     registry_arg(audit)
     add_audit_arguments(audit)
     audit.set_defaults(func=cmd_audit)
+
+    from generator.adopt import add_arguments as add_import_arguments
+
+    adopt = sub.add_parser(
+        "import", help="adopt hand-made cross-account roles: registry entries and terraform import blocks"
+    )
+    registry_arg(adopt)
+    add_import_arguments(adopt)
+    adopt.set_defaults(func=cmd_import)
 
     from generator.report.command import add_arguments as add_report_arguments
 

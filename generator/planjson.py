@@ -27,6 +27,7 @@ class ResourceChange:
     after: Any
     mode: str = "managed"
     after_unknown: Any = None
+    importing: Any = None  # ``change.importing`` ({"id": ...}): terraform adopts an existing object
 
     @classmethod
     def from_json(cls, raw: Mapping[str, Any]) -> ResourceChange:
@@ -42,6 +43,7 @@ class ResourceChange:
             after=change.get("after"),
             mode=raw.get("mode", "managed"),
             after_unknown=change.get("after_unknown"),
+            importing=change.get("importing"),
         )
 
     @property

@@ -99,14 +99,9 @@ class Accounting:
 def _verb(rc: ResourceChange) -> str:
     if rc.is_replace:
         return "replaces"
-    return {
-        ("create",): "creates",
-        ("update",): "updates",
-        ("delete",): "deletes",
-        ("read",): "reads",
-        ("no-op",): "keeps",
-        ("forget",): "forgets",
-    }.get(rc.actions, "changes")
+    verbs = {"create": "creates", "update": "updates", "delete": "deletes", "read": "reads", "no-op": "keeps"}
+    verbs["forget"] = "forgets"
+    return verbs.get(rc.actions[0], "changes") if len(rc.actions) == 1 else "changes"
 
 
 def _tags(values: Any) -> dict[str, Any]:
@@ -353,8 +348,11 @@ class _Ledger:
             )
 
     def note_drift(self) -> None:
+        """What changed outside terraform, and what it adopts (an import, judged as the change it plans)."""
         for rc in self.plan.drift:
             self.result.notes.append(f"{rc.address}: changed outside terraform ({'/'.join(rc.actions)})")
+        for rc in (rc for rc in self.plan.resource_changes if isinstance(rc.importing, dict)):
+            self.result.notes.append(f"{rc.address}: imports {rc.importing.get('id')} ({_verb(rc)} it)")
 
 
 def _principals(trust: dict[str, Any]) -> str:

@@ -67,6 +67,9 @@ def _entry(where: str, index: int, raw: Any, section: str) -> ResourceChange:
     unknown = change.get("after_unknown")
     if unknown is not None and not isinstance(unknown, (dict, bool)):
         raise PlanInputError(f"{at} ({address}): change.after_unknown is {_type_name(unknown)}")
+    importing = change.get("importing")
+    if importing is not None and not isinstance(importing, dict):
+        raise PlanInputError(f"{at} ({address}): change.importing is {_type_name(importing)}, not an object")
     index_value = raw.get("index")
     if index_value is not None and (isinstance(index_value, bool) or not isinstance(index_value, (int, str))):
         raise PlanInputError(f"{at} ({address}): index is {_type_name(index_value)}")

@@ -14,6 +14,7 @@ from typing import Any
 
 from generator.accounting.ledger import AccountedRole, Accounting
 from generator.iam import PolicyError
+from generator.policy.canonical import canonical
 from generator.proof.expectations import Case, permission_cases, trust_cases
 from generator.proof.judge import Boundary, Judge, boundary_note, boundary_of
 from generator.registry.model import Registry
@@ -102,7 +103,7 @@ def _trust(result: Accounting, role: AccountedRole, registry: Registry, tenant: 
     elif wrong:
         text = f"{address}: the trust policy is not what the registry asks for: {_summary(wrong)}"
         result.add(spec.key, address, text)
-    elif role.trust != spec.trust_policy.to_iam():
+    elif canonical(role.trust) != canonical(spec.trust_policy.to_iam()):
         result.add(
             spec.key,
             address,
@@ -110,6 +111,12 @@ def _trust(result: Accounting, role: AccountedRole, registry: Registry, tenant: 
             f"(plan {role.trust}, registry {spec.trust_policy.to_iam()}): "
             "compare with `xacct generate --check`",
         )
+
+
+def _same(planned: list[Any], model: list[Any]) -> bool:
+    """The planned documents are the registry's, but for scalars written as one-element lists (an
+    adopted role keeps AWS's writing of its documents)."""
+    return [canonical(d) for d in planned] == [canonical(d) for d in model]
 
 
 def _permissions(result: Accounting, role: AccountedRole, tenant: Any) -> None:
@@ -143,7 +150,7 @@ def _permissions(result: Accounting, role: AccountedRole, tenant: Any) -> None:
         if grant.document is None:
             head = f"{grant.address} {grant.what} to {spec.role_name}"
             result.add(spec.key, grant.address, f"{head}: cannot prove what this grants ({grant.unprovable})")
-    if own_docs == model and boundary is None:
+    if _same(own_docs, model) and boundary is None:
         return
     address = own[0].address if own else role.role.address
     wrong, invalid = _misses(own_docs, cases, own_labels, boundary)
@@ -151,7 +158,7 @@ def _permissions(result: Accounting, role: AccountedRole, tenant: Any) -> None:
         result.add(spec.key, address, f"{address}: the role's policy {invalid}")
     elif wrong:
         result.add(spec.key, address, f"{address}: {_summary(wrong)}")
-    elif own_docs == model:
+    elif _same(own_docs, model):
         return
     else:
         result.add(

@@ -44,6 +44,8 @@ class RoleSpec(BaseModel):
     # The permission boundary's document when the registry gives it (never rendered: the ARN is
     # attached); the proofs judge the role's grants through it.
     boundary_document: dict[str, Any] | None = None
+    # The role exists already (registry ``adopt``): its root imports it, keeping its inline policy's name.
+    adopt: bool = False
 
     @property
     def key(self) -> str:
@@ -123,7 +125,15 @@ def role_spec(partner: Partner, tenant: Tenant, scenario: Scenario, settings: Ro
         external_id=external_id,
         statements=permission_statements(settings.permissions),
         boundary_document=settings.permissions_boundary_policy,
+        **_adopted(settings),
     )
+
+
+def _adopted(settings: RoleSettings) -> dict[str, Any]:
+    """The RoleSpec fields of an adopted role (none otherwise, so that other specs stay as they were)."""
+    if settings.adopt is None:
+        return {}
+    return {"adopt": True, "policy_name": settings.adopt.policy_name}
 
 
 def build_roles(

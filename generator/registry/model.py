@@ -110,6 +110,14 @@ class Partner(Strict):
 Permission = permission_model()
 
 
+class Adopt(Strict):
+    """The role exists already (made by hand, found by ``xacct import``): ``generate`` writes terraform
+    ``import`` blocks into its root, so that the first apply adopts the role instead of creating it."""
+
+    # The name of the role's existing inline policy, kept (the module's ``policy_name``).
+    policy_name: Annotated[str, _check(aws.policy_name)]
+
+
 class RoleSettings(Strict):
     """What both scenarios' roles share."""
 
@@ -122,6 +130,7 @@ class RoleSettings(Strict):
     permissions_boundary_policy: BoundaryPolicy | None = None
     tags: Tags = Field(default_factory=dict)
     permissions: list[Permission] = Field(min_length=1, max_length=50)
+    adopt: Adopt | None = None
 
 
 class PartnerToCustomer(RoleSettings):

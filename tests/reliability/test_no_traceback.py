@@ -89,6 +89,14 @@ COMMANDS: dict[str, list[st.SearchStrategy[list[str]]]] = {
         flag("--known-account", mostly("222222222222", words), 2),
         flag("--profile", st.sampled_from(["nosuchprofile", "", "a\nb"])),
     ],
+    "import": [
+        flag("--registry", registry),
+        flag("--endpoint-url", st.sampled_from(ENDPOINTS)),
+        flag("--profile", st.sampled_from(["nosuchprofile", "", "a\nb"])),
+        flag("--account", mostly("222222222222", words)),
+        flag("--name", mostly("222222222222=acme", words), 2),
+        switch("--write"),
+    ],
 }
 
 

@@ -3,6 +3,7 @@
 ``generate`` writes a root whose only effect is ``module "role"``. Anything else that Terraform would
 act on (a resource, a data source, another module call, an import/moved/removed block), an override
 file (it changes the generated blocks without showing in them) or a variable file was added by hand,
+but the two ``import`` blocks xacct writes for a role the registry adopts (``imports.tf``),
 in whichever ``.tf`` / ``.tf.json`` file of the root it sits. IAM grants outside the module are named
 for what they grant: the lint rebuilds the role from the module call alone and would not see them.
 """
@@ -15,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 from generator.lint.findings import Finding, Location
 from generator.lint.root_subjects import ROLE_CALL, RootSubject, TfFile, TreeSubject
 from generator.lint.rule import Rule
+from generator.lint.subjects import Unresolved
+from generator.render.terraform import import_ids
 
 if TYPE_CHECKING:
     from generator.lint.hcl_values import Block
@@ -82,6 +85,16 @@ def grant(block: Block, root: RootSubject) -> str | None:
     return None
 
 
+def adopting(block: Block, root: RootSubject) -> bool:
+    """An import block xacct writes for a role the registry adopts: one of its two, with their IDs."""
+    spec = root.spec
+    if block.kind != "import" or spec is None or not spec.adopt or set(block.attributes) != {"to", "id"}:
+        return False
+    to = block.get("to")
+    expected = import_ids(spec)
+    return isinstance(to, Unresolved) and block.get("id") == expected.get(_text(to), object())
+
+
 class RootExtraContent(Rule):
     description = "A generated root calls the xacct module once and holds nothing else Terraform acts on"
     control = "IAM-006 (least privilege: the role gets only what the registry grants)"
@@ -94,7 +107,7 @@ class RootExtraContent(Rule):
                     yield self._override(root, tf)
                     continue
                 for block in tf.blocks:
-                    if block.kind in ACTIVE and block is not root.call:
+                    if block.kind in ACTIVE and block is not root.call and not adopting(block, root):
                         yield self._block(root, tf, block)
             for path in root.stray_files:
                 yield self.at(
