@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from generator.policy.canonical import canonical_statement
-from generator.policy.catalog import permission_statements, route53_statements, s3_statements
+from generator.policy.catalog import permission_statements
 from generator.policy.documents import VERSION
 from generator.registry.model import Permission
 
@@ -129,10 +129,7 @@ KINDS: dict[str, Callable[[list[Entry], int], Iterator[tuple[Entry, int]]]] = {
 def _rendered_at(entry: Entry, k: int) -> list[dict[str, Any]]:
     """The statements of one catalog permission at position ``k`` of the list (its Sids hold ``k``)."""
     perm = _permission(entry)
-    if perm.route53_records is not None:
-        return [_iam_form(s.to_iam()) for s in route53_statements(perm.route53_records, k)]
-    assert perm.s3_objects is not None
-    return [_iam_form(s.to_iam()) for s in s3_statements(perm.s3_objects, k)]
+    return [_iam_form(s.to_iam()) for s in perm.spec.statements(perm.value, k)]
 
 
 def _catalog_kind(raws: list[Entry], deployed: list[dict[str, Any]], k: int) -> tuple[Entry, int] | None:

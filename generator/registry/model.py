@@ -115,7 +115,7 @@ class Adopt(Strict):
     ``import`` blocks into its root, so that the first apply adopts the role instead of creating it."""
 
     # The name of the role's existing inline policy, kept (the module's ``policy_name``).
-    policy_name: Annotated[str, _check(aws.policy_name)]
+    policy_name: Annotated[str, checked(aws.policy_name)]
 
 
 class RoleSettings(Strict):
