@@ -114,7 +114,8 @@ def test_refusals_are_one_line_exit_2_and_leave_the_file(
     tmp_path: Path, xacct: Any, argv: list[str], message: str
 ) -> None:
     rotating = (
-        '  - {name: rotating, account_id: "666666666666", external_id: "0b2a4c6e-8d1f-4a3b-9c5d-7e9f1a2b3c4d", '
+        '  - {name: rotating, account_id: "666666666666", '
+        'external_id: "0b2a4c6e-8d1f-4a3b-9c5d-7e9f1a2b3c4d", '
         f'next_external_id: "{NEW}", partner_to_customer: {{permissions: [{{route53_records: '
         "{hosted_zone_ids: [Z3M3LMPEXAMPLE]}}]}}\n"
     )
