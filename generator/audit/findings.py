@@ -97,9 +97,8 @@ def external_id_redactor(external_id: str | None, next_id: str | None = None) ->
     def redact(path: str, value: str) -> str:
         if not path.casefold().endswith(".sts:externalid"):
             return value
-        if value == external_id:
-            return "<the registry's external ID>"
-        return "<the registry's next external ID>" if value == next_id else "<another external ID>"
+        known = {external_id: "<the registry's external ID>", next_id: "<the registry's next external ID>"}
+        return known.get(value) or "<another external ID>"
 
     return redact
 
@@ -137,9 +136,8 @@ def trust_drift(spec: RoleSpec, registry: Registry, role: DeployedRole) -> Findi
             spec.scenario,
         )
     cases = [from_case(c) for c in trust_cases(registry.partner, tenant, spec.scenario, spec.role_arn)]
-    probes = trust_probes(
-        [expected, role.trust], spec.external_id, spec.role_arn, spec.additional_external_ids
-    )
+    more = spec.additional_external_ids  # a rotation's new ID: probed too
+    probes = trust_probes([expected, role.trust], spec.external_id, spec.role_arn, more)
     verdicts = differing(cases, probes, compile_policies([expected]), deployed, [""], True, spec.external_id)
     return Finding(
         role.account,

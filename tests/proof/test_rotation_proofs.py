@@ -182,3 +182,20 @@ def test_the_kit_tells_the_customer_the_new_id() -> None:
     assert '"sts:ExternalId": [\n' in readme and f'"{NEW}"' in readme  # the trust policy shown
     plain = render_readme(roles(NOT_ROTATING)["acme/partner_to_customer"], None, None)
     assert "Rotation" not in plain and NEW not in plain
+
+
+def test_the_audit_finds_a_rotation_that_was_not_deployed() -> None:
+    """The registry rotates, the account still holds the old trust: a trust drift naming the new ID."""
+    from generator.audit.deployed import DeployedRole
+    from generator.audit.findings import trust_drift
+
+    reg = loaded()
+    spec = roles()["acme/partner_to_customer"]
+    old_trust = roles(NOT_ROTATING)["acme/partner_to_customer"].trust_policy.to_iam()
+    deployed = DeployedRole(spec.role_name, spec.role_path, spec.role_arn, old_trust)
+    finding = trust_drift(spec, reg.model, deployed)
+    assert finding is not None
+    text = " ".join([finding.detail, *finding.changes, *finding.verdicts])
+    assert "<the registry's next external ID>" in text and NEW not in text and OLD not in text
+    rotated = DeployedRole(spec.role_name, spec.role_path, spec.role_arn, spec.trust_policy.to_iam())
+    assert trust_drift(spec, reg.model, rotated) is None
