@@ -106,6 +106,9 @@ def cmd_generate(args: argparse.Namespace) -> int:
             else f"restore the old ID, or pass --rotate-external-id {tenant} if this is a deliberate rotation"
         )
         err.print(f"{args.registry}: tenants.{tenant}.external_id {what}", markup=False)
+    for tenant in result.finished_rotations:
+        what = "is its rotation's new ID: the old one is not trusted after the next apply"
+        err.print(f"{args.registry}: tenants.{tenant}.external_id {what}", markup=False)
     if args.check:
         for label, paths in (
             ("missing", diff.missing),
@@ -168,6 +171,12 @@ def cmd_assign(args: argparse.Namespace) -> int:
     if not changed:
         out.print(f"{args.registry}: every tenant that needs an external ID has one", markup=False)
     return EXIT_OK
+
+
+def cmd_rotate(args: argparse.Namespace) -> int:
+    from generator.external_id_rotation import run_rotate
+
+    return run_rotate(args)
 
 
 def cmd_lint(args: argparse.Namespace) -> int:
@@ -257,7 +266,8 @@ def parser() -> argparse.ArgumentParser:
     e = sub.add_parser(
         "external-ids",
         help="manage tenants' external IDs",
-        epilog="exit codes: those of the action (see xacct external-ids assign --help); 2 a usage error",
+        epilog="exit codes: those of the action (see xacct external-ids assign|rotate --help); 2 a usage "
+        "error",
     )
     esub = e.add_subparsers(dest="action", required=True)
     a = esub.add_parser(
@@ -270,6 +280,18 @@ def parser() -> argparse.ArgumentParser:
     registry_arg(a)
     a.add_argument("--dry-run", action="store_true", help="say what would change, write nothing")
     a.set_defaults(func=cmd_assign)
+    from generator import external_id_rotation as rotation
+
+    r = esub.add_parser(
+        "rotate",
+        help="rotate a tenant's external ID without a break: both IDs work until --finish",
+        description=rotation.DESCRIPTION,
+        epilog=rotation.EXITS,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    registry_arg(r)
+    rotation.add_arguments(r)
+    r.set_defaults(func=cmd_rotate)
 
     from generator.lint.cli import add_arguments as add_lint_arguments
 

@@ -197,12 +197,14 @@ def check_rotations(loaded: LoadedRegistry, out: Path, rotate: Sequence[str], *,
     the registry, is an error either way. A registry with problems of its own (the lint's, sizes) is
     refused with those: a changed ID may be their fix, and the next run asks for the flag.
     """
-    from generator.generate import changed_external_ids, generate
+    from generator.generate import changed_external_ids, finished_rotations, generate
     from generator.output.manifest import read_record
     from generator.render_pool import _external_ids
 
     index = {t.name: i for i, t in enumerate(loaded.model.tenants)}
-    changed = set(changed_external_ids(read_record(out), _external_ids(loaded)))
+    record, ids = read_record(out), _external_ids(loaded)
+    changed = set(changed_external_ids(record, ids))
+    finished = set(finished_rotations(record, ids))  # rotations the last generate announced: accepted
     problems = []
     for name in dict.fromkeys(rotate):
         if name not in index:
@@ -210,7 +212,7 @@ def check_rotations(loaded: LoadedRegistry, out: Path, rotate: Sequence[str], *,
             hint = f'did you mean "{close[0]}"?' if close else "name a tenant of the registry"
             message = f'--rotate-external-id names no tenant "{name}": {hint}'
             problems.append(loaded.source.problem(("tenants",), message))
-        elif name not in changed:
+        elif name not in changed | finished:
             state = (
                 f"is unchanged since the last generate into {out}"
                 if loaded.model.tenants[index[name]].external_id
@@ -223,11 +225,14 @@ def check_rotations(loaded: LoadedRegistry, out: Path, rotate: Sequence[str], *,
             problems.append(loaded.source.problem(("tenants", index[name], "external_id"), message))
     if refuse:
         for name in sorted(changed - set(rotate)):
+            registry = loaded.source.file
             message = (
                 f"changed since the last generate into {out} (tenant {name}), and the customer's "
-                "integration would break at the next apply: restore the old ID, "
-                f"or run `xacct generate --registry {loaded.source.file} --out {out} "
-                f"--rotate-external-id {name}` if this is a deliberate rotation"
+                "integration would break at the next apply: restore the old ID and rotate without a "
+                f"break (`xacct external-ids rotate --registry {registry} {name}`, generate, apply, then "
+                "`... --finish`: the last generate must have written the new ID), "
+                f"or run `xacct generate --registry {registry} --out {out} --rotate-external-id {name}` "
+                "for an abrupt rotation"
             )
             problems.append(loaded.source.problem(("tenants", index[name], "external_id"), message))
     if problems:

@@ -143,9 +143,25 @@ def _first_run(loaded: LoadedRegistry, out: Path, wait: float) -> Result | None:
 
 
 def changed_external_ids(record: TreeRecord, new: dict[str, str]) -> list[str]:
-    """Tenants whose external ID differs from the one in the last generated tree."""
+    """Tenants whose external ID differs from the one in the last generated tree, but for finished
+    rotations (`finished_rotations`)."""
+    finished = set(finished_rotations(record, new))
     return sorted(
-        t for t, fp in new.items() if t in record.tenants and record.tenants[t].external_id not in (None, fp)
+        t
+        for t, fp in new.items()
+        if t in record.tenants and record.tenants[t].external_id not in (None, fp) and t not in finished
+    )
+
+
+def finished_rotations(record: TreeRecord, new: dict[str, str]) -> list[str]:
+    """Tenants whose external ID is now the one their rotation moved to in the last generated tree
+    (`xacct external-ids rotate --finish`): a change the customer was told about and has made."""
+    return sorted(
+        t
+        for t, fp in new.items()
+        if t in record.tenants
+        and record.tenants[t].external_id not in (None, fp)
+        and record.tenants[t].next_external_id == fp
     )
 
 
@@ -160,6 +176,7 @@ class Result:
     written: bool = False
     foreign: list[str] = field(default_factory=list)  # paths xacct did not write, left as they are
     loaded: list[str] = field(default_factory=list)  # those of them terraform loads in a generated root
+    finished_rotations: list[str] = field(default_factory=list)  # tenants now on their rotation's new ID
 
 
 def removed_tenants(diff: TreeDiff) -> list[str]:
@@ -316,4 +333,7 @@ def _compare(loaded: LoadedRegistry, out: Path, record: TreeRecord) -> Result:
     }
     planned = plan(loaded, out, keep=keep, keys=keys)
     diff = compare(out, planned, record)
-    return Result(planned, diff, changed_external_ids(record, planned.external_ids), removed_tenants(diff))
+    ids = planned.external_ids
+    result = Result(planned, diff, changed_external_ids(record, ids), removed_tenants(diff))
+    result.finished_rotations = finished_rotations(record, ids)
+    return result

@@ -159,7 +159,10 @@ def _manifests(
         if wanted(tenant.name):
             fingerprint = _fingerprint(tenant.external_id) if tenant.external_id else None
             recorded = by_tenant.get(tenant.name, {})
-            manifest = TenantManifest(tenant.name, keys[tenant.name], fingerprint, recorded)
+            new = _fingerprint(tenant.next_external_id) if tenant.next_external_id else None
+            manifest = TenantManifest(
+                tenant.name, keys[tenant.name], fingerprint, recorded, next_external_id=new
+            )
             manifests[manifest.path] = manifest.text()
     return manifests
 

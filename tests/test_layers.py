@@ -22,7 +22,16 @@ LAYERS = [
     {"render", "proof"},  # renderers; what each role must allow and deny, and judging
     # the tree writer; the terraform and LocalStack runners, the plan JSON model
     {"output", "render_keys", "terraform", "tfconfig", "planjson", "localstack", "moduledocs"},
-    {"generate", "render_pool", "lint", "accounting", "external_ids", "audit", "adopt"},  # commands' engines
+    {
+        "generate",
+        "render_pool",
+        "lint",
+        "accounting",
+        "external_ids",
+        "external_id_rotation",
+        "audit",
+        "adopt",
+    },  # commands' engines
     {"guard", "report", "harness"},  # plan-guard; the evidence report; the pytest plugin
     {"cli", "__init__", "__main__"},  # the command line
 ]

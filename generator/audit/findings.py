@@ -91,13 +91,14 @@ class AuditReport:
         }
 
 
-def external_id_redactor(external_id: str | None) -> Redact:
-    """Show external IDs as whether they are the registry's, never their value."""
+def external_id_redactor(external_id: str | None, next_id: str | None = None) -> Redact:
+    """Show external IDs as whether they are the registry's (or its rotation's), never their value."""
 
     def redact(path: str, value: str) -> str:
         if not path.casefold().endswith(".sts:externalid"):
             return value
-        return "<the registry's external ID>" if value == external_id else "<another external ID>"
+        known = {external_id: "<the registry's external ID>", next_id: "<the registry's next external ID>"}
+        return known.get(value) or "<another external ID>"
 
     return redact
 
@@ -120,7 +121,7 @@ def trust_drift(spec: RoleSpec, registry: Registry, role: DeployedRole) -> Findi
     if same_meaning(want, got):
         return None
     tenant = _tenant(registry, spec.tenant)
-    changes = structural_diff(want, got, external_id_redactor(tenant.external_id))
+    changes = structural_diff(want, got, external_id_redactor(tenant.external_id, tenant.next_external_id))
     try:
         deployed = compile_policies([role.trust])
     except PolicyError as exc:
@@ -135,7 +136,8 @@ def trust_drift(spec: RoleSpec, registry: Registry, role: DeployedRole) -> Findi
             spec.scenario,
         )
     cases = [from_case(c) for c in trust_cases(registry.partner, tenant, spec.scenario, spec.role_arn)]
-    probes = trust_probes([expected, role.trust], spec.external_id, spec.role_arn)
+    more = spec.additional_external_ids  # a rotation's new ID: probed too
+    probes = trust_probes([expected, role.trust], spec.external_id, spec.role_arn, more)
     verdicts = differing(cases, probes, compile_policies([expected]), deployed, [""], True, spec.external_id)
     return Finding(
         role.account,
@@ -165,7 +167,7 @@ def permissions_drift(spec: RoleSpec, registry: Registry, role: DeployedRole) ->
     if same_meaning(want, got) and not changes:
         return None
     tenant = _tenant(registry, spec.tenant)
-    changes += structural_diff(want, got, external_id_redactor(tenant.external_id))
+    changes += structural_diff(want, got, external_id_redactor(tenant.external_id, tenant.next_external_id))
     try:
         compiled = compile_policies([doc for _, doc in deployed])
     except PolicyError as exc:

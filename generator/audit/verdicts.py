@@ -145,15 +145,19 @@ def _principals(statement: Mapping[str, Any]) -> list[str]:
 
 
 def trust_probes(
-    documents: Iterable[Mapping[str, Any]], external_id: str | None, role_arn: str
+    documents: Iterable[Mapping[str, Any]],
+    external_id: str | None,
+    role_arn: str,
+    more_ids: Sequence[str] = (),
 ) -> list[Probe]:
-    """Every action of every trust statement, as every principal it names, with and without the ID."""
+    """Every action of every trust statement, as every principal it names, with and without the ID
+    (and each of ``more_ids``, the new ID of a rotation in progress)."""
     probes = []
     for statement in _statements(documents):
         actions = _values(statement.get("Action", [])) or ["sts:AssumeRole"]
         contexts = [{}, condition_context(statement)]
         if external_id:
-            contexts.append({"sts:ExternalId": external_id})
+            contexts += [{"sts:ExternalId": value} for value in (external_id, *more_ids)]
         for principal in _principals(statement):
             request_principal, shown = caller(principal)
             for action in actions:

@@ -63,6 +63,8 @@ def test_hcl_root_passes_the_tenants_values(
         assert args["trusted_principal_arns"] == (
             settings.trusted_principal_arns or [f"arn:aws:iam::{tenant.account_id}:root"]
         )
+    rotating = [tenant.next_external_id] if args.get("external_id") and tenant.next_external_id else None
+    assert args.get("additional_external_ids") == rotating, f"{where}: additional_external_ids (the rotation)"
     resources = {r for s in args["policy_statements"] for r in s.get("resources", [])}
     for perm in settings.permissions:
         for arn in perm.spec.planned_resources(perm.value):

@@ -161,6 +161,7 @@ def _facts_fields(facts: RoleFacts | None) -> dict[str, Any]:
         "trusted_account_id": facts.trusted_account_id,
         "expected_external_id": facts.external_id,
         "requires_external_id": facts.requires_external_id,
+        "rotating_to": facts.next_external_id,
         "session_allowance": facts.session_allowance,
         "session_explicit": facts.session_explicit,
     }
@@ -174,6 +175,8 @@ def module_role(
     facts = role_facts(loaded, tenant, scenario)
     principals = block.get("trusted_principal_arns")
     external_id = block.get("external_id")
+    more = block.get("additional_external_ids")
+    more = [v for v in more if v is not None] if isinstance(more, list) else []
     statement: dict[str, Any] = {
         "Sid": _str(block.get("trust_statement_sid")) or TRUST_SID.get(scenario or "", "AssumeRole"),
         "Effect": "Allow",
@@ -181,7 +184,8 @@ def module_role(
         "Action": "sts:AssumeRole",
     }
     if external_id is not None:
-        statement["Condition"] = {"StringEquals": {"sts:ExternalId": external_id}}
+        ids = [external_id, *more] if more else external_id  # the module's condition
+        statement["Condition"] = {"StringEquals": {"sts:ExternalId": ids}}
     items = block.get("policy_statements", [])
     items = items if isinstance(items, list) else []
     statements = [module_statement(s) for s in items if isinstance(s, dict)]
@@ -204,17 +208,17 @@ def module_role(
         permissions=permissions,
         **fields,
     )
-    uses: list[ExternalIdUse] = []
-    if _str(external_id):
-        uses.append(
-            ExternalIdUse(
-                value=str(external_id),
-                location=role.where(Anchor.EXTERNAL_ID),
-                tenant=tenant,
-                scenario=scenario,
-                customer_account_id=facts.customer_account_id if facts else role.customer_account_id,
-            )
+    uses = [
+        ExternalIdUse(
+            value=str(value),
+            location=role.where(Anchor.EXTERNAL_ID),
+            tenant=tenant,
+            scenario=scenario,
+            customer_account_id=facts.customer_account_id if facts else role.customer_account_id,
         )
+        for value in ([external_id, *more] if _str(external_id) else [])
+        if _str(value)
+    ]
     return role, uses
 
 

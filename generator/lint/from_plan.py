@@ -196,6 +196,7 @@ def plan_input(
             requires_external_id=facts.requires_external_id
             if facts
             else (True if scenario == "partner_to_customer" else None),
+            rotating_to=facts.next_external_id if facts else None,
             max_session_duration=session if isinstance(session, int) else None,
             session_allowance=facts.session_allowance if facts else None,
             session_explicit=facts.session_explicit if facts else False,

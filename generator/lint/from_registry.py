@@ -98,6 +98,7 @@ def registry_input(loaded: LoadedRegistry, roles: list[RoleSpec], checked: Conta
                 trusted_account_id=spec.trusted_account_id,
                 expected_external_id=spec.external_id,
                 requires_external_id=requires,
+                rotating_to=spec.additional_external_ids[0] if spec.additional_external_ids else None,
                 max_session_duration=spec.max_session_duration,
                 session_allowance=settings.max_session_duration,
                 session_explicit="max_session_duration" in settings.model_fields_set,
@@ -106,20 +107,23 @@ def registry_input(loaded: LoadedRegistry, roles: list[RoleSpec], checked: Conta
             )
         )
     for i, tenant in enumerate(registry.tenants):
-        if tenant.external_id is None:
-            continue
         scenarios = [s for s, _ in tenant.scenarios()]
-        path: Path_ = ("tenants", i, "external_id")
-        found.external_ids.append(
-            ExternalIdUse(
-                value=tenant.external_id,
-                location=LazyLocation(
-                    loaded.source.file, format_path(path), lambda path=path: loaded.source.line_of(path)
-                ),
-                tenant=tenant.name,
-                scenario=scenarios[0] if len(scenarios) == 1 else None,
-                customer_account_id=tenant.account_id,
-                checked=tenant.name in checked,
+        # a rotation's new ID is an external ID too: unique across tenants (CAA-004), random (CAA-005)
+        for key in ("external_id", "next_external_id"):
+            value = getattr(tenant, key)
+            if value is None:
+                continue
+            path: Path_ = ("tenants", i, key)
+            found.external_ids.append(
+                ExternalIdUse(
+                    value=value,
+                    location=LazyLocation(
+                        loaded.source.file, format_path(path), lambda path=path: loaded.source.line_of(path)
+                    ),
+                    tenant=tenant.name,
+                    scenario=scenarios[0] if len(scenarios) == 1 else None,
+                    customer_account_id=tenant.account_id,
+                    checked=tenant.name in checked,
+                )
             )
-        )
     return found

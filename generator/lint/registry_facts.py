@@ -22,6 +22,7 @@ class RoleFacts:
     partner_account_id: str
     external_id: str | None  # the ID the trust must require (None when it need not)
     requires_external_id: bool
+    next_external_id: str | None  # the ID a rotation moves to (None when not rotating or not required)
     session_allowance: int
     session_explicit: bool
 
@@ -50,6 +51,7 @@ def role_facts(loaded: LoadedRegistry | None, tenant: str | None, scenario: str 
         partner_account_id=partner,
         external_id=entry.external_id if requires else None,
         requires_external_id=requires,
+        next_external_id=entry.next_external_id if requires and entry.external_id else None,
         session_allowance=settings.max_session_duration,
         session_explicit="max_session_duration" in settings.model_fields_set,
     )

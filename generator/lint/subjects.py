@@ -54,6 +54,7 @@ class RoleSubject:
     trusted_account_id: str | None = None  # the account the scenario says it trusts
     expected_external_id: str | None = None  # what the registry says the trust must require
     requires_external_id: bool | None = None  # None: unknown (no scenario, no registry)
+    rotating_to: str | None = None  # the registry's next_external_id: trusted too while rotating
     max_session_duration: int | None = None
     session_allowance: int | None = None  # the longest session the registry allows
     session_explicit: bool = False  # the registry sets max_session_duration explicitly

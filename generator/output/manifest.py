@@ -38,6 +38,8 @@ class TenantManifest:
     external_id: str | None  # fingerprint, never the ID itself
     files: dict[str, str] = field(default_factory=dict)
     sha: str | None = None  # of the manifest file itself, when read from disk
+    # fingerprint of the ID a rotation moves to: the next generate accepts it as the external ID
+    next_external_id: str | None = None
 
     @property
     def path(self) -> str:
@@ -52,6 +54,12 @@ class TenantManifest:
             for rel, sha in sorted(self.files.items())
         ]
         files = "{\n" + ",\n".join(entries) + "\n  }" if entries else "{}"
+        # only while a rotation is in progress: every other manifest reads as it always has
+        rotation = (
+            f'  "next_external_id": {json.dumps(self.next_external_id)},\n'
+            if self.next_external_id is not None
+            else ""
+        )
         return (
             "{\n"
             f'  "external_id": {json.dumps(self.external_id)},\n'
@@ -59,6 +67,7 @@ class TenantManifest:
             f'  "format": {FORMAT},\n'
             '  "generator": "xacct",\n'
             f'  "key": {json.dumps(self.key)},\n'
+            f"{rotation}"
             f'  "tenant": {_string(self.tenant)}\n'
             "}\n"
         )
@@ -181,5 +190,6 @@ def read_record(out: Path) -> TreeRecord:
             data.get("external_id"),
             {f"{entry.name}/{rel}": file_sha for rel, file_sha in data["files"].items()},
             sha,
+            data.get("next_external_id"),
         )
     return TreeRecord(top, tenants)

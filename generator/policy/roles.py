@@ -40,6 +40,8 @@ class RoleSpec(BaseModel):
     trusted_principal_arns: tuple[str, ...]
     external_id: str | None
     statements: tuple[Statement, ...]
+    # IDs the trust accepts beside external_id: the new one while a rotation is in progress.
+    additional_external_ids: tuple[str, ...] = ()
     policy_name: str = POLICY_NAME
     # The permission boundary's document when the registry gives it (never rendered: the ARN is
     # attached); the proofs judge the role's grants through it.
@@ -62,7 +64,8 @@ class RoleSpec(BaseModel):
 
     @cached_property
     def trust_policy(self) -> PolicyDocument:
-        conditions = {"StringEquals": {"sts:ExternalId": (self.external_id,)}} if self.external_id else {}
+        ids = (self.external_id, *self.additional_external_ids)
+        conditions = {"StringEquals": {"sts:ExternalId": ids}} if self.external_id else {}
         return PolicyDocument(
             statements=(
                 Statement(
@@ -126,6 +129,7 @@ def role_spec(partner: Partner, tenant: Tenant, scenario: Scenario, settings: Ro
         statements=permission_statements(settings.permissions),
         boundary_document=settings.permissions_boundary_policy,
         **_adopted(settings),
+        additional_external_ids=(tenant.next_external_id,) if external_id and tenant.next_external_id else (),
     )
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from generator.iam import Call, PolicyError, evaluate_call
 from generator.policy import RoleSpec
 from generator.policy.caller import assume_role_policy_for_caller
-from generator.proof.expectations import session_of
+from generator.proof.expectations import session_of, wrong_external_id
 from generator.registry.model import Partner, Tenant
 
 
@@ -61,6 +61,15 @@ def call_cases(partner: Partner, tenant: Tenant, spec: RoleSpec) -> list[CallCas
         if good:
             cases.append(CallCase("the trusted caller with the identity policy but no external ID", False,
                                   caller, account, needed))  # fmt: skip
+        if good and tenant.next_external_id:  # a rotation in progress: the new ID works, a third does not
+            new = tenant.next_external_id
+            cases += [
+                CallCase("the trusted caller with the identity policy and the new external ID", True,
+                         caller, account, needed, {"sts:ExternalId": new}),
+                CallCase("the trusted caller with the identity policy and a third, wrong external ID", False,
+                         caller, account, needed,
+                         {"sts:ExternalId": wrong_external_id(new, tenant.external_id)}),
+            ]  # fmt: skip
     return cases
 
 

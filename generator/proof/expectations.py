@@ -40,10 +40,13 @@ def trust_cases(partner: Partner, tenant: Tenant, scenario: Scenario, role_arn: 
         needs_id = settings.require_external_id
         own_account = partner.account_id
     ext = tenant.external_id
+    new = tenant.next_external_id if needs_id and ext else None  # a rotation in progress: both IDs work
     cases: list[Case] = []
     for arn in trusted:
         caller = session_of(arn)
         good = {"sts:ExternalId": ext} if needs_id and ext else {}
+        if new:
+            cases += rotation_cases(role_arn, caller, ext, new)
         cases.append(
             Case(
                 "trusted principal with the right external ID" if good else "trusted principal",
@@ -63,7 +66,7 @@ def trust_cases(partner: Partner, tenant: Tenant, scenario: Scenario, role_arn: 
                     role_arn,
                     False,
                     caller,
-                    {"sts:ExternalId": ext[:-1] + ("0" if ext[-1] != "0" else "1")},
+                    {"sts:ExternalId": wrong_external_id(ext, new)},
                 ),
                 Case(
                     "trusted principal with the external ID in the wrong case",
@@ -137,6 +140,29 @@ def trust_cases(partner: Partner, tenant: Tenant, scenario: Scenario, role_arn: 
         )
     )
     return cases
+
+
+def wrong_external_id(ext: str, new: str | None = None) -> str:
+    """An ID one character off ``ext``, and not ``new`` (a rotation's other accepted ID)."""
+    for last in "01":
+        wrong = ext[:-1] + last
+        if wrong not in (ext, new):
+            return wrong
+    return ext + "X"
+
+
+def rotation_cases(role_arn: str, caller: str, ext: str, new: str) -> list[Case]:
+    """During a rotation the trust accepts the new ID beside the old one, and still no third."""
+    return [
+        Case("trusted principal with the new external ID (rotation in progress)", "sts:AssumeRole",
+             role_arn, True, caller, {"sts:ExternalId": new}),
+        Case("trusted principal with an ID one character off the new one", "sts:AssumeRole", role_arn,
+             False, caller, {"sts:ExternalId": wrong_external_id(new, ext)}),
+        Case("trusted principal with both IDs run together", "sts:AssumeRole", role_arn, False, caller,
+             {"sts:ExternalId": f"{ext},{new}"}),
+        Case("another account, even with the new external ID", "sts:AssumeRole", role_arn, False,
+             f"arn:aws:iam::{OTHER_ACCOUNT}:root", {"sts:ExternalId": new}),
+    ]  # fmt: skip
 
 
 GENERIC_DENIED = [

@@ -51,6 +51,35 @@ def _statement_checks(src: Source, i: int, scenario: str, settings: dict[str, An
             yield from condition_problems(src, (*at, "conditions"), _map(statement).get("conditions"))
 
 
+def _next_id_checks(src: Source, i: int, tenant: dict[str, Any], ids: dict[str, str]) -> Iterator[Problem]:
+    """A rotation's new ID: beside an external ID, not that ID, and no other tenant's (either field)."""
+    new = _str(tenant.get("next_external_id"))
+    if new is None:
+        return
+    at = ("tenants", i, "next_external_id")
+    current = _str(tenant.get("external_id"))
+    if current is None:
+        yield src.problem(
+            at,
+            "is set but the tenant has no external_id (a rotation moves from one ID to another): "
+            "rename next_external_id to external_id",
+        )
+    elif new == current:
+        yield src.problem(
+            at,
+            "equals external_id, and a rotation moves to a new ID: remove next_external_id "
+            "(`xacct external-ids rotate` writes a fresh one)",
+        )
+    elif new in ids:
+        yield src.problem(
+            at,
+            f"same external ID as {ids[new]}: each tenant needs its own; delete next_external_id and run "
+            f"`xacct external-ids rotate --registry {src.file} {_str(tenant.get('name')) or 'TENANT'}`",
+        )
+    if new != current and new not in ids:
+        ids[new] = f"tenants[{i}].next_external_id"
+
+
 def cross_checks(src: Source) -> Iterator[Problem]:
     """Yield every cross-field problem of the parsed registry ``src.data``."""
     yield from nfc_problems(src)
@@ -69,7 +98,7 @@ def cross_checks(src: Source) -> Iterator[Problem]:
     if not isinstance(tenants, list):
         return
     names: dict[str, int] = {}
-    ids: dict[str, int] = {}
+    ids: dict[str, str] = {}  # external ID -> where it is (external_id or next_external_id)
     role_names: dict[tuple[str, str], tuple[int, str]] = {}
     for i, raw in enumerate(tenants):
         tenant = _map(raw)
@@ -87,11 +116,12 @@ def cross_checks(src: Source) -> Iterator[Problem]:
             if external_id in ids:
                 yield src.problem(
                     ("tenants", i, "external_id"),
-                    f"same external ID as tenants[{ids[external_id]}]: each tenant needs its own; "
+                    f"same external ID as {ids[external_id]}: each tenant needs its own; "
                     "delete this one and run `xacct external-ids assign`",
                 )
             else:
-                ids[external_id] = i
+                ids[external_id] = f"tenants[{i}]"
+        yield from _next_id_checks(src, i, tenant, ids)
         if account is not None and account == partner_account:
             yield src.problem(
                 ("tenants", i, "account_id"),

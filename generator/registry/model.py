@@ -154,6 +154,8 @@ class Tenant(Strict):
     tags: Tags = Field(default_factory=dict)
     partner_to_customer: PartnerToCustomer | None = None
     customer_to_partner: CustomerToPartner | None = None
+    # The ID a rotation moves to (`xacct external-ids rotate`): trusted beside external_id until finished.
+    next_external_id: ExternalId | None = None
 
     def scenarios(self) -> list[tuple[Scenario, RoleSettings]]:
         """The scenarios this tenant has, in a fixed order."""

@@ -109,6 +109,8 @@ def _layout(spec: RoleSpec) -> str:
     ]
     if spec.external_id is not None:
         args.append(("external_id", spec.external_id))
+    if spec.additional_external_ids:
+        args.append(("additional_external_ids", list(spec.additional_external_ids)))
     if spec.permissions_boundary is not None:
         args.append(("permissions_boundary", spec.permissions_boundary))
     args += [("policy_name", spec.policy_name), ("policy_statements", statements), ("tags", spec.tags)]

@@ -296,7 +296,7 @@ def build_report(
 def _redacted(findings: Sequence[PlanFinding], tenants: Sequence[Any]) -> list[PlanFinding]:
     """Plan findings with every external ID replaced by its fingerprint (a finding may quote a trust
     policy)."""
-    ids = {t.external_id: t.name for t in tenants if t.external_id}
+    ids = {i: t.name for t in tenants for i in (t.external_id, t.next_external_id) if i}  # a rotation's too
     out = []
     for f in findings:
         present = {i for i in ids if i in f.text}

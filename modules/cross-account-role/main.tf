@@ -3,6 +3,10 @@
 # mocked provider cannot replace. Keys whose value is null are left out.
 
 locals {
+  # One ID is a plain string (as before additional_external_ids existed); during a rotation, a list.
+  # A conditional cannot return a string or a list, so the tuple is indexed instead.
+  external_ids = [var.external_id, concat([var.external_id], var.additional_external_ids)][length(var.additional_external_ids) == 0 ? 0 : 1]
+
   trust_policy = {
     Version = "2012-10-17"
     Statement = [
@@ -12,7 +16,7 @@ locals {
           Effect    = "Allow"
           Principal = { AWS = var.trusted_principal_arns }
           Action    = "sts:AssumeRole"
-          Condition = var.external_id == null ? null : { StringEquals = { "sts:ExternalId" = var.external_id } }
+          Condition = var.external_id == null ? null : { StringEquals = { "sts:ExternalId" = local.external_ids } }
         } : key => value if value != null
       }
     ]

@@ -72,6 +72,31 @@ variable "external_id" {
   }
 }
 
+variable "additional_external_ids" {
+  description = "More sts:ExternalId values the trust accepts beside external_id, e.g. the new ID while a rotation is in progress; empty keeps the condition a single string."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition = alltrue([
+      for id in var.additional_external_ids :
+      length(id) >= 2 && length(id) <= 1224 && can(regex("^[\\w+=,.@:/-]+$", id))
+    ])
+    error_message = "Each additional external ID must be 2-1224 characters of letters, digits and +=,.@:/_- (AWS STS rule)."
+  }
+
+  validation {
+    condition     = length(var.additional_external_ids) == 0 || var.external_id != null
+    error_message = "The additional_external_ids need an external_id: set external_id to the current ID."
+  }
+
+  validation {
+    condition     = length(distinct(concat([var.external_id], var.additional_external_ids))) == length(var.additional_external_ids) + 1
+    error_message = "The additional_external_ids must not repeat each other or external_id."
+  }
+}
+
 variable "trust_statement_sid" {
   description = "Sid of the trust policy statement (letters and digits)."
   type        = string

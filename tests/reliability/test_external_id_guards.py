@@ -92,8 +92,10 @@ def test_generate_refuses_a_changed_external_id(generated: tuple[Path, Path], xa
     assert proc.stderr.splitlines() == [
         f"{registry}:{line}: tenants[0].external_id: changed since the last generate into {out} "
         "(tenant acme), and the customer's integration would break at the next apply: restore the old "
-        f"ID, or run `xacct generate --registry {registry} --out {out} --rotate-external-id acme` if this "
-        "is a deliberate rotation",
+        f"ID and rotate without a break (`xacct external-ids rotate --registry {registry} acme`, generate, "
+        "apply, then `... --finish`: the last generate must have written the new ID), or run "
+        f"`xacct generate --registry {registry} --out {out} --rotate-external-id acme` for an abrupt "
+        "rotation",
         "1 problem(s); nothing was written.",
     ]
     assert tree_stats(out) == before

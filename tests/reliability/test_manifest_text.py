@@ -18,12 +18,13 @@ text = st.text(max_size=12)
     key=st.none() | text,
     external_id=st.none() | text,
     files=st.dictionaries(text, text, max_size=5),
+    next_id=st.none() | text,
 )
 def test_manifest_text_is_the_standard_json_layout(
-    tenant: str, key: str | None, external_id: str | None, files: dict[str, str]
+    tenant: str, key: str | None, external_id: str | None, files: dict[str, str], next_id: str | None
 ) -> None:
     recorded = {f"{tenant}/{rel}": sha for rel, sha in files.items()}
-    manifest = TenantManifest(tenant, key, external_id, recorded)
+    manifest = TenantManifest(tenant, key, external_id, recorded, next_external_id=next_id)
     record = {
         "generator": "xacct",
         "format": FORMAT,
@@ -32,5 +33,7 @@ def test_manifest_text_is_the_standard_json_layout(
         "external_id": external_id,
         "files": dict(sorted(files.items())),
     }
+    if next_id is not None:  # only while a rotation is in progress
+        record["next_external_id"] = next_id
     assert manifest.text() == json.dumps(record, indent=2, sort_keys=True) + "\n"
     assert json.loads(manifest.text()) == record

@@ -49,6 +49,11 @@ def _probe_principals(statement: Statement, role: RoleSubject) -> list[str]:
     return named or [stranger]
 
 
+def _rotating(role: RoleSubject, known: list[str]) -> bool:
+    """The trust accepts exactly the registry's ID and the one its rotation moves to."""
+    return role.rotating_to is not None and set(known) == {role.expected_external_id, role.rotating_to}
+
+
 def bypass(role: RoleSubject, statements: list[Statement]) -> str | None:
     """How a trusted principal assumes the role without the right external ID, or None (also when unknown)."""
     assert role.trust is not None
@@ -119,7 +124,7 @@ class ExternalIdCondition(Rule):
                     "regenerate from the registry",
                     (statement.index,),
                 )
-            elif any(len(values) > 1 for values in exact):
+            elif any(len(values) > 1 for values in exact) and not _rotating(role, known):
                 count = max(len(values) for values in exact)
                 yield self.on(
                     role,

@@ -28,6 +28,7 @@ MODULE_DEFAULTS: dict[str, Any] = {
     "description": "",
     "max_session_duration": 3600,
     "policy_name": "xacct-permissions",
+    "additional_external_ids": [],
     "tags": {},
 }
 
@@ -47,6 +48,7 @@ def expected_arguments(spec: RoleSpec) -> dict[str, Any]:
         "max_session_duration": spec.max_session_duration,
         "trusted_principal_arns": list(spec.trusted_principal_arns),
         "external_id": spec.external_id,
+        "additional_external_ids": list(spec.additional_external_ids),
         "permissions_boundary": spec.permissions_boundary,
         "policy_name": spec.policy_name,
         "tags": dict(spec.tags),

@@ -186,3 +186,19 @@ run "role_attributes" {
     error_message = "The role_name/role_path outputs are wrong."
   }
 }
+
+run "trust_during_a_rotation_accepts_both_ids" {
+  command = plan
+
+  variables {
+    external_id             = "0f8e2c1a-6b4d-4e7f-9a3c-5d2b1e0f4a68"
+    additional_external_ids = ["7d3b9e10-2c4f-4a8b-b1e6-93f0a5c2d471"]
+  }
+
+  assert {
+    condition = jsondecode(aws_iam_role.this.assume_role_policy).Statement[0].Condition == {
+      StringEquals = { "sts:ExternalId" = ["0f8e2c1a-6b4d-4e7f-9a3c-5d2b1e0f4a68", "7d3b9e10-2c4f-4a8b-b1e6-93f0a5c2d471"] }
+    }
+    error_message = "Trust condition differs: ${aws_iam_role.this.assume_role_policy}"
+  }
+}

@@ -423,3 +423,31 @@ run "rejects_tag_value_outside_charset" {
   }
   expect_failures = [var.tags]
 }
+
+run "rejects_additional_external_ids_without_external_id" {
+  command = plan
+
+  variables {
+    external_id             = null
+    additional_external_ids = ["7d3b9e10-2c4f-4a8b-b1e6-93f0a5c2d471"]
+  }
+  expect_failures = [var.additional_external_ids]
+}
+
+run "rejects_an_additional_external_id_equal_to_external_id" {
+  command = plan
+
+  variables {
+    additional_external_ids = ["valid-external-id"]
+  }
+  expect_failures = [var.additional_external_ids]
+}
+
+run "rejects_a_malformed_additional_external_id" {
+  command = plan
+
+  variables {
+    additional_external_ids = ["has spaces"]
+  }
+  expect_failures = [var.additional_external_ids]
+}
