@@ -180,7 +180,7 @@ def cmd_rotate(args: argparse.Namespace) -> int:
 
 
 def cmd_lint(args: argparse.Namespace) -> int:
-    from generator.lint.cli import run_lint
+    from generator.lint.command import run_lint
 
     return run_lint(args)
 
@@ -293,7 +293,7 @@ def parser() -> argparse.ArgumentParser:
     rotation.add_arguments(r)
     r.set_defaults(func=cmd_rotate)
 
-    from generator.lint.cli import add_arguments as add_lint_arguments
+    from generator.lint.command import add_arguments as add_lint_arguments
 
     lint = sub.add_parser("lint", help="least-privilege and FTR checks on the registry, HCL or a plan")
     registry_arg(lint)

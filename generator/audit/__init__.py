@@ -12,6 +12,6 @@ finding per line (``ACCOUNT role/NAME: kind: detail``, followed by indented ``ch
 """
 
 from generator.audit.command import add_arguments, main, run_audit
-from generator.audit.findings import AuditReport, Finding, audit
+from generator.audit.drift import AuditFinding, AuditReport, audit
 
-__all__ = ["AuditReport", "Finding", "add_arguments", "audit", "main", "run_audit"]
+__all__ = ["AuditFinding", "AuditReport", "add_arguments", "audit", "main", "run_audit"]

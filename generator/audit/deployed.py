@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from generator.audit.documents import parse_document
+from generator.audit.document_diff import parse_document
 
 SERVICE_LINKED_PATH = "/aws-service-role/"
 

@@ -8,7 +8,7 @@ cross-account ``sts:AssumeRole``.
   trusted caller with the identity policy its side needs may assume the role; without it, or without
   the external ID, it may not.
 
-Pure functions over `DeployedRole` values; `generator.audit.findings` makes them findings.
+Pure functions over `DeployedRole` values; `generator.audit.drift` makes them findings.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from generator.audit.deployed import DeployedRole
-from generator.audit.documents import normalise, same_meaning, structural_diff
+from generator.audit.document_diff import normalise, same_meaning, structural_diff
 from generator.iam import PolicyError
 from generator.policy import RoleSpec
 from generator.proof.calls import call_cases, judge_calls
@@ -30,7 +30,7 @@ BOUNDARY_DRIFT = "settings-drift"
 
 
 @dataclass(frozen=True)
-class Problem:
+class CallProblem:
     """A finding's kind, detail, changes and verdicts (the role's account and name are the caller's)."""
 
     kind: str
@@ -55,7 +55,7 @@ def boundary_note(role: DeployedRole) -> str | None:
     )
 
 
-def boundary_problems(spec: RoleSpec, tenant: Tenant, role: DeployedRole) -> list[Problem]:
+def boundary_problems(spec: RoleSpec, tenant: Tenant, role: DeployedRole) -> list[CallProblem]:
     """The registry grants the deployed boundary blocks; the boundary's document if it is not the
     registry's ``permissions_boundary_policy``."""
     document = role.boundary_document
@@ -70,26 +70,26 @@ def boundary_problems(spec: RoleSpec, tenant: Tenant, role: DeployedRole) -> lis
             f"the permissions boundary {role.permissions_boundary} is not the registry's "
             "permissions_boundary_policy"
         )
-        found.append(Problem(BOUNDARY_DRIFT, detail, tuple(changes)))
+        found.append(CallProblem(BOUNDARY_DRIFT, detail, tuple(changes)))
     documents = [doc for _, doc in role.permission_documents()]
     cases = permission_cases(tenant, spec.scenario, spec.account_id)
     try:
         misses = judge(documents, cases, Boundary(document, role.arn, role.permissions_boundary))
     except PolicyError as exc:
-        found.append(Problem(BOUNDARY_BLOCKS, f"the evaluator cannot judge the deployed boundary: {exc}"))
+        found.append(CallProblem(BOUNDARY_BLOCKS, f"the evaluator cannot judge the deployed boundary: {exc}"))
         return found
     blocked = [m.reason for m in misses if m.reason]
     if blocked:
-        found.append(Problem(BOUNDARY_BLOCKS, _first(blocked), (), tuple(blocked)))
+        found.append(CallProblem(BOUNDARY_BLOCKS, _first(blocked), (), tuple(blocked)))
     return found
 
 
 def whole_call_problems(
     partner: Partner, tenant: Tenant, spec: RoleSpec, role: DeployedRole
-) -> list[Problem]:
+) -> list[CallProblem]:
     """The whole ``sts:AssumeRole`` calls the deployed trust decides differently from the registry."""
     judged = judge_calls(role.trust, spec, call_cases(partner, tenant, spec))
     wrong = ["whole sts:AssumeRole call: " + line.removeprefix("- ") for line in judged]
     if not wrong:
         return []
-    return [Problem(WHOLE_CALL, _first(wrong), (), tuple(wrong))]
+    return [CallProblem(WHOLE_CALL, _first(wrong), (), tuple(wrong))]

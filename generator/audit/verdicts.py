@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator.iam import CompiledPolicies, Decision
-from generator.proof.expectations import Case
+from generator.permissions.case import Case, evaluator_request
 
 CALLER_SESSION = "xacct-audit"
 MAX_PROBES = 2000
@@ -54,18 +54,11 @@ class Probe:
         return self.action.casefold(), self.resource, self.shown_principal or self.principal, context
 
     def request(self) -> dict[str, Any]:
-        req: dict[str, Any] = {
-            "action": self.action,
-            "resource": self.resource,
-            "context": dict(self.context),
-        }
-        if self.principal is not None:
-            req["principal"] = self.principal
-        return req
+        return evaluator_request(self.action, self.resource, self.principal, self.context)
 
 
 @dataclass(frozen=True)
-class Verdict:
+class Disagreement:
     """A request the deployed documents decide differently from the registry."""
 
     probe: Probe
@@ -231,19 +224,19 @@ def differing(
     deployed_sources: Sequence[str],
     trust: bool,
     external_id: str | None,
-) -> list[Verdict]:
+) -> list[Disagreement]:
     """The registry cases the deployed documents get wrong, then the probes they decide differently.
 
     Wrong allows come before wrong denies; within each, registry cases come first.
     """
-    found: list[Verdict] = []
+    found: list[Disagreement] = []
     seen: set[tuple[str, str, str | None, tuple[tuple[str, str], ...]]] = set()
     for probe in cases:
         seen.add(probe.key)
         decision = deployed.evaluate(probe.request())
         if decision.allowed != probe.expected:
             text = describe(probe, decision.allowed, _where(decision, deployed_sources), trust, external_id)
-            found.append(Verdict(probe, decision.allowed, not decision.allowed, text))
+            found.append(Disagreement(probe, decision.allowed, not decision.allowed, text))
     for count, probe in enumerate(probes):
         if count >= MAX_PROBES:
             break
@@ -253,5 +246,5 @@ def differing(
         decision = deployed.evaluate(probe.request())
         if decision.allowed != expected.evaluate(probe.request()).allowed:
             text = describe(probe, decision.allowed, _where(decision, deployed_sources), trust, external_id)
-            found.append(Verdict(probe, decision.allowed, not decision.allowed, text))
+            found.append(Disagreement(probe, decision.allowed, not decision.allowed, text))
     return sorted(found, key=lambda v: not v.deployed)  # what the deployed role wrongly allows first

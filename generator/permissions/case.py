@@ -10,6 +10,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
+def evaluator_request(
+    action: str, resource: str, principal: str | None, context: dict[str, Any]
+) -> dict[str, Any]:
+    """The request :func:`generator.iam.evaluate` takes (the principal only when there is one)."""
+    req: dict[str, Any] = {"action": action, "resource": resource, "context": dict(context)}
+    if principal is not None:
+        req["principal"] = principal
+    return req
+
+
 @dataclass(frozen=True)
 class Case:
     """One request and the verdict the registry implies for it."""
@@ -22,14 +32,7 @@ class Case:
     context: dict[str, Any] = field(default_factory=dict)
 
     def request(self) -> dict[str, Any]:
-        req: dict[str, Any] = {
-            "action": self.action,
-            "resource": self.resource,
-            "context": dict(self.context),
-        }
-        if self.principal is not None:
-            req["principal"] = self.principal
-        return req
+        return evaluator_request(self.action, self.resource, self.principal, self.context)
 
     def describe(self) -> str:
         who = f" as {self.principal}" if self.principal else ""

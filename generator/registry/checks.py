@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from generator import awsformats as aws
-from generator.registry.conditions import condition_problems
+from generator.registry.condition_grammar import condition_problems
 from generator.registry.errors import Problem
 from generator.registry.model import statement_shape
 from generator.registry.normal_form import nfc_problems

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from generator.audit.deployed import DeployedRole
+from generator.audit.drift import audit, compare_role
 from generator.audit.effective import whole_call_problems
-from generator.audit.findings import audit, compare_role
 from generator.policy import RoleSpec, build_roles
 from generator.registry import load_registry_text
 from generator.registry.model import Registry

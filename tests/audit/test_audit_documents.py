@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.audit.documents import normalise, pooled, same_meaning, structural_diff
-from generator.audit.findings import external_id_redactor
+from generator.audit.document_diff import normalise, pooled, same_meaning, structural_diff
+from generator.audit.drift import external_id_redactor
 from generator.policy import build_roles
 from generator.registry import load_registry_text
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from generator.audit.deployed import DeployedRole
-from generator.audit.findings import audit, compare_role, known_accounts, orphans, trusted_principals
+from generator.audit.drift import audit, compare_role, known_accounts, orphans, trusted_principals
 from generator.policy import RoleSpec, build_roles
 from generator.registry import load_registry_text
 from generator.registry.model import Registry

@@ -31,7 +31,7 @@ Place = tuple[str, str, int]  # (rule id, path relative to the rule's folder, li
 
 
 def _plan(path: Path) -> list[Finding]:
-    from generator.lint.cli import collect
+    from generator.lint.command import collect
 
     args = argparse.Namespace(
         registry=str(path.parent / "registry.yaml"), generated=[], plan_json=[str(path)]

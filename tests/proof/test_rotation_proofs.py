@@ -187,7 +187,7 @@ def test_the_kit_tells_the_customer_the_new_id() -> None:
 def test_the_audit_finds_a_rotation_that_was_not_deployed() -> None:
     """The registry rotates, the account still holds the old trust: a trust drift naming the new ID."""
     from generator.audit.deployed import DeployedRole
-    from generator.audit.findings import trust_drift
+    from generator.audit.drift import trust_drift
 
     reg = loaded()
     spec = roles()["acme/partner_to_customer"]

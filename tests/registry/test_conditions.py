@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from generator.iam.conditions import OPERATORS, parse_condition_block
 from generator.registry import RegistryError, load_registry_text
-from generator.registry.conditions import operator_family, operator_names
+from generator.registry.condition_grammar import operator_family, operator_names
 
 from .test_registry_validation import edit
 

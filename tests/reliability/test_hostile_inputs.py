@@ -246,12 +246,12 @@ def test_audit_redacts_a_short_url_password_without_mangling_the_message(
 
 def test_an_unexpected_exception_is_one_line(files: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
     """The last resort: a bug is reported in one line (exit 2); XACCT_DEBUG=1 shows the traceback."""
-    import generator.lint.cli
+    import generator.lint.command
 
     def broken(args: object) -> int:
         raise AttributeError("'str' object has no attribute 'get'")
 
-    monkeypatch.setattr(generator.lint.cli, "run_lint", broken)
+    monkeypatch.setattr(generator.lint.command, "run_lint", broken)
     run = run_main(["lint", "--registry", str(files["good.yaml"])])
     assert run.code == 2 and "Traceback" not in run.text, run.text
     assert run.err.splitlines() == [

@@ -2,7 +2,7 @@
 
 Found by the round-trip tests (they were strict xfails until the registry checks refused the text):
 text not in Unicode NFC (``generator/registry/normal_form.py``) and condition values outside IAM's
-policy character set (``generator/registry/conditions.py``).
+policy character set (``generator/registry/condition_grammar.py``).
 """
 
 from __future__ import annotations

@@ -31,7 +31,7 @@ def test_each_finding_names_the_change_and_points_at_its_address() -> None:
 @pytest.mark.terraform
 @pytest.mark.skipif(shutil.which("terraform") is None, reason="terraform is not installed")
 def test_fresh_plans_match_the_committed_fixtures(tmp_path: Path) -> None:
-    from generator.lint.cli import accounting_findings
+    from generator.lint.command import accounting_findings
     from generator.policy.roles import build_roles
     from generator.registry import load_registry
 

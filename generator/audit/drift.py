@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from generator.audit.deployed import DeployedRole
-from generator.audit.documents import Redact, normalise, pooled, same_meaning, structural_diff
+from generator.audit.document_diff import Redact, normalise, pooled, same_meaning, structural_diff
 from generator.audit.effective import (
     BOUNDARY_BLOCKS,
     WHOLE_CALL,
@@ -19,7 +19,7 @@ from generator.audit.effective import (
     boundary_problems,
     whole_call_problems,
 )
-from generator.audit.verdicts import Verdict, differing, from_case, permission_probes, trust_probes
+from generator.audit.verdicts import Disagreement, differing, from_case, permission_probes, trust_probes
 from generator.iam import PolicyError, compile_policies
 from generator.policy import RoleSpec, build_roles
 from generator.proof.expectations import permission_cases, trust_cases
@@ -48,7 +48,7 @@ _UNIQUE_ID = re.compile(r"A[A-Z]{3}[A-Z0-9]{12,}")  # AROA..., AIDA...: what IAM
 
 
 @dataclass(frozen=True)
-class Finding:
+class AuditFinding:
     """One difference between an account and the registry."""
 
     account: str
@@ -77,7 +77,7 @@ class AuditReport:
     label: str
     roles_seen: int
     expected: tuple[str, ...]
-    findings: tuple[Finding, ...]
+    findings: tuple[AuditFinding, ...]
     notes: tuple[str, ...] = ()  # said, not findings: a permission boundary that was not honoured
 
     def to_json(self) -> dict[str, Any]:
@@ -103,7 +103,7 @@ def external_id_redactor(external_id: str | None, next_id: str | None = None) ->
     return redact
 
 
-def _summary(verdicts: list[Verdict], what: str) -> str:
+def _summary(verdicts: list[Disagreement], what: str) -> str:
     if not verdicts:
         return f"{what} differs from the registry's; every registry case and probe gets the same verdict"
     more = f" (+{len(verdicts) - 1} more)" if len(verdicts) > 1 else ""
@@ -114,7 +114,7 @@ def _tenant(registry: Registry, name: str) -> Tenant:
     return next(t for t in registry.tenants if t.name == name)
 
 
-def trust_drift(spec: RoleSpec, registry: Registry, role: DeployedRole) -> Finding | None:
+def trust_drift(spec: RoleSpec, registry: Registry, role: DeployedRole) -> AuditFinding | None:
     """The trust finding of an expected role, or None when its trust means what the registry's does."""
     expected = spec.trust_policy.to_iam()
     want, got = normalise(expected), normalise(role.trust)
@@ -125,7 +125,7 @@ def trust_drift(spec: RoleSpec, registry: Registry, role: DeployedRole) -> Findi
     try:
         deployed = compile_policies([role.trust])
     except PolicyError as exc:
-        return Finding(
+        return AuditFinding(
             role.account,
             role.name,
             TRUST_DRIFT,
@@ -139,7 +139,7 @@ def trust_drift(spec: RoleSpec, registry: Registry, role: DeployedRole) -> Findi
     more = spec.additional_external_ids  # a rotation's new ID: probed too
     probes = trust_probes([expected, role.trust], spec.external_id, spec.role_arn, more)
     verdicts = differing(cases, probes, compile_policies([expected]), deployed, [""], True, spec.external_id)
-    return Finding(
+    return AuditFinding(
         role.account,
         role.name,
         TRUST_DRIFT,
@@ -151,7 +151,7 @@ def trust_drift(spec: RoleSpec, registry: Registry, role: DeployedRole) -> Findi
     )
 
 
-def permissions_drift(spec: RoleSpec, registry: Registry, role: DeployedRole) -> Finding | None:
+def permissions_drift(spec: RoleSpec, registry: Registry, role: DeployedRole) -> AuditFinding | None:
     """The permissions finding of an expected role (inline and attached policies pooled), or None."""
     expected = [(f"inline {spec.policy_name}", spec.permission_policy.to_iam())] if spec.statements else []
     deployed = role.permission_documents()
@@ -171,7 +171,7 @@ def permissions_drift(spec: RoleSpec, registry: Registry, role: DeployedRole) ->
     try:
         compiled = compile_policies([doc for _, doc in deployed])
     except PolicyError as exc:
-        return Finding(
+        return AuditFinding(
             role.account,
             role.name,
             PERMISSIONS_DRIFT,
@@ -196,7 +196,7 @@ def permissions_drift(spec: RoleSpec, registry: Registry, role: DeployedRole) ->
         detail = "the policies are named or attached differently from the registry's; they grant the same"
     else:
         detail = _summary(verdicts, "the permissions")
-    return Finding(
+    return AuditFinding(
         role.account,
         role.name,
         PERMISSIONS_DRIFT,
@@ -208,7 +208,7 @@ def permissions_drift(spec: RoleSpec, registry: Registry, role: DeployedRole) ->
     )
 
 
-def settings_drift(spec: RoleSpec, role: DeployedRole) -> list[Finding]:
+def settings_drift(spec: RoleSpec, role: DeployedRole) -> list[AuditFinding]:
     """Path, maximum session duration and permissions boundary that differ from the registry's."""
     found = []
     for what, got, want in (
@@ -222,16 +222,18 @@ def settings_drift(spec: RoleSpec, role: DeployedRole) -> list[Finding]:
                 f"{want if want is not None else 'none'}"
             )
             found.append(
-                Finding(role.account, role.name, SETTINGS_DRIFT, detail, (), (), spec.tenant, spec.scenario)
+                AuditFinding(
+                    role.account, role.name, SETTINGS_DRIFT, detail, (), (), spec.tenant, spec.scenario
+                )
             )
     return found
 
 
-def compare_role(spec: RoleSpec, registry: Registry, role: DeployedRole | None) -> list[Finding]:
+def compare_role(spec: RoleSpec, registry: Registry, role: DeployedRole | None) -> list[AuditFinding]:
     """Every finding of one role the registry expects (``role`` None: it does not exist)."""
     if role is None:
         return [
-            Finding(
+            AuditFinding(
                 spec.account_id,
                 spec.role_name,
                 MISSING,
@@ -253,7 +255,9 @@ def compare_role(spec: RoleSpec, registry: Registry, role: DeployedRole | None) 
     found = [f for f in (trust, permissions_drift(spec, registry, role)) if f]
     problems = calls + boundary_problems(spec, tenant, role)
     found += [
-        Finding(role.account, role.name, p.kind, p.detail, p.changes, p.verdicts, spec.tenant, spec.scenario)
+        AuditFinding(
+            role.account, role.name, p.kind, p.detail, p.changes, p.verdicts, spec.tenant, spec.scenario
+        )
         for p in problems
     ]
     return found + settings_drift(spec, role)
@@ -314,10 +318,10 @@ def _describe_principal(principal: str, account: str | None) -> str:
 
 def orphans(
     registry: Registry, account: str, roles: Iterable[DeployedRole], expected: set[str], known: set[str]
-) -> list[Finding]:
+) -> list[AuditFinding]:
     """Roles the registry does not expect here that trust unknown accounts or carry a tenant's tag."""
     tenants = {t.name for t in registry.tenants}
-    found: list[Finding] = []
+    found: list[AuditFinding] = []
     for role in roles:
         if role.name in expected or role.service_linked:
             continue
@@ -327,7 +331,7 @@ def orphans(
         if tenant and partner in (None, registry.partner.name):
             if tenant not in tenants:
                 found.append(
-                    Finding(
+                    AuditFinding(
                         account,
                         role.name,
                         REMOVED_TENANT,
@@ -341,7 +345,7 @@ def orphans(
                 )
             else:
                 found.append(
-                    Finding(
+                    AuditFinding(
                         account,
                         role.name,
                         UNEXPECTED_ROLE,
@@ -359,7 +363,7 @@ def orphans(
         if strangers:
             names = ", ".join(_describe_principal(p, a) for p, a in strangers)
             found.append(
-                Finding(
+                AuditFinding(
                     account,
                     role.name,
                     UNKNOWN_ACCOUNT,
@@ -385,7 +389,7 @@ def audit(
     """Compare the roles of ``account`` (the expected ones read with their permissions) with the registry."""
     specs = expected_roles(registry, account)
     by_name = {r.name: r for r in roles}
-    findings: list[Finding] = []
+    findings: list[AuditFinding] = []
     notes = []
     for spec in specs:
         role = by_name.get(spec.role_name)
