@@ -11,7 +11,8 @@ finding per line (``ACCOUNT role/NAME: kind: detail``, followed by indented ``ch
 ``verdict:`` lines); ``--format json`` gives the same as one object.
 """
 
+from generator.audit.account import audit
 from generator.audit.command import add_arguments, main, run_audit
-from generator.audit.drift import AuditFinding, AuditReport, audit
+from generator.audit.drift import AuditFinding, AuditReport
 
 __all__ = ["AuditFinding", "AuditReport", "add_arguments", "audit", "main", "run_audit"]

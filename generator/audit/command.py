@@ -20,8 +20,9 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
+from generator.audit.account import audit, expected_roles
 from generator.audit.deployed import list_roles, with_permissions
-from generator.audit.drift import KINDS, AuditReport, audit, expected_roles
+from generator.audit.drift import KINDS, AuditReport
 from generator.files import path_value
 from generator.registry import RegistryError, load_registry
 from generator.registry.model import Registry

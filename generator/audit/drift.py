@@ -5,8 +5,6 @@ Pure functions over `DeployedRole` values: reading them from IAM is `generator.a
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
@@ -15,13 +13,12 @@ from generator.audit.document_diff import Redact, normalise, pooled, same_meanin
 from generator.audit.effective import (
     BOUNDARY_BLOCKS,
     WHOLE_CALL,
-    boundary_note,
     boundary_problems,
     whole_call_problems,
 )
 from generator.audit.verdicts import Disagreement, differing, from_case, permission_probes, trust_probes
 from generator.iam import PolicyError, compile_policies
-from generator.policy import RoleSpec, build_roles
+from generator.policy import RoleSpec
 from generator.proof.expectations import permission_cases, trust_cases
 from generator.registry.model import Registry, Tenant
 
@@ -43,8 +40,6 @@ KINDS = (
     REMOVED_TENANT,
     UNEXPECTED_ROLE,
 )
-_ACCOUNT_ID = re.compile(r"\d{12}")
-_UNIQUE_ID = re.compile(r"A[A-Z]{3}[A-Z0-9]{12,}")  # AROA..., AIDA...: what IAM shows for a deleted principal
 
 
 @dataclass(frozen=True)
@@ -261,142 +256,3 @@ def compare_role(spec: RoleSpec, registry: Registry, role: DeployedRole | None) 
         for p in problems
     ]
     return found + settings_drift(spec, role)
-
-
-def known_accounts(registry: Registry, extra: Iterable[str] = ()) -> set[str]:
-    """The partner's, the tenants' and their trusted principals' accounts, plus ``extra``."""
-    known = {registry.partner.account_id, *(t.account_id for t in registry.tenants), *extra}
-    for spec in build_roles(registry):
-        known.update(arn.split(":")[4] for arn in spec.trusted_principal_arns if arn.count(":") >= 5)
-    return known
-
-
-def _values(value: Any) -> list[str]:
-    return [str(v) for v in (value if isinstance(value, list) else [value])]
-
-
-def trusted_principals(trust: Mapping[str, Any]) -> list[tuple[str, str | None]]:
-    """``(principal, account)`` of every AWS principal an Allow statement trusts (account None: any).
-
-    Service and federated principals are left out: a role trusting only those is no cross-account role.
-    """
-    found: list[tuple[str, str | None]] = []
-    raw = trust.get("Statement", [])
-    for statement in raw if isinstance(raw, list) else [raw]:
-        if not isinstance(statement, Mapping) or statement.get("Effect") != "Allow":
-            continue
-        if statement.get("NotPrincipal") is not None:
-            found.append(("every principal but those of NotPrincipal", None))
-            continue
-        principal = statement.get("Principal")
-        values = (
-            ["*"]
-            if principal == "*"
-            else _values(principal.get("AWS", []))
-            if isinstance(principal, Mapping)
-            else []
-        )
-        for value in values:
-            if _ACCOUNT_ID.fullmatch(value):
-                found.append((f"arn:aws:iam::{value}:root", value))
-            elif value.startswith("arn:") and value.count(":") >= 5:
-                found.append((value, value.split(":")[4]))
-            else:
-                found.append((value, None))
-    return found
-
-
-def _describe_principal(principal: str, account: str | None) -> str:
-    if principal == "*":
-        return "* (any AWS account)"
-    if account is not None:
-        return f"{principal} (account {account})"
-    if _UNIQUE_ID.fullmatch(principal):
-        return f"{principal} (the unique ID IAM shows for a deleted principal)"
-    return principal
-
-
-def orphans(
-    registry: Registry, account: str, roles: Iterable[DeployedRole], expected: set[str], known: set[str]
-) -> list[AuditFinding]:
-    """Roles the registry does not expect here that trust unknown accounts or carry a tenant's tag."""
-    tenants = {t.name for t in registry.tenants}
-    found: list[AuditFinding] = []
-    for role in roles:
-        if role.name in expected or role.service_linked:
-            continue
-        tenant = role.tags.get("xacct:tenant")
-        scenario = role.tags.get("xacct:scenario")
-        partner = role.tags.get("xacct:partner")
-        if tenant and partner in (None, registry.partner.name):
-            if tenant not in tenants:
-                found.append(
-                    AuditFinding(
-                        account,
-                        role.name,
-                        REMOVED_TENANT,
-                        f"tagged xacct:tenant={tenant}, a tenant the registry no longer has: "
-                        "delete the role if the tenant has left",
-                        (),
-                        (),
-                        tenant,
-                        scenario,
-                    )
-                )
-            else:
-                found.append(
-                    AuditFinding(
-                        account,
-                        role.name,
-                        UNEXPECTED_ROLE,
-                        f"tagged for tenant {tenant} ({scenario or 'no xacct:scenario tag'}) but the "
-                        "registry expects no role of that name in this account",
-                        (),
-                        (),
-                        tenant,
-                        scenario,
-                    )
-                )
-        strangers = [
-            (p, a) for p, a in trusted_principals(role.trust) if a is None or a not in known | {account}
-        ]
-        if strangers:
-            names = ", ".join(_describe_principal(p, a) for p, a in strangers)
-            found.append(
-                AuditFinding(
-                    account,
-                    role.name,
-                    UNKNOWN_ACCOUNT,
-                    f"trusts {names}: neither the partner nor a tenant of the registry "
-                    "(an orphan of a removed tenant?)",
-                    (),
-                    (),
-                    tenant,
-                    scenario,
-                )
-            )
-    return found
-
-
-def expected_roles(registry: Registry, account: str) -> list[RoleSpec]:
-    """The registry's roles that live in ``account``."""
-    return [s for s in build_roles(registry) if s.account_id == account]
-
-
-def audit(
-    registry: Registry, account: str, label: str, roles: list[DeployedRole], extra_known: Iterable[str] = ()
-) -> AuditReport:
-    """Compare the roles of ``account`` (the expected ones read with their permissions) with the registry."""
-    specs = expected_roles(registry, account)
-    by_name = {r.name: r for r in roles}
-    findings: list[AuditFinding] = []
-    notes = []
-    for spec in specs:
-        role = by_name.get(spec.role_name)
-        findings += compare_role(spec, registry, role)
-        note = boundary_note(role) if role is not None else None
-        notes += [f"{account} {note}"] if note else []
-    expected = {s.role_name for s in specs}
-    findings += orphans(registry, account, roles, expected, known_accounts(registry, extra_known))
-    names = tuple(s.role_name for s in specs)
-    return AuditReport(account, label, len(roles), names, tuple(findings), tuple(notes))

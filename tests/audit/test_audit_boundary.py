@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 
+from generator.audit.account import audit
 from generator.audit.deployed import DeployedRole
-from generator.audit.drift import audit, compare_role
+from generator.audit.drift import compare_role
 from generator.audit.effective import whole_call_problems
 from generator.policy import RoleSpec, build_roles
 from generator.registry import load_registry_text

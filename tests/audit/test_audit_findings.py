@@ -8,8 +8,10 @@ from typing import Any
 
 import pytest
 
+from generator.audit.account import audit
 from generator.audit.deployed import DeployedRole
-from generator.audit.drift import audit, compare_role, known_accounts, orphans, trusted_principals
+from generator.audit.drift import compare_role
+from generator.audit.orphans import known_accounts, orphans, trusted_principals
 from generator.policy import RoleSpec, build_roles
 from generator.registry import load_registry_text
 from generator.registry.model import Registry
