@@ -14,7 +14,8 @@ import pytest
 
 GENERATOR = Path(__file__).resolve().parents[1] / "generator"
 LAYERS = [
-    {"iam", "jsontext", "awsformats", "console", "progress", "templates", "files"},  # helpers, the evaluator
+    # helpers, the evaluator, the HCL reader
+    {"iam", "jsontext", "awsformats", "console", "progress", "templates", "files", "hclread"},
     {"registry"},  # YAML -> model with line numbers
     {"policy"},  # RoleSpec and documents: the single source of truth
     {"render", "proof"},  # renderers; what each role must allow and deny, and judging

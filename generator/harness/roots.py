@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.hclread import parse_blocks
 from generator.output.ownership import terraform_working
 from generator.render.hcl import attributes
 
@@ -126,13 +127,11 @@ PLAN_COPY_MARK = ".xacct-plan-copy-of"
 
 def _output_only(path: Path) -> bool:
     """Whether a ``.tf`` file declares nothing but ``output`` blocks."""
-    import hcl2
-
     try:
-        blocks = hcl2.loads(path.read_text(encoding="utf-8"))
+        blocks = parse_blocks(path.read_text(encoding="utf-8"))
     except Exception:  # python-hcl2 raises lark errors of several kinds: keep a file it cannot read
         return False
-    return bool(blocks) and set(blocks) == {"output"}
+    return bool(blocks) and {block.kind for block in blocks} == {"output"}
 
 
 MODULE_REFERENCE = re.compile(r"\bmodule\.[A-Za-z_]")

@@ -17,7 +17,7 @@ from generator.lint.root_subjects import ROLE_CALL, RootSubject, TfFile, TreeSub
 from generator.lint.rule import Rule
 
 if TYPE_CHECKING:
-    from generator.lint.hcl_values import Block
+    from generator.hclread import Block
 
 GRANT = "the registry grants nothing but its permissions; remove it"
 ONLY_CALL = 'a generated root holds only the role\'s module "role" call; remove it'
