@@ -25,6 +25,7 @@ _KEYWORDS = {"true": True, "false": False, "null": None}
 _STEP = re.compile(r"\\(?:u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|(.))|([$%])\4\{|[$%]\{", re.S)
 _SIMPLE = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
 _LITERAL_PARTS = {"STRING_CHARS", "ESCAPED_INTERPOLATION", "ESCAPED_DIRECTIVE"}
+_QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
 
 
 class Unresolved(str):
@@ -70,7 +71,7 @@ def unescape(body: str) -> str | None:
 
 def literal(text: str) -> str:
     """The value of one quoted HCL string literal as written (``"a\\"b $${c}"`` -> ``a"b ${c}``)."""
-    if len(text) < 2 or text[0] != '"' or text[-1] != '"':
+    if not _QUOTED.fullmatch(text):
         raise NotLiteral(f"not a quoted HCL string: {text!r}")
     value = unescape(text[1:-1])
     if value is None:

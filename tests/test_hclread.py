@@ -51,7 +51,7 @@ def test_templates_and_references_are_unresolved() -> None:
         Unresolved,
         Template,
     ]
-    for text in ('"${var.x}"', "x", '"unterminated'):
+    for text in ('"${var.x}"', "x", '"unterminated', '"a" + "b"', '"ends with \\"'):
         with pytest.raises(NotLiteral):
             literal(text)
 
