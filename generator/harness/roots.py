@@ -16,12 +16,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.hclread import literal, parse_blocks, unescape
 from generator.output.ownership import terraform_working
-from generator.render.hcl import attributes
+from generator.render.hcl import attributes, quote
 
 MODULE_BLOCK = re.compile(r'^module "role" \{\n.*?^\}\n', re.M | re.S)
 CLOUD_BLOCK = re.compile(r"^terraform \{\n  cloud \{\n(?:(?:    .*)?\n)*?  \}\n\}\n", re.M)
-SOURCE_LINE = re.compile(r'^(\s*)source(\s*)= "([^"]*)"$', re.M)
+SOURCE_LINE = re.compile(r'^(\s*)source(\s*)= ("(?:[^"\\]|\\.)*")$', re.M)
 SHARD_KEY_SEPARATOR = "__"
 OFFLINE_PROVIDER: dict[str, object] = {
     "region": "us-east-1",
@@ -61,7 +62,7 @@ class GeneratedRoot:
         match = SOURCE_LINE.search(self.module_block())
         if match is None:
             raise ValueError(f"{self.path / 'main.tf'}: the role module has no source")
-        return match.group(3)
+        return literal(match.group(3))
 
 
 def find_roots(out: Path) -> list[GeneratedRoot]:
@@ -126,13 +127,11 @@ PLAN_COPY_MARK = ".xacct-plan-copy-of"
 
 def _output_only(path: Path) -> bool:
     """Whether a ``.tf`` file declares nothing but ``output`` blocks."""
-    import hcl2
-
     try:
-        blocks = hcl2.loads(path.read_text(encoding="utf-8"))
+        blocks = parse_blocks(path.read_text(encoding="utf-8"))
     except Exception:  # python-hcl2 raises lark errors of several kinds: keep a file it cannot read
         return False
-    return bool(blocks) and set(blocks) == {"output"}
+    return bool(blocks) and {block.kind for block in blocks} == {"output"}
 
 
 MODULE_REFERENCE = re.compile(r"\bmodule\.[A-Za-z_]")
@@ -217,15 +216,15 @@ def _relocate_sources(original: Path, copy: Path) -> None:
         origin = original / tf.parent.relative_to(copy)
 
         def move(match: re.Match[str], origin: Path = origin, here: Path = tf.parent) -> str:
-            value = match.group(3)
-            if not value.startswith(("./", "../")):
+            value = unescape(match.group(3)[1:-1])
+            if value is None or not value.startswith(("./", "../")):
                 return match.group(0)
             target = (origin / value).resolve()
             if target == original.resolve() or original.resolve() in target.parents:
                 return match.group(0)  # inside the root: copied with it
             moved = os.path.relpath(target, here.resolve())
             moved = moved if moved.startswith("../") else f"./{moved}"
-            return f'{match.group(1)}source{match.group(2)}= "{moved}"'
+            return f"{match.group(1)}source{match.group(2)}= {quote(moved)}"
 
         text = tf.read_text(encoding="utf-8")
         changed = SOURCE_LINE.sub(move, text)
@@ -263,7 +262,8 @@ def copy_root(
     _relocate_sources(root.path, dest)
     if (dest / "xacct_override.tf").exists():
         raise ValueError(f"{root.path / 'xacct_override.tf'}: a file of the name the harness plans with")
-    override = provider_block(provider) + f'\nmodule "role" {{\n  source = "../../modules/{name}"\n}}\n'
+    source = quote(f"../../modules/{name}")
+    override = provider_block(provider) + f'\nmodule "role" {{\n  source = {source}\n}}\n'
     (dest / "xacct_override.tf").write_text(override, encoding="utf-8")
     return dest
 
@@ -316,8 +316,8 @@ def shard_root(
         block = root.module_block()
         key = f"{root.tenant}{SHARD_KEY_SEPARATOR}{root.scenario}"
         if layout == "blocks":
-            block = block.replace('module "role" {', f'module "{key}" {{', 1)
-            source = f'= "../../modules/{name}"'
+            block = block.replace('module "role" {', f"module {quote(key)} {{", 1)
+            source = f"= {quote(f'../../modules/{name}')}"
             block = SOURCE_LINE.sub(
                 lambda m, src=source: f"{m.group(1)}source{m.group(2)}{src}", block, count=1
             )
@@ -328,14 +328,15 @@ def shard_root(
     for number, ((name, arguments), entries) in enumerate(sorted(groups.items())):
         local = f"{name.replace('-', '_')}_{number}"
         items = "\n".join(
-            f'    "{key}" = {{\n'
+            f"    {quote(key)} = {{\n"
             + "\n".join(f"    {line}" if line else line for line in body.splitlines())
             + "\n    }"
             for key, body in entries
         )
         parts.append(f"locals {{\n  {local} = {{\n{items}\n  }}\n}}\n")
         args = "\n".join(f"  {arg} = each.value.{arg}" for arg in arguments)
-        head = f'module "{local}" {{\n  source   = "../../modules/{name}"\n  for_each = local.{local}\n'
+        source = quote(f"../../modules/{name}")
+        head = f"module {quote(local)} {{\n  source   = {source}\n  for_each = local.{local}\n"
         parts.append(f"{head}\n{args}\n}}\n")
     (dest / "main.tf").write_text("\n".join(parts), encoding="utf-8")
     return dest

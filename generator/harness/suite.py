@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from generator.accounting.ledger import MODULE_TYPES
-from generator.harness.hclvalues import module_arguments, provider_arguments
+from generator.hclread import find_block, parse_blocks
 from generator.policy import RoleSpec
 from generator.policy.canonical import canonical
 from generator.proof.expectations import permission_cases, trust_cases
@@ -42,7 +42,9 @@ def test_hcl_root_passes_the_tenants_values(
     tenant, partner = _tenant(reg, role.tenant), reg.model.partner
     settings = _settings(reg, role)
     main = (xacct_generated / role.tenant / role.scenario / "main.tf").read_text(encoding="utf-8")
-    args, provider = module_arguments(main), provider_arguments(main)
+    blocks = parse_blocks(main)
+    args = find_block(blocks, "module", "role").arguments
+    provider = find_block(blocks, "provider", "aws").arguments
     where = f"{role.key} (generated HCL)"
     own_account = tenant.account_id if role.scenario == "partner_to_customer" else partner.account_id
     assert provider["allowed_account_ids"] == [own_account], f"{where}: provider pinned to the wrong account"
@@ -77,20 +79,17 @@ def test_hcl_cloud_workspace(
     xacct_role: RoleSpec, xacct_registry: LoadedRegistry, xacct_generated: Path
 ) -> None:
     """With terraform_cloud set, each root has its own workspace; without it, no cloud block."""
-    import hcl2
-
-    from generator.harness.hclvalues import plain
-
     cloud = xacct_registry.model.partner.terraform_cloud
     path = xacct_generated / xacct_role.tenant / xacct_role.scenario / "cloud.tf"
     if cloud is None:
         assert not path.exists(), f"{xacct_role.key}: cloud.tf without terraform_cloud in the registry"
         return
-    block = plain(hcl2.loads(path.read_text(encoding="utf-8"))["terraform"][0]["cloud"][0])
-    assert block["organization"] == cloud.organization
-    workspace = block["workspaces"][0]
+    terraform = find_block(parse_blocks(path.read_text(encoding="utf-8")), "terraform")
+    block = find_block(terraform.blocks, "cloud")
+    assert block.get("organization") == cloud.organization
+    workspace = find_block(block.blocks, "workspaces")
     prefix = cloud.workspace_prefix or xacct_registry.model.partner.name
-    assert workspace["name"] == f"{prefix}-{xacct_role.tenant}-{xacct_role.scenario}"
+    assert workspace.get("name") == f"{prefix}-{xacct_role.tenant}-{xacct_role.scenario}"
 
 
 @pytest.mark.xacct_layer("hcl")

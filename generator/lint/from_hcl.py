@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator.files import read_text, resolved
+from generator.hclread import Block, parse_blocks, walk
 from generator.lint.findings import Location
-from generator.lint.hcl_values import Block, parse_blocks, walk
 from generator.lint.locations import DocSource, DocumentLocator, ModuleLocator
 from generator.lint.registry_facts import SCENARIOS, RoleFacts, role_facts
 from generator.lint.root_subjects import TfFile

@@ -6,22 +6,13 @@ from collections.abc import Container
 from functools import cached_property
 
 from generator.lint.findings import LazyLocation, Location
+from generator.lint.locations import MODULE_ELEMENTS
 from generator.lint.subjects import Anchor, ExternalIdUse, LintInput, RoleSubject
 from generator.policy.catalog import permission_statements
 from generator.policy.roles import RoleSpec
 from generator.registry import LoadedRegistry
 from generator.registry.errors import Path_, format_path
 from generator.registry.model import CustomerToPartner, RoleSettings
-
-RAW_ELEMENTS = {
-    "Action": "actions",
-    "NotAction": "not_actions",
-    "Resource": "resources",
-    "NotResource": "not_resources",
-    "Condition": "conditions",
-    "Sid": "sid",
-    "Effect": "effect",
-}
 
 
 def statement_paths(settings: RoleSettings, base: Path_) -> list[Path_]:
@@ -56,7 +47,8 @@ class _RegistryLocator:
                 return (*self.base, "permissions")
             path = self.statements[k]
             if element and "statements" in path:
-                return (*path, RAW_ELEMENTS.get(element, element.lower()))
+                # a registry statement's keys are the module's policy_statements keys
+                return (*path, MODULE_ELEMENTS.get(element, element.lower()))
             return path
         if anchor is Anchor.PRINCIPAL:
             j = index[1] if len(index) > 1 else 0

@@ -16,11 +16,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.files import read_text, resolved
-from generator.lint.hcl_values import Block
+from generator.hclread import Block, Unresolved
 from generator.lint.module_check import ModuleChecker, references
 from generator.lint.registry_facts import SCENARIOS
 from generator.lint.root_subjects import ROLE_CALL, RootSubject, TfFile, TreeSubject
-from generator.lint.subjects import Unresolved
 from generator.output.manifest import MANIFEST
 
 if TYPE_CHECKING:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from generator.hclread import Block, Value
 from generator.lint.findings import Location
-from generator.lint.hcl_values import Block, Value
 from generator.lint.subjects import Anchor
 
+# An IAM statement's elements by their keys in a module's policy_statements item (and a registry statement).
 MODULE_ELEMENTS = {
     "Action": "actions",
     "NotAction": "not_actions",

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Literal
 from generator.lint.findings import Location
 
 if TYPE_CHECKING:
-    from generator.lint.hcl_values import Block
+    from generator.hclread import Block
     from generator.policy.roles import RoleSpec
     from generator.registry import LoadedRegistry
 

@@ -14,6 +14,7 @@ from enum import StrEnum
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from generator.hclread import Unresolved  # what a front end could not resolve (the rules import it here)
 from generator.lint.findings import LazyLocation, Location
 from generator.lint.statements import Statement, statements_of
 
@@ -33,13 +34,6 @@ class Anchor(StrEnum):
 
 
 Locator = Callable[[Anchor, tuple[int, ...], str | None], Location]
-
-
-class Unresolved(str):
-    """A value a front end could not resolve (e.g. an HCL reference); its text is the source.
-
-    It is a ``str`` so documents holding it stay JSON; rules skip such values.
-    """
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,7 @@ import json
 import re
 from typing import Any
 
-from generator.lint.hcl_values import Attribute, Block, Value
-from generator.lint.subjects import Unresolved
+from generator.hclread import Attribute, Block, Unresolved, Value
 
 LABELS = {"resource": 2, "data": 2, "module": 1, "provider": 1, "output": 1, "variable": 1}
 

@@ -10,10 +10,10 @@ import pytest
 
 from generator import MODULES_VERSION
 from generator.generate import generate
+from generator.hclread import parse_blocks
 from generator.lint import Finding, lint_generated, lint_plan, lint_registry
 from generator.lint.from_hcl import hcl_input
 from generator.lint.from_plan import plan_input
-from generator.lint.hcl_values import parse_blocks
 from generator.lint.subjects import Unresolved
 from generator.policy.roles import RoleSpec, build_roles
 from generator.registry import LoadedRegistry, RegistryError, load_registry

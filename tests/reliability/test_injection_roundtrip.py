@@ -20,11 +20,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from generator.generate import generate
+from generator.hclread import Template, find_block, parse_blocks, unresolved, walk
 from generator.policy.roles import RoleSpec
 from generator.registry import RegistryError, load_registry, load_registry_text
 from generator.terraform import Terraform
 
-from .hcl_reader import load, module_block
 from .registries import make_workspace, write_registry
 from .strategies import registries
 from .terraform_reader import batch_root, plan_batch, role_values
@@ -62,8 +62,12 @@ def raw_statements(g: Generated) -> list[dict[str, Any]]:
 def check_hcl(g: Generated) -> None:
     """python-hcl2 reads the root's files, and the module arguments equal the registry's values."""
     for path in g.root.glob("*.tf"):
-        load(path.read_text(encoding="utf-8"))  # parses; every string is a literal (Injected otherwise)
-    args = module_block((g.root / "main.tf").read_text(encoding="utf-8"))
+        blocks = parse_blocks(path.read_text(encoding="utf-8"))  # parses
+        values = [a.value.value for b in walk(blocks) for a in b.attributes.values()]
+        templates = [u for u in unresolved(values) if isinstance(u, Template)]
+        assert not templates, f"{path}: strings that are templates, not literals: {templates}"
+    main = parse_blocks((g.root / "main.tf").read_text(encoding="utf-8"))
+    args = find_block(main, "module", "role").arguments
     assert args["role_path"] == g.settings["role_path"]
     assert args["description"] == g.settings.get("description", g.spec.description)
     assert args["tags"] == expected_tags(g)

@@ -20,7 +20,7 @@ from generator.lint.subjects import Unresolved
 from generator.render.terraform import import_ids
 
 if TYPE_CHECKING:
-    from generator.lint.hcl_values import Block
+    from generator.hclread import Block
 
 GRANT = "the registry grants nothing but its permissions; remove it"
 ONLY_CALL = 'a generated root holds only the role\'s module "role" call; remove it'
