@@ -22,9 +22,9 @@ from generator.files import read_text, resolved
 from generator.hclread import Block, parse_blocks, walk
 from generator.lint.findings import Location
 from generator.lint.locations import DocSource, DocumentLocator, ModuleLocator
+from generator.lint.read_statements import external_id_values
 from generator.lint.registry_facts import SCENARIOS, RoleFacts, role_facts
 from generator.lint.root_subjects import TfFile
-from generator.lint.statements import external_id_values
 from generator.lint.subjects import Anchor, ExternalIdUse, LintInput, RoleSubject, Unresolved
 from generator.lint.tf_json import parse_json_blocks
 from generator.registry import LoadedRegistry, Problem, RegistryError

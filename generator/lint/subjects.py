@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from generator.hclread import Unresolved  # what a front end could not resolve (the rules import it here)
 from generator.lint.findings import LazyLocation, Location
-from generator.lint.statements import Statement, statements_of
+from generator.lint.read_statements import ReadStatement, statements_of
 
 if TYPE_CHECKING:
     from generator.lint.root_subjects import TreeSubject
@@ -67,18 +67,18 @@ class RoleSubject:
     def where(self, anchor: Anchor, index: tuple[int, ...] = (), element: str | None = None) -> Location:
         return self.locate(anchor, index, element)
 
-    def trust_statements(self) -> list[Statement]:
+    def trust_statements(self) -> list[ReadStatement]:
         return self._trust_statements
 
-    def permission_statements(self) -> list[Statement]:
+    def permission_statements(self) -> list[ReadStatement]:
         return self._permission_statements
 
     @cached_property
-    def _trust_statements(self) -> list[Statement]:  # read once: every rule asks
+    def _trust_statements(self) -> list[ReadStatement]:  # read once: every rule asks
         return statements_of(self.trust)
 
     @cached_property
-    def _permission_statements(self) -> list[Statement]:
+    def _permission_statements(self) -> list[ReadStatement]:
         return [s for i, doc in enumerate(self.permissions) for s in statements_of(doc, i)]
 
 

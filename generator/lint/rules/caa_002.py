@@ -13,8 +13,8 @@ from collections.abc import Iterator
 
 from generator.lint import probes
 from generator.lint.findings import Finding
+from generator.lint.read_statements import SET_PREFIXES, ReadStatement, exact_operator
 from generator.lint.rule import Rule
-from generator.lint.statements import SET_PREFIXES, Statement, exact_operator
 from generator.lint.subjects import Anchor, RoleSubject, Unresolved
 
 ASSUME = "sts:AssumeRole"
@@ -41,7 +41,7 @@ def weaknesses(operator: str, values: list[str]) -> list[str]:
     return reasons
 
 
-def _probe_principals(statement: Statement, role: RoleSubject) -> list[str]:
+def _probe_principals(statement: ReadStatement, role: RoleSubject) -> list[str]:
     named = [p for p in statement.principals() if p != "*" and not isinstance(p, Unresolved)]
     stranger = (
         f"arn:aws:iam::{probes.stranger_account([role.account_id, role.trusted_account_id])}:role/probe"
@@ -54,7 +54,7 @@ def _rotating(role: RoleSubject, known: list[str]) -> bool:
     return role.rotating_to is not None and set(known) == {role.expected_external_id, role.rotating_to}
 
 
-def bypass(role: RoleSubject, statements: list[Statement]) -> str | None:
+def bypass(role: RoleSubject, statements: list[ReadStatement]) -> str | None:
     """How a trusted principal assumes the role without the right external ID, or None (also when unknown)."""
     assert role.trust is not None
     for statement in statements:

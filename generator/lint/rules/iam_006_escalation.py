@@ -13,8 +13,8 @@ from functools import lru_cache
 
 from generator.lint.actions import matches
 from generator.lint.findings import Finding
+from generator.lint.read_statements import ReadStatement
 from generator.lint.rule import Rule
-from generator.lint.statements import Statement
 from generator.lint.subjects import Anchor, RoleSubject
 
 ESCALATION: dict[str, str] = {
@@ -46,7 +46,7 @@ ESCALATION: dict[str, str] = {
 SHOWN = 3
 
 
-def _granted(statement: Statement) -> tuple[str, ...]:
+def _granted(statement: ReadStatement) -> tuple[str, ...]:
     """The escalation actions the statement's Action/NotAction covers (memoised on that element)."""
     if "Action" in statement.body:
         return _covered("Action", tuple(statement.actions))

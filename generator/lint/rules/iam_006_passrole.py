@@ -14,21 +14,21 @@ from typing import Any
 
 from generator.lint import probes
 from generator.lint.findings import Finding
+from generator.lint.read_statements import ReadStatement
 from generator.lint.rule import Rule
-from generator.lint.statements import Statement
 from generator.lint.subjects import Anchor, RoleSubject
 
 PASS_ROLE = "iam:PassRole"
 ACCOUNT_IN_ARN = re.compile(r"arn:[^:]*:iam::([0-9]{12}):")
 
 
-def _probe_resources(role: RoleSubject, statement: Statement) -> list[str]:
+def _probe_resources(role: RoleSubject, statement: ReadStatement) -> list[str]:
     accounts = [role.account_id] + [m.group(1) for r in statement.resources if (m := ACCOUNT_IN_ARN.match(r))]
     accounts.append(probes.stranger_account(accounts))
     return [f"arn:aws:iam::{a}:role/{probes.PROBE_ROLE}" for a in dict.fromkeys(a for a in accounts if a)]
 
 
-def _alone(statement: Statement, denies: list[dict[str, Any]]) -> dict[str, Any]:
+def _alone(statement: ReadStatement, denies: list[dict[str, Any]]) -> dict[str, Any]:
     body = {k: v for k, v in statement.body.items() if k != "Condition"}
     return {"Version": "2012-10-17", "Statement": [body, *denies]}
 

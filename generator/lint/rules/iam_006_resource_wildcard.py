@@ -12,14 +12,14 @@ from collections.abc import Iterator
 
 from generator.lint import actions
 from generator.lint.findings import Finding
+from generator.lint.read_statements import ReadStatement
 from generator.lint.rule import Rule
-from generator.lint.statements import Statement
 from generator.lint.subjects import Anchor, RoleSubject, Unresolved
 
 SHOWN = 4
 
 
-def scoped_actions(statement: Statement) -> list[str] | None:
+def scoped_actions(statement: ReadStatement) -> list[str] | None:
     """The statement's actions that support resource-level permissions; None for every service's."""
     found: list[str] = []
     for pattern in statement.actions:

@@ -12,8 +12,8 @@ from collections.abc import Iterator
 
 from generator.lint import probes
 from generator.lint.findings import Finding
+from generator.lint.read_statements import EXTERNAL_ID_KEY, principal_account
 from generator.lint.rule import Rule
-from generator.lint.statements import EXTERNAL_ID_KEY, principal_account
 from generator.lint.subjects import Anchor, RoleSubject
 
 ASSUME = "sts:AssumeRole"

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from generator.lint.findings import Finding
+from generator.lint.read_statements import principal_account
 from generator.lint.rule import Rule
-from generator.lint.statements import principal_account
 from generator.lint.subjects import Anchor, RoleSubject
 
 WHOM = {"partner_to_customer": "the partner account", "customer_to_partner": "the tenant's account"}

@@ -27,7 +27,7 @@ def as_strings(value: Any) -> list[str]:
 
 
 @dataclass(frozen=True)
-class Statement:
+class ReadStatement:
     """One statement of a document, with where it sits."""
 
     document: int
@@ -96,13 +96,13 @@ class Statement:
         return [(op, values) for op, key, values in self.conditions() if key.lower() == EXTERNAL_ID_KEY]
 
 
-def statements_of(document: dict[str, Any] | None, document_index: int = 0) -> list[Statement]:
+def statements_of(document: dict[str, Any] | None, document_index: int = 0) -> list[ReadStatement]:
     """The statements of a policy document (a single object or a list), skipping non-objects."""
     if not isinstance(document, dict):
         return []
     raw = document.get("Statement", [])
     items = raw if isinstance(raw, list) else [raw]
-    return [Statement(document_index, i, s) for i, s in enumerate(items) if isinstance(s, dict)]
+    return [ReadStatement(document_index, i, s) for i, s in enumerate(items) if isinstance(s, dict)]
 
 
 def principal_account(principal: str) -> str | None:
