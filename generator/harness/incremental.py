@@ -67,11 +67,18 @@ class Incremental:
         self.failed: set[str] = set()
         self.other_failed = False
 
+    def unproven(self, roles: list[RoleSpec], layer: str | None) -> list[RoleSpec]:
+        """``roles`` less those the record proves under their current key in ``layer``: their tests
+        are never made (collecting thousands of tests that would only be deselected costs minutes)."""
+        if self.old is None or layer is None:
+            return roles
+        return [r for r in roles if not self.old.proven(r.key, self.keys.get(r.key, ""), [layer])]
+
     def select(self, config: pytest.Config, items: list[pytest.Item]) -> None:
-        """Deselect the tests of roles proven under their current key; tag the rest with role and layer."""
+        """Tag the suite's tests with role and layer, and deselect any left of a role proven under its
+        current key; the roles with tests left are the ones the plan layer plans."""
         keep, drop = [], []
         remaining: dict[str, int] = defaultdict(int)
-        seen: set[str] = set()
         for item in items:
             spec = getattr(getattr(item, "callspec", None), "params", {}).get("xacct_role")
             marker = item.get_closest_marker("xacct_layer")
@@ -81,15 +88,19 @@ class Incremental:
                 keep.append(item)
                 continue
             layer = str(marker.args[0])
-            seen.add(spec.key)
             item.user_properties += [(ROLE, spec.key), (LAYER, layer)]
             if self.old is not None and self.old.proven(spec.key, self.keys[spec.key], [layer]):
                 drop.append(item)
             else:
                 keep.append(item)
                 remaining[spec.key] += 1
-        self.pending = {key for key in self.keys if remaining[key] or key not in seen}
-        self.unchanged = {key: self.keys[key] for key in seen if not remaining[key]}
+        self.pending = {key for key in self.keys if remaining[key]}
+        old = self.old.roles if self.old is not None else {}
+        self.unchanged = {
+            key: value
+            for key, value in self.keys.items()
+            if not remaining[key] and (old.get(key) or {}).get("key") == value
+        }
         if drop:
             config.hook.pytest_deselected(items=drop)
             items[:] = keep
@@ -146,6 +157,14 @@ class Incremental:
         return lines
 
 
+def unproven(config: pytest.Config, roles: list[RoleSpec], layer: str | None) -> list[RoleSpec]:
+    """The roles whose tests of ``layer`` a session must make (all of them without a proof record)."""
+    plugin = config.pluginmanager.get_plugin("xacct-incremental")
+    if not isinstance(plugin, IncrementalPlugin) or config.getoption("--xacct-plan-json"):
+        return roles
+    return plugin.make().unproven(roles, layer)
+
+
 def pending(config: pytest.Config, roles: list[RoleSpec]) -> list[RoleSpec]:
     """``roles`` less those every test of which was deselected as proven-unchanged."""
     plugin = config.pluginmanager.get_plugin("xacct-incremental")
@@ -165,7 +184,7 @@ class IncrementalPlugin:
     def state(self) -> Incremental | None:
         return self._state
 
-    def _make(self) -> Incremental:
+    def make(self) -> Incremental:
         if self._state is None:
             loaded, roles = self.inputs()
             self._state = Incremental(self.config, loaded, roles)
@@ -174,16 +193,16 @@ class IncrementalPlugin:
     @pytest.hookimpl(trylast=True)  # after -m/-k deselection: count only the tests that would run
     def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
         if not config.getoption("--xacct-plan-json"):
-            self._make().select(config, items)
+            self.make().select(config, items)
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if self._state is not None or not hasattr(self.config, "workerinput"):
-            self._make().log(report)
+            self.make().log(report)
 
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         if hasattr(self.config, "workerinput") or self.config.getoption("--xacct-plan-json"):
             return  # the controller (or the only process) writes the record
-        self.done = self._make().finish(exitstatus)
+        self.done = self.make().finish(exitstatus)
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         if self._state is None:

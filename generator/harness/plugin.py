@@ -172,7 +172,14 @@ def _cache(config: pytest.Config) -> _Cache:
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "xacct_role" in metafunc.fixturenames:
         roles = _cache(metafunc.config).roles()
+        from generator.harness.incremental import unproven
+
+        marker = metafunc.definition.get_closest_marker("xacct_layer")
+        roles = unproven(metafunc.config, roles, str(marker.args[0]) if marker else None)
         params = [pytest.param(r, id=r.key, marks=pytest.mark.xdist_group(r.key)) for r in roles]
+        if not params and metafunc.config.pluginmanager.get_plugin("xacct-incremental"):
+            why = pytest.mark.skip(reason="every role proven-unchanged (--xacct-proof-record)")
+            params = [pytest.param(None, id="proven-unchanged", marks=why)]
         metafunc.parametrize("xacct_role", params, scope="function")
 
 
