@@ -15,6 +15,9 @@ from generator.iam.layers import compile_layer
 from generator.registry.module_source import module_source_problem
 
 SCENARIOS = ("partner_to_customer", "customer_to_partner")
+# A role's lifecycle: deployed and assumable; deployed but nobody may assume it; its root plans the
+# destroy of its role; destroyed (the next generate removes its folder).
+Status = Literal["active", "suspended", "offboarding", "offboarded"]
 Scenario = Literal["partner_to_customer", "customer_to_partner"]
 
 
@@ -205,6 +208,7 @@ class RoleSettings(Strict):
     permissions_boundary_policy: BoundaryPolicy | None = None
     tags: Tags = Field(default_factory=dict)
     permissions: list[Permission] = Field(min_length=1, max_length=50)
+    status: Status = "active"
 
 
 class PartnerToCustomer(RoleSettings):
@@ -228,6 +232,7 @@ class Tenant(Strict):
     tags: Tags = Field(default_factory=dict)
     partner_to_customer: PartnerToCustomer | None = None
     customer_to_partner: CustomerToPartner | None = None
+    status: Status = "active"
 
     def scenarios(self) -> list[tuple[Scenario, RoleSettings]]:
         """The scenarios this tenant has, in a fixed order."""
@@ -237,6 +242,16 @@ class Tenant(Strict):
         if self.customer_to_partner is not None:
             found.append(("customer_to_partner", self.customer_to_partner))
         return found
+
+
+def role_status(tenant: Tenant, settings: RoleSettings) -> Status:
+    """A role's effective status: the tenant's unless that is "active", else the scenario's."""
+    return tenant.status if tenant.status != "active" else settings.status
+
+
+def deployed(status: Status) -> bool:
+    """Whether a role of this status is meant to exist in AWS (its root creates or keeps it)."""
+    return status in ("active", "suspended")
 
 
 class Registry(Strict):

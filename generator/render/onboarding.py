@@ -149,11 +149,22 @@ def render_kit(
     return {f"{FOLDER}/{rel}": text for rel, text in sorted(files.items())}
 
 
+def render_revoked(spec: RoleSpec) -> dict[str, str]:
+    """An offboarding role's kit: only a README that says access is being revoked and how to delete
+    a role the customer created itself."""
+    name = stack_name(spec)
+    delete = f"aws cloudformation delete-stack --region {spec.region} --stack-name {name}"
+    text = _env().get_template("revoked.md.j2").render(spec=spec, stack_name=name, delete_command=delete)
+    return {f"{FOLDER}/README.md": text}
+
+
 def render_onboarding(specs: list[RoleSpec], loaded: LoadedRegistry) -> dict[str, str]:
     """The kit of a tenant's Scenario A role (no files for a tenant without one)."""
     partner: Any = loaded.model.partner
     files: dict[str, str] = {}
     for spec in specs:
-        if spec.scenario == SCENARIO:
+        if spec.scenario == SCENARIO and spec.status == "offboarding":
+            files.update(render_revoked(spec))
+        elif spec.scenario == SCENARIO:
             files.update(render_kit(spec, partner.module_source, partner.onboarding_template_url))
     return files

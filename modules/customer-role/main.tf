@@ -15,4 +15,5 @@ module "role" {
   policy_name            = var.policy_name
   policy_statements      = var.policy_statements
   tags                   = var.tags
+  suspended              = var.suspended
 }
