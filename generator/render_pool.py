@@ -18,10 +18,10 @@ from generator.output.manifest import (
     TenantManifest,
     digest,
 )
+from generator.output.protect import destroyed_root
 from generator.output.tree import (
     write_files,
 )
-from generator.output.protect import destroyed_root
 from generator.policy.roles import INLINE_POLICY_MAX, TRUST_POLICY_MAX, RoleSpec, build_roles, retiring_roles
 from generator.registry import LoadedRegistry, Problem, RegistryError
 from generator.render.terraform import ModuleSource, render_root

@@ -18,7 +18,7 @@ from typing import Any
 
 from generator.accounting.grants import Grant, document, grants_of, policy_documents, without_echoes
 from generator.accounting.grants import unknown as grants_unknown
-from generator.accounting.identity import Accounts, Hint, RegistryRoles
+from generator.accounting.identity import Accounts, Hint, RegistryRoles, deleted_role_tenant
 from generator.awsformats import NEVER_ALLOWED_TYPES
 from generator.policy import RoleSpec
 from generator.registry.model import Registry
@@ -316,7 +316,8 @@ class _Ledger:
             role = self._role_for(rc, name)
             if isinstance(role, AccountedRole):
                 return role.spec.tenant
-        tenant = _tags(before).get("xacct:tenant")
+        tenant = _tags(before).get("xacct:tenant")  # else the tags of the role it was on, deleted too
+        tenant = tenant or (deleted_role_tenant(self.plan, name) if rc.type != "aws_iam_role" else None)
         return tenant if isinstance(tenant, str) else None
 
     def check_destroys(self) -> None:

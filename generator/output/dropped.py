@@ -24,7 +24,8 @@ HOW = (
 
 def recorded_scenarios(files: list[str]) -> set[str]:
     """The scenario roots among a tenant's recorded files (``tenant/scenario/...``)."""
-    return {parts[1] for parts in (rel.split("/") for rel in files) if len(parts) > 2 and parts[1] in SCENARIOS}
+    split = (rel.split("/") for rel in files)
+    return {parts[1] for parts in split if len(parts) > 2 and parts[1] in SCENARIOS}
 
 
 def dropped(loaded: LoadedRegistry, record: TreeRecord, out: Path) -> list[Problem]:

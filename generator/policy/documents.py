@@ -36,7 +36,9 @@ class Statement(BaseModel):
         out["Effect"] = self.effect
         if self.principal is not None:
             principal = self.principal
-            out["Principal"] = principal if isinstance(principal, str) else {k: list(v) for k, v in principal.items()}
+            out["Principal"] = (
+                principal if isinstance(principal, str) else {k: list(v) for k, v in principal.items()}
+            )
         if self.actions is not None:
             out["Action"] = self.actions[0] if self.scalar_singletons else list(self.actions)
         if self.not_actions is not None:
