@@ -113,13 +113,20 @@ class _Cache:
             )
         return self._loaded
 
-    def roles(self) -> list[RoleSpec]:
-        roles = build_roles(self.loaded().model)
+    def roles(self, retiring: bool = False) -> list[RoleSpec]:
+        """The deployed roles under test (``retiring``: the offboarding ones), as --xacct-tenant and
+        --xacct-scenario select."""
+        from generator.policy.roles import retiring_roles
+
+        model = self.loaded().model
+        roles = retiring_roles(model) if retiring else build_roles(model)
         tenant = self.config.getoption("--xacct-tenant")
         scenario = self.config.getoption("--xacct-scenario")
         if tenant:
             roles = [r for r in roles if r.tenant == tenant]
-            if not roles:
+            if not roles and not [
+                r for r in build_roles(model) + retiring_roles(model) if r.tenant == tenant
+            ]:
                 raise pytest.UsageError(f"--xacct-tenant {tenant}: no such tenant in the registry")
         if scenario:
             roles = [r for r in roles if r.scenario == scenario]
@@ -139,6 +146,10 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         roles = _cache(metafunc.config).roles()
         params = [pytest.param(r, id=r.key, marks=pytest.mark.xdist_group(r.key)) for r in roles]
         metafunc.parametrize("xacct_role", params, scope="function")
+    if "xacct_offboarding" in metafunc.fixturenames:
+        retiring = _cache(metafunc.config).roles(retiring=True)
+        params = [pytest.param(r, id=r.key, marks=pytest.mark.xdist_group(r.key)) for r in retiring]
+        metafunc.parametrize("xacct_offboarding", params, scope="function")
 
 
 def batch_arguments(
