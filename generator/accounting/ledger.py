@@ -308,16 +308,16 @@ class _Ledger:
         """Whose the resource was before the change: the registry role it was, else its old tags."""
         before = rc.before if isinstance(rc.before, dict) else {}
         name = before.get("name") if rc.type == "aws_iam_role" else before.get("role")
+        if rc.type != "aws_iam_role" and (owner := deleted_role_tenant(self.plan, name)):
+            return owner  # the role it is on goes too (an offboarding root): that role's tenant
         if isinstance(name, str):
             spec = self.registry.find(self.accounts.of(rc), name)
             if spec is not None:
                 return spec.tenant
-        if rc.type == "aws_iam_role_policy" and isinstance(name, str):
-            role = self._role_for(rc, name)
-            if isinstance(role, AccountedRole):
-                return role.spec.tenant
-        tenant = _tags(before).get("xacct:tenant")  # else the tags of the role it was on, deleted too
-        tenant = tenant or (deleted_role_tenant(self.plan, name) if rc.type != "aws_iam_role" else None)
+        role = rc.type == "aws_iam_role_policy" and isinstance(name, str) and self._role_for(rc, name)
+        if isinstance(role, AccountedRole):
+            return role.spec.tenant
+        tenant = _tags(before).get("xacct:tenant")
         return tenant if isinstance(tenant, str) else None
 
     def check_destroys(self) -> None:
