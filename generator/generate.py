@@ -258,11 +258,11 @@ def generate(
             return first
     stamp = None if check else record_stamp(out)  # before reading: a later change shows in it
     record = read_record(out)
+    result = _compare(loaded, out, record)  # the registry's own problems first
     if guard:  # a root that the registry dropped without offboarding it is never removed silently
         problems = dropped(loaded, record, out)
         if problems:
             raise RegistryError(problems)
-    result = _compare(loaded, out, record)
     if check:
         files = written(record)
         result.foreign, result.loaded = foreign_report(unowned(out, files), roots(files))

@@ -80,9 +80,10 @@ def destroyed_root(root: Path) -> bool:
 def orphaned_state(
     out: Path, recorded: Iterable[str], diff: TreeDiff, removed_tenants: list[str]
 ) -> list[str]:
-    """Why each removed tenant or scenario whose folder holds terraform state may not be removed (its
-    roles would live on in AWS with no configuration left to change or destroy them): one message
-    per state file, empty when none does. ``recorded`` holds the files of the tree on disk."""
+    """Why each removed (offboarded) tenant or scenario whose folder holds terraform state with
+    resources may not be removed (its roles would live on in AWS with no configuration left to change
+    or destroy them): one message per state file, empty when none does. ``recorded`` holds the files
+    of the tree on disk."""
     gone = list(removed_tenants)
     planned = roots([*diff.changed, *diff.unchanged])
     gone += sorted(r for r in roots(recorded) - planned if r.split("/", 1)[0] not in removed_tenants)
@@ -93,8 +94,9 @@ def orphaned_state(
             f"tenant {tenant}" if tenant in removed_tenants else f"scenario {rest.split('/')[0]} of {tenant}"
         )
         messages.append(
-            f"{what} is no longer in the registry but {out / rel} holds terraform state: run "
-            f"`terraform destroy` in {(out / rel).parent} (or move the state away) first, then generate again"
+            f"{what} is offboarded but {out / rel} still holds resources: run `terraform destroy` in "
+            f"{(out / rel).parent} (or apply its offboarding root, or move the state away) first, then "
+            "generate again"
         )
     return messages
 
