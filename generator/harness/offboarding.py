@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from generator import MODULES_VERSION
-from generator.accounting import account_plan
+from generator.accounting import PlanInputError, account_plan
 from generator.harness.roots import OFFLINE_PROVIDER, GeneratedRoot, copy_root
 from generator.harness.states import state_after
 from generator.policy import RoleSpec, build_roles
@@ -103,7 +103,10 @@ def offboarding_problems(plans: OffboardingPlans, loaded: LoadedRegistry, spec: 
             )
     problems += [f"{a}: in the state but not deleted by the plan" for a in sorted(held - deleted)]
     roles, model = build_roles(loaded.model), loaded.model
-    allowed = account_plan(plans.destroy, roles, model, where="offboarding", allow_destroy={spec.tenant})
+    try:
+        allowed = account_plan(plans.destroy, roles, model, where="offboarding", allow_destroy={spec.tenant})
+    except PlanInputError as exc:
+        return [*problems, f"the plan cannot be accounted for: {exc}"]
     problems += [f"plan-guard --allow-destroy {spec.tenant}: {finding}" for finding in allowed.findings]
     if deleted and allowed.destroyed != {spec.tenant}:
         problems.append(
