@@ -5,6 +5,7 @@ policy, which plan-guard accepts only with --allow-destroy TENANT."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -122,3 +123,37 @@ def test_an_offboarding_root_destroys_exactly_its_role(tmp_path: Path, cli_confi
     problems = offboarding_problems(broken, loaded, spec)
     assert any("with no state the root plans create" in p for p in problems), problems
     assert any("aws_s3_bucket.x: the plan would create it" in p for p in problems), problems
+
+
+@pytest.mark.slow
+def test_the_harness_proves_a_registry_with_suspended_and_offboarding_roles(tmp_path: Path) -> None:
+    """The xacct pytest suite on such a registry: the suspended role's planned trust denies everyone
+    (trust cases, whole calls, the CloudFormation kit agrees), and each offboarding root's destroy is
+    proven; a suspended role whose root was left active fails."""
+    import subprocess
+    import sys
+
+    registry = write(tmp_path, acme_a="suspended", umbrella="offboarding")
+    out = tmp_path / "generated"
+    assert xacct(["generate", "--registry", str(registry), "--out", str(out)]) == 0
+
+    def suite(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", str(tmp_path),
+             "-o", "addopts=", "--xacct-registry", str(registry), "--xacct-generated", str(out),
+             "-m", "not live", *args],
+            cwd=tmp_path, capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": "0"},
+        )  # fmt: skip
+
+    ran = suite()
+    assert ran.returncode == 0, ran.stdout[-3000:]
+    assert (
+        "test_plan_offboarding_destroys_only_its_role[umbrella/partner_to_customer] PASSED"
+        in suite("-v", "-k", "offboarding").stdout
+    )
+    # Broken on purpose: the suspended role's root left as it was while active.
+    main = out / "acme" / "partner_to_customer" / "main.tf"
+    main.write_text(main.read_text().replace("\n\n  suspended = true\n", "\n"))
+    broken = suite("-k", "acme and partner_to_customer and (trust or whole)")
+    assert broken.returncode == 1
+    assert "suspended: trusted principal with the right external ID" in broken.stdout
