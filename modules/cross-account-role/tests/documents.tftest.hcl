@@ -186,3 +186,34 @@ run "role_attributes" {
     error_message = "The role_name/role_path outputs are wrong."
   }
 }
+
+run "suspended_appends_a_deny_after_the_unchanged_allow" {
+  command = plan
+
+  variables {
+    external_id = "0f8e2c1a-6b4d-4e7f-9a3c-5d2b1e0f4a68"
+    suspended   = true
+  }
+
+  assert {
+    condition = jsondecode(aws_iam_role.this.assume_role_policy) == {
+      Version = "2012-10-17"
+      Statement = [
+        {
+          Sid       = "PartnerAssumeRole"
+          Effect    = "Allow"
+          Principal = { AWS = ["arn:aws:iam::111111111111:root"] }
+          Action    = "sts:AssumeRole"
+          Condition = { StringEquals = { "sts:ExternalId" = "0f8e2c1a-6b4d-4e7f-9a3c-5d2b1e0f4a68" } }
+        },
+        {
+          Sid       = "XacctSuspended"
+          Effect    = "Deny"
+          Principal = "*"
+          Action    = ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"]
+        },
+      ]
+    }
+    error_message = "Trust policy differs: ${aws_iam_role.this.assume_role_policy}"
+  }
+}
