@@ -54,9 +54,11 @@ GENERATE_EXITS = """exit codes:
      without --rotate-external-id naming its tenant (or the flag names a tenant whose ID did not
      change), --out names a folder xacct may not write (a file,
      the current folder, the registry's or the modules' folder, a git work tree, a folder of files
-     xacct did not write), a file of the user's is where xacct writes, a removed tenant or scenario
-     still holds terraform state, or the file system failed (read-only, full, permission denied);
-     the previous tree is as it was
+     xacct did not write), a file of the user's is where xacct writes, a tenant or scenario that
+     was generated is no longer in the registry (offboard it: status offboarding, apply the destroy,
+     then status offboarded), an offboarded tenant's or scenario's local terraform state still holds
+     resources, or the file system failed (read-only, full, permission denied); the previous tree
+     is as it was
      (also: a usage error, e.g. an unknown flag or an empty path, or an internal error, said in one line)
   3  another run holds the output folder's lock
   130, 143  interrupted (SIGINT, SIGTERM): staging folders removed, the previous tree as it was
@@ -140,12 +142,12 @@ def cmd_generate(args: argparse.Namespace) -> int:
     for tenant in result.removed_tenants:
         if os.path.lexists(target / tenant):
             out.print(
-                f"{target / tenant}: removed xacct's files (tenant no longer in the registry); "
+                f"{target / tenant}: removed xacct's files (tenant offboarded); "
                 "kept the paths xacct did not write (listed on stderr)",
                 markup=False,
             )
         else:
-            out.print(f"{target / tenant}: removed (tenant no longer in the registry)", markup=False)
+            out.print(f"{target / tenant}: removed (tenant offboarded)", markup=False)
     loaded_by_terraform = set(result.loaded)
     for rel in result.foreign:
         note = "; terraform loads it with this root's files" if rel in loaded_by_terraform else ""

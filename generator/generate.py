@@ -8,6 +8,7 @@ from pathlib import Path
 
 from generator import progress
 from generator.files import read_bytes
+from generator.output.dropped import dropped
 from generator.output.lock import exclusive
 from generator.output.manifest import (
     MANIFEST,
@@ -33,6 +34,7 @@ from generator.output.tree import (
 )
 from generator.policy.roles import RoleSpec
 from generator.registry import LoadedRegistry, Problem, RegistryError
+from generator.registry.model import role_status
 from generator.render_keys import tenant_keys
 from generator.render_pool import (
     _external_ids,
@@ -283,7 +285,11 @@ def generate(
             return first
     stamp = None if check else record_stamp(out)  # before reading: a later change shows in it
     record = read_record(out)
-    result = _compare(loaded, out, record)
+    result = _compare(loaded, out, record)  # the registry's own problems first
+    if guard:  # a root that the registry dropped without offboarding it is never removed silently
+        problems = dropped(loaded, record, out)
+        if problems:
+            raise RegistryError(problems)
     if check:
         files = written(record)
         result.foreign, result.loaded = foreign_report(unowned(out, files), roots(files))
@@ -326,10 +332,15 @@ def _compare(loaded: LoadedRegistry, out: Path, record: TreeRecord) -> Result:
         keys: dict[str, str] | None = tenant_keys(loaded, out, module_source(loaded))
     except RegistryError:
         keys = None  # plan() reports it, after the lint's findings
+    retiring = _offboarding_tenants(loaded)  # their files depend on the roots' state: always rendered
     keep = {
         name: manifest
         for name, manifest in record.tenants.items()
-        if keys and manifest.key is not None and keys.get(name) == manifest.key and manifest.intact(out)
+        if keys
+        and manifest.key is not None
+        and keys.get(name) == manifest.key
+        and name not in retiring
+        and manifest.intact(out)
     }
     planned = plan(loaded, out, keep=keep, keys=keys)
     diff = compare(out, planned, record)
@@ -337,3 +348,12 @@ def _compare(loaded: LoadedRegistry, out: Path, record: TreeRecord) -> Result:
     result = Result(planned, diff, changed_external_ids(record, ids), removed_tenants(diff))
     result.finished_rotations = finished_rotations(record, ids)
     return result
+
+
+def _offboarding_tenants(loaded: LoadedRegistry) -> set[str]:
+    """Tenants with an offboarding role (whether its root is still rendered depends on its state)."""
+    return {
+        t.name
+        for t in loaded.model.tenants
+        if any(role_status(t, settings) == "offboarding" for _, settings in t.scenarios())
+    }

@@ -4,19 +4,22 @@ The plan accounting (:mod:`generator.accounting`) without pytest: every resource
 accounted for against the registry — each role is a registry role (by account and name) with the
 registry's settings, trust and effective permissions as the evaluator judges them; nothing else is
 planned unless the registry allows its type; IAM users and keys never; no delete or replace unless
-``--allow-destroy TENANT`` names whose it was before the change. Exit 0 clean, 1 findings, 2 unreadable
+``--allow-destroy TENANT`` names whose it was before the change (an offboarding root's plan, which
+deletes its tenant's role and policy, passes only with it). Exit 0 clean, 1 findings, 2 unreadable
 plan or registry. Run it between ``terraform plan`` and ``terraform apply``.
 """
 
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 from pathlib import Path
 
 from generator.accounting import Accounting, PlanInputError, account_plan, read_plan
 from generator.accounting.identity import Hint, shard_hint
 from generator.files import path_value
 from generator.policy import RoleSpec, build_roles
+from generator.policy.roles import retiring_roles
 from generator.registry import LoadedRegistry, load_registry
 from generator.terraform import Plan
 
@@ -58,13 +61,18 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.formatter_class = argparse.RawDescriptionHelpFormatter
 
 
-def expected_roles(roles: list[RoleSpec], tenant: str | None, scenario: str | None) -> list[RoleSpec]:
-    """The registry roles a plan of ``tenant`` (and ``scenario``) must hold; raises ValueError if none."""
+def expected_roles(
+    roles: list[RoleSpec], tenant: str | None, scenario: str | None, retiring: Sequence[RoleSpec] = ()
+) -> list[RoleSpec]:
+    """The registry roles a plan of ``tenant`` (and ``scenario``) must hold: none for an offboarding
+    root (``retiring``: its plan destroys the role); raises ValueError if the registry has no such role."""
     if not tenant:
         if scenario:
             raise ValueError("--scenario needs --tenant")
         return []
     chosen = [r for r in roles if r.tenant == tenant and (not scenario or r.scenario == scenario)]
+    if not chosen and any(r.tenant == tenant and (not scenario or r.scenario == scenario) for r in retiring):
+        return []
     if not chosen:
         named = f"--tenant {tenant}" + (f" --scenario {scenario}" if scenario else "")
         raise ValueError(f"{named}: no such role in the registry")
@@ -92,7 +100,8 @@ def guard(
 ) -> Accounting:
     """The accounting of ``plan`` as plan-guard makes it."""
     roles = build_roles(loaded.model) if loaded is not None else []
-    expected = expected_roles(roles, tenant, scenario)
+    retiring = retiring_roles(loaded.model) if loaded is not None else []
+    expected = expected_roles(roles, tenant, scenario, retiring)
     hint = shard_hint({r.key: r for r in roles}) if shard_plan else account_hint(expected)
     return account_plan(
         plan,

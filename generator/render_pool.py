@@ -18,10 +18,11 @@ from generator.output.manifest import (
     TenantManifest,
     digest,
 )
+from generator.output.protect import destroyed_root
 from generator.output.tree import (
     write_files,
 )
-from generator.policy.roles import INLINE_POLICY_MAX, TRUST_POLICY_MAX, RoleSpec, build_roles
+from generator.policy.roles import INLINE_POLICY_MAX, TRUST_POLICY_MAX, RoleSpec, build_roles, retiring_roles
 from generator.registry import LoadedRegistry, Problem, RegistryError
 from generator.render.terraform import ModuleSource, render_root
 from generator.render_keys import tenant_keys
@@ -96,15 +97,24 @@ def lint_problems(
 PARALLEL_MIN_ROLES = 1500  # below this, forking workers costs more than it saves
 
 
+def retiring(loaded: LoadedRegistry, out: Path, skip: Container[str] = (), only: Container[str] | None = None
+             ) -> list[RoleSpec]:  # fmt: skip
+    """The offboarding roles whose roots are still rendered: all but those whose local state shows the
+    destroy applied (their folders go, as an ``offboarded`` role's)."""
+    found = retiring_roles(loaded.model, skip, only)
+    return [spec for spec in found if not destroyed_root(out / spec.tenant / spec.scenario)]
+
+
 def _render(
     loaded: LoadedRegistry, roles: list[RoleSpec], out: Path, advance: progress.Advance
 ) -> dict[str, str]:
-    """Every file of ``roles`` (which hold whole tenants), relative to ``out``."""
+    """Every file of ``roles`` (which hold whole tenants, offboarding roles included), relative to ``out``."""
     modules = module_source(loaded)
     cloud = loaded.model.partner.terraform_cloud
     files: dict[str, str] = {}
     by_tenant: dict[str, list[RoleSpec]] = {}
-    for spec in roles:
+    order = {t.name: i for i, t in enumerate(loaded.model.tenants)}
+    for spec in sorted(roles, key=lambda r: (order[r.tenant], r.scenario != "partner_to_customer")):
         by_tenant.setdefault(spec.tenant, []).append(spec)
     renderers = tenant_renderers()
     for tenant, specs in by_tenant.items():  # a tenant at a time: its renderers share what they lay out
@@ -138,7 +148,7 @@ def _render_chunk(index: int) -> dict[str, str]:
     loaded, groups, out, staging = _FORKED
     names = groups[index]
     roles = build_roles(loaded.model, only=names)
-    files = _render(loaded, roles, out, lambda n=1: None)
+    files = _render(loaded, roles + retiring(loaded, out, only=names), out, lambda n=1: None)
     if staging is None:
         return files
     keys = tenant_keys(loaded, out, staging.modules, only=names)
@@ -159,6 +169,8 @@ def _manifests(
         if wanted(tenant.name):
             fingerprint = _fingerprint(tenant.external_id) if tenant.external_id else None
             recorded = by_tenant.get(tenant.name, {})
+            if not recorded:  # every role offboarded: no folder, so no manifest
+                continue
             new = _fingerprint(tenant.next_external_id) if tenant.next_external_id else None
             manifest = TenantManifest(
                 tenant.name, keys[tenant.name], fingerprint, recorded, next_external_id=new
@@ -222,7 +234,7 @@ def _render_all(
         if problems:
             return roles, {}, problems
         with progress.bar("rendering", len(roles)) as advance:
-            return roles, _render(loaded, roles, out, advance), []
+            return roles, _render(loaded, roles + retiring(loaded, out, keep), out, advance), []
     groups = _groups(loaded, keep, jobs)
     _FORKED = (loaded, groups, out, staging)
     try:

@@ -18,7 +18,7 @@ from typing import Any
 
 from generator.accounting.grants import Grant, document, grants_of, policy_documents, without_echoes
 from generator.accounting.grants import unknown as grants_unknown
-from generator.accounting.identity import Accounts, Hint, RegistryRoles
+from generator.accounting.identity import Accounts, Hint, RegistryRoles, deleted_role_tenant
 from generator.awsformats import NEVER_ALLOWED_TYPES
 from generator.policy import RoleSpec
 from generator.registry.model import Registry
@@ -303,14 +303,15 @@ class _Ledger:
         """Whose the resource was before the change: the registry role it was, else its old tags."""
         before = rc.before if isinstance(rc.before, dict) else {}
         name = before.get("name") if rc.type == "aws_iam_role" else before.get("role")
+        if rc.type != "aws_iam_role" and (owner := deleted_role_tenant(self.plan, name)):
+            return owner  # the role it is on goes too (an offboarding root): that role's tenant
         if isinstance(name, str):
             spec = self.registry.find(self.accounts.of(rc), name)
             if spec is not None:
                 return spec.tenant
-        if rc.type == "aws_iam_role_policy" and isinstance(name, str):
-            role = self._role_for(rc, name)
-            if isinstance(role, AccountedRole):
-                return role.spec.tenant
+        role = rc.type == "aws_iam_role_policy" and isinstance(name, str) and self._role_for(rc, name)
+        if isinstance(role, AccountedRole):
+            return role.spec.tenant
         tenant = _tags(before).get("xacct:tenant")
         return tenant if isinstance(tenant, str) else None
 

@@ -90,8 +90,17 @@ def pytest_configure(config: pytest.Config) -> None:
         )
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """A test that uses terraform (through ``xacct_terraform``: the plan layer) is marked ``terraform``."""
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A test that uses terraform (through ``xacct_terraform``: the plan layer) is marked ``terraform``;
+    the offboarding proof is deselected when the registry has no offboarding role (not a skip)."""
+    unused = [
+        item
+        for item in items
+        if "xacct_offboarding" in getattr(item, "fixturenames", ()) and item.name.endswith("[NOTSET]")
+    ]
+    if unused:
+        config.hook.pytest_deselected(items=unused)
+        items[:] = [item for item in items if item not in unused]
     for item in items:
         if "xacct_terraform" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.terraform)
@@ -131,13 +140,20 @@ class _Cache:
             )
         return self._loaded
 
-    def roles(self) -> list[RoleSpec]:
-        roles = build_roles(self.loaded().model)
+    def roles(self, retiring: bool = False) -> list[RoleSpec]:
+        """The deployed roles under test (``retiring``: the offboarding ones), as --xacct-tenant and
+        --xacct-scenario select."""
+        from generator.policy.roles import retiring_roles
+
+        model = self.loaded().model
+        roles = retiring_roles(model) if retiring else build_roles(model)
         tenant = self.config.getoption("--xacct-tenant")
         scenario = self.config.getoption("--xacct-scenario")
         if tenant:
             roles = [r for r in roles if r.tenant == tenant]
-            if not roles:
+            if not roles and not [
+                r for r in build_roles(model) + retiring_roles(model) if r.tenant == tenant
+            ]:
                 raise pytest.UsageError(f"--xacct-tenant {tenant}: no such tenant in the registry")
         if scenario:
             roles = [r for r in roles if r.scenario == scenario]
@@ -181,6 +197,10 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
             why = pytest.mark.skip(reason="every role proven-unchanged (--xacct-proof-record)")
             params = [pytest.param(None, id="proven-unchanged", marks=why)]
         metafunc.parametrize("xacct_role", params, scope="function")
+    if "xacct_offboarding" in metafunc.fixturenames:
+        retiring = _cache(metafunc.config).roles(retiring=True)
+        params = [pytest.param(r, id=r.key, marks=pytest.mark.xdist_group(r.key)) for r in retiring]
+        metafunc.parametrize("xacct_offboarding", params, scope="function")
 
 
 def batch_arguments(

@@ -19,6 +19,7 @@ from pathlib import Path
 from generator.hclread import literal, parse_blocks, unescape
 from generator.output.ownership import terraform_working
 from generator.render.hcl import attributes, quote
+from generator.render.terraform import OFFBOARDING_MARK
 
 MODULE_BLOCK = re.compile(r'^module "role" \{\n.*?^\}\n', re.M | re.S)
 CLOUD_BLOCK = re.compile(r"^terraform \{\n  cloud \{\n(?:(?:    .*)?\n)*?  \}\n\}\n", re.M)
@@ -52,6 +53,11 @@ class GeneratedRoot:
     def main_tf(self) -> str:
         return (self.path / "main.tf").read_text(encoding="utf-8")
 
+    @property
+    def offboarding(self) -> bool:
+        """An offboarding root: no module call, its plan destroys the role its state holds."""
+        return OFFBOARDING_MARK + "\n" in self.main_tf()
+
     def module_block(self) -> str:
         match = MODULE_BLOCK.search(self.main_tf())
         if match is None:
@@ -65,11 +71,14 @@ class GeneratedRoot:
         return literal(match.group(3))
 
 
-def find_roots(out: Path) -> list[GeneratedRoot]:
-    """Every generated root under ``out``, in a stable order."""
+def find_roots(out: Path, offboarding: bool = False) -> list[GeneratedRoot]:
+    """Every generated root under ``out`` that creates a role (``offboarding``: every offboarding root
+    instead), in a stable order."""
     roots = []
     for main in sorted(Path(out).glob("*/*/main.tf")):
-        roots.append(GeneratedRoot(main.parent.parent.name, main.parent.name, main.parent))
+        root = GeneratedRoot(main.parent.parent.name, main.parent.name, main.parent)
+        if root.offboarding == offboarding:
+            roots.append(root)
     return roots
 
 
@@ -243,8 +252,10 @@ def copy_root(
     files; local module sources that leave the root are pointed at the same folders, and the role
     module at ``work/modules``.
     """
-    modules, name = modules_dir_of(root, modules_override)
-    _link_modules(work, modules)
+    name = None
+    if not root.offboarding:  # an offboarding root calls no module
+        modules, name = modules_dir_of(root, modules_override)
+        _link_modules(work, modules)
     dest = work / "roots" / f"{root.tenant}__{root.scenario}"
     if dest.exists():
         shutil.rmtree(dest)
@@ -262,8 +273,9 @@ def copy_root(
     _relocate_sources(root.path, dest)
     if (dest / "xacct_override.tf").exists():
         raise ValueError(f"{root.path / 'xacct_override.tf'}: a file of the name the harness plans with")
-    source = quote(f"../../modules/{name}")
-    override = provider_block(provider) + f'\nmodule "role" {{\n  source = {source}\n}}\n'
+    override = provider_block(provider)
+    if name is not None:
+        override += f'\nmodule "role" {{\n  source = {quote(f"../../modules/{name}")}\n}}\n'
     (dest / "xacct_override.tf").write_text(override, encoding="utf-8")
     return dest
 

@@ -245,3 +245,30 @@ def test_plan_whole_assume_role_call(
         f"{xacct_role.key} (plan {planned.role.address}): {len(wrong)} of {len(cases)} whole "
         + ("calls are wrong:\n" + "\n".join(wrong))
     )
+
+
+@pytest.mark.xacct_layer("plan")
+def test_plan_offboarding_destroys_only_its_role(
+    xacct_offboarding: RoleSpec,
+    xacct_registry: LoadedRegistry,
+    xacct_generated: Path,
+    xacct_terraform: Any,
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+) -> None:
+    """An offboarding root (``status: offboarding``), planned against the state its active root left,
+    deletes exactly that role and its policies, which plan-guard passes only with --allow-destroy
+    TENANT; planned with no state it changes nothing."""
+    from generator.files import resolved
+    from generator.harness.offboarding import offboarding_problems, plan_offboarding
+    from generator.harness.roots import find_roots
+
+    spec = xacct_offboarding
+    root = next((r for r in find_roots(xacct_generated, offboarding=True) if r.key == spec.key), None)
+    if root is None:
+        pytest.skip(f"{spec.key}: no offboarding root (its state shows the destroy applied)")
+    given = request.config.getoption("--xacct-modules-dir")
+    modules = Path(given).resolve() if given else resolved(xacct_registry.path.parent / "modules")
+    plans = plan_offboarding(root, spec, modules, tmp_path, xacct_terraform)
+    problems = offboarding_problems(plans, xacct_registry, spec)
+    assert not problems, f"{spec.key} (offboarding root): " + "\n".join(problems)

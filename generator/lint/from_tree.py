@@ -104,6 +104,12 @@ def tree_subject(
         specs = build_roles(loaded.model)
     specs = specs or []
     by_key = {(s.tenant, s.scenario): s for s in specs}
+    if loaded is not None:
+        from generator.policy.roles import retiring_roles
+
+        offboarding = {(s.tenant, s.scenario): s for s in retiring_roles(loaded.model)}
+    else:
+        offboarding = {}
     tenants = {t.name for t in loaded.model.tenants} if loaded is not None else set()
     modules = ModuleChecker(references(loaded.path.parent if loaded is not None else None))
     tree = TreeSubject(str(target), loaded=loaded, specs=specs)
@@ -123,6 +129,7 @@ def tree_subject(
             if isinstance(source, str) and not isinstance(source, Unresolved):
                 root.module = modules.check(source, resolved(folder))
         root.spec = by_key.get((tenant, scenario))
+        root.retiring = offboarding.get((tenant, scenario))
         root.tenant_known = tenant in tenants
         _provider(root)
         tree.roots.append(root)

@@ -62,6 +62,7 @@ class RootSubject:
     call_file: TfFile | None = None
     module: ModuleCheck | None = None
     spec: RoleSpec | None = None  # the registry's role for this tenant and scenario
+    retiring: RoleSpec | None = None  # the registry's offboarding role: the root destroys it
     tenant_known: bool = False  # the registry has the tenant (perhaps not this scenario)
     provider_account: list[str] | None = None  # allowed_account_ids of the default aws provider
     provider_region: str | None = None

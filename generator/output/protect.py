@@ -3,6 +3,7 @@ and folders it would remove that hold terraform state."""
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Collection, Iterable
 from pathlib import Path
@@ -42,22 +43,47 @@ def refuse_conflicts(out: Path, entries: Iterable[str], diff: TreeDiff, unchange
         raise OutputError(f"{path}: {why}: {fix}, and run again; nothing was written")
 
 
+def holds_resources(path: Path) -> bool:
+    """Whether a state file holds resources: true unless it is empty or a state whose ``resources``
+    list is empty (what terraform leaves after a destroy). Unreadable state counts as holding some."""
+    if not path.stat().st_size:
+        return False
+    try:
+        data = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return True
+    return not (isinstance(data, dict) and data.get("resources") == [])
+
+
 def state_files(out: Path, gone: Iterable[str]) -> list[str]:
-    """Non-empty terraform state under the folders ``gone`` (relative to ``out``), outside ``.terraform``."""
+    """Terraform state that holds resources under the folders ``gone`` (relative to ``out``), outside
+    ``.terraform``."""
     found = []
     for folder in gone:
         for path in sorted((out / folder).rglob("*.tfstate")):
-            if ".terraform" not in path.parts and path.is_file() and path.stat().st_size:
+            if ".terraform" not in path.parts and path.is_file() and holds_resources(path):
                 found.append(str(path.relative_to(out)))
     return found
+
+
+def destroyed_root(root: Path) -> bool:
+    """Whether the root folder ``root`` holds a local ``terraform.tfstate`` with no resources left: the
+    destroy of an offboarding root was applied (remote state cannot be read: ``status: offboarded``
+    says so instead)."""
+    state = root / "terraform.tfstate"
+    try:
+        return state.is_file() and not state.is_symlink() and not holds_resources(state)
+    except OSError:
+        return False
 
 
 def orphaned_state(
     out: Path, recorded: Iterable[str], diff: TreeDiff, removed_tenants: list[str]
 ) -> list[str]:
-    """Why each removed tenant or scenario whose folder holds terraform state may not be removed (its
-    roles would live on in AWS with no configuration left to change or destroy them): one message
-    per state file, empty when none does. ``recorded`` holds the files of the tree on disk."""
+    """Why each removed (offboarded) tenant or scenario whose folder holds terraform state with
+    resources may not be removed (its roles would live on in AWS with no configuration left to change
+    or destroy them): one message per state file, empty when none does. ``recorded`` holds the files
+    of the tree on disk."""
     gone = list(removed_tenants)
     planned = roots([*diff.changed, *diff.unchanged])
     gone += sorted(r for r in roots(recorded) - planned if r.split("/", 1)[0] not in removed_tenants)
@@ -68,8 +94,9 @@ def orphaned_state(
             f"tenant {tenant}" if tenant in removed_tenants else f"scenario {rest.split('/')[0]} of {tenant}"
         )
         messages.append(
-            f"{what} is no longer in the registry but {out / rel} holds terraform state: run "
-            f"`terraform destroy` in {(out / rel).parent} (or move the state away) first, then generate again"
+            f"{what} is offboarded but {out / rel} still holds resources: run `terraform destroy` in "
+            f"{(out / rel).parent} (or apply its offboarding root, or move the state away) first, then "
+            "generate again"
         )
     return messages
 

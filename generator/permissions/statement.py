@@ -20,7 +20,7 @@ class Statement(BaseModel):
 
     sid: str | None = None
     effect: Literal["Allow", "Deny"] = "Allow"
-    principal: dict[str, tuple[str, ...]] | None = None
+    principal: dict[str, tuple[str, ...]] | Literal["*"] | None = None  # "*": every principal
     actions: tuple[str, ...] | None = None
     not_actions: tuple[str, ...] | None = None
     resources: tuple[str, ...] | None = None
@@ -35,7 +35,10 @@ class Statement(BaseModel):
             out["Sid"] = self.sid
         out["Effect"] = self.effect
         if self.principal is not None:
-            out["Principal"] = {k: list(v) for k, v in self.principal.items()}
+            principal = self.principal
+            out["Principal"] = (
+                principal if isinstance(principal, str) else {k: list(v) for k, v in principal.items()}
+            )
         if self.actions is not None:
             out["Action"] = self.actions[0] if self.scalar_singletons else list(self.actions)
         if self.not_actions is not None:

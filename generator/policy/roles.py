@@ -11,13 +11,25 @@ from pydantic import BaseModel, ConfigDict
 from generator.policy.catalog import permission_statements
 from generator.policy.documents import PolicyDocument, Statement
 from generator.registry.checks import default_role_name
-from generator.registry.model import Partner, Registry, RoleSettings, Scenario, Tenant
+from generator.registry.model import (
+    Partner,
+    Registry,
+    RoleSettings,
+    Scenario,
+    Status,
+    Tenant,
+    deployed,
+    role_status,
+)
 
 TRUST_SID = {"partner_to_customer": "PartnerAssumeRole", "customer_to_partner": "CustomerAssumeRole"}
 MODULE = {"partner_to_customer": "customer-role", "customer_to_partner": "partner-role"}
 POLICY_NAME = "xacct-permissions"
 TRUST_POLICY_MAX = 2048
 INLINE_POLICY_MAX = 10240
+SUSPENDED_SID = "XacctSuspended"
+# Every way into a session of the role: a suspended role's trust policy denies them to everyone.
+SUSPENDED_ACTIONS = ("sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity")
 
 
 class RoleSpec(BaseModel):
@@ -48,6 +60,12 @@ class RoleSpec(BaseModel):
     boundary_document: dict[str, Any] | None = None
     # The role exists already (registry ``adopt``): its root imports it, keeping its inline policy's name.
     adopt: bool = False
+    # The lifecycle (registry ``status``): a suspended role's trust policy denies every AssumeRole.
+    status: Status = "active"
+
+    @property
+    def suspended(self) -> bool:
+        return self.status == "suspended"
 
     @property
     def key(self) -> str:
@@ -66,17 +84,18 @@ class RoleSpec(BaseModel):
     def trust_policy(self) -> PolicyDocument:
         ids = (self.external_id, *self.additional_external_ids)
         conditions = {"StringEquals": {"sts:ExternalId": ids}} if self.external_id else {}
-        return PolicyDocument(
-            statements=(
-                Statement(
-                    sid=TRUST_SID[self.scenario],
-                    principal={"AWS": self.trusted_principal_arns},
-                    actions=("sts:AssumeRole",),
-                    conditions=conditions,
-                    scalar_singletons=True,
-                ),
-            )
+        allow = Statement(
+            sid=TRUST_SID[self.scenario],
+            principal={"AWS": self.trusted_principal_arns},
+            actions=("sts:AssumeRole",),
+            conditions=conditions,
+            scalar_singletons=True,
         )
+        if not self.suspended:
+            return PolicyDocument(statements=(allow,))
+        # After the unchanged Allow, so that resuming restores the document byte for byte.
+        deny = Statement(sid=SUSPENDED_SID, effect="Deny", principal="*", actions=SUSPENDED_ACTIONS)
+        return PolicyDocument(statements=(allow, deny))
 
     @cached_property
     def permission_policy(self) -> PolicyDocument:
@@ -130,6 +149,7 @@ def role_spec(partner: Partner, tenant: Tenant, scenario: Scenario, settings: Ro
         boundary_document=settings.permissions_boundary_policy,
         **_adopted(settings),
         additional_external_ids=(tenant.next_external_id,) if external_id and tenant.next_external_id else (),
+        status=role_status(tenant, settings),
     )
 
 
@@ -143,11 +163,25 @@ def _adopted(settings: RoleSettings) -> dict[str, Any]:
 def build_roles(
     registry: Registry, skip: Container[str] = (), only: Container[str] | None = None
 ) -> list[RoleSpec]:
-    """The roles of the registry's tenants not in ``skip`` (and in ``only``, default all), by tenant
-    (registry order) then scenario."""
+    """The deployed roles (active or suspended) of the registry's tenants not in ``skip`` (and in
+    ``only``, default all), by tenant (registry order) then scenario."""
     return [
         role_spec(registry.partner, tenant, scenario, settings)
         for tenant in registry.tenants
         if tenant.name not in skip and (only is None or tenant.name in only)
         for scenario, settings in tenant.scenarios()
+        if deployed(role_status(tenant, settings))
+    ]
+
+
+def retiring_roles(
+    registry: Registry, skip: Container[str] = (), only: Container[str] | None = None
+) -> list[RoleSpec]:
+    """The roles marked ``offboarding`` (their roots plan the destroy), selected as ``build_roles``."""
+    return [
+        role_spec(registry.partner, tenant, scenario, settings)
+        for tenant in registry.tenants
+        if tenant.name not in skip and (only is None or tenant.name in only)
+        for scenario, settings in tenant.scenarios()
+        if role_status(tenant, settings) == "offboarding"
     ]

@@ -9,13 +9,13 @@ the caller needs as well as what the role allows.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from generator.iam import Call, PolicyError, evaluate_call
 from generator.policy import RoleSpec
 from generator.policy.caller import assume_role_policy_for_caller
-from generator.proof.expectations import session_of, wrong_external_id
+from generator.proof.expectations import session_of, suspended, wrong_external_id
 from generator.registry.model import Partner, Tenant
 
 
@@ -32,7 +32,15 @@ class CallCase:
 
 
 def call_cases(partner: Partner, tenant: Tenant, spec: RoleSpec) -> list[CallCase]:
-    """The caller with its identity policy may assume the role; without it, or elsewhere, it may not."""
+    """The caller with its identity policy may assume the role; without it, or elsewhere, it may not;
+    while the registry suspends the role, nobody may (the partner with the right external ID neither)."""
+    cases = _call_cases(partner, tenant, spec)
+    if suspended(tenant, spec.scenario):
+        return [replace(c, label=f"suspended: {c.label}", allowed=False) for c in cases]
+    return cases
+
+
+def _call_cases(partner: Partner, tenant: Tenant, spec: RoleSpec) -> list[CallCase]:
     if spec.scenario == "partner_to_customer":
         callers = [partner.principal_arn or f"arn:aws:iam::{partner.account_id}:root"]
         account, needs_id = partner.account_id, True

@@ -9,8 +9,10 @@ the templates shows up as a wrong verdict. Each permission kind writes its own c
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from generator.permissions.case import Case
-from generator.registry.model import CustomerToPartner, Partner, Scenario, Tenant
+from generator.registry.model import CustomerToPartner, Partner, Scenario, Tenant, role_status
 
 __all__ = ["GENERIC_DENIED", "OTHER_ACCOUNT", "Case", "permission_cases", "session_of", "trust_cases"]
 
@@ -27,8 +29,22 @@ def session_of(principal_arn: str, session: str = "xacct-test") -> str:
     return principal_arn
 
 
+def suspended(tenant: Tenant, scenario: Scenario) -> bool:
+    """Whether the registry suspends the role of ``tenant`` and ``scenario`` (it or its tenant)."""
+    settings = getattr(tenant, scenario)
+    return settings is not None and role_status(tenant, settings) == "suspended"
+
+
 def trust_cases(partner: Partner, tenant: Tenant, scenario: Scenario, role_arn: str) -> list[Case]:
-    """Who may and may not assume the role."""
+    """Who may and may not assume the role: nobody, with or without the external ID, while the
+    registry suspends it."""
+    cases = _trust_cases(partner, tenant, scenario, role_arn)
+    if suspended(tenant, scenario):
+        return [replace(c, label=f"suspended: {c.label}", allowed=False) for c in cases]
+    return cases
+
+
+def _trust_cases(partner: Partner, tenant: Tenant, scenario: Scenario, role_arn: str) -> list[Case]:
     if scenario == "partner_to_customer":
         trusted = [partner.principal_arn or f"arn:aws:iam::{partner.account_id}:root"]
         needs_id = True

@@ -45,6 +45,9 @@ __all__ = [
 ]
 
 SCENARIOS = ("partner_to_customer", "customer_to_partner")
+# A role's lifecycle: deployed and assumable; deployed but nobody may assume it; its root plans the
+# destroy of its role; destroyed (the next generate removes its folder).
+Status = Literal["active", "suspended", "offboarding", "offboarded"]
 Scenario = Literal["partner_to_customer", "customer_to_partner"]
 
 
@@ -131,6 +134,7 @@ class RoleSettings(Strict):
     tags: Tags = Field(default_factory=dict)
     permissions: list[Permission] = Field(min_length=1, max_length=50)
     adopt: Adopt | None = None
+    status: Status = "active"
 
 
 class PartnerToCustomer(RoleSettings):
@@ -156,6 +160,7 @@ class Tenant(Strict):
     customer_to_partner: CustomerToPartner | None = None
     # The ID a rotation moves to (`xacct external-ids rotate`): trusted beside external_id until finished.
     next_external_id: ExternalId | None = None
+    status: Status = "active"
 
     def scenarios(self) -> list[tuple[Scenario, RoleSettings]]:
         """The scenarios this tenant has, in a fixed order."""
@@ -165,6 +170,16 @@ class Tenant(Strict):
         if self.customer_to_partner is not None:
             found.append(("customer_to_partner", self.customer_to_partner))
         return found
+
+
+def role_status(tenant: Tenant, settings: RoleSettings) -> Status:
+    """A role's effective status: the tenant's unless that is "active", else the scenario's."""
+    return tenant.status if tenant.status != "active" else settings.status
+
+
+def deployed(status: Status) -> bool:
+    """Whether a role of this status is meant to exist in AWS (its root creates or keeps it)."""
+    return status in ("active", "suspended")
 
 
 class Registry(Strict):

@@ -221,10 +221,23 @@ def render_kit(
     return {f"{FOLDER}/{rel}": text for rel, text in sorted(files.items())}
 
 
+def render_revoked(spec: RoleSpec) -> dict[str, str]:
+    """An offboarding role's kit: only a README that says access is being revoked and how to delete
+    a role the customer created itself."""
+    name = stack_name(spec)
+    delete = f"aws cloudformation delete-stack --region {spec.region} --stack-name {name}"
+    text = _env().get_template("revoked.md.j2").render(spec=spec, stack_name=name, delete_command=delete)
+    return {f"{FOLDER}/README.md": text}
+
+
 def render_onboarding(specs: list[RoleSpec], loaded: LoadedRegistry) -> dict[str, str]:
     """The kit of a tenant's roles, one folder for both scenarios."""
     partner: Any = loaded.model.partner
-    return render_kit(specs, partner.module_source, partner.onboarding_template_url)
+    live = [s for s in specs if s.status != "offboarding"]
+    if live:
+        return render_kit(live, partner.module_source, partner.onboarding_template_url)
+    leaving = [s for s in specs if s.scenario == SCENARIO]
+    return render_revoked(leaving[0]) if leaving else {}  # access being revoked: say so, and how to delete
 
 
 def kit_warnings(loaded: LoadedRegistry) -> list[str]:

@@ -9,17 +9,29 @@ locals {
 
   trust_policy = {
     Version = "2012-10-17"
-    Statement = [
-      {
-        for key, value in {
-          Sid       = var.trust_statement_sid
-          Effect    = "Allow"
-          Principal = { AWS = var.trusted_principal_arns }
-          Action    = "sts:AssumeRole"
-          Condition = var.external_id == null ? null : { StringEquals = { "sts:ExternalId" = local.external_ids } }
-        } : key => value if value != null
-      }
-    ]
+    Statement = concat(
+      [
+        {
+          for key, value in {
+            Sid       = var.trust_statement_sid
+            Effect    = "Allow"
+            Principal = { AWS = var.trusted_principal_arns }
+            Action    = "sts:AssumeRole"
+            Condition = var.external_id == null ? null : { StringEquals = { "sts:ExternalId" = local.external_ids } }
+          } : key => value if value != null
+        }
+      ],
+      # A suspended role: nobody may assume it, whatever the Allow above says. It comes after the
+      # Allow, which is left as it is, so that resuming restores the document byte for byte.
+      var.suspended ? [local.suspended_statement] : [],
+    )
+  }
+
+  suspended_statement = {
+    Sid       = "XacctSuspended"
+    Effect    = "Deny"
+    Principal = "*"
+    Action    = ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"]
   }
 
   permission_policy = {

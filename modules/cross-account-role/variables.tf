@@ -255,3 +255,10 @@ variable "tags" {
     error_message = "At most 50 tags; keys 1-128 and values at most 256 characters of letters, digits, spaces and _.:/=+-@; keys must not start with \"aws:\"."
   }
 }
+
+variable "suspended" {
+  description = "Suspend the role: its trust policy gains a statement after the Allow that denies sts:AssumeRole, sts:TagSession and sts:SetSourceIdentity to every principal. The role and its permissions stay; false restores the trust policy unchanged."
+  type        = bool
+  default     = false
+  nullable    = false
+}

@@ -16,4 +16,5 @@ module "role" {
   policy_name             = var.policy_name
   policy_statements       = var.policy_statements
   tags                    = var.tags
+  suspended               = var.suspended
 }

@@ -178,9 +178,9 @@ def test_byte_identical_across_processes(example: LoadedRegistry) -> None:
     assert len(next(iter(outputs)).splitlines()) == sum(len(kit) for kit in KITS.values())
 
 
-def test_a_dropped_scenario_takes_its_kit_files_with_it(example: LoadedRegistry, tmp_path: Path) -> None:
-    """acme loses its Scenario B role: generate removes the B files it wrote (the manifest lists them)
-    and rewrites the README; a file the user put in the kit folder stays."""
+def test_an_offboarded_scenario_takes_its_kit_files_with_it(example: LoadedRegistry, tmp_path: Path) -> None:
+    """acme's Scenario B role is offboarded: generate removes the B files it wrote (the manifest lists
+    them) and rewrites the README; a file the user put in the kit folder stays."""
     shutil.copytree(example.path.parent / "modules", tmp_path / "modules")
     registry = tmp_path / "tenants.yaml"
     shutil.copy(example.path, registry)
@@ -188,7 +188,7 @@ def test_a_dropped_scenario_takes_its_kit_files_with_it(example: LoadedRegistry,
     generate(load_registry(registry), out)
     (out / "acme/onboarding/notes.txt").write_text("mine\n")
     data = yaml.safe_load(registry.read_text())
-    del data["tenants"][0]["customer_to_partner"]  # acme
+    data["tenants"][0]["customer_to_partner"]["status"] = "offboarded"  # acme
     registry.write_text(yaml.safe_dump(data, sort_keys=False))
     result = generate(load_registry(registry), out)
     assert {"acme/onboarding/assume_role.py", "acme/onboarding/assume_role.mjs"} <= set(result.diff.extra)

@@ -59,15 +59,24 @@ def tenant(i: int, description: str | None = None) -> dict[str, Any]:
     return entry
 
 
+def offboarded(entry: dict[str, Any]) -> dict[str, Any]:
+    """``entry`` marked ``status: offboarded``: the way a tenant leaves (dropping it is refused)."""
+    return {**entry, "status": "offboarded"}
+
+
 def big_registry(count: int, variant: str) -> dict[str, Any]:
     """``count`` tenants; variants ``A`` and ``B`` share a third, change a third and own a third each.
 
+    ``B`` marks ``A``'s last third offboarded (their folders go) rather than dropping them (refused);
+    ``A+`` is ``A`` that lists ``B``'s own tenants offboarded, for tests that switch back from ``B``.
     Variant ``one`` is ``A`` with one tenant's description changed (a one-folder change), ``few`` is
     ``A`` with three changed (folders replaced one by one).
     """
     third = count // 3
-    if variant == "A":
+    if variant in ("A", "A+"):
         tenants = [tenant(i) for i in range(count)]
+        if variant == "A+":  # B's own tenants listed offboarded: the same tree as A, and B -> A+ is no drop
+            tenants += [offboarded(tenant(i)) for i in range(count, count + count - 2 * third)]
     elif variant in ("one", "few"):
         tenants = [tenant(i) for i in range(count)]
         for i in (third, third + 1, 2 * third) if variant == "few" else (third,):
@@ -75,5 +84,6 @@ def big_registry(count: int, variant: str) -> dict[str, Any]:
     else:
         tenants = [tenant(i) for i in range(third)]
         tenants += [tenant(i, description=f"changed in B ({i})") for i in range(third, 2 * third)]
+        tenants += [offboarded(tenant(i)) for i in range(2 * third, count)]
         tenants += [tenant(i) for i in range(count, count + count - 2 * third)]
     return {"version": 1, "partner": dict(PARTNER), "tenants": tenants}

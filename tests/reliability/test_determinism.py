@@ -11,7 +11,7 @@ import pytest
 from generator.render.onboarding import NO_MODULE_SOURCE
 
 from .conftest import run_xacct, tree_files, tree_stats
-from .registries import big_registry, tenant, write_registry
+from .registries import big_registry, offboarded, tenant, write_registry
 
 LOCK = ".generated.xacct.lock"
 
@@ -80,7 +80,7 @@ def test_check_is_clean_after_generate_and_lists_every_difference_after_an_edit(
     code, stdout, _ = generate(registry, out, "--check")
     assert code == 0 and "up to date" in stdout
 
-    edit(registry, {1: tenant(1, description="edited"), 2: None}, add=1)  # stale, extra, missing
+    edit(registry, {1: tenant(1, description="edited"), 2: offboarded(tenant(2))}, add=1)  # stale, gone, new
     before = tree_stats(ws)
     code, stdout, stderr = generate(registry, out, "--check")
     assert code == 1, stdout + stderr
@@ -111,10 +111,10 @@ def test_removing_a_tenant_removes_its_folder_and_says_so(registry: Path) -> Non
     out = registry.parent / "generated"
     assert generate(registry, out)[0] == 0
     assert (out / "tenant-0003").is_dir()
-    edit(registry, {3: None})
+    edit(registry, {3: offboarded(tenant(3))})  # the way a tenant leaves: dropping it is refused
     code, stdout, _ = generate(registry, out)
     assert code == 0
-    assert f"{out / 'tenant-0003'}: removed (tenant no longer in the registry)" in stdout.splitlines()
+    assert f"{out / 'tenant-0003'}: removed (tenant offboarded)" in stdout.splitlines()
     assert not (out / "tenant-0003").exists()
     assert {p.name for p in out.iterdir() if p.is_dir()} == {f"tenant-{i:04d}" for i in (0, 1, 2, 4, 5)}
 
@@ -197,7 +197,7 @@ def test_nothing_outside_the_output_folder_is_touched(registry: Path, tmp_path: 
 
     before = outside()
     assert generate(registry, out)[0] == 0
-    edit(registry, {1: tenant(1, description="edited"), 2: None}, add=1)
+    edit(registry, {1: tenant(1, description="edited"), 2: offboarded(tenant(2))}, add=1)
     before_edit_registry = outside()
     assert generate(registry, out, "--check")[0] == 1
     assert generate(registry, out)[0] == 0
@@ -248,7 +248,8 @@ def test_a_symlinked_output_folder_is_replaced_where_it_points(registry: Path) -
 
 
 def test_removing_a_tenant_with_local_state_is_refused(tmp_path: Path) -> None:
-    """A removed tenant's folder that holds terraform state is not deleted (its roles would be orphaned)."""
+    """An offboarded tenant's folder whose state may hold resources is not deleted (its roles would be
+    orphaned)."""
     import shutil
 
     from generator.cli import main as xacct
@@ -259,10 +260,10 @@ def test_removing_a_tenant_with_local_state_is_refused(tmp_path: Path) -> None:
     registry, out = str(tmp_path / "tenants.yaml"), str(tmp_path / "generated")
     assert xacct(["generate", "--registry", registry, "--out", out]) == 0
     state = tmp_path / "generated" / "globex" / "partner_to_customer" / "terraform.tfstate"
-    state.write_text("{}")
+    state.write_text("{}")  # not a state without resources: it may hold some
     text = (tmp_path / "tenants.yaml").read_text()
-    start, end = text.index("  # Scenario A only."), text.index("  # Scenario B only")
-    (tmp_path / "tenants.yaml").write_text(text[:start] + text[end:])
+    entry = "  - name: globex\n"
+    (tmp_path / "tenants.yaml").write_text(text.replace(entry, entry + "    status: offboarded\n"))
     before = sorted(p.relative_to(tmp_path) for p in (tmp_path / "generated").rglob("*"))
     assert xacct(["generate", "--registry", registry, "--out", out]) == 2
     assert sorted(p.relative_to(tmp_path) for p in (tmp_path / "generated").rglob("*")) == before

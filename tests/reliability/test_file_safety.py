@@ -6,6 +6,7 @@ user owns (content, inode, mtime) before and after.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -17,7 +18,7 @@ import yaml
 from generator.render.onboarding import NO_MODULE_SOURCE
 
 from .conftest import run_xacct, tree_files, tree_stats
-from .registries import big_registry, tenant, write_registry
+from .registries import big_registry, offboarded, tenant, write_registry
 
 
 def kit_warning(registry: Path) -> str:
@@ -218,7 +219,7 @@ def test_a_one_tenant_swap_keeps_foreign_files_and_a_removed_tenants_leftovers(r
     edit(registry, t2=tenant(2, description="changed"))  # tenant-0002 alone is replaced
     proc = gen(registry, out)
     assert proc.returncode == 0, proc.stderr
-    edit(registry, t3=None)  # tenant-0003 is removed: its folder keeps what xacct did not write
+    edit(registry, t3=offboarded(tenant(3)))  # tenant-0003 leaves: its folder keeps what xacct did not write
     proc = gen(registry, out)
     assert proc.returncode == 0, proc.stderr
     assert {rel: st for rel, st in tree_stats(out).items() if rel in kept} == before
@@ -227,7 +228,7 @@ def test_a_one_tenant_swap_keeps_foreign_files_and_a_removed_tenants_leftovers(r
     )
     assert not (out / "tenant-0003" / ".xacct-manifest.json").exists()
     assert (
-        f"{out / 'tenant-0003'}: removed xacct's files (tenant no longer in the registry); kept the paths "
+        f"{out / 'tenant-0003'}: removed xacct's files (tenant offboarded); kept the paths "
         "xacct did not write (listed on stderr)" in proc.stdout.splitlines()
     )
     for rel in ("terraform.tfstate.backup", "terraform.tfvars", "terraform.tfstate"):
@@ -282,16 +283,17 @@ def test_removing_a_scenario_whose_root_holds_state_is_refused(registry: Path) -
     out = registry.parent / "generated"
     assert gen(registry, out).returncode == 0
     root = out / "tenant-0000" / "customer_to_partner"  # tenant 0 has both scenarios
-    (root / "terraform.tfstate").write_text('{"version": 4, "resources": []}\n')
+    resource = {"mode": "managed", "type": "aws_iam_role", "name": "this", "instances": [{}]}
+    (root / "terraform.tfstate").write_text(json.dumps({"version": 4, "resources": [resource]}))
     before = tree_stats(out)
     data = yaml.safe_load(registry.read_text())
-    del data["tenants"][0]["customer_to_partner"]
+    data["tenants"][0]["customer_to_partner"]["status"] = "offboarded"  # dropping it is refused
     write_registry(registry, data)
     proc = gen(registry, out)
     assert proc.returncode == 2
     assert (
-        f"scenario customer_to_partner of tenant-0000 is no longer in the registry but "
-        f"{root / 'terraform.tfstate'} holds terraform state: run `terraform destroy` in {root}"
+        f"scenario customer_to_partner of tenant-0000 is offboarded but "
+        f"{root / 'terraform.tfstate'} still holds resources: run `terraform destroy` in {root}"
     ) in proc.stderr
     assert tree_stats(out) == before
     (root / "terraform.tfstate").unlink()

@@ -20,7 +20,7 @@ from generator.output.manifest import MANIFEST, record_stamp
 from generator.registry import load_registry
 
 from .conftest import tree_files, tree_stats
-from .registries import big_registry, tenant, write_registry
+from .registries import big_registry, offboarded, tenant, write_registry
 
 
 def _run(registry: Path, out: Path, check: bool = False):
@@ -83,8 +83,8 @@ def test_adding_and_removing_one_tenant_touches_that_folder_only(workspace: Path
         before = tree_stats(out)
         if change == "add":
             data["tenants"].append(tenant(50))
-        else:
-            data["tenants"].pop(0)
+        else:  # the way a tenant leaves (dropping it is refused): its folder goes
+            data["tenants"][0] = offboarded(data["tenants"][0])
         write_registry(registry, data)
         result = _run(registry, out)
         assert result.written
@@ -108,7 +108,7 @@ def test_a_few_changed_tenants_replace_their_folders_only(workspace: Path) -> No
     data["tenants"][2] = tenant(2, description="changed")
     data["tenants"][7] = tenant(7, description="changed too")
     data["tenants"].append(tenant(40))
-    del data["tenants"][10]  # 4 of 17 folders change (edited, added, removed): at most a quarter
+    data["tenants"][10] = offboarded(data["tenants"][10])  # 4 of 17 folders change: at most a quarter
     write_registry(registry, data)
     result = _run(registry, out)
 

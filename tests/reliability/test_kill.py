@@ -121,7 +121,7 @@ def test_kill_9_at_random_moments_leaves_the_old_or_the_new_tree(tmp_path: Path,
     second = {"many tenants": "B", "one tenant": "one", "a few tenants": "few"}[change]
     sources = {
         v: write_registry(ws / f"{v}.yaml", big_registry(TENANTS, variant))
-        for v, variant in (("A", "A"), ("B", second))
+        for v, variant in (("A", "A+"), ("B", second))  # A+: A's tree; switching back from B drops none
     }
     registry = ws / "tenants.yaml"  # one file for both: the tree's manifest names the registry file
 

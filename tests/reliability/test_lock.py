@@ -17,7 +17,8 @@ from .registries import big_registry, write_registry
 
 @pytest.fixture
 def registries(workspace: Path) -> dict[str, Path]:
-    return {v: write_registry(workspace / f"{v}.yaml", big_registry(60, v)) for v in "AB"}
+    # A+ is A's tree; it lists B's own tenants offboarded, so a switch back from B drops none (refused)
+    return {v: write_registry(workspace / f"{v}.yaml", big_registry(60, v + "+" * (v == "A"))) for v in "AB"}
 
 
 def start(registry: Path, out: Path, *extra: str) -> subprocess.Popen[str]:

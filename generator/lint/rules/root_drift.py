@@ -30,6 +30,7 @@ MODULE_DEFAULTS: dict[str, Any] = {
     "policy_name": "xacct-permissions",
     "additional_external_ids": [],
     "tags": {},
+    "suspended": False,
 }
 
 
@@ -52,6 +53,7 @@ def expected_arguments(spec: RoleSpec) -> dict[str, Any]:
         "permissions_boundary": spec.permissions_boundary,
         "policy_name": spec.policy_name,
         "tags": dict(spec.tags),
+        "suspended": spec.suspended,
     }
     return args
 
@@ -68,8 +70,17 @@ class RootDrift(Rule):
 
     def check_tree(self, tree: TreeSubject) -> Iterator[Finding]:
         for root in tree.roots:
+            if root.retiring is not None and root.call is not None:
+                yield self.at(
+                    root.first_location(),
+                    f"root {root.key} still calls the role module, but the registry marks the role "
+                    f"{root.retiring.role_name} offboarding: its root must plan the destroy; "
+                    "run `xacct generate`",
+                    tenant=root.tenant,
+                    scenario=root.scenario,
+                )
             if root.spec is None:
-                continue  # ROOT-NOT-IN-REGISTRY, or no registry given
+                continue  # ROOT-NOT-IN-REGISTRY, an offboarding role, or no registry given
             if root.call is None:
                 yield self.at(
                     root.first_location(),

@@ -202,3 +202,34 @@ run "trust_during_a_rotation_accepts_both_ids" {
     error_message = "Trust condition differs: ${aws_iam_role.this.assume_role_policy}"
   }
 }
+
+run "suspended_appends_a_deny_after_the_unchanged_allow" {
+  command = plan
+
+  variables {
+    external_id = "0f8e2c1a-6b4d-4e7f-9a3c-5d2b1e0f4a68"
+    suspended   = true
+  }
+
+  assert {
+    condition = jsondecode(aws_iam_role.this.assume_role_policy) == {
+      Version = "2012-10-17"
+      Statement = [
+        {
+          Sid       = "PartnerAssumeRole"
+          Effect    = "Allow"
+          Principal = { AWS = ["arn:aws:iam::111111111111:root"] }
+          Action    = "sts:AssumeRole"
+          Condition = { StringEquals = { "sts:ExternalId" = "0f8e2c1a-6b4d-4e7f-9a3c-5d2b1e0f4a68" } }
+        },
+        {
+          Sid       = "XacctSuspended"
+          Effect    = "Deny"
+          Principal = "*"
+          Action    = ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"]
+        },
+      ]
+    }
+    error_message = "Trust policy differs: ${aws_iam_role.this.assume_role_policy}"
+  }
+}
