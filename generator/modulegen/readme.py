@@ -203,7 +203,10 @@ def render(module: Path, texts: Mapping[str, str] | None = None) -> str:
             f"| {_code(var.name)} | {_cell(var.description)} | {_code(var.type)} | {default} | {required} |"
         )
     lines += ["", "## Outputs", "", "| Name | Description |", "|------|-------------|"]
-    lines += [f"| {_code(out.name)} | {_cell(out.description)} |" for out in read_outputs(module, texts.get("outputs.tf"))]
+    lines += [
+        f"| {_code(out.name)} | {_cell(out.description)} |"
+        for out in read_outputs(module, texts.get("outputs.tf"))
+    ]
     return "\n".join(lines)
 
 
