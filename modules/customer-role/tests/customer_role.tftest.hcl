@@ -75,6 +75,18 @@ run "permission_policy" {
   }
 }
 
+run "passes_path_through_and_no_policy_without_statements" {
+  command = plan
+  variables {
+    role_path         = "/partners/teamform/"
+    policy_statements = []
+  }
+  assert {
+    condition     = output.role_path == "/partners/teamform/" && output.policy == null
+    error_message = "The role_path must pass through, and no policy without statements."
+  }
+}
+
 run "refuses_a_null_external_id" {
   command = plan
   variables {
