@@ -1,4 +1,6 @@
-"""The published modules under modules/: formatting, examples, `terraform test`, README tables, plans.
+"""The published modules under modules/: formatting, examples, `terraform test`, plans, and every bad
+value of the core's validation tests refused through each wrapper (the generated files themselves:
+tests/test_modulegen.py).
 
 Terraform runs in a temporary copy of modules/ (so no .terraform/ or lock file lands in the repo),
 offline: the AWS provider comes from the filesystem mirror named by XACCT_PROVIDER_MIRROR.

@@ -125,14 +125,15 @@ PLAN_COPY_MARK = ".xacct-plan-copy-of"
 
 
 def _output_only(path: Path) -> bool:
-    """Whether a ``.tf`` file declares nothing but ``output`` blocks."""
+    """Whether a ``.tf`` file declares nothing but ``output`` blocks (comments aside: python-hcl2 returns
+    a file's comments under ``__comments__``, e.g. the header of a generated wrapper's outputs.tf)."""
     import hcl2
 
     try:
         blocks = hcl2.loads(path.read_text(encoding="utf-8"))
     except Exception:  # python-hcl2 raises lark errors of several kinds: keep a file it cannot read
         return False
-    return bool(blocks) and set(blocks) == {"output"}
+    return set(blocks) - {"__comments__"} == {"output"}
 
 
 MODULE_REFERENCE = re.compile(r"\bmodule\.[A-Za-z_]")

@@ -44,9 +44,6 @@ class Block:
     attributes: tuple[Attribute, ...] = ()
     nested: tuple[tuple[str, str], ...] = ()  # (type, whole text), e.g. ("validation", "  validation {...}")
 
-    def attribute(self, name: str) -> Attribute | None:
-        return next((a for a in self.attributes if a.name == name), None)
-
 
 def line_depths(text: str) -> list[int]:
     """The bracket depth at the start of each line of `text` (strings, templates and comments skipped)."""
