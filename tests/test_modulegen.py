@@ -284,3 +284,18 @@ def test_defaults_and_types_render_as_hcl() -> None:
     assert moduledocs.hcl_value(body["default"]) == '{ a = ["x"], "b c" = [] }'
     assert moduledocs.hcl_value(None) == "null"
     assert moduledocs.hcl_value(3600) == "3600"
+
+
+@pytest.mark.parametrize(
+    ("name", "junk"), [("outputs.tf", "x\n"), ("variables.tf", 'variable "v" {\n  a = "\n')]
+)
+def test_an_unreadable_core_file_is_one_line_and_writes_nothing(
+    copy: Path, name: str, junk: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with (copy / CORE / name).open("a") as handle:
+        handle.write(junk)
+    before = _files(copy)
+    assert main([str(copy)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {copy / CORE / name}: ") and err.count("\n") == 1, err
+    assert _files(copy) == before

@@ -140,7 +140,8 @@ def _load(path: Path, text: str | None = None) -> dict[str, Any]:
     try:
         return hcl2.loads(path.read_text(encoding="utf-8") if text is None else text)
     except Exception as exc:  # python-hcl2 raises lark errors of several kinds
-        raise DocsError(f"{path}: cannot parse: {exc}") from exc
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise DocsError(f"{path}: cannot parse: {first} (fix the HCL, then run `make docs`)") from exc
 
 
 def read_variables(module: Path, text: str | None = None) -> list[Variable]:
