@@ -193,6 +193,7 @@ def test_a_hand_edited_generated_file_is_stale_and_a_foreign_one_is_never_overwr
         ),
         ('core = "cross-account-role"\n', "comment: Field required"),
         ('core = "no-such-module"\ncomment = "x"\n', "core: no module 'no-such-module'"),
+        ('core = "customer-role"\ncomment = "x"\n', "core: 'customer-role' is itself a wrapper"),
         ('core = "../etc"\ncomment = "x"\n', "core: String should match pattern"),
         ("core = \n", "not valid TOML"),
     ],

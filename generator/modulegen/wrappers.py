@@ -68,6 +68,7 @@ def _variable(block: Block, change: VariableChange) -> str:
 
 
 def render_variables(spec: WrapperSpec, core_vars: list[Block]) -> str:
+    """`variables.tf`: each core variable not fixed, as the core declares it but for the spec's changes."""
     blocks = [
         _variable(b, spec.variables.get(b.label, VariableChange()))
         for b in core_vars
@@ -82,6 +83,7 @@ def render_variables(spec: WrapperSpec, core_vars: list[Block]) -> str:
 
 
 def render_outputs(spec: WrapperSpec, core_outputs: list[Block]) -> str:
+    """`outputs.tf`: each core output, read from the core module call."""
     blocks = []
     for block in core_outputs:
         kept = [a for a in block.attributes if a.name not in _OUTPUT_ATTRIBUTES_DROPPED]
@@ -92,6 +94,7 @@ def render_outputs(spec: WrapperSpec, core_outputs: list[Block]) -> str:
 
 
 def render_main(spec: WrapperSpec, core_vars: list[Block]) -> str:
+    """`main.tf`: the spec's comment and one call of the core with every variable, in the core's order."""
     arguments = [
         Attribute(b.label, literal(spec.fixed[b.label]) if b.label in spec.fixed else f"var.{b.label}")
         for b in core_vars
@@ -116,6 +119,10 @@ def render_wrapper(spec: WrapperSpec, wrapper: Path) -> dict[str, str]:
     core = wrapper.parent / spec.core
     if not (core / "variables.tf").is_file():
         raise WrapperSpecError(f"{wrapper / SPEC_FILE}: core: no module {spec.core!r} beside {wrapper.name}")
+    if (core / SPEC_FILE).is_file():
+        raise WrapperSpecError(
+            f"{wrapper / SPEC_FILE}: core: {spec.core!r} is itself a wrapper; name the module it wraps"
+        )
     core_vars = _core_blocks(core, "variables.tf", "variable")
     spec.check_against([b.label for b in core_vars], wrapper / SPEC_FILE)
     return {
