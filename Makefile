@@ -12,7 +12,7 @@ export XACCT_PROVIDER_MIRROR ?= /opt/tf-plugins
 export XACCT_LOCALSTACK_VENV := $(abspath $(LS_VENV))
 
 .PHONY: help venv generate check validate lint report test test-fast test-plan unit localstack-up localstack-down localstack-venv \
-        bench soak docs fmt ruff clean
+        bench soak docs docs-check fmt ruff clean
 
 help:
 	@echo "make generate        generate Terraform from $(REGISTRY) into $(OUT)/"
@@ -24,7 +24,9 @@ help:
 	@echo "make validate        validate the registry (and lint it) without writing"
 	@echo "make lint            xacct lint on $(REGISTRY)"
 	@echo "make bench           benchmarks (see bench/README.md)"
-	@echo "make docs            regenerate module READMEs and the README's permission kinds"
+	@echo "make docs            regenerate the wrapper modules' .tf files (from wrapper.toml), the module READMEs"
+	@echo "                     and the README's permission kinds"
+	@echo "make docs-check      exit 1 listing the stale generated module files (writes nothing)"
 	@echo "make localstack-up / localstack-down"
 
 $(BIN)/.installed: pyproject.toml requirements/constraints.txt
@@ -89,8 +91,11 @@ soak: venv
 	XACCT_KILL_RUNS=200 XACCT_HYPOTHESIS_EXAMPLES=100 $(BIN)/python -m pytest -q -s tests/reliability -k "kill or reads_back"
 
 docs: venv
-	$(BIN)/python -m generator.moduledocs modules
+	$(BIN)/python -m generator.modulegen modules
 	$(BIN)/python -m generator.permissions.docs README.md
+
+docs-check: venv
+	$(BIN)/python -m generator.modulegen modules --check
 
 clean:
 	rm -rf $(OUT) $(REPORTS) .pytest_cache .xacct

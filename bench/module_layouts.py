@@ -5,7 +5,13 @@
 - ``plain``:   COUNT ``aws_iam_role`` + ``aws_iam_role_policy`` resources with the same jsonencoded documents;
 - ``batch``:   one call of a throwaway batch module (written into the copy of ``modules/``) that takes all
   COUNT roles as one ``map(object)`` and iterates over it with ``for_each`` on the two resources;
-- ``batch-count``: the same module shape with a list and ``count`` (``var.roles[count.index]``).
+- ``batch-count``: the same module shape with a list and ``count`` (``var.roles[count.index]``);
+- ``wrapper-foreach`` / ``core-foreach``: ONE module call with ``for_each`` over a map of COUNT argument
+  sets, the layout the harness's shards plan (``plan_batched``).
+
+``--compare-modules DIR`` also plans each chosen wrapper/core layout against a second copy of the
+modules (e.g. the modules of an earlier commit: ``git archive REV modules | tar -x -C DIR``), as a
+layout of its own named ``LAYOUT@compare``, interleaved with the others in the same run.
 
 The batch layouts answer "would one module instance holding every role plan faster?" (no: terraform
 evaluates a resource's ``for_each`` again for each instance, bench/README.md). ``--layouts`` picks layouts.
@@ -17,7 +23,7 @@ of machine load spreads over all of them); the medians are printed and written t
 ``--no-outputs`` deletes the modules' ``outputs.tf``, to see what the output values cost.
 
     .venv/bin/python bench/module_layouts.py [--count 1000] [--repeat 3] [--no-validation] [--no-outputs]
-        [--layouts wrapper,core,plain,batch,batch-count]
+        [--layouts wrapper,core,plain,batch,batch-count,wrapper-foreach,core-foreach] [--compare-modules DIR]
 """
 
 from __future__ import annotations
@@ -25,17 +31,18 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import sys
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
 from generator.terraform import Terraform
 
 REPO = Path(__file__).resolve().parent.parent
-LAYOUTS = ("wrapper", "core", "plain", "batch", "batch-count")
+LAYOUTS = ("wrapper", "core", "plain", "batch", "batch-count", "wrapper-foreach", "core-foreach")
+COMPARED = "@compare"  # suffix of a layout planned against the --compare-modules copy
 DEFAULT_LAYOUTS = ("wrapper", "core", "plain")
 
 HEADER = """\
@@ -215,13 +222,63 @@ module "roles" {{
 """
 
 
-BLOCKS: dict[str, Callable[[int], str]] = {
-    "wrapper": lambda i: module_block(i, "../../modules/customer-role", ""),
-    "core": lambda i: module_block(
-        i, "../../modules/cross-account-role", '\n  trust_statement_sid    = "PartnerAssumeRole"'
-    ),
-    "plain": plain_block,
+def foreach_root(count: int, source: str, sid_line: str) -> str:
+    """One module call iterating over ``count`` argument sets, as a harness shard does."""
+    entries = []
+    for i in range(1, count + 1):
+        name, external_id, zone = _inputs(i)
+        entries.append(
+            f"""    t{i:04d} = {{
+      role_name              = "{name}"
+      trusted_principal_arns = ["arn:aws:iam::111111111111:root"]
+      external_id            = "{external_id}"
+      policy_statements = [{{
+        sid       = "ManageRecordSets"
+        actions   = ["route53:ChangeResourceRecordSets", "route53:ListResourceRecordSets"]
+        resources = ["arn:aws:route53:::hostedzone/{zone}"]
+      }}]
+    }}"""
+        )
+    body = "\n".join(entries)
+    return f"""
+locals {{
+  roles = {{
+{body}
+  }}
+}}
+
+module "roles" {{
+  source                 = "{source}"
+  for_each               = local.roles
+  role_name              = each.value.role_name
+  trusted_principal_arns = each.value.trusted_principal_arns
+  external_id            = each.value.external_id{sid_line}
+  policy_statements      = each.value.policy_statements
+}}
+"""
+
+
+SID_LINE = '\n  trust_statement_sid    = "PartnerAssumeRole"'
+MODULE_LAYOUTS = {  # layout -> (module, trust_statement_sid line, for_each)
+    "wrapper": ("customer-role", "", False),
+    "core": ("cross-account-role", SID_LINE, False),
+    "wrapper-foreach": ("customer-role", "", True),
+    "core-foreach": ("cross-account-role", SID_LINE, True),
 }
+
+
+def layout_root(layout: str, count: int) -> str:
+    """The root text of ``layout`` (``NAME@compare``: NAME against the compared copy of the modules)."""
+    name, compared = layout.removesuffix(COMPARED), layout.endswith(COMPARED)
+    if name in BATCH_KINDS:
+        return batch_root(name, count)
+    if name == "plain":
+        return "".join(plain_block(i) for i in range(1, count + 1))
+    module, sid_line, foreach = MODULE_LAYOUTS[name]
+    source = f"../../{'modules-compare' if compared else 'modules'}/{module}"
+    if foreach:
+        return foreach_root(count, source, sid_line)
+    return "".join(module_block(i, source, sid_line) for i in range(1, count + 1))
 
 
 def strip_validation(text: str) -> str:
@@ -246,37 +303,45 @@ def write_roots(
     validation: bool = True,
     outputs: bool = True,
     layouts: tuple[str, ...] = DEFAULT_LAYOUTS,
+    compare: Path | None = None,
 ) -> dict[str, Path]:
-    """Copy modules/ (and the batch modules) into `work` and write one root per layout beside it."""
+    """Copy modules/ (and the batch modules; `compare` as modules-compare/) into `work` and write one
+    root per layout beside it."""
     shutil.copytree(REPO / "modules", work / "modules", ignore=shutil.ignore_patterns(".terraform*"))
+    if compare is not None:
+        shutil.copytree(compare, work / "modules-compare", ignore=shutil.ignore_patterns(".terraform*"))
     for layout in BATCH_KINDS:
         (work / "modules" / layout).mkdir()
         (work / "modules" / layout / "main.tf").write_text(batch_module(layout), encoding="utf-8")
+    copies = ("modules", "modules-compare")
     if not outputs:
-        for path in (work / "modules").glob("*/outputs.tf"):
+        for path in (p for c in copies for p in (work / c).glob("*/outputs.tf")):
             path.unlink()
     if not validation:
-        for variables in (work / "modules").glob("*/variables.tf"):
+        for variables in (p for c in copies for p in (work / c).glob("*/variables.tf")):
             variables.write_text(strip_validation(variables.read_text(encoding="utf-8")), encoding="utf-8")
     roots = {}
     for layout in layouts:
-        root = work / "roots" / layout
+        root = work / "roots" / layout.replace("@", "-")
         root.mkdir(parents=True)
-        if layout in BATCH_KINDS:
-            body = batch_root(layout, count)
-        else:
-            body = "".join(BLOCKS[layout](i) for i in range(1, count + 1))
-        (root / "main.tf").write_text(HEADER + body, encoding="utf-8")
+        (root / "main.tf").write_text(HEADER + layout_root(layout, count), encoding="utf-8")
         roots[layout] = root
     return roots
 
 
-def timed(args: list[str], root: Path) -> float:
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(args: list[str], root: Path) -> tuple[float, float]:
     """Run a terraform command in ``root`` with xacct's runner (its CLI config, from the provider mirror,
-    and ``GOGC``); return its wall time in seconds (the runner raises with terraform's output on failure)."""
+    and ``GOGC``); return its wall time and the CPU time of terraform and its provider in seconds (the
+    runner raises with terraform's output on failure). CPU moves much less than wall time under load."""
     tf = Terraform(root)
+    cpu = _children_cpu()
     tf.run(*args)
-    return tf.history[-1].duration
+    return tf.history[-1].duration, _children_cpu() - cpu
 
 
 def main() -> int:
@@ -289,28 +354,49 @@ def main() -> int:
     parser.add_argument("--no-outputs", action="store_true", help="delete the modules' outputs.tf")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder and print it")
     parser.add_argument(
+        "--compare-modules",
+        type=Path,
+        help="a second modules/ folder: each wrapper/core layout is also planned against it (LAYOUT@compare)",
+    )
+    parser.add_argument(
         "--layouts", default=",".join(DEFAULT_LAYOUTS), help=f"comma-separated, of {', '.join(LAYOUTS)}"
     )
     args = parser.parse_args()
     layouts = tuple(args.layouts.split(","))
     if unknown := sorted(set(layouts) - set(LAYOUTS)):
         parser.error(f"unknown layout(s) {', '.join(unknown)}; choose from {', '.join(LAYOUTS)}")
+    if args.compare_modules is not None:
+        if not (args.compare_modules / "customer-role").is_dir():
+            parser.error(f"--compare-modules {args.compare_modules}: no customer-role module in it")
+        layouts += tuple(f"{name}{COMPARED}" for name in layouts if name in MODULE_LAYOUTS)
 
+    load_before = os.getloadavg()
     work = Path(tempfile.mkdtemp(prefix="xacct-module-layouts-"))
     try:
         roots = write_roots(
-            work, args.count, validation=not args.no_validation, outputs=not args.no_outputs, layouts=layouts
+            work,
+            args.count,
+            validation=not args.no_validation,
+            outputs=not args.no_outputs,
+            layouts=layouts,
+            compare=args.compare_modules,
         )
         init = {
-            layout: timed(["init", "-backend=false", "-input=false"], root) for layout, root in roots.items()
+            layout: timed(["init", "-backend=false", "-input=false"], root)[0]
+            for layout, root in roots.items()
         }
         plans: dict[str, list[float]] = {layout: [] for layout in layouts}
+        cpus: dict[str, list[float]] = {layout: [] for layout in layouts}
+        loads: list[float] = [load_before[0]]
         for run in range(args.repeat):
             for layout, root in roots.items():
-                seconds = timed(["plan", "-input=false", "-lock=false", "-out=plan.tfplan"], root)
+                seconds, cpu = timed(["plan", "-input=false", "-lock=false", "-out=plan.tfplan"], root)
                 plans[layout].append(seconds)
+                cpus[layout].append(cpu)
+                loads.append(os.getloadavg()[0])
                 print(
-                    f"run {run + 1}/{args.repeat} {layout:11} plan {seconds:6.1f} s",
+                    f"run {run + 1}/{args.repeat} {layout:24} plan {seconds:6.1f} s, {cpu:6.1f} CPU s, "
+                    f"load {loads[-1]:.1f}",
                     file=sys.stderr,
                     flush=True,
                 )
@@ -320,12 +406,17 @@ def main() -> int:
             "validation": not args.no_validation,
             "outputs": not args.no_outputs,
             "cpus": os.cpu_count(),
+            "compare_modules": str(args.compare_modules) if args.compare_modules else None,
+            "load_average_before": load_before,
             "load_average_after": os.getloadavg(),
+            "load_1min_range": [min(loads), max(loads)],
             "layouts": {
                 layout: {
                     "init_s": round(init[layout], 2),
                     "plan_s": [round(s, 2) for s in plans[layout]],
                     "plan_median_s": round(statistics.median(plans[layout]), 2),
+                    "plan_cpu_s": [round(s, 2) for s in cpus[layout]],
+                    "plan_cpu_median_s": round(statistics.median(cpus[layout]), 2),
                 }
                 for layout in layouts
             },
@@ -336,10 +427,19 @@ def main() -> int:
         else:
             shutil.rmtree(work, ignore_errors=True)
 
-    print(f"{'layout':11} {'init s':>7} {'plan median s':>14}  plans")
+    floor = results["layouts"].get("plain")
+    print(f"{'layout':24} {'plan s':>7} {'/ plain':>8} {'CPU s':>7} {'/ plain':>8}  plans")
     for layout, row in results["layouts"].items():
-        print(f"{layout:11} {row['init_s']:7.1f} {row['plan_median_s']:14.1f}  {row['plan_s']}")
+        wall, cpu = row["plan_median_s"], row["plan_cpu_median_s"]
+        ratio = f"{wall / floor['plan_median_s']:8.2f}" if floor else f"{'':8}"
+        cpu_ratio = f"{cpu / floor['plan_cpu_median_s']:8.2f}" if floor else f"{'':8}"
+        print(f"{layout:24} {wall:7.1f} {ratio} {cpu:7.1f} {cpu_ratio}  {row['plan_s']}")
+    low, high = results["load_1min_range"]
+    print(
+        f"1-minute load average (/proc/loadavg) during the run: {low:.1f}-{high:.1f}, {os.cpu_count()} cores"
+    )
     suffix = ("-no-validation" if args.no_validation else "") + ("-no-outputs" if args.no_outputs else "")
+    suffix += "-compare" if args.compare_modules else ""
     out = REPO / "bench" / "results" / f"module_layouts-{args.count}{suffix}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")

@@ -21,7 +21,7 @@ LAYERS = [
     {"policy"},  # RoleSpec and documents: the single source of truth
     {"render", "proof"},  # renderers; what each role must allow and deny, and judging
     # the tree writer; the terraform and LocalStack runners, the plan JSON model
-    {"output", "render_keys", "terraform", "tfconfig", "planjson", "localstack", "moduledocs"},
+    {"output", "render_keys", "terraform", "tfconfig", "planjson", "localstack", "modulegen"},
     {
         "generate",
         "render_pool",

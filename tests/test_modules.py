@@ -1,4 +1,6 @@
-"""The published modules under modules/: formatting, examples, `terraform test`, README tables, plans.
+"""The published modules under modules/: formatting, examples, `terraform test`, plans, and every bad
+value of the core's validation tests refused through each wrapper (the generated files themselves:
+tests/test_modulegen.py).
 
 Terraform runs in a temporary copy of modules/ (so no .terraform/ or lock file lands in the repo),
 offline: the AWS provider comes from the filesystem mirror named by XACCT_PROVIDER_MIRROR.
@@ -19,7 +21,8 @@ import hcl2
 import pytest
 
 import generator
-from generator import moduledocs
+from generator.modulegen import readme as moduledocs
+from generator.modulegen import sync as modulegen
 
 REPO = Path(__file__).resolve().parent.parent
 MODULES_DIR = REPO / "modules"
@@ -197,7 +200,8 @@ def terraform(workspace: Path) -> Callable[..., str]:
     for name in ("TF_DATA_DIR", "TF_WORKSPACE", "TF_CLI_ARGS"):
         env.pop(name, None)
 
-    def run(folder: str, *args: str, timeout: float = 300) -> str:
+    def run(folder: str, *args: str, timeout: float = 300, fails: bool = False) -> str:
+        """With `fails`, a non-zero exit is what is expected and a zero exit fails the test."""
         cwd = workspace / folder
         done = subprocess.run(
             [TERRAFORM or "terraform", *args],
@@ -208,7 +212,11 @@ def terraform(workspace: Path) -> Callable[..., str]:
             timeout=timeout,
             check=False,
         )
-        if done.returncode != 0:
+        if fails and done.returncode == 0:
+            pytest.fail(
+                f"terraform {' '.join(args)} in {folder} succeeded, expected a failure:\n{done.stdout}"
+            )
+        if done.returncode != 0 and not fails:
             command = " ".join(args)
             pytest.fail(
                 f"terraform {command} in {folder} exited {done.returncode}:\n{done.stdout}\n{done.stderr}"
@@ -258,7 +266,11 @@ def test_terraform_test_passes(
     out = terraform(module, "test", "-no-color", timeout=600)
     summary = re.search(r"Success! (\d+) passed, 0 failed", out)
     assert summary, out
-    assert int(summary.group(1)) >= 5, out
+    runs = sum(
+        len(re.findall(r'^run "', p.read_text(), re.M))
+        for p in (MODULES_DIR / module).glob("tests/*.tftest.hcl")
+    )
+    assert int(summary.group(1)) == runs >= 4, out
 
 
 @needs_terraform
@@ -287,109 +299,6 @@ def test_example_plans_the_expected_documents(
     assert policy["role"] == expected["role"]["name"]
 
 
-def test_module_readmes_are_up_to_date() -> None:
-    stale = moduledocs.sync(MODULES_DIR, check=True)
-    assert stale == [], f"stale module READMEs (run `make docs`): {stale}"
-
-
-def test_moduledocs_check_finds_and_fixes_a_stale_readme(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    copy = tmp_path / "modules"
-    shutil.copytree(MODULES_DIR, copy, ignore=shutil.ignore_patterns(".terraform*"))
-    variables = copy / "partner-role" / "variables.tf"
-    tags_description = re.compile(r'(variable "tags" \{\n  description = )".*"')
-    edited = tags_description.sub(r'\1"Tags for the \\"role\\" | $${x}."', variables.read_text(), count=1)
-    assert edited != variables.read_text()
-    variables.write_text(edited, encoding="utf-8")
-    readme = copy / "partner-role" / "README.md"
-    before = readme.read_text()
-
-    assert moduledocs.main([str(copy), "--check"]) == 1
-    assert str(readme) in capsys.readouterr().out
-    assert readme.read_text() == before
-
-    assert moduledocs.main([str(copy)]) == 0
-    after = readme.read_text()
-    assert '| `tags` | Tags for the "role" \\| ${x}. | `map(string)` | `{}` | no |' in after
-    assert after.split(moduledocs.BEGIN)[0] == before.split(moduledocs.BEGIN)[0]
-
-    assert moduledocs.main([str(copy), "--check"]) == 0
-    assert moduledocs.main([str(copy)]) == 0
-    assert readme.read_text() == after
-
-
-def test_moduledocs_refuses_a_readme_without_markers(tmp_path: Path) -> None:
-    module = tmp_path / "modules" / "m"
-    module.mkdir(parents=True)
-    (module / "variables.tf").write_text('variable "x" {\n  type = string\n}\n')
-    assert moduledocs.main([str(tmp_path / "modules"), "--check"]) == 2
-    (module / "README.md").write_text("# m\n")
-    assert moduledocs.main([str(tmp_path / "modules"), "--check"]) == 2
-    (module / "README.md").write_text(f"# m\n{moduledocs.END}\n{moduledocs.BEGIN}\n")
-    assert moduledocs.main([str(tmp_path / "modules")]) == 2
-    (module / "README.md").write_text(f"# m\n{moduledocs.BEGIN}\n{moduledocs.END}\nfooter\n")
-    assert moduledocs.main([str(tmp_path / "modules")]) == 0
-    text = (module / "README.md").read_text()
-    assert "| `x` |  | `string` | n/a | yes |" in text and text.endswith("footer\n")
-
-
-@pytest.mark.parametrize(
-    ("literal", "value"),
-    [
-        (r'"plain"', "plain"),
-        (r'"a \"quoted\" word"', 'a "quoted" word'),
-        (r'"back\\slash \n\t"', "back\\slash \n\t"),
-        (r'"$${var.x} and %%{if}"', "${var.x} and %{if}"),
-        (r'"\u00e9\U0001F642"', "é🙂"),
-        (r'"\\u00e9"', "\\u00e9"),
-    ],
-)
-def test_unquote_reverses_hcl_escapes(literal: str, value: str) -> None:
-    assert moduledocs.unquote(literal) == value
-
-
-def test_defaults_and_types_render_as_hcl() -> None:
-    parsed = hcl2.loads(
-        'variable "v" {\n  type = map(list(string))\n'
-        '  default = { a = ["x"], "b c" = [] }\n  nullable = false\n}\n'
-    )
-    (body,) = parsed["variable"][0].values()
-    assert moduledocs.expression(body["type"]) == "map(list(string))"
-    assert moduledocs.hcl_value(body["default"]) == '{ a = ["x"], "b c" = [] }'
-    assert moduledocs.hcl_value(None) == "null"
-    assert moduledocs.hcl_value(3600) == "3600"
-
-
-def _variables(module: str) -> dict[str, dict[str, Any]]:
-    with (MODULES_DIR / module / "variables.tf").open() as handle:
-        parsed = hcl2.load(handle)
-    return {moduledocs.unquote(k): v for block in parsed["variable"] for k, v in block.items()}
-
-
-def _rules(body: dict[str, Any]) -> list[str]:
-    return [rule["condition"] for rule in body.get("validation", [])]
-
-
-@pytest.mark.parametrize("wrapper", WRAPPERS)
-def test_wrappers_validate_like_the_core(wrapper: str) -> None:
-    """The scenario modules repeat the core's types, defaults and validation rules (HCL cannot share them)."""
-    core, outer = _variables("cross-account-role"), _variables(wrapper)
-    assert set(outer) == set(core) - {"trust_statement_sid"}
-    for name in sorted(set(outer) - {"external_id"}):
-        for key in ("type", "default", "nullable"):
-            assert outer[name].get(key) == core[name].get(key), (name, key)
-        assert _rules(outer[name]) == _rules(core[name]), name
-    assert set(_rules(core["external_id"])) <= set(_rules(outer["external_id"]))
-
-
-def test_external_id_is_required_only_for_the_customer_role() -> None:
-    customer, partner = _variables("customer-role")["external_id"], _variables("partner-role")["external_id"]
-    assert "default" not in customer
-    assert "${var.external_id != null}" in _rules(customer)
-    assert partner["default"] is None
-
-
 @pytest.mark.parametrize("module", MODULES)
 def test_module_has_the_standard_structure(module: str) -> None:
     folder = MODULES_DIR / module
@@ -411,3 +320,129 @@ def test_modules_version_and_changelog_agree() -> None:
     assert re.fullmatch(r"\d+\.\d+\.\d+", version)
     assert f"## [{version}]" in (MODULES_DIR / "CHANGELOG.md").read_text()
     assert version == generator.MODULES_VERSION
+
+
+CORE_VALIDATION_TESTS = MODULES_DIR / "cross-account-role" / "tests" / "validation.tftest.hcl"
+_REJECTS_RUN = re.compile(r'^run "(rejects_\w+)" \{\n(.*?)^\}\n', re.S | re.M)
+_EXPECTED = re.compile(r"^  expect_failures = \[var\.(\w+)\]\n", re.M)
+_RULE_AT = re.compile(r"checked by the validation rule at \.\./cross-account-role/variables\.tf:(\d+),")
+
+
+def _core_rules() -> dict[int, str]:
+    """Line of each `validation {` of the core's variables.tf -> the variable it checks."""
+    rules, variable = {}, ""
+    for number, line in enumerate(
+        (MODULES_DIR / "cross-account-role" / "variables.tf").read_text().split("\n"), 1
+    ):
+        if match := re.match(r'^variable "(\w+)"', line):
+            variable = match.group(1)
+        elif line == "  validation {":
+            rules[number] = variable
+    return rules
+
+
+def _core_refusals() -> tuple[str, dict[str, tuple[str, str]]]:
+    """The core's validation tests: the text before their first run (mock provider, base variables) and
+    run name -> (the variable it expects to fail, the run block without its expect_failures)."""
+    text = CORE_VALIDATION_TESTS.read_text()
+    cases = {}
+    for match in _REJECTS_RUN.finditer(text):
+        (variable,) = _EXPECTED.findall(match.group(2))
+        cases[match.group(1)] = (
+            variable,
+            f'run "{match.group(1)}" {{\n{_EXPECTED.sub("", match.group(2))}}}\n',
+        )
+    return text[: text.index('\nrun "')], cases
+
+
+@needs_terraform
+@pytest.mark.terraform
+@pytest.mark.slow
+@pytest.mark.parametrize("wrapper", WRAPPERS)
+def test_wrapper_refuses_what_the_core_refuses(
+    wrapper: str, workspace: Path, terraform: Callable[..., str], initialized: Callable[[str], None]
+) -> None:
+    """#19: the wrappers repeat none of the core's validations, yet every bad value of the core's own
+    validation tests is refused when given to the wrapper, by the core's rule, with its message.
+
+    terraform test cannot expect a failure of a called module's variable, and a run that errors skips
+    the rest of its file: so each case is a file of its own (the core's base variables and one run),
+    and terraform test -json says which run failed with which diagnostic. A case of a variable the
+    wrapper fixes (trust_statement_sid) is left out; one file without a bad value must pass.
+    """
+    head, cases = _core_refusals()
+    fixed = {"trust_statement_sid"}
+    through = {name: case for name, case in cases.items() if case[0] not in fixed}
+    assert len(through) >= 38, sorted(cases)
+    folder = workspace / wrapper / "tests-through-core"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir()
+    for name, (_, run) in through.items():
+        (folder / f"{name}.tftest.hcl").write_text(f"{head}\n{run}", encoding="utf-8")
+    (folder / "base_values_pass.tftest.hcl").write_text(
+        f'{head}\nrun "base_values_pass" {{\n  command = plan\n}}\n'
+    )
+    initialized(wrapper)
+    out = terraform(wrapper, "test", "-test-directory=tests-through-core", "-json", timeout=900, fails=True)
+
+    status: dict[str, str] = {}
+    diagnostics: dict[str, list[dict[str, Any]]] = {}
+    for line in out.splitlines():
+        message = json.loads(line)
+        if message.get("type") == "test_run" and message["test_run"].get("progress") == "complete":
+            status[message["@testrun"]] = message["test_run"]["status"]
+        elif message.get("type") == "diagnostic" and "@testrun" in message:
+            diagnostics.setdefault(message["@testrun"], []).append(message["diagnostic"])
+    assert status.pop("base_values_pass") == "pass", diagnostics.get("base_values_pass")
+    assert status == dict.fromkeys(through, "error")
+
+    rules, hit = _core_rules(), set()
+    for name, (variable, _) in through.items():
+        errors = [d for d in diagnostics[name] if d["severity"] == "error"]
+        assert errors, name
+        for diagnostic in errors:
+            assert diagnostic["summary"] == "Invalid value for variable", (name, diagnostic)
+            assert diagnostic["range"]["filename"] == "main.tf", (
+                name,
+                diagnostic,
+            )  # the wrapper passes it on
+            traversals = {value["traversal"] for value in diagnostic["snippet"]["values"]}
+            assert traversals == {f"var.{variable}"}, (name, diagnostic)
+            rule = _RULE_AT.search(diagnostic["detail"])
+            assert rule and rules[int(rule.group(1))] == variable, (name, diagnostic["detail"])
+            hit.add(int(rule.group(1)))
+    # every core rule of a variable the wrapper passes on refused at least one case through the wrapper
+    assert hit == {line for line, variable in rules.items() if variable not in fixed}
+
+
+@needs_terraform
+@pytest.mark.terraform
+def test_wrappers_generated_from_a_changed_core_are_formatted(tmp_path: Path) -> None:
+    """Whatever the core declares (a multi-line type, escapes in a description), `make docs` writes
+    wrapper files that `terraform fmt` leaves as they are."""
+    copy = tmp_path / "modules"
+    shutil.copytree(MODULES_DIR, copy, ignore=shutil.ignore_patterns(".terraform*"))
+    with (copy / "cross-account-role" / "variables.tf").open("a") as handle:
+        handle.write(
+            '\nvariable "session_tags" {\n  description = "Tags {for} \\"sessions\\" $${x}."\n'
+            "  type = list(object({\n    key   = string\n    value = optional(string)\n  }))\n"
+            "  default  = []\n  nullable = false\n\n  validation {\n"
+            '    condition     = length(var.session_tags) < 50\n    error_message = "Too many."\n  }\n}\n'
+        )
+    spec = copy / "partner-role" / "wrapper.toml"
+    spec.write_text(
+        spec.read_text()
+        + '\n[variables.session_tags]\ndescription = "Per \\"session\\" ${not} %{a} template."\n'
+        + "required = true\n"
+        + '[[variables.session_tags.validation]]\ncondition = "length(var.session_tags) > 0"\n'
+        + 'error_message = "Give at least one \\"tag\\"."\n'
+    )
+    assert modulegen.main([str(copy)]) == 0
+    done = subprocess.run(
+        [TERRAFORM or "terraform", "fmt", "-check", "-recursive", "-diff", "-no-color", str(copy)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
