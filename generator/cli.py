@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import math
 import os
 import signal
 import sys
@@ -26,17 +25,6 @@ def _report(exc: RegistryError) -> int:
     return EXIT_BAD_INPUT
 
 
-def seconds(value: str) -> float:
-    """The argparse type of --wait: a number of seconds, 0 or more (nan never ends a wait)."""
-    try:
-        number = float(value)
-    except ValueError:
-        number = math.nan
-    if not number >= 0:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a number of seconds (0 or more): pass e.g. 30")
-    return number
-
-
 def cmd_validate(args: argparse.Namespace) -> int:
     from generator.generate import generate
 
@@ -45,24 +33,6 @@ def cmd_validate(args: argparse.Namespace) -> int:
     planned = generate(loaded, Path(args.out), check=True, guard=False).plan
     out.print(f"{args.registry}: valid ({len(loaded.model.tenants)} tenants, {planned.role_count} roles)")
     return EXIT_OK
-
-
-GENERATE_EXITS = """exit codes:
-  0  written, or up to date (--check)
-  1  --check only: the output is out of date, or holds paths xacct did not write
-  2  nothing was written: the registry is refused, an external ID changed since the last generate
-     without --rotate-external-id naming its tenant (or the flag names a tenant whose ID did not
-     change), --out names a folder xacct may not write (a file,
-     the current folder, the registry's or the modules' folder, a git work tree, a folder of files
-     xacct did not write), a file of the user's is where xacct writes, a tenant or scenario that
-     was generated is no longer in the registry (offboard it: status offboarding, apply the destroy,
-     then status offboarded), an offboarded tenant's or scenario's local terraform state still holds
-     resources, or the file system failed (read-only, full, permission denied); the previous tree
-     is as it was
-     (also: a usage error, e.g. an unknown flag or an empty path, or an internal error, said in one line)
-  3  another run holds the output folder's lock
-  130, 143  interrupted (SIGINT, SIGTERM): staging folders removed, the previous tree as it was
-            unless the swap had already happened"""
 
 
 USAGE_EXIT = "a usage error (an unknown flag, an empty path) or an internal error, said in one line"
@@ -75,92 +45,6 @@ ASSIGN_EXITS = f"""exit codes:
   0  done, or nothing to do (--dry-run: what would change is listed, nothing is written)
   2  nothing was written: the registry has a problem other than missing IDs, or cannot be read or
      written, or {USAGE_EXIT}"""
-
-
-def cmd_generate(args: argparse.Namespace) -> int:
-    from generator.external_ids import check_rotations
-    from generator.generate import generate
-    from generator.output.errors import OutputError, describe
-    from generator.output.lock import LockBusy
-
-    loaded = load_registry(args.registry)
-    target = Path(args.out)
-    try:
-        check_rotations(loaded, target, args.rotate_external_id, refuse=not args.check)
-        result = generate(loaded, target, check=args.check, wait=args.wait)
-    except LockBusy as exc:
-        err.print(f"xacct: {exc}", markup=False)
-        return EXIT_BUSY
-    except OutputError as exc:
-        err.print(str(exc), markup=False)
-        return EXIT_BAD_INPUT
-    except OSError as exc:
-        err.print(describe(exc), markup=False)
-        return EXIT_BAD_INPUT
-    diff = result.diff
-    for warning in result.plan.warnings:
-        err.print(warning, markup=False)
-    for tenant in result.changed_ids:
-        what = "changed since the last generate: the customer's integration will break until they update "
-        what += "the role; " + (
-            "rotated as asked (--rotate-external-id)"
-            if tenant in args.rotate_external_id
-            else f"restore the old ID, or pass --rotate-external-id {tenant} if this is a deliberate rotation"
-        )
-        err.print(f"{args.registry}: tenants.{tenant}.external_id {what}", markup=False)
-    for tenant in result.finished_rotations:
-        what = "is its rotation's new ID: the old one is not trusted after the next apply"
-        err.print(f"{args.registry}: tenants.{tenant}.external_id {what}", markup=False)
-    if args.check:
-        for label, paths in (
-            ("missing", diff.missing),
-            ("stale", diff.stale),
-            ("edited by hand", diff.edited),
-            ("no longer belongs", diff.extra),
-        ):
-            for rel in paths:
-                out.print(f"{target / rel}: {label}", markup=False)
-        for rel in result.foreign:
-            out.print(f"{target / rel}: not written by xacct", markup=False)
-        if diff.clean and not result.changed_ids and not result.foreign:
-            out.print(f"{target}: up to date ({result.plan.file_count} files)", markup=False)
-            return EXIT_OK
-        if not diff.clean or result.changed_ids:
-            out.print(
-                f"{target}: out of date; run `xacct generate --registry {args.registry} --out {target}`",
-                markup=False,
-            )
-        if result.foreign:
-            out.print(
-                f"{target}: {len(result.foreign)} path(s) not written by xacct; generate leaves them as they "
-                "are: move them out of the tree (or delete them) if they do not belong",
-                markup=False,
-            )
-        return EXIT_FINDINGS
-    for rel in diff.edited:
-        err.print(f"{target / rel}: was edited by hand; overwritten with the generated content", markup=False)
-    for tenant in result.removed_tenants:
-        if os.path.lexists(target / tenant):
-            out.print(
-                f"{target / tenant}: removed xacct's files (tenant offboarded); "
-                "kept the paths xacct did not write (listed on stderr)",
-                markup=False,
-            )
-        else:
-            out.print(f"{target / tenant}: removed (tenant offboarded)", markup=False)
-    loaded_by_terraform = set(result.loaded)
-    for rel in result.foreign:
-        note = "; terraform loads it with this root's files" if rel in loaded_by_terraform else ""
-        err.print(f"{target / rel}: not written by xacct; left as it is{note}", markup=False)
-    if result.written:
-        out.print(
-            f"{target}: wrote {len(diff.changed)} file(s), removed {len(diff.extra)}, "
-            f"kept {len(diff.unchanged)} unchanged ({result.plan.role_count} roles)",
-            markup=False,
-        )
-    else:
-        out.print(f"{target}: up to date ({result.plan.file_count} files)", markup=False)
-    return EXIT_OK
 
 
 def cmd_assign(args: argparse.Namespace) -> int:
@@ -229,31 +113,9 @@ def parser() -> argparse.ArgumentParser:
             help="registry YAML file (default: tenants.yaml)",
         )
 
-    g = sub.add_parser(
-        "generate",
-        help="generate Terraform roots from the registry",
-        description="Generate Terraform roots from the registry into --out, atomically.\nPaths in the "
-        "output folder that xacct did not write are never removed or replaced:\nthey are kept and listed.",
-        epilog=GENERATE_EXITS,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    registry_arg(g)
-    g.add_argument("--out", default="generated", type=path_value, help="output folder (default: generated)")
-    g.add_argument(
-        "--check",
-        action="store_true",
-        help="write nothing; exit 1 if the output is out of date or holds paths xacct did not write",
-    )
-    g.add_argument("--wait", type=seconds, default=30.0, help="seconds to wait for another run's lock")
-    g.add_argument(
-        "--rotate-external-id",
-        action="append",
-        default=[],
-        metavar="TENANT",
-        help="write TENANT's changed external ID (a deliberate rotation; repeatable); without it a "
-        "changed ID is refused (exit 2)",
-    )
-    g.set_defaults(func=cmd_generate)
+    from generator.generate_cli import add_generate
+
+    add_generate(sub, registry_arg)
 
     v = sub.add_parser(
         "validate",
