@@ -98,7 +98,8 @@ def cmd_report(args: argparse.Namespace) -> int:
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="xacct",
-        description=__doc__,
+        description="Turn a registry of tenants (tenants.yaml) into Terraform for AWS cross-account IAM "
+        "roles, and prove that every role trusts and allows exactly what the registry says.",
         epilog="exit codes: each command's --help lists its own (0 ok, 1 findings, 2 bad input, usage "
         "error or internal error, 3 busy); no command prints a Python traceback",
     )
