@@ -293,11 +293,13 @@ class Terraform:
         result = self.run("output", "-json", "-no-color")
         return {name: entry["value"] for name, entry in json.loads(result.stdout or "{}").items()}
 
-    def fmt_check(self, recursive: bool = True) -> list[str]:
-        """Files (relative to the workdir) that ``terraform fmt`` would change."""
+    def fmt_check(self, recursive: bool = True, targets: Sequence[str] = ()) -> list[str]:
+        """Files (relative to the workdir) that ``terraform fmt`` would change; ``targets``: only these
+        folders (relative to the workdir), else the workdir."""
         args = ["fmt", "-check", "-list=true", "-no-color"]
         if recursive:
             args.append("-recursive")
+        args += list(targets)
         result = self.run(*args, ok_codes=(0, 3))
         return [line.strip() for line in result.stdout.splitlines() if line.strip()]
 

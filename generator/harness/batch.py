@@ -156,24 +156,25 @@ def validate_batched(
     jobs: int | None = None,
     modules_dir: Path | None = None,
     module_blocks: bool = True,
+    samples: bool = True,
 ) -> list[str]:
     """``terraform validate`` every role's module block (in shards) and one whole root per scenario.
 
     Roots differ only in their module block's values: the rest comes from one template, so one
     full root per scenario covers the provider block and outputs. ``module_blocks=False`` leaves the
-    shards out, for a caller that plans them (``terraform plan`` validates what it plans). Returns
-    the problems found.
+    shards out, for a caller that plans them (``terraform plan`` validates what it plans);
+    ``samples=False`` the whole roots. Returns the problems found.
     """
     groups = shards(roots, shard_size or auto_shard_size(len(roots), jobs)) if module_blocks else []
     dirs = [
         shard_root(group, work / "validate", i, OFFLINE_PROVIDER, modules_dir)
         for i, group in enumerate(groups)
     ]
-    samples: dict[str, GeneratedRoot] = {}
-    for root in roots:
-        samples.setdefault(root.scenario, root)
+    sample: dict[str, GeneratedRoot] = {}
+    for root in roots if samples else ():
+        sample.setdefault(root.scenario, root)
     dirs += [
-        copy_root(root, work / "validate-roots", OFFLINE_PROVIDER, modules_dir) for root in samples.values()
+        copy_root(root, work / "validate-roots", OFFLINE_PROVIDER, modules_dir) for root in sample.values()
     ]
 
     def check(path: Path) -> str | None:

@@ -165,6 +165,12 @@ def unproven(config: pytest.Config, roles: list[RoleSpec], layer: str | None) ->
     return plugin.make().unproven(roles, layer)
 
 
+def trusted_record(config: pytest.Config) -> bool:
+    """Whether this session proves against a proof record it trusts (same environment)."""
+    plugin = config.pluginmanager.get_plugin("xacct-incremental")
+    return isinstance(plugin, IncrementalPlugin) and plugin.state is not None and plugin.state.old is not None
+
+
 def pending(config: pytest.Config, roles: list[RoleSpec]) -> list[RoleSpec]:
     """``roles`` less those every test of which was deselected as proven-unchanged."""
     plugin = config.pluginmanager.get_plugin("xacct-incremental")

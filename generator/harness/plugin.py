@@ -29,44 +29,9 @@ SUITES = (SUITE, Path(__file__).with_name("suite_live.py"))
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    group = parser.getgroup("xacct", "xacct cross-account role harness")
-    group.addoption("--xacct-registry", help="registry YAML to prove (adds the xacct suite)")
-    group.addoption("--xacct-generated", help="generated tree to test (default: generate into a temp folder)")
-    group.addoption(
-        "--xacct-modules-dir", help="modules folder to plan with (for roots with a git module source)"
-    )
-    group.addoption(
-        "--xacct-plan-json", help="judge this plan JSON (terraform show -json) instead of planning"
-    )
-    group.addoption(
-        "--xacct-plan-out", help="write each plan JSON the plan layer judged into this folder (evidence)"
-    )
-    group.addoption("--xacct-tenant", help="with --xacct-plan-json: the tenant the plan is for")
-    group.addoption(
-        "--xacct-scenario", help="with --xacct-plan-json: the scenario (when the plan has no xacct tags)"
-    )
-    group.addoption(
-        "--xacct-localstack-url", help="LocalStack URL for the live layer (default: $XACCT_LOCALSTACK_URL)"
-    )
-    group.addoption("--xacct-shard-size", type=int, default=None, help="roles per batched plan root")
-    group.addoption(
-        "--xacct-shard", help="K/N: prove only the tenants of shard K of N (a stable split by tenant name)"
-    )
-    group.addoption(
-        "--xacct-proof-record",
-        help="proof record FILE: prove only the roles whose proof key changed, then update it",
-    )
-    group.addoption(
-        "--xacct-prove-all", action="store_true", help="with --xacct-proof-record: prove every role anyway"
-    )
-    group.addoption("--xacct-jobs", type=int, default=None, help="terraform plans run side by side")
-    group.addoption(
-        "--xacct-no-suite", action="store_true", help="offer the fixtures without adding the suite"
-    )
-    from generator.harness.report_hook import add_option
+    from generator.harness.options import add_options
 
-    add_option(group)
-    parser.addini("xacct_registry", "registry YAML to prove (like --xacct-registry)")
+    add_options(parser)
 
 
 def _registry_path(config: pytest.Config) -> str | None:
@@ -88,6 +53,19 @@ def pytest_configure(config: pytest.Config) -> None:
         config.pluginmanager.register(
             IncrementalPlugin(config, lambda: (cache.loaded(), cache.roles())), "xacct-incremental"
         )
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """Never look for tests in a generated tree (a folder with xacct's manifest) or terraform's working
+    folders: with 10,000 tenants that walk alone took longer than proving one changed tenant."""
+    if collection_path.name == ".terraform":
+        return True
+    if _registry_path(config) and collection_path.is_dir():
+        from generator.output.manifest import MANIFEST
+
+        if (collection_path / MANIFEST).is_file():
+            return True
+    return None
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -127,6 +105,7 @@ class _Cache:
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
         self._loaded: LoadedRegistry | None = None
+        self._roles: dict[bool, list[RoleSpec]] = {}
 
     def loaded(self) -> LoadedRegistry:
         if self._loaded is None:
@@ -143,6 +122,11 @@ class _Cache:
     def roles(self, retiring: bool = False) -> list[RoleSpec]:
         """The deployed roles under test (``retiring``: the offboarding ones), as --xacct-tenant and
         --xacct-scenario select."""
+        if retiring not in self._roles:  # every parametrized test asks: build them once
+            self._roles[retiring] = self._select(retiring)
+        return list(self._roles[retiring])
+
+    def _select(self, retiring: bool) -> list[RoleSpec]:
         from generator.policy.roles import retiring_roles
 
         model = self.loaded().model
@@ -191,6 +175,8 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         from generator.harness.incremental import unproven
 
         marker = metafunc.definition.get_closest_marker("xacct_layer")
+        if not _selected_by_marks(metafunc):
+            roles = []  # deselected by -m anyway: making 10,000 tests to drop them costs minutes
         roles = unproven(metafunc.config, roles, str(marker.args[0]) if marker else None)
         params = [pytest.param(r, id=r.key, marks=pytest.mark.xdist_group(r.key)) for r in roles]
         if not params and metafunc.config.pluginmanager.get_plugin("xacct-incremental"):
@@ -201,6 +187,29 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         retiring = _cache(metafunc.config).roles(retiring=True)
         params = [pytest.param(r, id=r.key, marks=pytest.mark.xdist_group(r.key)) for r in retiring]
         metafunc.parametrize("xacct_offboarding", params, scope="function")
+
+
+def _selected_by_marks(metafunc: pytest.Metafunc) -> bool:
+    """Whether ``-m`` keeps the test function (its markers, its module's included); True when unsure."""
+    expression = metafunc.config.getoption("markexpr", "") or ""
+    if not expression:
+        return True
+    try:
+        from _pytest.mark.expression import Expression
+    except ImportError:  # pragma: no cover - pytest moved it: select as before, after collection
+        return True
+    names = {mark.name for mark in metafunc.definition.iter_markers()}
+    try:
+        return bool(Expression.compile(expression).evaluate(lambda name, **kw: name in names))
+    except Exception:  # pytest reports a bad -m itself
+        return True
+
+
+def proves_a_subset(config: pytest.Config) -> bool:
+    """Whether this run proves only some of the registry's roles (a tenant, a scenario, a shard, or what
+    the proof record shows changed)."""
+    given = ("--xacct-tenant", "--xacct-scenario", "--xacct-shard", "--xacct-proof-record")
+    return any(config.getoption(option) for option in given)
 
 
 def batch_arguments(
