@@ -38,7 +38,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from generator.terraform import Terraform
+from generator.terraform_runner import Terraform
 
 REPO = Path(__file__).resolve().parent.parent
 LAYOUTS = ("wrapper", "core", "plain", "batch", "batch-count", "wrapper-foreach", "core-foreach")

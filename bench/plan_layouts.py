@@ -46,7 +46,7 @@ from generator.harness.roots import OFFLINE_PROVIDER, GeneratedRoot, find_roots,
 from generator.policy import RoleSpec, build_roles
 from generator.registry import LoadedRegistry, load_registry
 from generator.render.hcl import quote, value
-from generator.terraform import Plan, Terraform, write_cli_config
+from generator.terraform_runner import Plan, Terraform, write_cli_config
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from make_registry import make_registry

@@ -96,7 +96,7 @@ def floor_one_tenant(ws: Path, tenant: str) -> float:
     """Plan ``tenant``'s roots alone, as the harness plans a root (init + plan + show)."""
     from generator.harness.batch import plan_each
     from generator.harness.roots import find_roots
-    from generator.terraform import Terraform, write_cli_config
+    from generator.terraform_runner import Terraform, write_cli_config
 
     work = Path(tempfile.mkdtemp(prefix="floor-", dir=ws))
     config = write_cli_config(work / "terraform.rc")

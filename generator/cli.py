@@ -72,7 +72,7 @@ def cmd_lint(args: argparse.Namespace) -> int:
 
 
 def cmd_plan_guard(args: argparse.Namespace) -> int:
-    from generator.guard import run_guard
+    from generator.plan_guard import run_guard
 
     return run_guard(args)
 
@@ -166,7 +166,7 @@ def parser() -> argparse.ArgumentParser:
     lint.set_defaults(func=cmd_lint)
 
     from generator.audit import add_arguments as add_audit_arguments
-    from generator.guard import add_arguments as add_guard_arguments
+    from generator.plan_guard import add_arguments as add_guard_arguments
 
     guard = sub.add_parser("plan-guard", help="fail on destructive or unrequested IAM changes in a plan")
     registry_arg(guard)

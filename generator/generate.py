@@ -48,7 +48,7 @@ from generator.render_pool import (
 
 
 @dataclass
-class Plan:
+class TreePlan:
     """What a generate run would write.
 
     ``files`` holds what was rendered (every file, manifests included, unless tenants were kept);
@@ -82,7 +82,7 @@ def plan(
     out: Path,
     keep: dict[str, TenantManifest] | None = None,
     keys: dict[str, str] | None = None,
-) -> Plan:
+) -> TreePlan:
     """Render the tree for ``loaded`` (nothing is written), except the tenants in ``keep``.
 
     Kept tenants are neither rendered nor linted per role: their key says nothing they depend on
@@ -96,7 +96,7 @@ def plan(
     keys = keys if keys is not None else tenant_keys(loaded, out, modules)
     files.update(_manifests(loaded, files, keys, lambda name: name not in keep))
     files[MANIFEST] = top_text(modules.version, loaded.path.name)
-    return Plan(
+    return TreePlan(
         roles=roles,
         files=dict(sorted(files.items())),
         external_ids=_external_ids(loaded),
@@ -132,7 +132,7 @@ def _first_run(loaded: LoadedRegistry, out: Path, wait: float) -> Result | None:
                 return None  # another run wrote a tree meanwhile: compare with it
             with committing():
                 os.rename(stage, target)
-    planned = Plan(
+    planned = TreePlan(
         roles=roles,
         files=top,
         external_ids=_external_ids(loaded),
@@ -171,7 +171,7 @@ def finished_rotations(record: TreeRecord, new: dict[str, str]) -> list[str]:
 class Result:
     """The outcome of ``generate`` or ``generate --check``."""
 
-    plan: Plan
+    plan: TreePlan
     diff: TreeDiff
     changed_ids: list[str]
     removed_tenants: list[str]
@@ -187,7 +187,7 @@ def removed_tenants(diff: TreeDiff) -> list[str]:
     return sorted(gone - still)
 
 
-def compare(out: Path, planned: Plan, record: TreeRecord) -> TreeDiff:
+def compare(out: Path, planned: TreePlan, record: TreeRecord) -> TreeDiff:
     """How the tree at ``out`` differs from ``planned`` (kept tenants are unchanged by definition)."""
     diff = TreeDiff()
     old = record.files
@@ -239,7 +239,7 @@ def _changed_folders(out: Path, diff: TreeDiff) -> list[str] | None:
     return tops
 
 
-def _write(out: Path, planned: Plan, diff: TreeDiff, carried: list[str]) -> None:
+def _write(out: Path, planned: TreePlan, diff: TreeDiff, carried: list[str]) -> None:
     """Write what ``diff`` says changed: the changed tenant folders alone if they are few, else the tree.
 
     ``carried`` (what xacct did not write) goes into the new tree as it is."""

@@ -21,7 +21,7 @@ LAYERS = [
     {"policy"},  # RoleSpec and documents: the single source of truth
     {"render", "proof"},  # renderers; what each role must allow and deny, and judging
     # the tree writer; the terraform and LocalStack runners, the plan JSON model
-    {"output", "render_keys", "terraform", "tfconfig", "planjson", "localstack", "modulegen"},
+    {"output", "render_keys", "terraform_runner", "tfconfig", "planjson", "localstack", "modulegen"},
     {
         "generate",
         "render_pool",
@@ -32,7 +32,7 @@ LAYERS = [
         "audit",
         "adopt",
     },  # commands' engines
-    {"guard", "report", "harness"},  # plan-guard; the evidence report; the pytest plugin
+    {"plan_guard", "report", "harness"},  # plan-guard; the evidence report; the pytest plugin
     {"cli", "generate_cli", "__init__", "__main__"},  # the command line
 ]
 RANK = {name: i for i, layer in enumerate(LAYERS) for name in layer}

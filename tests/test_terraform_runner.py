@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.terraform import (
+from generator.terraform_runner import (
     DEFAULT_MIRROR,
     MIRROR_ENV,
     Plan,

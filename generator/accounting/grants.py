@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.accounting.reader import PlanInputError, parse_json
-from generator.terraform import ResourceChange
+from generator.terraform_runner import ResourceChange
 
 GRANT_TYPES = frozenset(
     {

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from generator.policy import RoleSpec
-from generator.terraform import Plan, ResourceChange
+from generator.terraform_runner import Plan, ResourceChange
 
 Hint = Callable[[ResourceChange], "str | None"]
 INSTANCE_KEY = re.compile(r'\[(?:"(?:[^"\\]|\\.)*"|\d+)\]')

@@ -22,7 +22,7 @@ from generator.accounting.identity import Accounts, Hint, RegistryRoles, deleted
 from generator.awsformats import NEVER_ALLOWED_TYPES
 from generator.policy import RoleSpec
 from generator.registry.model import Registry
-from generator.terraform import Plan, ResourceChange
+from generator.terraform_runner import Plan, ResourceChange
 
 MODULE_TYPES = frozenset({"aws_iam_role", "aws_iam_role_policy"})  # what the xacct modules create
 

@@ -14,7 +14,7 @@ from typing import Any
 import orjson
 
 from generator.files import read_bytes
-from generator.terraform import Plan, ResourceChange
+from generator.terraform_runner import Plan, ResourceChange
 
 MAX_PLAN_BYTES = 2 * 1024**3  # 2 GiB: far above a 10,000-tenant plan (~300 MB)
 KNOWN_ACTIONS = frozenset({"no-op", "create", "read", "update", "delete", "forget"})

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from generator import progress
 from generator.harness.roots import OFFLINE_PROVIDER, GeneratedRoot, copy_root, shard_root
-from generator.terraform import Plan, Terraform
+from generator.terraform_runner import Plan, Terraform
 
 # The largest shard. With the modules' 0.1.1 validations and GOGC=400, a for_each shard plans in close
 # to linear time up to ~700 roles (1,334 roles: 2 shards of 667 took 23-25 s, 3 of 445 took 27-31 s, one

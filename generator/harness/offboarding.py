@@ -23,7 +23,7 @@ from generator.harness.states import state_after
 from generator.policy import RoleSpec, build_roles
 from generator.registry import LoadedRegistry
 from generator.render.terraform import ModuleSource, render_root
-from generator.terraform import Plan, Terraform
+from generator.terraform_runner import Plan, Terraform
 
 
 @dataclass(frozen=True)

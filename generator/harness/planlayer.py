@@ -20,7 +20,7 @@ from generator.harness.batch import BatchResult, plan_batched, plan_each
 from generator.harness.roots import GeneratedRoot, find_roots, root_differences
 from generator.policy import RoleSpec
 from generator.registry import LoadedRegistry
-from generator.terraform import Plan, Terraform
+from generator.terraform_runner import Plan, Terraform
 
 
 @dataclass

@@ -266,7 +266,7 @@ def xacct_generated(
 @pytest.fixture(scope="session")
 def xacct_terraform(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Path], Any]:
     """A factory of terraform runners: ``xacct_terraform(folder)``, sharing one CLI config."""
-    from generator.terraform import Terraform, write_cli_config
+    from generator.terraform_runner import Terraform, write_cli_config
 
     config = write_cli_config(tmp_path_factory.mktemp("tfcli") / "terraform.rc")
     return lambda path, **kw: Terraform(path, cli_config=config, **kw)
@@ -284,7 +284,7 @@ def xacct_plan(
     """The plan layer (:class:`generator.harness.planlayer.PlanLayer`): accounted roles by
     ``tenant/scenario`` and every finding, from --xacct-plan-json or the roots planned offline."""
     from generator.harness.planlayer import plan_layer
-    from generator.terraform import TerraformError
+    from generator.terraform_runner import TerraformError
 
     given = request.config.getoption("--xacct-plan-json")
     if given:

@@ -32,7 +32,7 @@ from generator.proof.calls import call_cases, judge_calls
 from generator.proof.expectations import Case, trust_cases
 from generator.proof.judge import judge
 from generator.registry import LoadedRegistry, load_registry
-from generator.terraform import Terraform
+from generator.terraform_runner import Terraform
 
 pytestmark = [pytest.mark.live, pytest.mark.terraform, pytest.mark.slow]
 REPO = Path(__file__).resolve().parents[2]

@@ -13,7 +13,7 @@ from generator.policy import build_roles
 from generator.proof.expectations import permission_cases, trust_cases
 from generator.proof.judge import judge
 from generator.registry import load_registry
-from generator.terraform import Terraform
+from generator.terraform_runner import Terraform
 
 MODULES = Path(__file__).resolve().parents[2] / "modules"
 

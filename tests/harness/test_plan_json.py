@@ -14,7 +14,7 @@ import pytest
 
 from generator.cli import main as xacct
 from generator.harness.roots import OFFLINE_PROVIDER, copy_root, find_roots
-from generator.terraform import Terraform
+from generator.terraform_runner import Terraform
 
 pytestmark = pytest.mark.terraform
 

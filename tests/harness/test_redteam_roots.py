@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from generator.harness.roots import OFFLINE_PROVIDER, copy_root, find_roots
-from generator.terraform import Terraform
+from generator.terraform_runner import Terraform
 from tests.harness.conftest import make_workspace
 from tests.harness.states import write_state
 from tests.harness.test_whole_plan import ADMIN, ATTACH_ADMIN, guard, run_suite

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from generator.harness.roots import OFFLINE_PROVIDER, copy_root, find_roots
-from generator.terraform import Terraform
+from generator.terraform_runner import Terraform
 from tests.harness.states import write_state
 from tests.harness.test_whole_plan import guard, run_suite
 

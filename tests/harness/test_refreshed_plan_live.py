@@ -20,7 +20,7 @@ from generator.harness.roots import copy_root, find_roots, live_provider
 from generator.localstack import boto3_session, client
 from generator.policy import build_roles
 from generator.registry import load_registry
-from generator.terraform import Terraform
+from generator.terraform_runner import Terraform
 
 pytestmark = [pytest.mark.live, pytest.mark.terraform, pytest.mark.slow]
 WIDE = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}

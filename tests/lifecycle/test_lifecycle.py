@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main as xacct
-from generator.guard import expected_roles
 from generator.harness.roots import find_roots
+from generator.plan_guard import expected_roles
 from generator.policy import build_roles
 from generator.policy.roles import retiring_roles
 from generator.proof.calls import call_cases, judge_calls

@@ -26,7 +26,7 @@ from generator.policy import build_roles
 from generator.proof.expectations import trust_cases
 from generator.proof.judge import judge
 from generator.registry import load_registry
-from generator.terraform import Plan, Terraform
+from generator.terraform_runner import Plan, Terraform
 
 pytestmark = [pytest.mark.live, pytest.mark.terraform, pytest.mark.slow]
 REGION = "us-east-1"

@@ -20,7 +20,7 @@ from generator.policy import build_roles
 from generator.proof.expectations import trust_cases
 from generator.proof.judge import judge
 from generator.registry import load_registry
-from generator.terraform import Plan, Terraform, write_cli_config
+from generator.terraform_runner import Plan, Terraform, write_cli_config
 
 from .registries import write
 

@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from generator.terraform import Terraform
+from generator.terraform_runner import Terraform
 
 FIXTURES = Path(__file__).parent / "fixtures"
 VIOLATIONS_ROOT = FIXTURES / "violations"

@@ -25,7 +25,7 @@ from generator.harness.roots import copy_root, find_roots, live_provider
 from generator.localstack import URL_ENV, boto3_session, check_local_url, client
 from generator.policy import build_roles
 from generator.registry import load_registry
-from generator.terraform import Terraform
+from generator.terraform_runner import Terraform
 
 pytestmark = [pytest.mark.live, pytest.mark.terraform, pytest.mark.slow]
 REPO = Path(__file__).resolve().parents[2]

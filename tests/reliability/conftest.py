@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.terraform import write_cli_config
+from generator.terraform_runner import write_cli_config
 
 from .registries import make_workspace
 

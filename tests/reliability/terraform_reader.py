@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.render.hcl import quote
-from generator.terraform import Plan, Terraform
+from generator.terraform_runner import Plan, Terraform
 
 # Dummy credentials and skip flags: the plan never calls AWS (the AWS provider docs' example keys).
 PROVIDER = """\

@@ -23,7 +23,7 @@ from generator.generate import generate
 from generator.hclread import Template, find_block, parse_blocks, unresolved, walk
 from generator.policy.roles import RoleSpec
 from generator.registry import RegistryError, load_registry, load_registry_text
-from generator.terraform import Terraform
+from generator.terraform_runner import Terraform
 
 from .registries import make_workspace, write_registry
 from .strategies import registries

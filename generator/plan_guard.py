@@ -21,7 +21,7 @@ from generator.files import path_value
 from generator.policy import RoleSpec, build_roles
 from generator.policy.roles import retiring_roles
 from generator.registry import LoadedRegistry, load_registry
-from generator.terraform import Plan
+from generator.terraform_runner import Plan
 
 EPILOG = """exit codes:
   0  every change accounted for
