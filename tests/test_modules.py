@@ -341,6 +341,17 @@ def _core_rules() -> dict[int, str]:
     return rules
 
 
+def _core_rule_text(line: int) -> str:
+    """The ``condition`` of the core's validation that starts at ``line`` of its variables.tf."""
+    lines = (MODULES_DIR / "cross-account-role" / "variables.tf").read_text().split("\n")
+    block = []
+    for text in lines[line:]:
+        if text == "  }":
+            break
+        block.append(text)
+    return "\n".join(block)
+
+
 def _core_refusals() -> tuple[str, dict[str, tuple[str, str]]]:
     """The core's validation tests: the text before their first run (mock provider, base variables) and
     run name -> (the variable it expects to fail, the run block without its expect_failures)."""
@@ -373,6 +384,8 @@ def test_wrapper_refuses_what_the_core_refuses(
     head, cases = _core_refusals()
     fixed = {"trust_statement_sid"}
     through = {name: case for name, case in cases.items() if case[0] not in fixed}
+    if wrapper == "customer-role":  # its own rule refuses a null external_id before the core sees it
+        through = {n: c for n, c in through.items() if not re.search(r"\bexternal_id\s*=\s*null", c[1])}
     assert len(through) >= 38, sorted(cases)
     folder = workspace / wrapper / "tests-through-core"
     shutil.rmtree(folder, ignore_errors=True)
@@ -407,12 +420,16 @@ def test_wrapper_refuses_what_the_core_refuses(
                 diagnostic,
             )  # the wrapper passes it on
             traversals = {value["traversal"] for value in diagnostic["snippet"]["values"]}
-            assert traversals == {f"var.{variable}"}, (name, diagnostic)
+            # the refused variable (a rule may also read another, e.g. additional IDs need external_id)
+            assert f"var.{variable}" in traversals, (name, diagnostic)
             rule = _RULE_AT.search(diagnostic["detail"])
             assert rule and rules[int(rule.group(1))] == variable, (name, diagnostic["detail"])
             hit.add(int(rule.group(1)))
     # every core rule of a variable the wrapper passes on refused at least one case through the wrapper
-    assert hit == {line for line, variable in rules.items() if variable not in fixed}
+    unhit = {line for line, variable in rules.items() if variable not in fixed} - hit
+    if wrapper == "customer-role":  # the core's rules that need a null external_id to fail
+        unhit = {line for line in unhit if "var.external_id" not in _core_rule_text(line)}
+    assert not unhit, sorted(unhit)
 
 
 @needs_terraform
