@@ -8,8 +8,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .decision import Decision, Outcome, StatementResult
-from .documents import compile_document
 from .errors import PolicyError
+from .parsing import compile_document
 from .request import PreparedRequest, Request, prepare
 from .statements import CompiledStatement
 

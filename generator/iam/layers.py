@@ -22,8 +22,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .documents import StatementRules, compile_document
 from .evaluator import CompiledPolicies
+from .parsing import StatementRules, compile_document
 from .principals import PrincipalMatcher, PrincipalSpec
 from .statements import CompiledStatement, ResourceMatcher
 from .strict import ArnResourceMatcher, CallPrincipalMatcher

@@ -28,7 +28,7 @@ from generator.registry import LoadedRegistry
 from generator.registry.module_source import render_module_source
 from generator.render import assume_snippets, cdk, hcl
 from generator.render.cloudformation import CAPABILITY, render_template
-from generator.render.markdown import code, fence
+from generator.render.markdown_text import code, fence
 from generator.render.plain_words import describe_all
 from generator.render.terraform import module_arguments
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from generator.jsontext import compact
 from generator.permissions.discovery import kinds
 from generator.policy.documents import Statement
-from generator.render.markdown import code
+from generator.render.markdown_text import code
 
 
 def _values(values: tuple[str, ...]) -> str:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.lint.catalog import CatalogError, discover
 from generator.lint.rule import rule_id
+from generator.lint.rule_catalog import CatalogError, discover
 
 RULE = """
 from generator.lint.rule import Rule

@@ -7,7 +7,7 @@ that defines no rule, or more than one, stops the import with one line naming it
 
 from __future__ import annotations
 
-from generator.lint.catalog import discover
+from generator.lint.rule_catalog import discover
 
 ALL_RULES = discover(__name__, __path__)
 
