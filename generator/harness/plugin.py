@@ -173,9 +173,10 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "xacct_role" in metafunc.fixturenames:
         roles = _cache(metafunc.config).roles()
         from generator.harness.incremental import unproven
+        from generator.harness.selection import selected_by_marks
 
         marker = metafunc.definition.get_closest_marker("xacct_layer")
-        if not _selected_by_marks(metafunc):
+        if not selected_by_marks(metafunc):
             roles = []  # deselected by -m anyway: making 10,000 tests to drop them costs minutes
         roles = unproven(metafunc.config, roles, str(marker.args[0]) if marker else None)
         params = [pytest.param(r, id=r.key, marks=pytest.mark.xdist_group(r.key)) for r in roles]
@@ -187,29 +188,6 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         retiring = _cache(metafunc.config).roles(retiring=True)
         params = [pytest.param(r, id=r.key, marks=pytest.mark.xdist_group(r.key)) for r in retiring]
         metafunc.parametrize("xacct_offboarding", params, scope="function")
-
-
-def _selected_by_marks(metafunc: pytest.Metafunc) -> bool:
-    """Whether ``-m`` keeps the test function (its markers, its module's included); True when unsure."""
-    expression = metafunc.config.getoption("markexpr", "") or ""
-    if not expression:
-        return True
-    try:
-        from _pytest.mark.expression import Expression
-    except ImportError:  # pragma: no cover - pytest moved it: select as before, after collection
-        return True
-    names = {mark.name for mark in metafunc.definition.iter_markers()}
-    try:
-        return bool(Expression.compile(expression).evaluate(lambda name, **kw: name in names))
-    except Exception:  # pytest reports a bad -m itself
-        return True
-
-
-def proves_a_subset(config: pytest.Config) -> bool:
-    """Whether this run proves only some of the registry's roles (a tenant, a scenario, a shard, or what
-    the proof record shows changed)."""
-    given = ("--xacct-tenant", "--xacct-scenario", "--xacct-shard", "--xacct-proof-record")
-    return any(config.getoption(option) for option in given)
 
 
 def batch_arguments(

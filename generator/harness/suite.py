@@ -98,7 +98,7 @@ def test_generated_tree_is_terraform_fmt_clean(
 ) -> None:
     """`terraform fmt -check -recursive` finds nothing to change in the generated tree (in the roots of
     the roles this run proves, when it proves some: a shard, a tenant, what changed)."""
-    from generator.harness.plugin import proves_a_subset
+    from generator.harness.selection import proves_a_subset
 
     targets: list[str] = []
     if proves_a_subset(request.config):
