@@ -169,9 +169,8 @@ def run_import(args: argparse.Namespace) -> int:
     try:
         loaded = load_registry(args.registry)
     except RegistryError as exc:
-        for problem in exc.problems:
-            err.print(str(problem), markup=False, emoji=False)
-        err.print(f"{len(exc.problems)} problem(s) in the registry; nothing was imported", markup=False)
+        for line in exc.report_lines("nothing was imported"):
+            err.print(line, markup=False, emoji=False)
         return EXIT_ERROR
     try:
         check_endpoint(args.endpoint_url)

@@ -226,9 +226,8 @@ def run_audit(args: argparse.Namespace) -> int:
     try:
         registry = load_registry(args.registry).model
     except RegistryError as exc:
-        for problem in exc.problems:
-            err.print(str(problem), markup=False, emoji=False)
-        err.print(f"{len(exc.problems)} problem(s) in the registry; nothing was audited", markup=False)
+        for line in exc.report_lines("nothing was audited"):
+            err.print(line, markup=False, emoji=False)
         return EXIT_ERROR
     try:
         check_arguments(args)

@@ -60,6 +60,10 @@ class RegistryError(Exception):
         self.problems = sorted(set(problems), key=lambda p: (p.file, p.line, p.path, p.message))
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def report_lines(self, outcome: str) -> list[str]:
+        """Every problem, one line each, then ``N problem(s) in the registry; OUTCOME``."""
+        return [*map(str, self.problems), f"{len(self.problems)} problem(s) in the registry; {outcome}"]
+
     def __reduce__(self) -> tuple[type[RegistryError], tuple[list[Problem]]]:
         # a forked render worker sends its error back pickled: rebuild it from the problems
         return type(self), (self.problems,)
