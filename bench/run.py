@@ -52,11 +52,12 @@ from plan_layouts import (
     timed,
 )
 
-from generator.generate import FOLDERS_SHARE, generate
+from generator.generate import generate
 from generator.harness.batch import auto_shard_size, default_jobs, plan_batched
 from generator.harness.planlayer import PlanLayer, account
 from generator.harness.roots import find_roots
 from generator.output.manifest import MANIFEST
+from generator.output.update import FOLDERS_SHARE
 from generator.policy import build_roles
 from generator.proof.expectations import permission_cases, trust_cases
 from generator.proof.judge import judge

@@ -6,15 +6,12 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import progress
-from generator.files import read_bytes
 from generator.output.dropped import dropped
 from generator.output.lock import exclusive
 from generator.output.manifest import (
     MANIFEST,
     TenantManifest,
     TreeRecord,
-    digest,
     read_record,
     record_stamp,
     top_text,
@@ -27,11 +24,10 @@ from generator.output.tree import (
     clean_leftovers,
     committing,
     real_folder,
-    replace_folders,
     stage_for,
     write_files,
-    write_tree,
 )
+from generator.output.update import compare, write_changes
 from generator.policy.roles import RoleSpec
 from generator.registry import LoadedRegistry, Problem, RegistryError
 from generator.registry.model import role_status
@@ -187,75 +183,6 @@ def removed_tenants(diff: TreeDiff) -> list[str]:
     return sorted(gone - still)
 
 
-def compare(out: Path, planned: TreePlan, record: TreeRecord) -> TreeDiff:
-    """How the tree at ``out`` differs from ``planned`` (kept tenants are unchanged by definition)."""
-    diff = TreeDiff()
-    old = record.files
-    for manifest in planned.kept.values():
-        diff.unchanged.extend([*manifest.files, manifest.path])
-    folders: dict[str, bool] = {}
-    for rel, content in planned.files.items():
-        top = rel.split("/", 1)[0] if "/" in rel else ""
-        if top and top not in folders:
-            folders[top] = os.path.isdir(f"{out}/{top}")
-        if top and not folders[top]:
-            diff.missing.append(rel)  # its tenant folder does not exist (a cold run: all of them)
-            continue
-        try:
-            current = read_bytes(out / rel)
-        except OSError:
-            diff.missing.append(rel)
-            continue
-        if current == content.encode():
-            diff.unchanged.append(rel)
-        elif rel in old and old[rel] != digest(current):
-            diff.edited.append(rel)
-        else:
-            diff.stale.append(rel)
-    new = set(diff.unchanged) | set(planned.files)
-    diff.extra = sorted(rel for rel in old if rel not in new)
-    for name in ("missing", "stale", "edited", "unchanged"):
-        getattr(diff, name).sort()
-    return diff
-
-
-FOLDERS_SHARE = 4  # replace folders one by one when at most 1/FOLDERS_SHARE of them change
-
-
-def _changed_folders(out: Path, diff: TreeDiff) -> list[str] | None:
-    """The top-level folders that hold every change, when they are few enough to replace one by one.
-
-    None when a top-level file (the tree's manifest) changes, when there is no tree yet, or when more
-    than a quarter of the tenant folders change: then the whole tree is swapped at once.
-    """
-    changes = diff.changed + diff.extra
-    if not changes or not out.is_dir() or any("/" not in rel for rel in changes):
-        return None
-    tops = sorted({rel.split("/", 1)[0] for rel in changes})
-    if len(tops) > 1:  # one folder is always replaced alone; only then count the tree's folders
-        total = {rel.split("/", 1)[0] for rel in diff.unchanged if "/" in rel} | set(tops)
-        if len(tops) * FOLDERS_SHARE > len(total):
-            return None
-    return tops
-
-
-def _write(out: Path, planned: TreePlan, diff: TreeDiff, carried: list[str]) -> None:
-    """Write what ``diff`` says changed: the changed tenant folders alone if they are few, else the tree.
-
-    ``carried`` (what xacct did not write) goes into the new tree as it is."""
-    write = {rel: planned.files[rel] for rel in diff.changed}
-    folders = _changed_folders(out, diff)
-    if folders is not None:
-        inside = tuple(f"{folder}/" for folder in folders)
-        link = [rel for rel in diff.unchanged if rel.startswith(inside)]
-        carry = [rel for rel in carried if rel.startswith(inside)]
-        with progress.bar("writing files", len(write) + len(link)) as advance:
-            replace_folders(out, folders, write, link, carry, lambda _rel: advance(1))
-        return
-    with progress.bar("writing files", len(write) + len(diff.unchanged)) as advance:
-        write_tree(out, write, diff.unchanged, carried, lambda _rel: advance(1))
-
-
 def generate(
     loaded: LoadedRegistry,
     out: Path,
@@ -312,7 +239,7 @@ def generate(
             if held:
                 raise RegistryError([Problem(str(loaded.path), 1, "tenants", message) for message in held])
             entries = [rel for rel in entries if rel not in unchanged]  # taken as xacct's: linked
-            _write(out, result.plan, diff, entries)
+            write_changes(out, result.plan.files, diff, entries)
             result.written = True
         result.foreign, result.loaded = foreign_report(entries, roots([*diff.changed, *diff.unchanged]))
     return result
@@ -343,7 +270,7 @@ def _compare(loaded: LoadedRegistry, out: Path, record: TreeRecord) -> Result:
         and manifest.intact(out)
     }
     planned = plan(loaded, out, keep=keep, keys=keys)
-    diff = compare(out, planned, record)
+    diff = compare(out, planned.files, planned.kept.values(), record)
     ids = planned.external_ids
     result = Result(planned, diff, changed_external_ids(record, ids), removed_tenants(diff))
     result.finished_rotations = finished_rotations(record, ids)
