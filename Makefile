@@ -88,7 +88,7 @@ bench: venv
 	$(BIN)/python bench/run.py
 
 soak: venv
-	XACCT_KILL_RUNS=200 XACCT_HYPOTHESIS_EXAMPLES=100 $(BIN)/python -m pytest -q -s tests/reliability -k "kill or reads_back"
+	XACCT_KILL_RUNS=200 XACCT_HYPOTHESIS_EXAMPLES=100 $(BIN)/python -m pytest -q -s tests/reliability tests/output -k "kill or reads_back"
 
 docs: venv
 	$(BIN)/python -m generator.modulegen modules

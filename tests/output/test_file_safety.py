@@ -16,9 +16,8 @@ import pytest
 import yaml
 
 from generator.render.onboarding import NO_MODULE_SOURCE
-
-from .conftest import run_xacct, tree_files, tree_stats
-from .registries import big_registry, offboarded, tenant, write_registry
+from tests.reliability.conftest import run_xacct, tree_files, tree_stats
+from tests.reliability.registries import big_registry, offboarded, tenant, write_registry
 
 
 def kit_warning(registry: Path) -> str:

@@ -18,9 +18,8 @@ import yaml
 from generator.generate import generate
 from generator.output.manifest import MANIFEST, record_stamp
 from generator.registry import load_registry
-
-from .conftest import tree_files, tree_stats
-from .registries import big_registry, offboarded, tenant, write_registry
+from tests.reliability.conftest import tree_files, tree_stats
+from tests.reliability.registries import big_registry, offboarded, tenant, write_registry
 
 
 def _run(registry: Path, out: Path, check: bool = False):

@@ -16,9 +16,9 @@ import pytest
 import yaml
 
 from generator.cli import main as xacct
+from tests.reliability.conftest import tree_files, tree_stats, xacct_command
+from tests.reliability.registries import big_registry, write_registry
 
-from .conftest import tree_files, tree_stats, xacct_command
-from .registries import big_registry, write_registry
 from .test_file_safety import gen, nothing_beside, one_line
 
 

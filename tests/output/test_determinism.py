@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 
 from generator.render.onboarding import NO_MODULE_SOURCE
-
-from .conftest import run_xacct, tree_files, tree_stats
-from .registries import big_registry, offboarded, tenant, write_registry
+from tests.reliability.conftest import run_xacct, tree_files, tree_stats
+from tests.reliability.registries import big_registry, offboarded, tenant, write_registry
 
 LOCK = ".generated.xacct.lock"
 

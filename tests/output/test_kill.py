@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import run_xacct, tree_files, xacct_command
-from .registries import big_registry, make_workspace, write_registry
+from tests.reliability.conftest import run_xacct, tree_files, xacct_command
+from tests.reliability.registries import big_registry, make_workspace, write_registry
 
 pytestmark = [pytest.mark.slow]
 

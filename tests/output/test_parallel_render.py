@@ -18,9 +18,8 @@ import pytest
 
 from generator.output.tree import clean_leftovers
 from generator.registry import Problem, RegistryError
-
-from .conftest import tree_files
-from .registries import big_registry, write_registry
+from tests.reliability.conftest import tree_files
+from tests.reliability.registries import big_registry, write_registry
 
 FORKING = (
     "import sys, generator.render_pool as g; g.PARALLEL_MIN_ROLES = 1; "

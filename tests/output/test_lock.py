@@ -10,9 +10,8 @@ from pathlib import Path
 import pytest
 
 from generator.output.lock import exclusive, lock_path
-
-from .conftest import run_xacct, tree_files, tree_stats, xacct_command
-from .registries import big_registry, write_registry
+from tests.reliability.conftest import run_xacct, tree_files, tree_stats, xacct_command
+from tests.reliability.registries import big_registry, write_registry
 
 
 @pytest.fixture
