@@ -95,12 +95,7 @@ class Incremental:
                 keep.append(item)
                 remaining[spec.key] += 1
         self.pending = {key for key in self.keys if remaining[key]}
-        old = self.old.roles if self.old is not None else {}
-        self.unchanged = {
-            key: value
-            for key, value in self.keys.items()
-            if not remaining[key] and (old.get(key) or {}).get("key") == value
-        }
+        self.unchanged = self._unchanged(self.pending)
         if drop:
             config.hook.pytest_deselected(items=drop)
             items[:] = keep
@@ -140,14 +135,19 @@ class Incremental:
         why = " (other suite tests failed: no role newly recorded)" if self.other_failed else ""
         return f"{self.path}: recorded {added} role(s) proven, {len(self.failed)} failed{why}"
 
+    def _unchanged(self, tested: set[str]) -> dict[str, str]:
+        """The roles not in ``tested`` that the record holds under their current key (role -> key)."""
+        old = self.old.roles if self.old is not None else {}
+        return {
+            role: key
+            for role, key in self.keys.items()
+            if role not in tested and (old.get(role) or {}).get("key") == key
+        }
+
     def summary(self) -> list[str]:
         lines = [self.message]
-        if not self.unchanged and self.old is not None:  # an xdist controller: the workers deselected
-            self.unchanged = {
-                role: key
-                for role, key in self.keys.items()
-                if role not in self.ran and (self.old.roles.get(role) or {}).get("key") == key
-            }
+        if not self.unchanged:  # an xdist controller: the workers selected, its reports show what ran
+            self.unchanged = self._unchanged(set(self.ran))
         if self.unchanged:
             lines.append(f"{len(self.unchanged)} role(s) proven-unchanged (deselected):")
             shown = sorted(self.unchanged.items())
