@@ -29,6 +29,7 @@ SETTINGS_DRIFT = "settings-drift"
 UNKNOWN_ACCOUNT = "unknown-account"
 REMOVED_TENANT = "removed-tenant"
 UNEXPECTED_ROLE = "unexpected-role"
+OFFBOARDING_PENDING = "offboarding-pending"
 KINDS = (
     MISSING,
     TRUST_DRIFT,
@@ -39,6 +40,7 @@ KINDS = (
     UNKNOWN_ACCOUNT,
     REMOVED_TENANT,
     UNEXPECTED_ROLE,
+    OFFBOARDING_PENDING,
 )
 
 

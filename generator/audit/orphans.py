@@ -11,8 +11,14 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from generator.audit.deployed import DeployedRole
-from generator.audit.drift import REMOVED_TENANT, UNEXPECTED_ROLE, UNKNOWN_ACCOUNT, AuditFinding
-from generator.policy import build_roles
+from generator.audit.drift import (
+    OFFBOARDING_PENDING,
+    REMOVED_TENANT,
+    UNEXPECTED_ROLE,
+    UNKNOWN_ACCOUNT,
+    AuditFinding,
+)
+from generator.policy import RoleSpec, build_roles, retiring_roles
 from generator.registry.model import Registry
 
 _ACCOUNT_ID = re.compile(r"\d{12}")
@@ -77,9 +83,13 @@ def orphans(
 ) -> list[AuditFinding]:
     """Roles the registry does not expect here that trust unknown accounts or carry a tenant's tag."""
     tenants = {t.name for t in registry.tenants}
+    retiring = {s.role_name: s for s in retiring_roles(registry) if s.account_id == account}
     found: list[AuditFinding] = []
     for role in roles:
         if role.name in expected or role.service_linked:
+            continue
+        if role.name in retiring:
+            found.append(_pending_destroy(account, retiring[role.name]))
             continue
         tenant = role.tags.get("xacct:tenant")
         scenario = role.tags.get("xacct:scenario")
@@ -132,3 +142,19 @@ def orphans(
                 )
             )
     return found
+
+
+def _pending_destroy(account: str, spec: RoleSpec) -> AuditFinding:
+    """A role the registry marks ``offboarding`` that is still deployed: its destroy is not applied yet."""
+    return AuditFinding(
+        account,
+        spec.role_name,
+        OFFBOARDING_PENDING,
+        f"tenant {spec.tenant} ({spec.scenario}) is offboarding but its role is still deployed and "
+        f"trusted: apply its offboarding root {spec.key} (its plan destroys the role; plan-guard needs "
+        f"--allow-destroy {spec.tenant}), then set its status to offboarded",
+        (),
+        (),
+        spec.tenant,
+        spec.scenario,
+    )

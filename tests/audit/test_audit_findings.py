@@ -274,3 +274,22 @@ def test_trusted_principals_reads_every_form() -> None:
         (f"arn:aws:sts::{ACME}:assumed-role/r/s", ACME),
         ("every principal but those of NotPrincipal", None),
     ]
+
+
+def test_a_deployed_offboarding_role_is_a_pending_destroy_not_an_orphan(registry: Registry) -> None:
+    """Marked offboarding, still deployed: audit says to apply the destroy, not "unexpected role"."""
+    spec = spec_of(registry, "acme", "customer_to_partner")
+    text = REGISTRY.replace(
+        "    customer_to_partner:\n      permissions:\n        - s3_objects: {bucket: teamform-tenant-exchange, "
+        "prefix: acme/",
+        "    customer_to_partner:\n      status: offboarding\n      permissions:\n"
+        "        - s3_objects: {bucket: teamform-tenant-exchange, prefix: acme/",
+    )
+    assert text != REGISTRY
+    offboarding = load_registry_text(text, "tenants.yaml").model
+    globex = deployed(spec_of(offboarding, "globex", "customer_to_partner"))
+    report = audit(offboarding, PARTNER, "partner", [deployed(spec), globex])
+    assert [(f.role, f.kind) for f in report.findings] == [(spec.role_name, "offboarding-pending")]
+    assert "apply its offboarding root acme/customer_to_partner" in report.findings[0].detail
+    assert "--allow-destroy acme" in report.findings[0].detail
+    assert audit(offboarding, PARTNER, "partner", [globex]).findings == ()  # destroyed: nothing to say

@@ -204,6 +204,8 @@ def test_onboard_suspend_resume_offboard(tenant: Tenant, capsys: Any) -> None:
     guard = ["plan-guard", "--registry", str(tenant.registry), str(tenant.plan_json), "--tenant", "umbrella"]
     assert xacct(guard) == 1
     assert xacct([*guard, "--allow-destroy", "umbrella"]) == 0
+    code, text = tenant.audit()  # not yet applied: still deployed and trusted
+    assert code == 1 and "offboarding-pending" in text, text
     tenant.apply()
     assert tenant.iam().list_roles()["Roles"] == []
     assert tenant.audit()[0] == 0
