@@ -176,6 +176,7 @@ def render_readme(
     specs: RoleSpec | Sequence[RoleSpec],
     module_source_template: str | None = None,
     template_url: str | None = None,
+    leaving: Sequence[RoleSpec] = (),
 ) -> str:
     """README.md: each role's values and permissions in plain words; for a Scenario A role, console
     steps and how to use the template, the app and the module; for a Scenario B role, how to assume
@@ -188,6 +189,7 @@ def render_readme(
         context.update(_scenario_a(a, module_source_template, template_url))
     if b is not None:
         context.update(_scenario_b(b))
+    context.update(_revoking(leaving))
     return _env().get_template("README.md.j2").render(**context)
 
 
@@ -205,12 +207,15 @@ def render_kit(
     specs: RoleSpec | Sequence[RoleSpec],
     module_source_template: str | None = None,
     template_url: str | None = None,
+    leaving: Sequence[RoleSpec] = (),
 ) -> dict[str, str]:
-    """Files of one tenant's kit (its Scenario A and/or B role), relative to the tenant folder."""
+    """Files of one tenant's kit (its Scenario A and/or B role, and a section for one being
+    offboarded), relative to the tenant folder."""
     a, b = _split(specs)
     if a is None and b is None:
         return {}
-    files = {"README.md": render_readme([s for s in (a, b) if s], module_source_template, template_url)}
+    readme = render_readme([s for s in (a, b) if s], module_source_template, template_url, leaving)
+    files = {"README.md": readme}
     if a is not None:
         name = stack_name(a)
         files["cloudformation.yaml"] = render_template(a, name)
@@ -221,23 +226,36 @@ def render_kit(
     return {f"{FOLDER}/{rel}": text for rel, text in sorted(files.items())}
 
 
-def render_revoked(spec: RoleSpec) -> dict[str, str]:
-    """An offboarding role's kit: only a README that says access is being revoked and how to delete
-    a role the customer created itself."""
-    name = stack_name(spec)
-    delete = f"aws cloudformation delete-stack --region {spec.region} --stack-name {name}"
-    text = _env().get_template("revoked.md.j2").render(spec=spec, stack_name=name, delete_command=delete)
+def _revoking(leaving: Sequence[RoleSpec]) -> dict[str, Any]:
+    """The values of the "access is being revoked" text for a tenant's offboarding roles."""
+    gone_a, gone_b = _split(leaving) if leaving else (None, None)
+    context: dict[str, Any] = {"gone_a": gone_a, "gone_b": gone_b}
+    if gone_a is not None:
+        name = stack_name(gone_a)
+        context["gone_stack"] = name
+        context["gone_delete"] = shlex.join(
+            ["aws", "cloudformation", "delete-stack", "--region", gone_a.region, "--stack-name", name]
+        )
+    return context
+
+
+def render_revoked(leaving: RoleSpec | Sequence[RoleSpec]) -> dict[str, str]:
+    """A kit whose roles are all offboarding: only a README that says access is being revoked, and
+    how to delete a role the customer created itself."""
+    roles = [leaving] if isinstance(leaving, RoleSpec) else list(leaving)
+    text = _env().get_template("revoked.md.j2").render(**_revoking(roles))
     return {f"{FOLDER}/README.md": text}
 
 
 def render_onboarding(specs: list[RoleSpec], loaded: LoadedRegistry) -> dict[str, str]:
-    """The kit of a tenant's roles, one folder for both scenarios."""
+    """The kit of a tenant's roles, one folder for both scenarios; a role being offboarded beside a
+    live one gets the "being revoked" section in the live role's kit."""
     partner: Any = loaded.model.partner
     live = [s for s in specs if s.status != "offboarding"]
-    if live:
-        return render_kit(live, partner.module_source, partner.onboarding_template_url)
-    leaving = [s for s in specs if s.scenario == SCENARIO]
-    return render_revoked(leaving[0]) if leaving else {}  # access being revoked: say so, and how to delete
+    leaving = [s for s in specs if s.status == "offboarding"]
+    if not live:
+        return render_revoked(leaving) if leaving else {}
+    return render_kit(live, partner.module_source, partner.onboarding_template_url, leaving)
 
 
 def kit_warnings(loaded: LoadedRegistry) -> list[str]:

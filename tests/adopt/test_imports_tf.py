@@ -94,3 +94,12 @@ def test_adopt_needs_a_valid_policy_name() -> None:
     [problem] = caught.value.problems
     assert problem.path == "tenants[0].partner_to_customer.adopt.policy_name"
     assert "is not a valid IAM policy name" in problem.message
+
+
+def test_an_adopted_roles_kit_does_not_ask_the_customer_to_create_it(tree: Path) -> None:
+    """initech's Scenario A role was made by hand and adopted: its kit says it exists; hooli's says create."""
+    adopted = (tree / "gen" / "initech" / "onboarding" / "README.md").read_text()
+    assert "already exists in your AWS" in adopted and "`dns-access`" in adopted
+    assert "Create the role in **one** of" not in adopted and "send the role ARN back" not in adopted
+    created = (tree / "gen" / "hooli" / "onboarding" / "README.md").read_text()
+    assert "Create the role in **one** of" in created and "already exists in your AWS" not in created

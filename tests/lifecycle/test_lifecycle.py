@@ -218,6 +218,45 @@ def test_a_scenario_offboards_alone(tmp_path: Path) -> None:
     assert (kit / "assume_role.py").is_file()
 
 
+def test_a_live_kit_says_when_the_tenants_other_role_is_being_revoked(tmp_path: Path) -> None:
+    """A offboarding beside an active B: the B kit carries the A role's "being revoked" section."""
+    out = tmp_path / "generated"
+    assert generate(write(tmp_path, acme_a="offboarding"), out) == 0
+    kit = (out / "acme" / "onboarding" / "README.md").read_text()
+    assert "## Access being revoked" in kit and "## The role you assume" in kit
+    assert "arn:aws:iam::222222222222:role/" in kit.split("## Access being revoked")[1]
+    assert "delete-stack" in kit.split("## Access being revoked")[1]
+    assert "## Access being revoked" not in _kit_of(tmp_path, out)  # active again: no such section
+
+
+def _kit_of(tmp_path: Path, out: Path) -> str:
+    assert generate(write(tmp_path), out) == 0
+    return (out / "acme" / "onboarding" / "README.md").read_text()
+
+
+def test_a_b_role_being_revoked_tells_the_customer_assume_role_will_be_denied(tmp_path: Path) -> None:
+    import yaml
+
+    registry = write(tmp_path)
+    data = yaml.safe_load(registry.read_text())
+    data["tenants"][0]["customer_to_partner"]["status"] = "offboarding"
+    registry.write_text(yaml.safe_dump(data, sort_keys=False))
+    out = tmp_path / "generated"
+    assert generate(registry, out) == 0
+    kit = (out / "acme" / "onboarding" / "README.md").read_text()
+    revoked = kit.split("## Access being revoked")[1]
+    assert "`AccessDenied`" in revoked and "arn:aws:iam::111111111111:role/" in revoked
+    assert "and the external ID" in revoked  # acme's B role requires one
+    assert not (out / "acme" / "onboarding" / "assume_role.py").exists()  # nothing to assume any more
+    data["tenants"][0]["partner_to_customer"]["status"] = "offboarding"  # both leaving: the revoked kit
+    registry.write_text(yaml.safe_dump(data, sort_keys=False))
+    assert generate(registry, out) == 0
+    kit = (out / "acme" / "onboarding" / "README.md").read_text()
+    assert (
+        "access is being revoked" in kit.splitlines()[1] and "`AccessDenied`" in kit and "delete-stack" in kit
+    )
+
+
 # ----------------------------------------------------------------------------------------- no silent drop
 
 
