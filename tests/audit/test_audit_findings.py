@@ -280,8 +280,8 @@ def test_a_deployed_offboarding_role_is_a_pending_destroy_not_an_orphan(registry
     """Marked offboarding, still deployed: audit says to apply the destroy, not "unexpected role"."""
     spec = spec_of(registry, "acme", "customer_to_partner")
     text = REGISTRY.replace(
-        "    customer_to_partner:\n      permissions:\n        - s3_objects: {bucket: teamform-tenant-exchange, "
-        "prefix: acme/",
+        "    customer_to_partner:\n      permissions:\n"
+        "        - s3_objects: {bucket: teamform-tenant-exchange, prefix: acme/",
         "    customer_to_partner:\n      status: offboarding\n      permissions:\n"
         "        - s3_objects: {bucket: teamform-tenant-exchange, prefix: acme/",
     )
