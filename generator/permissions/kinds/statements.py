@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from generator.modelfields import Action, ResourceArn, Sid, Strict
@@ -29,8 +29,21 @@ def statement_shape(statement: dict[str, object]) -> str | None:
     return None
 
 
+def _one_of(field: str, negated: str) -> dict[str, object]:
+    """JSON Schema for :func:`statement_shape`'s rule: exactly one of ``field`` and ``negated`` (not null)."""
+    return {
+        "oneOf": [{"required": [name], "properties": {name: {"type": "array"}}} for name in (field, negated)]
+    }
+
+
 class RawStatement(Strict):
     """An IAM statement for what the catalog lacks (snake_case keys)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "allOf": [_one_of("actions", "not_actions"), _one_of("resources", "not_resources")]
+        }
+    )
 
     sid: Sid | None = None
     effect: Literal["Allow", "Deny"] = "Allow"
