@@ -14,8 +14,10 @@ from typing import Any
 
 import jsonschema
 import pytest
+import yaml
 from jsonschema.exceptions import ValidationError
 
+from generator.permissions.discovery import kinds
 from generator.registry import RegistryError, load_registry, load_registry_text
 from generator.registry.schema import EDITOR_COMMENT, SCHEMA_PATH, registry_schema, schema_text
 from generator.registry.source import parse_text, read_source
@@ -117,8 +119,17 @@ def test_the_schema_describes_fields_and_kinds() -> None:
     assert "us-east-1" in defs["Partner"]["properties"]["region"]["enum"]
     permission = defs["Permission"]
     assert (permission["minProperties"], permission["maxProperties"]) == (1, 1)
-    assert set(permission["properties"]) >= {"route53_records", "s3_objects", "sqs_queue", "statements"}
+    assert set(permission["properties"]) == set(kinds())  # every discovered kind, and nothing else
     assert all(p.get("description") for p in permission["properties"].values())
+
+
+@pytest.mark.parametrize("name", sorted(kinds()))
+def test_each_kinds_example_is_a_valid_permission(name: str) -> None:
+    schema = registry_schema()
+    entry = {"$defs": schema["$defs"], "$ref": "#/$defs/Permission"}
+    example = yaml.safe_load(kinds()[name].example)
+    assert list(Validator(entry).iter_errors(example)) == []
+    assert list(Validator(entry).iter_errors({name: None})) != []  # a kind always has a value
 
 
 def _literal_registries() -> list[tuple[str, str]]:
