@@ -111,6 +111,14 @@ def test_the_example_registry_names_the_shipped_schema() -> None:
     assert (EXAMPLE.parent / named).resolve() == SHIPPED.resolve()
 
 
+def test_the_readme_shows_the_comment_the_example_uses() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("\n## Editor completion") :]
+    section = section[: section.index("\n## ", 1)]
+    assert f"```yaml\n{EDITOR_COMMENT}\n```" in section
+    assert "| `xacct schema " in readme
+
+
 def test_the_schema_describes_fields_and_kinds() -> None:
     defs = registry_schema()["$defs"]
     tenant = defs["Tenant"]["properties"]

@@ -173,6 +173,10 @@ MUTATIONS = [
     (f"{A}.permissions.0", {"statements": [{"not_actions": ["iam:*"], "resources": ["*"]}]}, True),
     (f"{A}.permissions.0", {"statements": [{"resources": ["*"]}]}, False),
     (f"{B}.require_external_id", True, True),
+    ("tenants.2.external_id", DELETE, False),  # acmecorp (B only) requires its external ID
+    ("tenants.2.customer_to_partner.require_external_id", False, True),
+    ("tenants.2.customer_to_partner", None, False),  # no scenario left
+    ("tenants.1.partner_to_customer.permissions_boundary", "arn:aws:iam::333333333333:policy/b", True),
     (f"{B}.permissions.0.s3_objects.prefix", "acme", False),
     (f"{B}.permissions.0.s3_objects.prefix", "acme/in/", True),
     (f"{B}.trusted_principal_arns", [], False),
