@@ -62,8 +62,6 @@ BEYOND_SCHEMA = {
     "27-principal-outside-partner": "an ARN's account compared with the partner's",
     "44-trusted-principal-other-account": "an ARN's account compared with the tenant's",
     "58-role-name-collision": "role names unique per account, across tenants (case-insensitive)",
-    "75-condition-operator-misspelt": "the IAM condition grammar (operators, with did-you-mean)",
-    "76-condition-empty-key-and-values": "the IAM condition grammar (keys and value lists)",
     "77-condition-value-types": "the IAM condition grammar (values of the operator's type)",
     "78-condition-value-charset": "IAM's policy character set after Unicode normalization",
 }

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import re
+import unicodedata
 from typing import Any
 
 import pytest
@@ -67,6 +68,9 @@ def _schema(name: str) -> dict[str, Any]:
 
 
 def _model_accepts(name: str, value: str) -> bool:
+    """Whether a registry may hold ``value`` here: the field's check, and NFC (registry/normal_form.py)."""
+    if not unicodedata.is_normalized("NFC", value):
+        return False
     if name == "ModuleSource":
         from generator.registry.module_source import module_source_problem
 
@@ -172,6 +176,18 @@ MUTATIONS = [
     (f"{A}.permissions.0", {"statements": [{**STATEMENT, "not_actions": ["iam:*"]}]}, False),
     (f"{A}.permissions.0", {"statements": [{"not_actions": ["iam:*"], "resources": ["*"]}]}, True),
     (f"{A}.permissions.0", {"statements": [{"resources": ["*"]}]}, False),
+    (
+        f"{A}.permissions.0",
+        {"statements": [{**STATEMENT, "conditions": {"ForAnyValue:StringLikeIfExists": {"k": "v"}}}]},
+        True,
+    ),
+    (
+        f"{A}.permissions.0",
+        {"statements": [{**STATEMENT, "conditions": {"StringEqualz": {"k": "v"}}}]},
+        False,
+    ),
+    (f"{A}.permissions.0", {"statements": [{**STATEMENT, "conditions": {"Null": {"k": []}}}]}, False),
+    (f"{A}.permissions.0", {"statements": [{**STATEMENT, "conditions": {"Bool": {}}}]}, False),
     (f"{B}.require_external_id", True, True),
     ("tenants.2.external_id", DELETE, False),  # acmecorp (B only) requires its external ID
     ("tenants.2.customer_to_partner.require_external_id", False, True),
