@@ -52,9 +52,14 @@ def test_the_readme_snippet_names_every_hook_of_the_manifest() -> None:
 def test_pre_commit_accepts_the_manifest_and_the_snippet(tmp_path: Path) -> None:
     config = tmp_path / ".pre-commit-config.yaml"
     config.write_text(yaml.safe_dump(readme_snippet()), encoding="utf-8")
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit")}  # it makes its store even here
     for what, path in (("validate-manifest", HOOKS), ("validate-config", config)):
         run = subprocess.run(
-            [sys.executable, "-m", "pre_commit", what, str(path)], capture_output=True, text=True, timeout=60
+            [sys.executable, "-m", "pre_commit", what, str(path)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
         )
         assert run.returncode == 0, run.stdout + run.stderr
 
