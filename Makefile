@@ -24,9 +24,9 @@ help:
 	@echo "make validate        validate the registry (and lint it) without writing"
 	@echo "make lint            xacct lint on $(REGISTRY)"
 	@echo "make bench           benchmarks (see bench/README.md)"
-	@echo "make docs            regenerate the wrapper modules' .tf files (from wrapper.toml), the module READMEs"
-	@echo "                     and the README's permission kinds"
-	@echo "make docs-check      exit 1 listing the stale generated module files (writes nothing)"
+	@echo "make docs            regenerate the wrapper modules' .tf files (from wrapper.toml), the module READMEs,"
+	@echo "                     the README's permission kinds and the registry schema (schema/tenants.schema.json)"
+	@echo "make docs-check      exit 1 listing the stale generated module files and schema (writes nothing)"
 	@echo "make localstack-up / localstack-down"
 
 $(BIN)/.installed: pyproject.toml requirements/constraints.txt
@@ -93,9 +93,11 @@ soak: venv
 docs: venv
 	$(BIN)/python -m generator.modulegen modules
 	$(BIN)/python -m generator.permissions.docs README.md
+	$(BIN)/xacct schema --output schema/tenants.schema.json
 
 docs-check: venv
 	$(BIN)/python -m generator.modulegen modules --check
+	$(BIN)/xacct schema --check schema/tenants.schema.json
 
 clean:
 	rm -rf $(OUT) $(REPORTS) .pytest_cache .xacct

@@ -209,6 +209,18 @@ def parser() -> argparse.ArgumentParser:
     )
     junit_merge.add_arguments(merge)
     merge.set_defaults(func=junit_merge.run_junit_merge)
+
+    from generator import schema_cli
+
+    schema = sub.add_parser(
+        "schema",
+        help="the registry's JSON Schema, for editor completion (yaml-language-server, VS Code)",
+        description=schema_cli.DESCRIPTION,
+        epilog=schema_cli.EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    schema_cli.add_arguments(schema)
+    schema.set_defaults(func=schema_cli.run_schema)
     return p
 
 

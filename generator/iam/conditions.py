@@ -87,6 +87,19 @@ def _operator_table() -> dict[str, _Operator]:
 
 
 OPERATORS = _operator_table()
+IF_EXISTS = "IfExists"
+
+
+def operator_names() -> tuple[str, ...]:
+    """Every operator as a policy may write it: base names, ``IfExists`` forms and set-operator prefixes
+    (none for ``Null``)."""
+    names = []
+    for base, spec in OPERATORS.items():
+        names.append(base)
+        if spec.family != NULL:
+            names.append(base + IF_EXISTS)
+    prefixed = [f"{q}:{n}" for q in (ANY_VALUE, ALL_VALUES) for n in names if n != "Null"]
+    return tuple(names + prefixed)
 
 
 def _parse_operator(name: str) -> tuple[_Operator, str | None, bool]:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import create_model, model_validator
-from pydantic_core import PydanticCustomError
+from pydantic import GetJsonSchemaHandler, create_model, model_validator
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, PydanticCustomError
 
 from generator.modelfields import Strict
 from generator.permissions.discovery import kind, kinds
@@ -31,7 +32,27 @@ class OneKind(Strict):
                 if data
                 else f"is empty: name one kind ({names})",
             )
+        if isinstance(data, dict) and None in data.values():
+            kind = next(iter(data))
+            raise PydanticCustomError(
+                "xacct",
+                f"{kind} has no value (null): give its fields, e.g. {{{kinds()[kind].example}}}"
+                if kind in kinds()
+                else f"{kind} has no value (null): give a permission kind and its fields",
+            )
         return data
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        """Exactly one key, a kind, whose value is never null (what ``_exactly_one`` enforces)."""
+        schema = handler.resolve_ref_schema(handler(core))
+        for name, prop in schema["properties"].items():
+            options = [o for o in prop.pop("anyOf", []) if o != {"type": "null"}]
+            prop.update(options[0] if len(options) == 1 else {"anyOf": options} if options else {})
+            prop.pop("default", None)
+            prop["description"] = " ".join(kinds()[name].summary.split())
+        schema.update(minProperties=1, maxProperties=1)
+        return schema
 
     @property
     def kind(self) -> str:

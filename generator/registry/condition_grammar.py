@@ -17,35 +17,28 @@ from typing import Any
 from generator import awsformats as aws
 from generator.iam import datatypes
 from generator.iam.conditions import (
-    ALL_VALUES,
-    ANY_VALUE,
     ARN,
     BINARY,
     BOOL,
     DATE,
+    IF_EXISTS,
     IP,
     NULL,
     NUMERIC,
     OPERATORS,
 )
+from generator.iam.conditions import operator_names as written_operators
 from generator.registry.errors import Path_, Problem
 from generator.registry.source import Source
 
-IF_EXISTS = "IfExists"
 _VARIABLE = "${"
 _ARN = re.compile(r"arn:[^:]+:[^:]*:[^:]*:[^:]*:.+", re.DOTALL)
 
 
 @cache
 def operator_names() -> tuple[str, ...]:
-    """Every operator as it may be written: base names, ``IfExists`` forms and set-operator prefixes."""
-    names = []
-    for base, spec in OPERATORS.items():
-        names.append(base)
-        if spec.family != NULL:
-            names.append(base + IF_EXISTS)
-    prefixed = [f"{q}:{n}" for q in (ANY_VALUE, ALL_VALUES) for n in names if n != "Null"]
-    return tuple(names + prefixed)
+    """Every operator as it may be written (:func:`generator.iam.conditions.operator_names`)."""
+    return written_operators()
 
 
 def operator_family(name: str) -> str | None:

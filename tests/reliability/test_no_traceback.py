@@ -97,6 +97,7 @@ COMMANDS: dict[str, list[st.SearchStrategy[list[str]]]] = {
         flag("--name", mostly("222222222222=acme", words), 2),
         switch("--write"),
     ],
+    "schema": [flag("--output", mostly("schema.json", files)), flag("--check", mostly("good.yaml", files))],
 }
 
 

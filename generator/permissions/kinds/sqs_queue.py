@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal, NamedTuple
 from pydantic import Field
 
 from generator import awsformats as aws
-from generator.modelfields import Strict, checked
+from generator.modelfields import PARTITION, Hint, Strict, checked
 from generator.permissions.case import Case
 from generator.permissions.kind import ClientFactory, PermissionKind
 from generator.permissions.statement import Statement
@@ -92,7 +92,14 @@ def queue_arn_problem(value: str) -> str | None:
 class SqsQueue(Strict):
     """Send and/or receive the messages of one queue."""
 
-    queue_arn: Annotated[str, checked(queue_arn_problem)]
+    queue_arn: Annotated[
+        str,
+        checked(queue_arn_problem),
+        Hint(
+            "The queue's ARN, arn:aws:sqs:REGION:ACCOUNT:NAME (no wildcards; FIFO names end in .fifo).",
+            f"^arn:{PARTITION}:sqs:[a-z0-9-]+:[0-9]{{12}}:(?=[^:]{{1,80}}$)[A-Za-z0-9_-]+(?:\\.fifo)?$",
+        ),
+    ]
     access: Literal["send", "receive", "send-receive"]
 
 

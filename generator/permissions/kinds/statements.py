@@ -3,17 +3,34 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from generator.modelfields import Action, ResourceArn, Sid, Strict
+from generator.iam.conditions import operator_names
+from generator.modelfields import Action, Hint, ResourceArn, Sid, Strict
 from generator.permissions.case import Case
 from generator.permissions.kind import ClientFactory, PermissionKind, RegistryPath
 from generator.permissions.statement import Statement
 
-Conditions = dict[str, dict[str, list[str] | str]]
+# ``{Operator: {key: [values]}}``; the hints are for the schema (the grammar is checked by the registry's
+# cross checks, registry/condition_grammar.py, with did-you-means).
+Operator = Annotated[
+    str,
+    Hint(
+        "An IAM condition operator, optionally with IfExists and a ForAnyValue:/ForAllValues: prefix.",
+        keywords=lambda: {"enum": list(operator_names())},
+    ),
+]
+ContextKey = Annotated[str, Hint("A condition context key, e.g. aws:SourceIp.", extra=(("minLength", 1),))]
+Values = Annotated[list[str], Hint("The values to compare (at least one).", extra=(("minItems", 1),))]
+Conditions = dict[
+    Operator,
+    Annotated[
+        dict[ContextKey, Values | str], Hint("Context keys and their values.", extra=(("minProperties", 1),))
+    ],
+]
 
 
 def statement_shape(statement: dict[str, object]) -> str | None:
@@ -29,8 +46,21 @@ def statement_shape(statement: dict[str, object]) -> str | None:
     return None
 
 
+def _one_of(field: str, negated: str) -> dict[str, object]:
+    """JSON Schema for :func:`statement_shape`'s rule: exactly one of ``field`` and ``negated`` (not null)."""
+    return {
+        "oneOf": [{"required": [name], "properties": {name: {"type": "array"}}} for name in (field, negated)]
+    }
+
+
 class RawStatement(Strict):
     """An IAM statement for what the catalog lacks (snake_case keys)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "allOf": [_one_of("actions", "not_actions"), _one_of("resources", "not_resources")]
+        }
+    )
 
     sid: Sid | None = None
     effect: Literal["Allow", "Deny"] = "Allow"
