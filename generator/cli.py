@@ -209,6 +209,18 @@ def parser() -> argparse.ArgumentParser:
     )
     junit_merge.add_arguments(merge)
     merge.set_defaults(func=junit_merge.run_junit_merge)
+
+    from generator import terraform_config
+
+    tfc = sub.add_parser(
+        "terraform-config",
+        help="a CLI config for the provider mirror and local copies of roots to plan by hand",
+        description=terraform_config.DESCRIPTION,
+        epilog=terraform_config.EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    terraform_config.add_arguments(tfc)
+    tfc.set_defaults(func=terraform_config.run_terraform_config)
     return p
 
 

@@ -49,6 +49,8 @@ SCENARIOS = ("partner_to_customer", "customer_to_partner")
 # destroy of its role; destroyed (the next generate removes its folder).
 Status = Literal["active", "suspended", "offboarding", "offboarded"]
 Scenario = Literal["partner_to_customer", "customer_to_partner"]
+# The default hashicorp/aws constraint of the generated roots: 5.x from 5.100 on (the tested version).
+AWS_PROVIDER_VERSION = "~> 5.100"
 
 
 def _check_tag_count(tags: dict[str, str]) -> dict[str, str]:
@@ -91,6 +93,16 @@ class TerraformCloud(Strict):
     workspace_prefix: TfcName | None = None
 
 
+class CustomerTerraformCloud(Strict):
+    """The customer's own HCP Terraform / Terraform Cloud workspace for their Scenario A root (the role
+    lives in their account, so they apply it: never a workspace of the partner's organization)."""
+
+    organization: TfcName
+    workspace: TfcName
+    project: TfcName | None = None
+    hostname: str | None = Field(default=None, min_length=1, max_length=253)
+
+
 class Partner(Strict):
     """The SaaS partner: its account hosts the Scenario B roles and assumes the Scenario A roles."""
 
@@ -103,6 +115,8 @@ class Partner(Strict):
         default=None, min_length=1, max_length=1000
     )
     onboarding_template_url: str | None = Field(default=None, min_length=1, max_length=1000)
+    # The hashicorp/aws versions every generated root accepts (its required_providers constraint).
+    aws_provider_version: Annotated[str, checked(aws.version_constraint)] = AWS_PROVIDER_VERSION
     tags: Tags = Field(default_factory=dict)
     # Resource types (beside the role and its inline policy) that a generated root's plan may hold;
     # nothing is allowed by default, and IAM users, keys, groups and identity providers never are.
@@ -161,6 +175,8 @@ class Tenant(Strict):
     # The ID a rotation moves to (`xacct external-ids rotate`): trusted beside external_id until finished.
     next_external_id: ExternalId | None = None
     status: Status = "active"
+    # Where the customer runs their Scenario A root (its cloud.tf); none: the root has no cloud block.
+    customer_terraform_cloud: CustomerTerraformCloud | None = None
 
     def scenarios(self) -> list[tuple[Scenario, RoleSettings]]:
         """The scenarios this tenant has, in a fixed order."""
