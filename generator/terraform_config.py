@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,6 +39,7 @@ from generator.tfoverride import (
 )
 
 DEFAULT_OUT = Path(".xacct/terraform")
+LOCALSTACK_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?/?")
 CLI_CONFIG = "terraformrc"
 OVERRIDE = "xacct_local_override.tf"
 MARK = ".xacct-local-root"
@@ -60,9 +62,9 @@ EPILOG = """example:
 
 exit codes:
   0  written
-  2  nothing written for a ROOT that is not a generated root (a folder <tenant>/<scenario> with
-     main.tf), an --out path holding files xacct did not write there, a file-system failure, or a
-     usage error"""
+  2  nothing written: a ROOT that is not a generated root (a folder <tenant>/<scenario> with main.tf),
+     an --out inside a generated tree or holding files xacct did not write there, a file-system
+     failure, or a usage error"""
 
 
 class ConfigError(ValueError):
@@ -141,7 +143,10 @@ def _prepare(root: Path, dest: Path, provider: dict[str, object]) -> tuple[list[
             continue
         if not path.is_file() or path.is_symlink():
             raise ConfigError(f"{path}: not a regular file in a generated root: move it out, then run again")
-        text = path.read_text(encoding="utf-8")
+        try:
+            text = path.read_bytes().decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start}): regenerate the root") from exc
         if path.name == "cloud.tf":
             rest = without_cloud_block(text)
             if rest is None:
@@ -197,12 +202,16 @@ def write_cli_config(where: Path) -> tuple[Path, Path | None]:
 
 def terraform_config(roots: list[Path], where: Path, localstack: str | None) -> list[LocalRoot]:
     """Check every root, then write the CLI config and each root's copy."""
+    if localstack is not None and not LOCALSTACK_URL.fullmatch(localstack):
+        raise ConfigError(
+            f"--localstack: {localstack!r} is not an http(s) URL: give e.g. http://localhost:4566"
+        )
     for root in roots:
         _check_root(root)
     plans = []
     for root in roots:
         provider: dict[str, object] = {k: v for k, v in OFFLINE_PROVIDER.items() if k != "region"}
-        if localstack:
+        if localstack is not None:
             account, region = _provider_of(root / "main.tf")
             provider = live_provider(localstack, account, region)
         real = root.resolve()
