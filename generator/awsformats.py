@@ -24,6 +24,9 @@ POLICY_ARN = re.compile(r"arn:(aws|aws-cn|aws-us-gov):iam::([0-9]{12}|aws):polic
 ACTION = re.compile(r"\*|[a-z0-9-]+:[A-Za-z0-9*?]+")
 SID = re.compile(r"[A-Za-z0-9]+")
 TFC_NAME = re.compile(r"[A-Za-z0-9_-]{1,90}")
+# A terraform version constraint: comma-separated "[operator] version" parts (e.g. "~> 5.100").
+_CONSTRAINT_PART = r" *(?:=|!=|>=|<=|>|<|~>)? *\d{1,6}(?:\.\d{1,6}){0,2}(?:-[0-9A-Za-z.]{1,40})? *"
+VERSION_CONSTRAINT = re.compile(rf"{_CONSTRAINT_PART}(?:,{_CONSTRAINT_PART}){{0,9}}")
 S3_PREFIX_CHARS = re.compile(r"[A-Za-z0-9!_.'()/=+,@:-]+")
 DESCRIPTION_CHARS = re.compile(r"[\t\n\r\x20-\x7e\xa1-\xff]*")
 POLICY_CHARS = re.compile(r"[\t\n\r\x20-\xff]*")  # what IAM accepts in a policy document
@@ -249,4 +252,13 @@ def sid(value: str) -> str | None:
 def tfc_name(value: str) -> str | None:
     if not TFC_NAME.fullmatch(value):
         return f'"{value}" is not a valid Terraform Cloud name: use letters, digits, "_" and "-" (max 90)'
+    return None
+
+
+def version_constraint(value: str) -> str | None:
+    if not VERSION_CONSTRAINT.fullmatch(value):
+        return (
+            f'"{value}" is not a terraform version constraint: write e.g. "~> 5.100" or ">= 5.100, < 6.0" '
+            "(operators = != > >= < <= ~>, versions like 5.100.0)"
+        )
     return None

@@ -221,6 +221,18 @@ def parser() -> argparse.ArgumentParser:
     )
     schema_cli.add_arguments(schema)
     schema.set_defaults(func=schema_cli.run_schema)
+
+    from generator import terraform_config
+
+    tfc = sub.add_parser(
+        "terraform-config",
+        help="a CLI config for the provider mirror and local copies of roots to plan by hand",
+        description=terraform_config.DESCRIPTION,
+        epilog=terraform_config.EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    terraform_config.add_arguments(tfc)
+    tfc.set_defaults(func=terraform_config.run_terraform_config)
     return p
 
 

@@ -16,26 +16,43 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.hclread import literal, parse_blocks, unescape
+from generator.hclread import literal, parse_blocks
 from generator.output.ownership import terraform_working
-from generator.render.hcl import attributes, quote
+from generator.render.hcl import quote
 from generator.render.terraform import OFFBOARDING_MARK
+from generator.tfoverride import (
+    CLOUD_BLOCK,
+    LIVE_SERVICES,
+    OFFLINE_PROVIDER,
+    SOURCE_LINE,
+    live_provider,
+    provider_block,
+    relocate_sources,
+    without_cloud_block,
+)
+
+__all__ = [  # the override helpers live in generator.tfoverride (shared with terraform-config)
+    "ARGUMENT",
+    "CLOUD_BLOCK",
+    "LIVE_SERVICES",
+    "MODULE_BLOCK",
+    "OFFLINE_PROVIDER",
+    "PLAN_COPY_MARK",
+    "SHARD_KEY_SEPARATOR",
+    "SHARD_LAYOUTS",
+    "SOURCE_LINE",
+    "GeneratedRoot",
+    "copy_root",
+    "find_roots",
+    "live_provider",
+    "modules_dir_of",
+    "provider_block",
+    "root_differences",
+    "shard_root",
+]
 
 MODULE_BLOCK = re.compile(r'^module "role" \{\n.*?^\}\n', re.M | re.S)
-CLOUD_BLOCK = re.compile(r"^terraform \{\n  cloud \{\n(?:(?:    .*)?\n)*?  \}\n\}\n", re.M)
-SOURCE_LINE = re.compile(r'^(\s*)source(\s*)= ("(?:[^"\\]|\\.)*")$', re.M)
 SHARD_KEY_SEPARATOR = "__"
-OFFLINE_PROVIDER: dict[str, object] = {
-    "region": "us-east-1",
-    "access_key": "000000000000",
-    "secret_key": "offline-plan",
-    "skip_credentials_validation": True,
-    "skip_requesting_account_id": True,
-    "skip_metadata_api_check": True,
-    "skip_region_validation": True,
-    "allowed_account_ids": None,
-}
-LIVE_SERVICES = ("iam", "sts", "s3", "route53", "cloudformation")
 
 
 @dataclass(frozen=True)
@@ -95,30 +112,6 @@ def modules_dir_of(root: GeneratedRoot, override: Path | None = None) -> tuple[P
         )
     module = (root.path / source).resolve()
     return module.parent, module.name
-
-
-def provider_block(settings: Mapping[str, object]) -> str:
-    """A provider block; mapping values (``endpoints``) become nested blocks."""
-    flat = [(k, v) for k, v in settings.items() if not isinstance(v, Mapping)]
-    body = attributes(flat, 1)
-    for key, value in settings.items():
-        if isinstance(value, Mapping):
-            body += f"\n\n  {key} {{\n" + attributes(list(value.items()), 2) + "\n  }"
-    return 'provider "aws" {\n' + body + "\n}\n"
-
-
-def live_provider(url: str, account_id: str, region: str) -> dict[str, object]:
-    """Provider settings that send every call to LocalStack as ``account_id``."""
-    return {
-        "region": region,
-        "access_key": account_id,
-        "secret_key": "test",
-        "skip_credentials_validation": True,
-        "skip_metadata_api_check": True,
-        "skip_region_validation": True,
-        "s3_use_path_style": True,
-        "endpoints": {service: url for service in LIVE_SERVICES},
-    }
 
 
 def _link_modules(work: Path, modules: Path) -> None:
@@ -219,28 +212,6 @@ def root_differences(root: GeneratedRoot, rendered: Mapping[str, str]) -> list[s
     return found
 
 
-def _relocate_sources(original: Path, copy: Path) -> None:
-    """Point local module sources of the copied ``.tf`` files that leave the root at the same folders."""
-    for tf in copy.rglob("*.tf"):
-        origin = original / tf.parent.relative_to(copy)
-
-        def move(match: re.Match[str], origin: Path = origin, here: Path = tf.parent) -> str:
-            value = unescape(match.group(3)[1:-1])
-            if value is None or not value.startswith(("./", "../")):
-                return match.group(0)
-            target = (origin / value).resolve()
-            if target == original.resolve() or original.resolve() in target.parents:
-                return match.group(0)  # inside the root: copied with it
-            moved = os.path.relpath(target, here.resolve())
-            moved = moved if moved.startswith("../") else f"./{moved}"
-            return f"{match.group(1)}source{match.group(2)}= {quote(moved)}"
-
-        text = tf.read_text(encoding="utf-8")
-        changed = SOURCE_LINE.sub(move, text)
-        if changed != text:
-            tf.write_text(changed, encoding="utf-8")
-
-
 def copy_root(
     root: GeneratedRoot, work: Path, provider: Mapping[str, object], modules_override: Path | None = None
 ) -> Path:
@@ -267,10 +238,10 @@ def copy_root(
     shutil.copytree(root.path, dest, ignore=ignore)
     cloud = root.path / "cloud.tf"
     if cloud.is_file():  # anything but the cloud block is planned (a resource there is applied too)
-        rest = CLOUD_BLOCK.sub("", cloud.read_text(encoding="utf-8"), count=1)
-        if any(line.strip() and not line.lstrip().startswith("#") for line in rest.splitlines()):
+        rest = without_cloud_block(cloud.read_text(encoding="utf-8"))
+        if rest is not None:
             (dest / "cloud.tf").write_text(rest, encoding="utf-8")
-    _relocate_sources(root.path, dest)
+    relocate_sources(root.path, dest)
     if (dest / "xacct_override.tf").exists():
         raise ValueError(f"{root.path / 'xacct_override.tf'}: a file of the name the harness plans with")
     override = provider_block(provider)

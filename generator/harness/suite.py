@@ -78,18 +78,30 @@ def test_hcl_root_passes_the_tenants_values(
 def test_hcl_cloud_workspace(
     xacct_role: RoleSpec, xacct_registry: LoadedRegistry, xacct_generated: Path
 ) -> None:
-    """With terraform_cloud set, each root has its own workspace; without it, no cloud block."""
-    cloud = xacct_registry.model.partner.terraform_cloud
+    """Each root runs in its owner's workspace: a Scenario B root (the partner's account) in the
+    partner's ``terraform_cloud``; a Scenario A root (the customer's account) only in the customer's
+    own ``customer_terraform_cloud``, never the partner's organization; otherwise no cloud block."""
+    partner = xacct_registry.model.partner
     path = xacct_generated / xacct_role.tenant / xacct_role.scenario / "cloud.tf"
-    if cloud is None:
-        assert not path.exists(), f"{xacct_role.key}: cloud.tf without terraform_cloud in the registry"
+    if xacct_role.scenario == "partner_to_customer":
+        cloud: Any = _tenant(xacct_registry, xacct_role.tenant).customer_terraform_cloud
+        expected = None if cloud is None else (cloud.organization, cloud.workspace)
+    else:
+        cloud = partner.terraform_cloud
+        prefix = cloud and (cloud.workspace_prefix or partner.name)
+        expected = (
+            None if cloud is None else (cloud.organization, f"{prefix}-{xacct_role.key.replace('/', '-')}")
+        )
+    if expected is None:
+        assert not path.exists(), (
+            f"{xacct_role.key}: cloud.tf, but the registry names no workspace of its owner"
+        )
         return
     terraform = find_block(parse_blocks(path.read_text(encoding="utf-8")), "terraform")
     block = find_block(terraform.blocks, "cloud")
-    assert block.get("organization") == cloud.organization
     workspace = find_block(block.blocks, "workspaces")
-    prefix = cloud.workspace_prefix or xacct_registry.model.partner.name
-    assert workspace.get("name") == f"{prefix}-{xacct_role.tenant}-{xacct_role.scenario}"
+    found = (block.get("organization"), workspace.get("name"))
+    assert found == expected, f"{xacct_role.key}: cloud.tf names workspace {found}, expected {expected}"
 
 
 @pytest.mark.xacct_layer("hcl")

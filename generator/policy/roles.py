@@ -12,6 +12,8 @@ from generator.policy.catalog import permission_statements
 from generator.policy.documents import PolicyDocument, Statement
 from generator.registry.checks import default_role_name
 from generator.registry.model import (
+    AWS_PROVIDER_VERSION,
+    CustomerTerraformCloud,
     Partner,
     Registry,
     RoleSettings,
@@ -62,6 +64,10 @@ class RoleSpec(BaseModel):
     adopt: bool = False
     # The lifecycle (registry ``status``): a suspended role's trust policy denies every AssumeRole.
     status: Status = "active"
+    # The hashicorp/aws versions its root accepts (registry ``partner.aws_provider_version``).
+    aws_provider_version: str = AWS_PROVIDER_VERSION
+    # Scenario A only: the customer's own HCP Terraform workspace (``customer_terraform_cloud``).
+    customer_cloud: CustomerTerraformCloud | None = None
 
     @property
     def suspended(self) -> bool:
@@ -150,6 +156,8 @@ def role_spec(partner: Partner, tenant: Tenant, scenario: Scenario, settings: Ro
         **_adopted(settings),
         additional_external_ids=(tenant.next_external_id,) if external_id and tenant.next_external_id else (),
         status=role_status(tenant, settings),
+        aws_provider_version=partner.aws_provider_version,
+        customer_cloud=tenant.customer_terraform_cloud if scenario == "partner_to_customer" else None,
     )
 
 

@@ -133,6 +133,25 @@ def cross_checks(src: Source) -> Iterator[Problem]:
                 ("tenants", i),
                 "has neither partner_to_customer nor customer_to_partner: add one, or remove the tenant",
             )
+        if tenant.get("customer_terraform_cloud") is not None and "partner_to_customer" not in present:
+            yield src.problem(
+                ("tenants", i, "customer_terraform_cloud"),
+                "is set but the tenant has no partner_to_customer: only a Scenario A root runs in the "
+                "customer's workspace (Scenario B roots use partner.terraform_cloud); remove it",
+            )
+        theirs, ours = _map(tenant.get("customer_terraform_cloud")), _map(partner.get("terraform_cloud"))
+        if theirs.get("organization") is not None and (
+            theirs.get("organization"),
+            theirs.get("hostname"),
+        ) == (
+            ours.get("organization"),
+            ours.get("hostname"),
+        ):
+            yield src.problem(
+                ("tenants", i, "customer_terraform_cloud", "organization"),
+                "is the partner's own organization (partner.terraform_cloud): the role lives in the "
+                "customer's account and the customer applies it; name the customer's organization",
+            )
         if "partner_to_customer" in present and "external_id" not in tenant:
             yield src.problem(
                 ("tenants", i, "external_id"),

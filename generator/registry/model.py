@@ -51,6 +51,8 @@ SCENARIOS = ("partner_to_customer", "customer_to_partner")
 # destroy of its role; destroyed (the next generate removes its folder).
 Status = Literal["active", "suspended", "offboarding", "offboarded"]
 Scenario = Literal["partner_to_customer", "customer_to_partner"]
+# The default hashicorp/aws constraint of the generated roots: 5.x from 5.100 on (the tested version).
+AWS_PROVIDER_VERSION = "~> 5.100"
 
 
 def _check_tag_count(tags: dict[str, str]) -> dict[str, str]:
@@ -105,6 +107,20 @@ class TerraformCloud(Strict):
     """Prefix of the workspace names (default: the partner's name)."""
 
 
+class CustomerTerraformCloud(Strict):
+    """The customer's own HCP Terraform / Terraform Cloud workspace for their Scenario A root (the role
+    lives in their account, so they apply it: never a workspace of the partner's organization)."""
+
+    organization: TfcName
+    """The customer's HCP Terraform organization (never the partner's)."""
+    workspace: TfcName
+    """The customer's workspace for the Scenario A root."""
+    project: TfcName | None = None
+    """The project the workspace belongs to (default: the organization's default project)."""
+    hostname: str | None = Field(default=None, min_length=1, max_length=253)
+    """The HCP Terraform or Terraform Enterprise host (default: app.terraform.io)."""
+
+
 class Partner(Strict):
     """The SaaS partner: its account hosts the Scenario B roles and assumes the Scenario A roles."""
 
@@ -124,6 +140,8 @@ class Partner(Strict):
     """Where the roots take the xacct modules from; may use the placeholders {module} and {version}."""
     onboarding_template_url: str | None = Field(default=None, min_length=1, max_length=1000)
     """The CloudFormation template URL of the customer kit's launch-stack link ({tenant}: the tenant)."""
+    aws_provider_version: Annotated[str, checked(aws.version_constraint)] = AWS_PROVIDER_VERSION
+    """The hashicorp/aws versions every generated root accepts (its required_providers constraint)."""
     tags: Tags = Field(default_factory=dict)
     """Tags on every role (at most 50)."""
     allowed_resource_types: list[ResourceType] = Field(default_factory=list, max_length=100)
@@ -206,6 +224,7 @@ class Tenant(Strict):
             "anyOf": [_given("partner_to_customer"), _given("customer_to_partner")],
             "allOf": [
                 {"if": _given("partner_to_customer"), "then": {"required": ["external_id"]}},
+                {"if": _given("customer_terraform_cloud"), "then": _given("partner_to_customer")},
                 {
                     "if": {
                         "required": ["customer_to_partner"],
@@ -242,6 +261,8 @@ class Tenant(Strict):
     """The ID a rotation moves to (`xacct external-ids rotate`): trusted beside external_id until finished."""
     status: Status = "active"
     """The tenant's lifecycle (overrides the scenarios' status unless active)."""
+    customer_terraform_cloud: CustomerTerraformCloud | None = None
+    """Where the customer runs their Scenario A root (its cloud.tf); none: the root has no cloud block."""
 
     def scenarios(self) -> list[tuple[Scenario, RoleSettings]]:
         """The scenarios this tenant has, in a fixed order."""

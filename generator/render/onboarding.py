@@ -98,7 +98,9 @@ def _duration(seconds: int) -> str:
 def terraform_usage(spec: RoleSpec, source: str) -> str:
     """A root module that creates the role with the published module."""
     provider = hcl.attributes([("region", spec.region), ("allowed_account_ids", [spec.account_id])], 1)
+    aws = hcl.attributes([("source", "hashicorp/aws"), ("version", spec.aws_provider_version)], 3)
     return (
+        f"terraform {{\n  required_providers {{\n    aws = {{\n{aws}\n    }}\n  }}\n}}\n\n"
         f'provider "aws" {{\n{provider}\n}}\n\n'
         f'module "cross_account_role" {{\n{module_arguments(spec, source)}\n}}\n\n'
         'output "role_arn" {\n  value = module.cross_account_role.role_arn\n}'
@@ -148,6 +150,8 @@ def _scenario_a(
         "module": spec.module,
         "modules_version": MODULES_VERSION,
         "terraform": terraform_usage(spec, source) if source else None,
+        "root_folder": f"{spec.tenant}/{spec.scenario}",
+        "customer_cloud": spec.customer_cloud,
     }
 
 

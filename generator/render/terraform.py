@@ -10,12 +10,12 @@ from pathlib import Path
 import jinja2
 
 from generator.files import resolved
+from generator.policy.owners import Owner, owner_of
 from generator.policy.roles import RoleSpec
 from generator.registry.model import TerraformCloud
 from generator.registry.module_source import render_module_source
 from generator.render import hcl
 
-PROVIDER_CONSTRAINT = ">= 5.0, < 7.0"
 # Where an adopted role and its inline policy are imported to: the core module inside the wrapper.
 ROLE_ADDRESS = "module.role.module.role.aws_iam_role.this"
 POLICY_ADDRESS = "module.role.module.role.aws_iam_role_policy.this[0]"
@@ -130,20 +130,49 @@ def workspace_name(spec: RoleSpec, cloud: TerraformCloud) -> str:
     return f"{cloud.workspace_prefix or spec.partner}-{spec.tenant}-{spec.scenario}"
 
 
+@dataclass(frozen=True)
+class Workspace:
+    """The HCP Terraform / Terraform Cloud workspace a root's ``cloud.tf`` names, and whose it is."""
+
+    owner: Owner
+    organization: str
+    name: str
+    project: str | None
+    hostname: str | None
+
+
+def root_workspace(spec: RoleSpec, cloud: TerraformCloud | None) -> Workspace | None:
+    """The workspace of ``spec``'s root, in its owner's organization (``policy/owners.py``), or None.
+
+    A customer's root (Scenario A) runs in the customer's own organization when the registry names it
+    (``customer_terraform_cloud``), never in the partner's ``cloud``; a partner's root in ``cloud``.
+    """
+    owner = owner_of(spec.scenario)
+    if owner == "customer":
+        mine = spec.customer_cloud
+        if mine is None:
+            return None
+        return Workspace(owner, mine.organization, mine.workspace, mine.project, mine.hostname)
+    if cloud is None:
+        return None
+    return Workspace(owner, cloud.organization, workspace_name(spec, cloud), cloud.project, cloud.hostname)
+
+
 def render_root(
     spec: RoleSpec, root_dir: Path, modules: ModuleSource, cloud: TerraformCloud | None
 ) -> dict[str, str]:
-    """Files of one generated root, by name."""
+    """Files of one generated root, by name (``cloud``: the partner's organization, see
+    :func:`root_workspace`)."""
     env = _env()
     if spec.status == "offboarding":  # no module call: the plan destroys what the state holds
         main = env.get_template("offboarding.tf.j2").render(
-            header=HEADER, mark=OFFBOARDING_MARK, spec=spec, provider_constraint=PROVIDER_CONSTRAINT
+            header=HEADER, mark=OFFBOARDING_MARK, spec=spec, provider_constraint=spec.aws_provider_version
         )
     else:
         main = env.get_template("main.tf.j2").render(
             header=HEADER,
             spec=spec,
-            provider_constraint=PROVIDER_CONSTRAINT,
+            provider_constraint=spec.aws_provider_version,
             module_version=modules.version,
             module_args=module_arguments(spec, modules.for_root(spec.module, root_dir)),
         )
@@ -152,16 +181,18 @@ def render_root(
         files["imports.tf"] = env.get_template("imports.tf.j2").render(
             header=HEADER, spec=spec, imports=import_ids(spec).items()
         )
-    if cloud is not None:
-        cloud_args: list[tuple[str, object]] = [("organization", cloud.organization)]
-        if cloud.hostname:
-            cloud_args.append(("hostname", cloud.hostname))
-        workspace: list[tuple[str, object]] = [("name", workspace_name(spec, cloud))]
-        if cloud.project:
-            workspace.append(("project", cloud.project))
+    workspace = root_workspace(spec, cloud)
+    if workspace is not None:
+        cloud_args: list[tuple[str, object]] = [("organization", workspace.organization)]
+        if workspace.hostname:
+            cloud_args.append(("hostname", workspace.hostname))
+        names: list[tuple[str, object]] = [("name", workspace.name)]
+        if workspace.project:
+            names.append(("project", workspace.project))
         files["cloud.tf"] = env.get_template("cloud.tf.j2").render(
             header=HEADER,
+            owner=workspace.owner,
             cloud_args=hcl.attributes(cloud_args, 2),
-            workspace_args=hcl.attributes(workspace, 3),
+            workspace_args=hcl.attributes(names, 3),
         )
     return files

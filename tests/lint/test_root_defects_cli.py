@@ -172,7 +172,7 @@ DEFECTS: dict[str, tuple[Seed, str, str]] = {
     "registry-role-without-root": (
         delete_root("acmecorp/customer_to_partner"),
         "acmecorp/customer_to_partner:1: ROOT-MISSING error: the registry's role "
-        "acmecorp/customer_to_partner (tenants.yaml line 44) has no root in",
+        "acmecorp/customer_to_partner (tenants.yaml line 45) has no root in",
         "ROOT-MISSING",
     ),
     "module-source-is-a-changed-copy": (

@@ -11,7 +11,7 @@ from .hostile import run_main
 from .registries import REPO
 
 COMMANDS = [[], ["generate"], ["validate"], ["external-ids"], ["external-ids", "assign"], ["lint"],
-            ["plan-guard"], ["audit"], ["schema"]]  # fmt: skip
+            ["plan-guard"], ["audit"], ["schema"], ["terraform-config"]]  # fmt: skip
 
 
 @pytest.mark.parametrize("words", COMMANDS, ids=lambda w: " ".join(w) or "xacct")
@@ -28,5 +28,20 @@ def test_help_lists_the_exit_codes(words: list[str]) -> None:
 def test_the_readme_table_has_every_command() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     table = readme[readme.index("## Commands") :]
-    for command in ("generate", "validate", "external-ids assign", "lint", "plan-guard", "audit", "schema"):
+    for command in (
+        "generate",
+        "validate",
+        "external-ids assign",
+        "lint",
+        "plan-guard",
+        "audit",
+        "schema",
+        "terraform-config",
+    ):
         assert f"| `xacct {command}" in table, command
+
+
+def test_terraform_config_help_has_a_description_and_an_example() -> None:
+    run = run_main(["terraform-config", "--help"])
+    assert "provider mirror" in run.out or "mirror" in run.out
+    assert "example:\n  xacct terraform-config generated/" in run.out, run.out

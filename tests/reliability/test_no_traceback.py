@@ -89,6 +89,14 @@ COMMANDS: dict[str, list[st.SearchStrategy[list[str]]]] = {
         flag("--known-account", mostly("222222222222", words), 2),
         flag("--profile", st.sampled_from(["nosuchprofile", "", "a\nb"])),
     ],
+    "terraform-config": [
+        st.lists(
+            mostly("tree/acme/partner_to_customer", files | st.just("bad-tree/acme/partner_to_customer")),
+            max_size=2,
+        ),
+        flag("--out", mostly("local", files)),
+        flag("--localstack", st.sampled_from(["http://localhost:4566", "", "a\nb"])),
+    ],
     "import": [
         flag("--registry", registry),
         flag("--endpoint-url", st.sampled_from(ENDPOINTS)),

@@ -1,0 +1,173 @@
+"""Each root runs where its owner applies it: Scenario A roots (the role is in the customer's account)
+never name the partner's HCP Terraform organization, Scenario B roots (the partner's account) always do.
+And every root pins the aws provider the way the registry says."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import hcl2
+import pytest
+
+from generator.policy.owners import owner_of, partner_applies
+from generator.registry import load_registry_text
+from generator.render.terraform import root_workspace
+
+REPO = Path(__file__).resolve().parents[2]
+TENANTS = (REPO / "tenants.yaml").read_text(encoding="utf-8")
+CUSTOMER_CLOUD = "customer_terraform_cloud: {organization: acme-infra, workspace: teamform-access}"
+ENTERPRISE = (
+    "customer_terraform_cloud: {organization: acme-infra, workspace: w1, project: p-1, "
+    'hostname: "tfe.acme.test"}'
+)
+PUBLISHED = TENANTS.replace(
+    "  region: us-east-1\n",
+    '  region: us-east-1\n  module_source: "git::https://x.test/xacct.git//modules/{module}?ref=v{version}"\n',
+    1,
+)
+
+
+def _generate(tmp_path: Path, text: str) -> Path:
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    (tmp_path / "modules").symlink_to(REPO / "modules")
+    registry = tmp_path / "tenants.yaml"
+    registry.write_text(text, encoding="utf-8")
+    out = tmp_path / "generated"
+    done = subprocess.run(
+        [sys.executable, "-m", "generator.cli", "generate", "--registry", str(registry), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return out
+
+
+def _text(value: str) -> str:
+    """A string attribute as python-hcl2 gives it (with its quotes), unquoted."""
+    return value[1:-1] if value.startswith('"') else value
+
+
+def _cloud(root: Path) -> tuple[str, str] | None:
+    """(organization, workspace name) of a root's cloud block, read as terraform would; None without."""
+    found = None
+    for tf in sorted(root.glob("*.tf")):
+        for block in hcl2.loads(tf.read_text(encoding="utf-8")).get("terraform", []):
+            for cloud in block.get("cloud", []):
+                assert found is None, f"{root}: two cloud blocks"
+                found = (_text(cloud["organization"]), _text(cloud["workspaces"][0]["name"]))
+    return found
+
+
+def test_owner_of_each_scenario() -> None:
+    assert owner_of("partner_to_customer") == "customer" and not partner_applies("partner_to_customer")
+    assert owner_of("customer_to_partner") == "partner" and partner_applies("customer_to_partner")
+    with pytest.raises(ValueError, match="not a scenario"):
+        owner_of("onboarding")
+
+
+def test_each_root_runs_in_its_owners_organization(tmp_path: Path) -> None:
+    """The example registry: acme names its own workspace, globex none; B roots use the partner's."""
+    assert CUSTOMER_CLOUD in TENANTS
+    out = _generate(tmp_path, TENANTS)
+    roots = sorted(p.parent for p in out.glob("*/*/main.tf"))
+    assert {r.name for r in roots} == {"partner_to_customer", "customer_to_partner"}
+    for root in roots:
+        cloud = _cloud(root)
+        if owner_of(root.name) == "customer":
+            assert cloud is None or cloud[0] != "teamform", (
+                f"{root}: a customer's root in the partner's organization"
+            )
+        else:
+            assert cloud == ("teamform", f"teamform-{root.parent.name}-{root.name}"), root
+    assert _cloud(out / "acme" / "partner_to_customer") == ("acme-infra", "teamform-access")
+    assert not (out / "globex" / "partner_to_customer" / "cloud.tf").exists()
+
+
+def test_the_kit_points_at_the_ready_root(tmp_path: Path) -> None:
+    out = _generate(tmp_path, PUBLISHED)
+    acme = (out / "acme" / "onboarding" / "README.md").read_text(encoding="utf-8")
+    assert (
+        "`acme/partner_to_customer/`" in acme
+        and "`teamform-access` of the\norganization `acme-infra`" in acme
+    )
+    globex = (out / "globex" / "onboarding" / "README.md").read_text(encoding="utf-8")
+    assert "`globex/partner_to_customer/`" in globex and "names no HCP Terraform workspace" in globex
+
+
+def test_customer_workspace_fields_reach_cloud_tf(tmp_path: Path) -> None:
+    """A hostname and project of the customer's own (Terraform Enterprise) are written, escaped."""
+    text = TENANTS.replace(
+        CUSTOMER_CLOUD,
+        ENTERPRISE,
+    )
+    out = _generate(tmp_path, text)
+    cloud = hcl2.loads((out / "acme" / "partner_to_customer" / "cloud.tf").read_text(encoding="utf-8"))
+    block = cloud["terraform"][0]["cloud"][0]
+    assert (_text(block["organization"]), _text(block["hostname"])) == ("acme-infra", "tfe.acme.test")
+    workspace = {k: _text(v) for k, v in block["workspaces"][0].items() if not k.startswith("__")}
+    assert workspace == {"name": "w1", "project": "p-1"}
+
+
+def test_no_partner_cloud_no_cloud_block_for_b(tmp_path: Path) -> None:
+    text = TENANTS.replace("  terraform_cloud: {organization: teamform, project: cross-account}\n", "")
+    loaded = load_registry_text(text)
+    assert loaded.model.partner.terraform_cloud is None
+    out = _generate(tmp_path, text)
+    assert sorted(p.relative_to(out).as_posix() for p in out.glob("*/*/cloud.tf")) == [
+        "acme/partner_to_customer/cloud.tf"
+    ]
+
+
+def _constraints(out: Path) -> set[str]:
+    found = set()
+    for main in out.glob("*/*/main.tf"):
+        for block in hcl2.loads(main.read_text(encoding="utf-8"))["terraform"]:
+            found.add(_text(block["required_providers"][0]["aws"]["version"]))
+    return found
+
+
+def test_provider_pinned_as_the_registry_says(tmp_path: Path) -> None:
+    assert _constraints(_generate(tmp_path / "default", TENANTS)) == {"~> 5.100"}
+    pin = '  region: us-east-1\n  aws_provider_version: "= 5.100.0"\n'
+    out = _generate(tmp_path / "pinned", PUBLISHED.replace("  region: us-east-1\n", pin, 1))
+    assert _constraints(out) == {"= 5.100.0"}
+    kit = (out / "acme" / "onboarding" / "README.md").read_text(encoding="utf-8")
+    assert '      version = "= 5.100.0"' in kit  # the kit's module snippet pins it too
+
+
+def test_root_workspace_never_gives_a_customer_root_the_partners_cloud() -> None:
+    """The pure rule other code (the pipeline lister) relies on, over every role of the example."""
+    from generator.policy.roles import build_roles
+
+    loaded = load_registry_text(TENANTS)
+    partner = loaded.model.partner.terraform_cloud
+    assert partner is not None
+    for spec in build_roles(loaded.model):
+        workspace = root_workspace(spec, partner)
+        if partner_applies(spec.scenario):
+            assert workspace is not None and workspace.organization == partner.organization
+        else:
+            assert workspace is None or workspace.organization != partner.organization
+
+
+@pytest.mark.terraform
+@pytest.mark.skipif(shutil.which("terraform") is None, reason="terraform not installed")
+def test_cloud_tf_is_fmt_clean(tmp_path: Path) -> None:
+    text = TENANTS.replace(
+        CUSTOMER_CLOUD,
+        ENTERPRISE,
+    )
+    out = _generate(tmp_path, text)
+    done = subprocess.run(
+        ["terraform", "fmt", "-check", "-recursive", "-diff", "-no-color", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr

@@ -1,0 +1,132 @@
+"""``xacct terraform-config``: the CLI config and local copies it writes, and what it refuses to touch.
+
+The copies are planned by terraform in ``tests/test_plan_by_hand.py``; here nothing runs terraform.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.hclread import Block, find_block, parse_blocks
+from generator.terraform_config import MARK, OVERRIDE
+
+from .reliability.hostile import no_dump, run_main
+
+REPO = Path(__file__).resolve().parents[1]
+A, B = "generated/acme/partner_to_customer", "generated/acme/customer_to_partner"
+
+
+@pytest.fixture
+def user(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A user's folder with a generated tree, as the current folder; a mirror that exists."""
+    shutil.copy(REPO / "tenants.yaml", tmp_path / "tenants.yaml")
+    (tmp_path / "modules").symlink_to(REPO / "modules")
+    mirror = tmp_path / "mirror" / "registry.terraform.io" / "hashicorp" / "aws"
+    mirror.mkdir(parents=True)
+    monkeypatch.setenv("XACCT_PROVIDER_MIRROR", str(tmp_path / "mirror"))
+    monkeypatch.chdir(tmp_path)
+    assert run_main(["generate"]).code == 0
+    return tmp_path
+
+
+def _override(copy: Path) -> Block:
+    blocks = parse_blocks((copy / OVERRIDE).read_text(encoding="utf-8"))
+    assert [(b.kind, b.labels) for b in blocks] == [("provider", ["aws"])]
+    return blocks[0]
+
+
+def _module(main: Path) -> dict[str, object]:
+    role = find_block(parse_blocks(main.read_text(encoding="utf-8")), "module", "role")
+    return {name: role.get(name) for name in role.attributes}
+
+
+def test_writes_the_config_and_a_copy_without_the_cloud_block(user: Path) -> None:
+    run = run_main(["terraform-config", A, B])
+    assert run.code == 0 and run.err == "", run.text
+    config = (user / ".xacct/terraform/terraformrc").read_text(encoding="utf-8")
+    assert f'path    = "{user / "mirror"}"' in config and "registry.terraform.io/hashicorp/aws" in config
+    assert f'export TF_CLI_CONFIG_FILE="{user / ".xacct/terraform/terraformrc"}"' in run.out
+    assert "terraform -chdir=.xacct/terraform/acme/partner_to_customer plan" in run.out
+    for root in (A, B):
+        source, copy = user / root, user / ".xacct/terraform" / Path(root).relative_to("generated")
+        assert (source / "cloud.tf").is_file()  # both have one in the example: the copies have none
+        assert sorted(p.name for p in copy.iterdir()) == sorted([MARK, "main.tf", OVERRIDE])
+        provider = _override(copy)
+        assert "allowed_account_ids" in provider.attributes and provider.get("allowed_account_ids") is None
+        assert provider.get("skip_requesting_account_id") is True
+        module, original = _module(copy / "main.tf"), _module(source / "main.tf")
+        assert (copy / str(module["source"])).resolve() == (source / str(original["source"])).resolve()
+        assert {k: v for k, v in module.items() if k != "source"} == {
+            k: v for k, v in original.items() if k != "source"
+        }
+    assert sorted(p.name for p in (user / A).iterdir()) == ["cloud.tf", "main.tf"]  # the tree is untouched
+    assert run_main(["generate", "--check"]).code == 0
+
+
+def test_localstack_keeps_the_account_guard(user: Path) -> None:
+    run = run_main(["terraform-config", "--localstack", "http://localhost:4566", A])
+    assert run.code == 0, run.text
+    provider = _override(user / ".xacct/terraform/acme/partner_to_customer")
+    assert provider.get("access_key") == "222222222222" and "allowed_account_ids" not in provider.attributes
+    assert find_block(provider.blocks, "endpoints").get("sts") == "http://localhost:4566"
+
+
+def test_no_root_writes_only_the_config(user: Path) -> None:
+    assert run_main(["terraform-config"]).code == 0
+    assert sorted(p.name for p in (user / ".xacct/terraform").iterdir()) == ["terraformrc"]
+
+
+def test_a_rerun_replaces_only_its_own_files(user: Path) -> None:
+    assert run_main(["terraform-config", A]).code == 0
+    copy = user / ".xacct/terraform/acme/partner_to_customer"
+    (copy / ".terraform").mkdir()
+    (copy / ".terraform.lock.hcl").write_text("lock", encoding="utf-8")
+    (copy / "notes.txt").write_text("mine", encoding="utf-8")
+    (copy / "main.tf").write_text("stale", encoding="utf-8")
+    assert run_main(["terraform-config", A]).code == 0
+    assert (copy / "main.tf").read_text(encoding="utf-8") != "stale"
+    assert (copy / ".terraform.lock.hcl").read_text() == "lock" and (copy / "notes.txt").read_text() == "mine"
+    assert json.loads((copy / MARK).read_text())["files"] == ["main.tf", OVERRIDE]
+
+
+@pytest.mark.parametrize(
+    ("args", "prepare", "says"),
+    [
+        (["generated/acme"], None, "not a generated root"),
+        (["tenants.yaml"], None, "not a generated root"),
+        ([A, "--out", "generated/local"], None, "inside the generated tree"),
+        ([A], ".xacct/terraform/acme/partner_to_customer/main.tf", "not written by xacct terraform-config"),
+        ([A], ".xacct/terraform/terraformrc", "not written by xacct"),
+        ([A, A], None, "two ROOTs of the same tenant and scenario"),
+        ([A, "--localstack", "localhost:4566"], None, "is not an http(s) URL"),
+    ],
+)
+def test_refuses_in_one_line_writing_nothing(
+    user: Path, args: list[str], prepare: str | None, says: str
+) -> None:
+    if prepare:
+        (user / prepare).parent.mkdir(parents=True, exist_ok=True)
+        (user / prepare).write_text("# a user's file\n", encoding="utf-8")
+    before = sorted(p for p in user.rglob("*") if ".xacct" in p.parts)
+    run = run_main(["terraform-config", *args])
+    assert run.code == 2 and run.out == "" and len(run.err.splitlines()) == 1 and says in run.err, run.text
+    no_dump(run)
+    assert sorted(p for p in user.rglob("*") if ".xacct" in p.parts) == before
+    if prepare:
+        assert (user / prepare).read_text(encoding="utf-8") == "# a user's file\n"
+
+
+def test_a_hostile_root_path_stays_a_comment(user: Path) -> None:
+    """The root's path is written into the override's first line: a newline in it cannot add HCL."""
+    hostile = user / 'x\nprovider "null" {}\n#' / "acme"
+    hostile.mkdir(parents=True)
+    shutil.copytree(user / A, hostile / "partner_to_customer")
+    run = run_main(["terraform-config", str(hostile / "partner_to_customer"), "--out", "local"])
+    assert run.code == 0, run.text
+    text = (user / "local/acme/partner_to_customer" / OVERRIDE).read_text(encoding="utf-8")
+    assert text.splitlines()[0].startswith("# ") and "\n" not in text.splitlines()[0]
+    _override(user / "local/acme/partner_to_customer")  # one block: the provider
