@@ -21,7 +21,16 @@ LAYERS = [
     {"policy"},  # RoleSpec and documents: the single source of truth
     {"render", "proof"},  # renderers; what each role must allow and deny, and judging
     # the tree writer; the terraform and LocalStack runners, the plan JSON model
-    {"output", "render_keys", "terraform_runner", "tfconfig", "planjson", "localstack", "modulegen"},
+    {
+        "output",
+        "render_keys",
+        "terraform_runner",
+        "tfconfig",
+        "planjson",
+        "localstack",
+        "modulegen",
+        "hcp_api",
+    },
     {
         "generate",
         "render_pool",
@@ -31,6 +40,8 @@ LAYERS = [
         "external_id_rotation",
         "audit",
         "adopt",
+        "changed_roots",
+        "fetch_plan_json",
     },  # commands' engines
     {"plan_guard", "report", "harness"},  # plan-guard; the evidence report; the pytest plugin
     {"cli", "generate_cli", "__init__", "__main__"},  # the command line
