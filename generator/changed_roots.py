@@ -2,7 +2,8 @@
 
 A root is ``<generated>/<tenant>/<scenario>``. It changed since a git revision when a file under it
 changed (added, edited, deleted, untracked: the working tree against the revision), or a file of the
-local modules folder its ``module "role"`` calls. Only the roots the owner applies are listed
+local modules folder its ``module "role"`` calls; terraform's own files there (state, ``.terraform/``, a
+lock file that ``init`` wrote and nobody committed) do not count. Only the roots the owner applies are listed
 (:func:`generator.policy.owner.applied_by`: by default the partner's, Scenario B). Offboarding roots are
 listed with ``offboarding: true``: their plan destroys the role (``plan-guard --allow-destroy``). A root
 folder that is gone (``status: offboarded`` removed it after its destroy was applied) has nothing left to
@@ -20,6 +21,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from generator.console import err, out
+from generator.output.ownership import terraform_working
 from generator.policy.owner import OWNERS, applied_by
 from generator.render.terraform import OFFBOARDING_MARK
 
@@ -41,8 +43,8 @@ example:
 
 exit codes:
   0  listed (also when nothing changed: an empty list)
-  2  bad input: no such folder, not in a git work tree, an unknown revision, git missing, or a usage
-     error (an unknown flag, an empty path) or an internal error, said in one line
+  2  bad input: no such folder, not in a git work tree, an unknown revision, git missing,
+     or a usage error (an unknown flag, an empty path) or an internal error, said in one line
 """
 
 
@@ -116,11 +118,17 @@ def changed_paths(generated: Path, since: str, extra: list[Path]) -> set[Path]:
     specs = [os.path.relpath(p.resolve(), top.resolve()) for p in inside]
     diff = _git(top, "diff", "--name-only", "--no-renames", "-z", since, "--", *specs)
     new = _git(top, "ls-files", "--others", "--exclude-standard", "-z", "--", *specs)
-    return {top.resolve() / name for name in (diff + new).split("\0") if name}
+    # terraform's own files in a root (state, .terraform/, a lock file init wrote) change no root
+    untracked = [
+        n for n in new.split("\0") if n and not any(terraform_working(part) for part in n.split("/"))
+    ]
+    return {top.resolve() / name for name in [*diff.split("\0"), *untracked] if name}
 
 
 def list_roots(generated: Path, since: str | None, owner: str = "partner") -> tuple[list[Root], list[str]]:
     """The roots to plan, in a stable order, and the removed root folders (``tenant/scenario``)."""
+    if since is not None and (not since or since.startswith("-")):
+        raise ChangedRootsError(f"--since {since!r}: not a git revision: pass a branch, tag or commit")
     if not generated.is_dir():
         raise ChangedRootsError(f"--generated {generated}: no such folder: run `xacct generate` first")
     present = sorted(

@@ -37,8 +37,8 @@ exit codes:
   0  written
   2  nothing written: no token, the token refused (401), no such run or plan (404), the plan not
      finished (204, see --wait), no answer (--timeout), an answer that is not JSON or not a plan, a
-     saved plan that is not a remote one, --out not writable, or a usage error (an unknown flag, an
-     empty path) or an internal error, said in one line
+     saved plan that is not a remote one, --out not writable,
+     or a usage error (an unknown flag, an empty path) or an internal error, said in one line
 """
 
 

@@ -65,6 +65,11 @@ class HcpClient:
                 f"no API token: set {self.env} (a user or team token of {hostname}, as terraform reads it)"
             )
         self.base = (api_url or f"https://{hostname}").rstrip("/")
+        if (
+            urllib.parse.urlsplit(self.base).scheme not in ("http", "https")
+            or not urllib.parse.urlsplit(self.base).netloc
+        ):
+            raise HcpError(f"{self.base}: not an http(s) URL: pass --hostname, or --api-url https://HOST")
         self.timeout = timeout
         self.sleep = sleep
         self._opener = urllib.request.build_opener(_NoRedirect)

@@ -72,6 +72,16 @@ def test_a_tenant_edit_lists_its_partner_root_only(repo: Path, capsys: pytest.Ca
     assert listed(capsys, "--since", "HEAD")[1] == []
 
 
+def test_terraform_working_files_change_no_root(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = repo / "generated" / "acme" / "customer_to_partner"
+    for name in ("terraform.tfstate", ".terraform.lock.hcl", ".terraform/providers/x"):
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text("{}")
+    assert listed(capsys, "--since", "HEAD")[1] == []
+    (root / "extra.tf").write_text("# not xacct's\n")  # terraform loads it: the root changed
+    assert [r["tenant"] for r in listed(capsys, "--since", "HEAD")[1]] == ["acme"]
+
+
 def test_a_new_tenant_untracked_is_listed(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     text = (repo / "tenants.yaml").read_text()
     text += (

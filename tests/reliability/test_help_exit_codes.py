@@ -11,7 +11,7 @@ from .hostile import run_main
 from .registries import REPO
 
 COMMANDS = [[], ["generate"], ["validate"], ["external-ids"], ["external-ids", "assign"], ["lint"],
-            ["plan-guard"], ["audit"]]  # fmt: skip
+            ["plan-guard"], ["audit"], ["changed-roots"], ["fetch-plan-json"]]  # fmt: skip
 
 
 @pytest.mark.parametrize("words", COMMANDS, ids=lambda w: " ".join(w) or "xacct")
@@ -28,5 +28,6 @@ def test_help_lists_the_exit_codes(words: list[str]) -> None:
 def test_the_readme_table_has_every_command() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     table = readme[readme.index("## Commands") :]
-    for command in ("generate", "validate", "external-ids assign", "lint", "plan-guard", "audit"):
+    commands = ["generate", "validate", "external-ids assign", "lint", "plan-guard", "audit"]
+    for command in [*commands, "changed-roots", "fetch-plan-json"]:
         assert f"| `xacct {command}" in table, command
