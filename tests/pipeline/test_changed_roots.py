@@ -134,6 +134,7 @@ def test_from_a_subfolder_paths_stay_relative_to_the_current_folder(
     [
         (["--since", "no-such-ref"], "git rev-parse in "),
         (["--generated", "nowhere"], "--generated nowhere: no such folder"),
+        (["--since=--output=x"], "--since '--output=x': not a git revision"),  # never a git option
     ],
 )
 def test_bad_input_is_one_line(
