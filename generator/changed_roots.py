@@ -97,6 +97,20 @@ def _git(cwd: Path, *args: str) -> str:
     return done.stdout
 
 
+def _ignored(path: Path) -> bool:
+    """Whether git ignores ``path`` (a folder nobody commits tells no changes)."""
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(path), "check-ignore", "-q", "."],
+            capture_output=True,
+            timeout=GIT_TIMEOUT,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return done.returncode == 0
+
+
 def _module_dir(root: Path) -> Path | None:
     """The local modules folder a root's module call uses (``None`` for a registry or git source)."""
     try:
@@ -113,6 +127,11 @@ def changed_paths(generated: Path, since: str, extra: list[Path]) -> set[Path]:
     """Absolute paths under ``generated`` or ``extra`` that differ between ``since`` and the working
     tree, untracked files included."""
     top = Path(_git(generated, "rev-parse", "--show-toplevel").strip())
+    if _ignored(generated):
+        raise ChangedRootsError(
+            f"--generated {generated}: git ignores it (.gitignore), so git cannot say what changed: commit "
+            "the generated tree, or leave out --since to list every root"
+        )
     _git(top, "rev-parse", "--verify", "--quiet", f"{since}^{{commit}}")
     inside = [p for p in (generated, *extra) if p.resolve().is_relative_to(top.resolve())]
     specs = [os.path.relpath(p.resolve(), top.resolve()) for p in inside]

@@ -145,6 +145,14 @@ def test_bad_input_is_one_line(
     assert said in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
 
 
+def test_an_ignored_tree_is_refused_not_empty(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (repo / ".gitignore").write_text("/generated/\n")  # as this checkout's own .gitignore says
+    git(repo, "rm", "-rq", "--cached", "generated")
+    git(repo, "commit", "-qam", "untrack generated")
+    code, _, err = listed(capsys, "--since", "HEAD")
+    assert code == 2 and "git ignores it (.gitignore)" in err and len(err.strip().splitlines()) == 1
+
+
 def test_outside_a_git_repository(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch) -> None:
     (tmp_path / "generated").mkdir()
     monkeypatch.chdir(tmp_path)
