@@ -7,8 +7,9 @@
 #        pipeline.sh --audit [REGISTRY]                   the scheduled audit only (IAM-008)
 #
 # Environment:
-#   XACCT_PLAN_MODE   local (default): terraform plans here, `terraform show -json` gives the JSON plan;
-#                     remote: the roots' cloud block plans in HCP Terraform (CLI-driven), the JSON plan
+#   XACCT_PLAN_MODE   auto (default): remote for a root with a cloud block (cloud.tf), else local;
+#                     local: terraform plans here, `terraform show -json` gives the JSON plan;
+#                     remote: the root's cloud block plans in HCP Terraform (CLI-driven), the JSON plan
 #                     comes from the run through the API (xacct fetch-plan-json; TF_TOKEN_<host>);
 #                     vcs: HCP Terraform planned the run itself (VCS-driven); XACCT_RUN_ID names it, this
 #                     script judges it and never applies (HCP Terraform does, once the checks pass)
@@ -33,8 +34,11 @@ done
 registry=${1:-tenants.yaml}
 out=${XACCT_GENERATED:-generated}
 reports=${REPORTS:-reports}
-mode=${XACCT_PLAN_MODE:-local}
-case $mode in local | remote | vcs) ;; *) echo "pipeline.sh: XACCT_PLAN_MODE=$mode: use local, remote or vcs" >&2; exit 2 ;; esac
+plan_mode=${XACCT_PLAN_MODE:-auto}
+case $plan_mode in
+  auto | local | remote | vcs) ;;
+  *) echo "pipeline.sh: XACCT_PLAN_MODE=$plan_mode: use auto, local, remote or vcs" >&2; exit 2 ;;
+esac
 mkdir -p "$reports"
 reports=$(cd "$reports" && pwd)  # terraform -chdir would read a relative path from the root
 
@@ -62,7 +66,12 @@ for root in "${roots[@]}"; do
   if grep -qx '# xacct: offboarding' "$root/main.tf"; then
     allow=(--allow-destroy "$tenant")  # its plan destroys the role: that is the point
   fi
-  echo "== $tenant/$scenario${allow:+ (offboarding)}"
+  mode=$plan_mode
+  if [[ $mode == auto ]]; then
+    mode=local
+    [[ -f $root/cloud.tf ]] && mode=remote
+  fi
+  echo "== $tenant/$scenario ($mode plan${allow:+, offboarding})"
   case $mode in
     local | remote)
       terraform -chdir="$root" init -input=false

@@ -125,7 +125,7 @@ def test_pipeline_sh_end_to_end(fresh_venv: Path, tmp_path: Path) -> None:
     said = _pipeline(repo, env, "--apply")  # the first run: every partner root
     times.append(time.monotonic())
     assert "partner roots to plan: 2" in said
-    assert "== acme/customer_to_partner" in said and "== globex/customer_to_partner" in said
+    assert "== acme/customer_to_partner (local plan)" in said and "== globex/customer_to_partner" in said
     assert "partner_to_customer" not in said.split("partner roots to plan")[1]  # the customer applies those
     for tenant in ("acme", "globex"):
         tests, failed = _junit(repo / "reports" / f"xacct-{tenant}-customer_to_partner.xml")
