@@ -20,6 +20,7 @@ from generator.hcp_api import DEFAULT_HOSTNAME, HcpClient, HcpError, token_env
 
 EXIT_OK, EXIT_BAD_INPUT = 0, 2
 HOSTNAME_ENV = "TF_CLOUD_HOSTNAME"  # the cloud block's own variable for the host
+API_URL_ENV = "XACCT_HCP_API_URL"
 
 DESCRIPTION = (
     "Download the JSON plan (terraform show -json format) of a remote HCP Terraform run, for "
@@ -58,7 +59,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         default=None,
         help=f"HCP Terraform or Enterprise host (default: ${HOSTNAME_ENV}, else {DEFAULT_HOSTNAME})",
     )
-    p.add_argument("--api-url", help="base URL of the API if not https://HOSTNAME (a proxy)")
+    p.add_argument(
+        "--api-url",
+        default=os.environ.get(API_URL_ENV) or None,
+        help=f"base URL of the API if not https://HOSTNAME: a proxy, or a stand-in (default: ${API_URL_ENV})",
+    )
     p.add_argument("--timeout", type=float, default=30.0, help="seconds per request (default: 30)")
     p.add_argument(
         "--wait", type=float, default=0.0, help="seconds to wait for an unfinished plan (default: 0)"

@@ -3,7 +3,8 @@ fresh venv, the registry in a git repository of its own outside this checkout (m
 it), terraform offline from the provider mirror (a CLI config of the user's, ``TF_CLI_CONFIG_FILE``) and
 LocalStack as the AWS endpoint (``AWS_ENDPOINT_URL``, the account's ID as access key; the README's
 offline/LocalStack hooks): generate, check, lint, list the changed partner roots, plan, prove (the
-pytest plugin of that venv), guard, apply. A second run after a registry edit plans only that tenant.
+pytest plugin of that venv), guard, apply. A second run after a registry edit plans only that tenant; a
+third, VCS-driven, judges a run's JSON plan fetched from a stand-in of the HCP Terraform API.
 
 Run it with ``python -m generator.localstack run -- python -m pytest tests/pipeline -m live``.
 LocalStack does not enforce IAM: what is proven is the evaluator's verdict on the plan; LocalStack shows
@@ -12,14 +13,19 @@ that the pipeline applied what it planned.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
+import json
 import os
 import secrets
 import shutil
 import subprocess
 import sys
+import threading
 import time
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -27,6 +33,7 @@ import pytest
 from generator.localstack import URL_ENV, boto3_session, check_local_url, client
 from generator.tfconfig import cli_config_text, resolve_mirror
 from tests.pipeline.registries import REPO, git, user_repo, write_registry
+from tests.pipeline.test_fetch_plan_json import TOKEN, run_doc
 
 pytestmark = [pytest.mark.live, pytest.mark.terraform, pytest.mark.slow]
 PIPELINE = REPO / "examples" / "pipelines" / "pipeline.sh"
@@ -145,10 +152,58 @@ def test_pipeline_sh_end_to_end(fresh_venv: Path, tmp_path: Path) -> None:
     policy = iam.get_role_policy(RoleName="teamform-tenant-acme", PolicyName=_policy_name(iam))
     assert "s3:PutObject" in str(policy["PolicyDocument"])
 
+    # VCS-driven: HCP Terraform planned the run; the pipeline fetches its JSON plan through the API (a
+    # stand-in serving the plan the last run made, as tests/pipeline/test_fetch_plan_json.py documents)
+    plan = (repo / "reports" / "acme-customer_to_partner.plan.json").read_bytes()
+    with stand_in_api(plan) as api:
+        vcs = {**env, "XACCT_PLAN_MODE": "vcs", "XACCT_RUN_ID": "run-e2e", "XACCT_HCP_API_URL": api}
+        vcs["TF_TOKEN_app_terraform_io"] = TOKEN
+        (repo / "reports" / "acme-customer_to_partner.plan.json").unlink()
+        said = _pipeline(repo, vcs, "--root", "generated/acme/customer_to_partner")
+    times.append(time.monotonic())
+    assert "== acme/customer_to_partner (vcs plan)" in said and "xacct fetch-plan-json: wrote" in said
+    assert (repo / "reports" / "acme-customer_to_partner.plan.json").read_bytes() == plan
+    assert _junit(repo / "reports" / "xacct-acme-customer_to_partner.xml")[1] == 0
+
     elapsed = time.monotonic() - started
     runs = ", ".join(f"{b - a:.0f} s" for a, b in itertools.pairwise(times))
-    print(f"pipeline.sh end to end: {elapsed:.0f} s (the two runs: {runs}; three roots in all)")
+    print(f"pipeline.sh end to end: {elapsed:.0f} s (the runs: {runs}; three roots planned, one fetched)")
     assert elapsed < 400, f"{elapsed:.0f} s: the pipeline got slow"
+
+
+@contextlib.contextmanager
+def stand_in_api(plan: bytes) -> Iterator[str]:
+    """HCP Terraform's run, plan and json-output answers (307 to an archivist URL) for one run."""
+
+    class Api(BaseHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            port = self.server.server_address[1]
+            authorized = self.headers.get("Authorization") == f"Bearer {TOKEN}"
+            if self.path == "/archivist/plan":
+                status, body, headers = 200, plan, {}
+            elif authorized and self.path == "/api/v2/runs/run-e2e":
+                status, body, headers = 200, json.dumps(run_doc("run-e2e", "plan-e2e")).encode(), {}
+            elif authorized and self.path == "/api/v2/plans/plan-e2e/json-output":
+                status, body, headers = 307, b"", {"Location": f"http://localhost:{port}/archivist/plan"}
+            else:
+                status, body, headers = 404, b'{"errors":[{"status":"404","title":"not found"}]}', {}
+            self.send_response(status)
+            for key, value in headers.items():
+                self.send_header(key, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Api)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def _policy_name(iam: object) -> str:
