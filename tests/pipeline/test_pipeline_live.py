@@ -3,8 +3,9 @@ fresh venv, the registry in a git repository of its own outside this checkout (m
 it), terraform offline from the provider mirror (a CLI config of the user's, ``TF_CLI_CONFIG_FILE``) and
 LocalStack as the AWS endpoint (``AWS_ENDPOINT_URL``, the account's ID as access key; the README's
 offline/LocalStack hooks): generate, check, lint, list the changed partner roots, plan, prove (the
-pytest plugin of that venv), guard, apply. A second run after a registry edit plans only that tenant; a
-third, VCS-driven, judges a run's JSON plan fetched from a stand-in of the HCP Terraform API.
+pytest plugin of that venv), guard, apply. A second run, VCS-driven, judges a run's JSON plan fetched
+from a stand-in of the HCP Terraform API; a third, after a tenant is set offboarding, plans only that
+tenant's root, whose plan destroys its role (the guard allows it for that tenant alone).
 
 Run it with ``python -m generator.localstack run -- python -m pytest tests/pipeline -m live``.
 LocalStack does not enforce IAM: what is proven is the evaluator's verdict on the plan; LocalStack shows
@@ -143,27 +144,33 @@ def test_pipeline_sh_end_to_end(fresh_venv: Path, tmp_path: Path) -> None:
             f"arn:aws:iam::{accounts['partner']}:role/"
         )
 
-    write_registry(repo, bucket=bucket, acme_access="read-write", **accounts)  # acme's grant widens
-    subprocess.run([*xacct, "generate"], cwd=repo, env=env, check=True, capture_output=True)
-    said = _pipeline(repo, env, "--apply", "--since", "HEAD")
-    times.append(time.monotonic())
-    assert "partner roots to plan (changed since HEAD): 1" in said
-    assert "== acme/customer_to_partner" in said and "globex" not in said.split("partner roots to plan")[1]
-    policy = iam.get_role_policy(RoleName="teamform-tenant-acme", PolicyName=_policy_name(iam))
-    assert "s3:PutObject" in str(policy["PolicyDocument"])
-
     # VCS-driven: HCP Terraform planned the run; the pipeline fetches its JSON plan through the API (a
-    # stand-in serving the plan the last run made, as tests/pipeline/test_fetch_plan_json.py documents)
+    # stand-in serving the plan the first run made, as tests/pipeline/test_fetch_plan_json.py documents)
     plan = (repo / "reports" / "acme-customer_to_partner.plan.json").read_bytes()
+    shutil.rmtree(repo / "reports")  # the VCS-driven run starts from nothing
     with stand_in_api(plan) as api:
         vcs = {**env, "XACCT_PLAN_MODE": "vcs", "XACCT_RUN_ID": "run-e2e", "XACCT_HCP_API_URL": api}
         vcs["TF_TOKEN_app_terraform_io"] = TOKEN
-        (repo / "reports" / "acme-customer_to_partner.plan.json").unlink()
         said = _pipeline(repo, vcs, "--root", "generated/acme/customer_to_partner")
     times.append(time.monotonic())
     assert "== acme/customer_to_partner (vcs plan)" in said and "xacct fetch-plan-json: wrote" in said
     assert (repo / "reports" / "acme-customer_to_partner.plan.json").read_bytes() == plan
     assert _junit(repo / "reports" / "xacct-acme-customer_to_partner.xml")[1] == 0
+
+    # acme offboards: only its partner root changed (the customer's root is not listed either); its plan
+    # destroys the role, the guard lets that through for acme alone, the apply removes the role
+    write_registry(repo, bucket=bucket, acme_status="offboarding", **accounts)
+    subprocess.run([*xacct, "generate"], cwd=repo, env=env, check=True, capture_output=True)
+    shutil.rmtree(repo / "reports")
+    said = _pipeline(repo, env, "--apply", "--since", "HEAD")
+    times.append(time.monotonic())
+    assert "== acme/customer_to_partner (local plan, offboarding)" in said
+    assert "partner roots to plan (changed since HEAD): 1" in said
+    assert "globex" not in said.split("partner roots to plan")[1]
+    assert not (repo / "reports" / "xacct-acme-customer_to_partner.xml").exists()  # no role left to prove
+    assert "0 added, 0 changed, 2 destroyed" in said
+    roles = {r["RoleName"] for r in iam.list_roles()["Roles"]}
+    assert "teamform-tenant-acme" not in roles and "teamform-tenant-globex" in roles
 
     elapsed = time.monotonic() - started
     runs = ", ".join(f"{b - a:.0f} s" for a, b in itertools.pairwise(times))
@@ -204,9 +211,3 @@ def stand_in_api(plan: bytes) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
-
-
-def _policy_name(iam: object) -> str:
-    names = iam.list_role_policies(RoleName="teamform-tenant-acme")["PolicyNames"]  # type: ignore[attr-defined]
-    assert len(names) == 1, names
-    return names[0]
