@@ -233,7 +233,38 @@ def parser() -> argparse.ArgumentParser:
     )
     terraform_config.add_arguments(tfc)
     tfc.set_defaults(func=terraform_config.run_terraform_config)
+
+    _pipeline_commands(sub)
     return p
+
+
+def _pipeline_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """The pipeline's helpers: which roots to plan, and a remote run's JSON plan."""
+    from generator import changed_roots, fetch_plan_json
+
+    for name, module, run, help_text in (
+        (
+            "changed-roots",
+            changed_roots,
+            changed_roots.run_changed_roots,
+            "list the roots to plan (a CI matrix)",
+        ),
+        (
+            "fetch-plan-json",
+            fetch_plan_json,
+            fetch_plan_json.run_fetch_plan_json,
+            "download a remote HCP Terraform run's JSON plan",
+        ),
+    ):
+        command = sub.add_parser(
+            name,
+            help=help_text,
+            description=module.DESCRIPTION,
+            epilog=module.EPILOG,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        module.add_arguments(command)
+        command.set_defaults(func=run)
 
 
 # A run builds many small objects that live until it ends (models, statements, file texts) and almost

@@ -30,6 +30,7 @@ LAYERS = [
         "planjson",
         "localstack",
         "modulegen",
+        "hcp_api",
     },
     {
         "generate",
@@ -41,6 +42,8 @@ LAYERS = [
         "audit",
         "adopt",
         "terraform_config",
+        "changed_roots",
+        "fetch_plan_json",
     },  # commands' engines
     {"plan_guard", "report", "harness"},  # plan-guard; the evidence report; the pytest plugin
     {"cli", "generate_cli", "schema_cli", "__init__", "__main__"},  # the command line

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from generator.harness.options import given_path
 from generator.harness.proof_record import (
     ProofRecord,
     environment_key,
@@ -35,9 +36,9 @@ SHOWN = 10  # proven-unchanged roles named in the summary
 
 
 def _modules_dir(config: pytest.Config, loaded: LoadedRegistry) -> Path | None:
-    given = config.getoption("--xacct-modules-dir")
+    given = given_path(config, "--xacct-modules-dir")
     if given:
-        return Path(config.invocation_params.dir, given).resolve()
+        return given
     from generator.render_pool import module_source
 
     local = module_source(loaded).local_dir
@@ -48,12 +49,11 @@ class Incremental:
     """One session's proof record: what to skip, what ran, what to write back."""
 
     def __init__(self, config: pytest.Config, loaded: LoadedRegistry, roles: list[RoleSpec]) -> None:
-        self.path = Path(config.invocation_params.dir, config.getoption("--xacct-proof-record"))
+        self.path = given_path(config, "--xacct-proof-record") or Path()
         self.prove_all = bool(config.getoption("--xacct-prove-all"))
         parts = environment_parts(loaded, _modules_dir(config, loaded))
         self.environment = environment_key(parts)
-        given = config.getoption("--xacct-generated")
-        tree = Path(config.invocation_params.dir, given).resolve() if given else None
+        tree = given_path(config, "--xacct-generated")
         self.keys = role_keys(loaded, roles, self.environment, tree)
         if self.prove_all:
             old, self.message = None, f"{self.path}: --xacct-prove-all: proving every role"

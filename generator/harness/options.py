@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 
 
@@ -45,3 +48,12 @@ def add_options(parser: pytest.Parser) -> None:
 
     add_option(group)
     parser.addini("xacct_registry", "registry YAML to prove (like --xacct-registry)")
+
+
+def given_path(config: pytest.Config, option: str) -> Path | None:
+    """The path an ``--xacct-*`` option names, resolved against the folder pytest was started in (not
+    pytest's rootdir, which is wherever the nearest ini file is); ``None`` when the option is not given."""
+    given = config.getoption(option)
+    if not given:
+        return None
+    return Path(config.invocation_params.dir, os.path.expanduser(given)).resolve()

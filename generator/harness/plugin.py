@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 
+from generator.harness.options import given_path
 from generator.policy import RoleSpec, build_roles
 from generator.registry import LoadedRegistry, load_registry
 
@@ -114,9 +115,11 @@ class _Cache:
                 raise pytest.UsageError(
                     "the xacct fixtures need --xacct-registry PATH (or ini xacct_registry)"
                 )
-            self._loaded = load_registry(
-                Path(self.config.invocation_params.dir, path) if not os.path.isabs(path) else path
-            )
+            if self.config.getoption("--xacct-registry"):  # the command line's: against the current folder
+                path = str(given_path(self.config, "--xacct-registry"))
+            elif self.config.inipath is not None:  # the ini file's: against the ini file's folder
+                path = str(Path(self.config.inipath.parent, path))
+            self._loaded = load_registry(path)
         return self._loaded
 
     def roles(self, retiring: bool = False) -> list[RoleSpec]:
@@ -197,11 +200,10 @@ def batch_arguments(
     from generator.harness.roots import find_roots
 
     wanted = {r.key for r in roles}
-    modules = config.getoption("--xacct-modules-dir")
     options = {
         "shard_size": config.getoption("--xacct-shard-size"),
         "jobs": config.getoption("--xacct-jobs"),
-        "modules_dir": Path(modules) if modules else None,
+        "modules_dir": given_path(config, "--xacct-modules-dir"),
     }
     return [r for r in find_roots(generated) if r.key in wanted], options
 
@@ -229,10 +231,8 @@ def xacct_generated(
     request: pytest.FixtureRequest, xacct_registry: LoadedRegistry, tmp_path_factory: pytest.TempPathFactory
 ) -> Path:
     """The generated tree under test: --xacct-generated, or a fresh one in a temp folder."""
-    given = request.config.getoption("--xacct-generated")
-    if given:
-        out = Path(given).resolve()
-    else:
+    out = given_path(request.config, "--xacct-generated")
+    if out is None:
         from generator.generate import generate
 
         out = tmp_path_factory.mktemp("xacct") / "generated"
@@ -284,9 +284,7 @@ def xacct_plan(
             work,
             xacct_terraform,
             whole_tree=not filtered,
-            plan_out=Path(config.invocation_params.dir, config.getoption("--xacct-plan-out"))
-            if config.getoption("--xacct-plan-out")
-            else None,
+            plan_out=given_path(config, "--xacct-plan-out"),
             **options,
         )
     except (ValueError, TerraformError) as exc:  # a root the harness cannot plan: its reason, no traceback
@@ -301,7 +299,7 @@ def _given_plan(config: pytest.Config, given: str, loaded: LoadedRegistry, roles
     from generator.harness.planlayer import PlanLayer, root_hint
     from generator.policy import build_roles
 
-    path = given if os.path.isabs(given) else os.path.join(config.invocation_params.dir, given)
+    path = given_path(config, "--xacct-plan-json")
     try:
         plan = read_plan(path)
         accounts = {r.account_id for r in roles}
@@ -355,8 +353,7 @@ def xacct_live(
     from generator.harness.roots import find_roots, modules_dir_of
 
     roots = find_roots(xacct_generated)
-    modules_opt = request.config.getoption("--xacct-modules-dir")
-    modules = Path(modules_opt) if modules_opt else modules_dir_of(roots[0])[0]
+    modules = given_path(request.config, "--xacct-modules-dir") or modules_dir_of(roots[0])[0]
     live = prepare(
         xacct_registry,
         xacct_localstack_url,

@@ -14,6 +14,8 @@ from typing import Any
 
 import pytest
 
+from generator.harness.options import given_path
+
 
 def add_option(group: Any) -> None:
     group.addoption(
@@ -56,10 +58,9 @@ def write_session_report(config: pytest.Config, load: Any, reporter: Any) -> Non
     from generator.registry import RegistryError
     from generator.report import BadInput, make_report, write_report
 
-    folder = config.getoption("--xacct-report")
-    if not folder or hasattr(config, "workerinput"):
+    out = given_path(config, "--xacct-report")
+    if out is None or hasattr(config, "workerinput"):
         return
-    out = Path(config.invocation_params.dir, folder)
     layer = getattr(config, "_xacct_plan_layer", None)
     generated = getattr(config, "_xacct_generated_tree", None)
     previous = out / "report.json"

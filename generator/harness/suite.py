@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from generator.accounting.ledger import MODULE_TYPES
+from generator.harness.options import given_path
 from generator.hclread import find_block, parse_blocks
 from generator.policy import RoleSpec
 from generator.policy.canonical import canonical
@@ -295,8 +296,8 @@ def test_plan_offboarding_destroys_only_its_role(
     root = next((r for r in find_roots(xacct_generated, offboarding=True) if r.key == spec.key), None)
     if root is None:
         pytest.skip(f"{spec.key}: no offboarding root (its state shows the destroy applied)")
-    given = request.config.getoption("--xacct-modules-dir")
-    modules = Path(given).resolve() if given else resolved(xacct_registry.path.parent / "modules")
+    given = given_path(request.config, "--xacct-modules-dir")
+    modules = given or resolved(xacct_registry.path.parent / "modules")
     plans = plan_offboarding(root, spec, modules, tmp_path, xacct_terraform)
     problems = offboarding_problems(plans, xacct_registry, spec)
     assert not problems, f"{spec.key} (offboarding root): " + "\n".join(problems)

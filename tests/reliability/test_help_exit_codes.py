@@ -11,7 +11,8 @@ from .hostile import run_main
 from .registries import REPO
 
 COMMANDS = [[], ["generate"], ["validate"], ["external-ids"], ["external-ids", "assign"], ["lint"],
-            ["plan-guard"], ["audit"], ["schema"], ["terraform-config"]]  # fmt: skip
+            ["plan-guard"], ["audit"], ["schema"], ["terraform-config"], ["changed-roots"],
+            ["fetch-plan-json"]]  # fmt: skip
 
 
 @pytest.mark.parametrize("words", COMMANDS, ids=lambda w: " ".join(w) or "xacct")
@@ -28,16 +29,8 @@ def test_help_lists_the_exit_codes(words: list[str]) -> None:
 def test_the_readme_table_has_every_command() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     table = readme[readme.index("## Commands") :]
-    for command in (
-        "generate",
-        "validate",
-        "external-ids assign",
-        "lint",
-        "plan-guard",
-        "audit",
-        "schema",
-        "terraform-config",
-    ):
+    commands = ["generate", "validate", "external-ids assign", "lint", "plan-guard", "audit", "schema"]
+    for command in [*commands, "terraform-config", "changed-roots", "fetch-plan-json"]:
         assert f"| `xacct {command}" in table, command
 
 

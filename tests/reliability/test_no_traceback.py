@@ -106,6 +106,21 @@ COMMANDS: dict[str, list[st.SearchStrategy[list[str]]]] = {
         switch("--write"),
     ],
     "schema": [flag("--output", mostly("schema.json", files)), flag("--check", mostly("good.yaml", files))],
+    "changed-roots": [
+        flag("--generated", mostly("tree", files)),
+        flag("--since", st.sampled_from(["HEAD", "no-such-rev", "--output=x", "HEAD~999", ""])),
+        flag("--owner", st.sampled_from(["partner", "customer", "any", "nobody"])),
+        flag("--format", st.sampled_from(["lines", "json", "yaml"])),
+    ],
+    "fetch-plan-json": [
+        st.sampled_from(["--run", "--plan", "--saved-plan"]).flatmap(
+            lambda f: flag(f, mostly("run-x", files))
+        ),
+        flag("--out", mostly("plan.json", files)),
+        flag("--hostname", mostly("hcp.example.com", words)),
+        flag("--api-url", st.sampled_from(["http://127.0.0.1:9", "file:///etc/passwd", "x"])),
+        flag("--timeout", st.sampled_from(["1", "0", "-1", "nan", "x"])),
+    ],
 }
 
 
@@ -124,7 +139,8 @@ def argvs(draw: st.DrawFn) -> list[str]:
 def names_something(run: Run, argv: list[str]) -> bool:
     """A failure names a path, value or flag it was given (or the default registry or output)."""
     text = run.text
-    candidates = {"tenants.yaml", "generated", "usage:", "127.0.0.1:9"}  # defaults, AWS_ENDPOINT_URL
+    # defaults, AWS_ENDPOINT_URL, fetch-plan-json's default host
+    candidates = {"tenants.yaml", "generated", "usage:", "127.0.0.1:9", "app.terraform.io"}
     for arg in argv[1:]:
         for form in (arg, os.path.basename(arg.rstrip("/")), arg.encode("unicode_escape").decode()):
             if form.strip():

@@ -1,0 +1,61 @@
+"""The example workflow and script say what the pipeline README says: no placeholder in the install line,
+the schedule runs the audit alone, the plan matrix is `xacct changed-roots --format json`."""
+
+from __future__ import annotations
+
+import subprocess
+
+import yaml
+
+from tests.pipeline.registries import REPO
+
+EXAMPLES = REPO / "examples" / "pipelines"
+
+
+def _workflow() -> dict:
+    return yaml.safe_load((EXAMPLES / "github-actions.yml").read_text(encoding="utf-8"))
+
+
+def test_no_placeholder_in_the_examples() -> None:
+    for path in EXAMPLES.iterdir():
+        assert "/ORG/" not in path.read_text(encoding="utf-8"), path
+
+
+def test_the_schedule_runs_the_audit_alone() -> None:
+    jobs = _workflow()["jobs"]
+
+    def runs_on_schedule(name: str) -> bool:
+        job = jobs[name]
+        condition = job.get("if", "")
+        if "!= 'schedule'" in condition or "== 'pull_request'" in condition:
+            return False
+        if "== 'schedule'" in condition:
+            return True
+        needs = job.get("needs", [])
+        return all(runs_on_schedule(n) for n in ([needs] if isinstance(needs, str) else needs))
+
+    assert [name for name in jobs if runs_on_schedule(name)] == ["audit"]
+
+
+def test_the_plan_matrix_is_the_changed_partner_roots() -> None:
+    jobs = _workflow()["jobs"]
+    steps = " ".join(str(step.get("run", "")) for step in jobs["check"]["steps"])
+    assert "xacct changed-roots --since" in steps and "--format json" in steps
+    assert jobs["plan"]["strategy"]["matrix"]["root"] == "${{ fromJSON(needs.check.outputs.roots) }}"
+    assert 'pipeline.sh --root "${{ matrix.root.root }}"' in jobs["plan"]["steps"][-2]["run"]
+
+
+def test_pipeline_sh_help_and_bad_usage() -> None:
+    script = str(EXAMPLES / "pipeline.sh")
+    done = subprocess.run(["bash", script, "--help"], capture_output=True, text=True, check=False)
+    assert done.returncode == 0 and "XACCT_PLAN_MODE" in done.stdout and "set -euo" not in done.stdout
+    done = subprocess.run(["bash", script, "--nope"], capture_output=True, text=True, check=False)
+    assert done.returncode == 2 and "unknown option --nope" in done.stderr
+    done = subprocess.run(
+        ["bash", script],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"PATH": "/usr/bin:/bin", "XACCT_PLAN_MODE": "cloud"},
+    )
+    assert done.returncode == 2 and "XACCT_PLAN_MODE=cloud" in done.stderr
