@@ -36,6 +36,7 @@ GENERATE_EXITS = """exit codes:
 def cmd_generate(args: argparse.Namespace) -> int:
     from generator.external_ids import check_rotations
     from generator.generate import generate
+    from generator.output import summary
     from generator.output.errors import OutputError, describe
     from generator.output.lock import LockBusy
 
@@ -109,9 +110,11 @@ def cmd_generate(args: argparse.Namespace) -> int:
         note = "; terraform loads it with this root's files" if rel in loaded_by_terraform else ""
         err.print(f"{target / rel}: not written by xacct; left as it is{note}", markup=False)
     if result.written:
+        tenants = summary.describe(summary.tenant_changes(diff))
         out.print(
             f"{target}: wrote {len(diff.changed)} file(s), removed {len(diff.extra)}, "
-            f"kept {len(diff.unchanged)} unchanged ({result.plan.role_count} roles)",
+            f"kept {len(diff.unchanged)} unchanged ({result.plan.role_count} roles)"
+            + (f": {tenants}" if tenants else ""),
             markup=False,
         )
     else:

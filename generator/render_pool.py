@@ -136,7 +136,7 @@ class _Staging:
     modules: ModuleSource
 
 
-_FORKED: tuple[LoadedRegistry, list[frozenset[str]], Path, _Staging | None] | None = None
+_FORKED: tuple[LoadedRegistry, list[frozenset[str]], Path, _Staging | None, progress.Relay] | None = None
 
 
 def _render_chunk(index: int) -> dict[str, str]:
@@ -145,10 +145,10 @@ def _render_chunk(index: int) -> dict[str, str]:
     The worker builds its tenants' roles itself, while the parent builds all of them to lint.
     """
     assert _FORKED is not None
-    loaded, groups, out, staging = _FORKED
+    loaded, groups, out, staging, relay = _FORKED
     names = groups[index]
     roles = build_roles(loaded.model, only=names)
-    files = _render(loaded, roles + retiring(loaded, out, only=names), out, lambda n=1: None)
+    files = _render(loaded, roles + retiring(loaded, out, only=names), out, relay.advance)
     if staging is None:
         return files
     keys = tenant_keys(loaded, out, staging.modules, only=names)
@@ -236,13 +236,19 @@ def _render_all(
         with progress.bar("rendering", len(roles)) as advance:
             return roles, _render(loaded, roles + retiring(loaded, out, keep), out, advance), []
     groups = _groups(loaded, keep, jobs)
-    _FORKED = (loaded, groups, out, staging)
+    relay = progress.Relay()  # the workers' progress, shown by this process
+    _FORKED = (loaded, groups, out, staging, relay)
+    rendering = progress.bar("rendering", _role_count(loaded, keep))
     try:
         # a process pool that fails (BrokenProcessPool) when a worker's result cannot be read back,
-        # where multiprocessing.Pool would wait forever
-        with ProcessPoolExecutor(
-            len(groups), mp_context=mp.get_context("fork"), initializer=_die_with_parent
-        ) as pool:
+        # where multiprocessing.Pool would wait forever; the bar ends once the workers have exited
+        with (
+            rendering as advance,
+            relay.forwarding(advance),
+            ProcessPoolExecutor(
+                len(groups), mp_context=mp.get_context("fork"), initializer=_die_with_parent
+            ) as pool,
+        ):
             try:
                 pending = [pool.submit(_render_chunk, i) for i in range(len(groups))]
                 roles = build_roles(loaded.model, skip=keep)

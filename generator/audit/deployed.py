@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from generator import progress
 from generator.audit.document_diff import parse_document
 
 SERVICE_LINKED_PATH = "/aws-service-role/"
@@ -62,13 +63,15 @@ def list_roles(iam: Any) -> list[DeployedRole]:
     ``ListRoles`` omits tags and the permissions boundary, so every role that is not service-linked
     is read again with ``GetRole``.
     """
+    listed = [data for page in iam.get_paginator("list_roles").paginate() for data in page["Roles"]]
     roles = []
-    for page in iam.get_paginator("list_roles").paginate():
-        for data in page["Roles"]:
+    with progress.bar(f"reading {len(listed)} roles", len(listed)) as advance:
+        for data in listed:
             if data.get("Path", "/").startswith(SERVICE_LINKED_PATH):
                 roles.append(_role(data))
-                continue
-            roles.append(_role(iam.get_role(RoleName=data["RoleName"])["Role"]))
+            else:
+                roles.append(_role(iam.get_role(RoleName=data["RoleName"])["Role"]))
+            advance(1)
     return sorted(roles, key=lambda r: r.name)
 
 
