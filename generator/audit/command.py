@@ -35,7 +35,11 @@ EPILOG = """exit codes:
   1  findings (missing, drifted or unknown roles)
   2  nothing was audited: the registry is refused, --account names no account, --endpoint-url is
      not an http(s) URL, the credentials are of another account, IAM could not be read (no
-     credentials, no connection, access denied), or a usage error or internal error, said in one line"""
+     credentials, no connection, access denied), or a usage error or internal error, said in one line
+
+example:
+  AWS_PROFILE=partner-readonly xacct audit --registry tenants.yaml --account partner
+  xacct audit --account acme --profile acme-audit --format json > audit-acme.json"""
 _ACCOUNT_ID = re.compile(r"\d{12}")
 
 
