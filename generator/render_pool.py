@@ -24,6 +24,7 @@ from generator.output.tree import (
 )
 from generator.policy.roles import INLINE_POLICY_MAX, TRUST_POLICY_MAX, RoleSpec, build_roles, retiring_roles
 from generator.registry import LoadedRegistry, Problem, RegistryError
+from generator.registry.model import deployed, role_status
 from generator.render.terraform import ModuleSource, render_root
 from generator.render_keys import tenant_keys
 
@@ -233,12 +234,13 @@ def _render_all(
         problems = size_problems(loaded, roles) + lint_problems(loaded, roles, keep)
         if problems:
             return roles, {}, problems
-        with progress.bar("rendering", len(roles)) as advance:
-            return roles, _render(loaded, roles + retiring(loaded, out, keep), out, advance), []
+        rendered = roles + retiring(loaded, out, keep)
+        with progress.bar("rendering", len(rendered)) as advance:
+            return roles, _render(loaded, rendered, out, advance), []
     groups = _groups(loaded, keep, jobs)
     relay = progress.Relay()  # the workers' progress, shown by this process
     _FORKED = (loaded, groups, out, staging, relay)
-    rendering = progress.bar("rendering", _role_count(loaded, keep))
+    rendering = progress.bar("rendering", _rendered_count(loaded, out, keep))
     try:
         # a process pool that fails (BrokenProcessPool) when a worker's result cannot be read back,
         # where multiprocessing.Pool would wait forever; the bar ends once the workers have exited
@@ -274,6 +276,18 @@ def _render_all(
 
 def _external_ids(loaded: LoadedRegistry) -> dict[str, str]:
     return {t.name: _fingerprint(t.external_id) for t in loaded.model.tenants if t.external_id}
+
+
+def _rendered_count(loaded: LoadedRegistry, out: Path, skip: Container[str]) -> int:
+    """How many roles the workers render: the deployed ones and the offboarding roots still rendered."""
+    live = sum(
+        1
+        for t in loaded.model.tenants
+        if t.name not in skip
+        for _, settings in t.scenarios()
+        if deployed(role_status(t, settings))
+    )
+    return live + len(retiring(loaded, out, skip))
 
 
 def _role_count(loaded: LoadedRegistry, skip: Container[str] = ()) -> int:
