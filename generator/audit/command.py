@@ -20,9 +20,8 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
-from generator import progress
 from generator.audit.account import audit, expected_roles
-from generator.audit.deployed import DeployedRole, list_roles, with_permissions
+from generator.audit.deployed import list_roles, read_permissions
 from generator.audit.drift import KINDS, AuditReport
 from generator.files import path_value
 from generator.registry import RegistryError, load_registry
@@ -165,12 +164,6 @@ def _redacted(text: str, secrets: Sequence[str]) -> str:
     return text
 
 
-def _read_permissions(iam: Any, role: DeployedRole, advance: progress.Advance) -> DeployedRole:
-    found = with_permissions(iam, role)
-    advance(1)
-    return found
-
-
 def read_and_audit(registry: Registry, account: str, label: str, args: argparse.Namespace) -> AuditReport:
     """Read the account's roles with boto3 and compare them with the registry."""
     from botocore.exceptions import BotoCoreError, ClientError
@@ -188,9 +181,7 @@ def read_and_audit(registry: Registry, account: str, label: str, args: argparse.
             )
         roles = list_roles(iam)
         expected = {s.role_name for s in expected_roles(registry, account)}
-        wanted = sum(r.name in expected for r in roles)
-        with progress.bar(f"reading the policies of {wanted} roles", wanted) as advance:
-            roles = [_read_permissions(iam, r, advance) if r.name in expected else r for r in roles]
+        roles = read_permissions(iam, roles, lambda role: role.name in expected)
     except (BotoCoreError, ClientError) as exc:
         raise AuditError(f"cannot read the IAM roles of {where}: {_redacted(str(exc), secrets)}") from None
     except ValueError as exc:  # botocore: "Invalid endpoint" (e.g. AWS_ENDPOINT_URL is not a URL)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -110,3 +111,19 @@ def with_permissions(iam: Any, role: DeployedRole) -> DeployedRole:
         for policy in page["AttachedPolicies"]:
             attached[policy["PolicyArn"]] = _policy_document(iam, policy["PolicyArn"])
     return boundary_of(iam, replace(role, inline=inline, attached=attached))
+
+
+def read_permissions(
+    iam: Any, roles: list[DeployedRole], wanted: Callable[[DeployedRole], bool]
+) -> list[DeployedRole]:
+    """``roles``, the ``wanted`` ones with their permissions read (`with_permissions`: a few calls
+    each, so a bar advances per role)."""
+    count = sum(1 for role in roles if wanted(role))
+    found = []
+    with progress.bar(f"reading the policies of {count} roles", count) as advance:
+        for role in roles:
+            if wanted(role):
+                role = with_permissions(iam, role)
+                advance(1)
+            found.append(role)
+    return found
