@@ -11,10 +11,13 @@ REPORTS ?= reports
 export XACCT_PROVIDER_MIRROR ?= /opt/tf-plugins
 export XACCT_LOCALSTACK_VENV := $(abspath $(LS_VENV))
 
-.PHONY: help venv generate check validate lint report test test-fast test-plan unit localstack-up localstack-down localstack-venv \
+.PHONY: help venv generate check validate lint report test test-fast test-plan localstack-up localstack-down localstack-venv \
         bench soak docs docs-check fmt ruff clean
 
+# every .PHONY target has a line here (tests/test_makefile.py checks it)
 help:
+	@echo "make help            this list"
+	@echo "make venv            create .venv and install xacct with its test tools (the targets that run xacct do it first)"
 	@echo "make generate        generate Terraform from $(REGISTRY) into $(OUT)/"
 	@echo "make test            full test suite (installs venvs, starts LocalStack, stops it after); leaves the"
 	@echo "                     evidence report of $(REGISTRY) in $(REPORTS)/ (report.html, report.md, report.json)"
@@ -23,11 +26,18 @@ help:
 	@echo "make check           generate --check: is generated/ what the registry gives?"
 	@echo "make validate        validate the registry (and lint it) without writing"
 	@echo "make lint            xacct lint on $(REGISTRY)"
+	@echo "make report          the evidence report of $(REGISTRY)'s model documents in $(REPORTS)/"
+	@echo "make ruff            ruff check and ruff format --check on generator, tests and bench"
+	@echo "make fmt             ruff format generator, tests and bench (rewrites files)"
 	@echo "make bench           benchmarks (see bench/README.md)"
+	@echo "make soak            the kill and read-back tests, many more runs (slow)"
 	@echo "make docs            regenerate the wrapper modules' .tf files (from wrapper.toml), the module READMEs,"
 	@echo "                     the README's permission kinds and the registry schema (schema/tenants.schema.json)"
 	@echo "make docs-check      exit 1 listing the stale generated module files and schema (writes nothing)"
-	@echo "make localstack-up / localstack-down"
+	@echo "make localstack-up   start LocalStack for the live tests (make localstack-down stops it)"
+	@echo "make localstack-down stop the LocalStack that localstack-up started"
+	@echo "make localstack-venv install LocalStack into $(LS_VENV) (make test does it)"
+	@echo "make clean           remove $(OUT)/, $(REPORTS)/ and the test caches"
 
 $(BIN)/.installed: pyproject.toml requirements/constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -62,6 +72,9 @@ report: venv
 ruff: venv
 	$(BIN)/ruff check generator tests bench
 	$(BIN)/ruff format --check generator tests bench
+
+fmt: venv
+	$(BIN)/ruff format generator tests bench
 
 localstack-up: venv localstack-venv
 	$(BIN)/python -m generator.localstack up

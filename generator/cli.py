@@ -40,11 +40,24 @@ VALIDATE_EXITS = f"""exit codes:
   0  the registry is valid
   2  the registry is refused (every problem listed as FILE:LINE: field: what is wrong, what to do),
      cannot be read (missing, a folder, a named pipe or device, not UTF-8, too big), or
-     {USAGE_EXIT}"""
+     {USAGE_EXIT}
+
+example:
+  xacct validate --registry tenants.yaml"""
 ASSIGN_EXITS = f"""exit codes:
   0  done, or nothing to do (--dry-run: what would change is listed, nothing is written)
   2  nothing was written: the registry has a problem other than missing IDs, or cannot be read or
-     written, or {USAGE_EXIT}"""
+     written, or {USAGE_EXIT}
+
+example:
+  xacct external-ids assign --registry tenants.yaml --dry-run   # see which tenants would get one
+  xacct external-ids assign --registry tenants.yaml"""
+EXTERNAL_IDS_EPILOG = f"""exit codes: those of the action (see xacct external-ids assign|rotate --help), and
+  2  {USAGE_EXIT}
+
+example:
+  xacct external-ids assign --registry tenants.yaml
+  xacct external-ids rotate --registry tenants.yaml acme"""
 
 
 def cmd_assign(args: argparse.Namespace) -> int:
@@ -100,8 +113,10 @@ def parser() -> argparse.ArgumentParser:
         prog="xacct",
         description="Turn a registry of tenants (tenants.yaml) into Terraform for AWS cross-account IAM "
         "roles, and prove that every role trusts and allows exactly what the registry says.",
-        epilog="exit codes: each command's --help lists its own (0 ok, 1 findings, 2 bad input, usage "
-        "error or internal error, 3 busy); no command prints a Python traceback",
+        epilog="exit codes: each command's --help lists its own (0 ok, 1 findings, 2 bad input, usage\n"
+        "  error or internal error, 3 busy); no command prints a Python traceback\n\nexample:\n"
+        "  xacct external-ids assign && xacct generate && xacct lint --generated generated",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--version", action="version", version=f"xacct {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
@@ -121,6 +136,8 @@ def parser() -> argparse.ArgumentParser:
     v = sub.add_parser(
         "validate",
         help="validate the registry (and lint it) without writing",
+        description="Load and check the registry as generate does (every problem at once, as\n"
+        "FILE:LINE: field: what is wrong, what to do), lint it, and write nothing.",
         epilog=VALIDATE_EXITS,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -131,8 +148,10 @@ def parser() -> argparse.ArgumentParser:
     e = sub.add_parser(
         "external-ids",
         help="manage tenants' external IDs",
-        epilog="exit codes: those of the action (see xacct external-ids assign|rotate --help); 2 a usage "
-        "error",
+        description="Write the partner-generated external IDs into the registry file, keeping its\n"
+        "comments and layout: assign the missing ones, or rotate one without a break.",
+        epilog=EXTERNAL_IDS_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     esub = e.add_subparsers(dest="action", required=True)
     a = esub.add_parser(
@@ -160,7 +179,13 @@ def parser() -> argparse.ArgumentParser:
 
     from generator.lint.command import add_arguments as add_lint_arguments
 
-    lint = sub.add_parser("lint", help="least-privilege and FTR checks on the registry, HCL or a plan")
+    lint = sub.add_parser(
+        "lint",
+        help="least-privilege and FTR checks on the registry, HCL or a plan",
+        description="Judge the registry, generated Terraform (--generated) and plan JSON (--plan-json)\n"
+        "against the least-privilege and FTR rules (--list-rules prints them); the report goes to\n"
+        "stdout (text, json or sarif) or --output, the summary to stderr.",
+    )
     registry_arg(lint)
     add_lint_arguments(lint)
     lint.set_defaults(func=cmd_lint)
@@ -168,13 +193,23 @@ def parser() -> argparse.ArgumentParser:
     from generator.audit import add_arguments as add_audit_arguments
     from generator.plan_guard import add_arguments as add_guard_arguments
 
-    guard = sub.add_parser("plan-guard", help="fail on destructive or unrequested IAM changes in a plan")
+    guard = sub.add_parser(
+        "plan-guard",
+        help="fail on destructive or unrequested IAM changes in a plan",
+        description="Account for every change of a plan JSON against the registry (the plan accounting\n"
+        "of the pytest harness, without pytest): unknown roles, foreign grants, deletes without\n"
+        "--allow-destroy and anything else the registry did not ask for are findings.",
+    )
     registry_arg(guard)
     add_guard_arguments(guard)
     guard.set_defaults(func=cmd_plan_guard)
 
     audit = sub.add_parser(
-        "audit", help="compare the roles deployed in an account with the registry (IAM-008)"
+        "audit",
+        help="compare the roles deployed in an account with the registry (IAM-008)",
+        description="Read the IAM roles deployed in one account (credentials of that account, read-only)\n"
+        "and compare them with the registry: missing, drifted and unknown roles, with the\n"
+        "evaluator's verdicts on the deployed trust and permissions.",
     )
     registry_arg(audit)
     add_audit_arguments(audit)
@@ -183,7 +218,11 @@ def parser() -> argparse.ArgumentParser:
     from generator.adopt import add_arguments as add_import_arguments
 
     adopt = sub.add_parser(
-        "import", help="adopt hand-made cross-account roles: registry entries and terraform import blocks"
+        "import",
+        help="adopt hand-made cross-account roles: registry entries and terraform import blocks",
+        description="Read the IAM roles of one or more accounts and print (or --write) registry entries\n"
+        "with adopt: for the hand-made cross-account roles xacct can express exactly; the next\n"
+        "generate writes import blocks, so the first apply adopts each role instead of creating it.",
     )
     registry_arg(adopt)
     add_import_arguments(adopt)
@@ -192,7 +231,10 @@ def parser() -> argparse.ArgumentParser:
     from generator.report.command import add_arguments as add_report_arguments
 
     report = sub.add_parser(
-        "report", help="the evidence report for a security reviewer: report.html, report.md, report.json"
+        "report",
+        help="the evidence report for a security reviewer: report.html, report.md, report.json",
+        description="Write the evidence report for a security reviewer into --out: each FTR control met,\n"
+        "not met or not checked, with the cases, verdicts and inputs behind it.",
     )
     registry_arg(report)
     add_report_arguments(report)

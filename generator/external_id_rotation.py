@@ -39,7 +39,11 @@ EXITS = """exit codes:
   0  done: the registry file holds the rotation's next step
   2  nothing was written: the tenant is not in the registry, has no external_id, is already rotating
      (rotate) or is not rotating (--finish); the registry has a problem, cannot be read or written;
-     or a usage error (an unknown flag, an empty path) or an internal error, said in one line"""
+     or a usage error (an unknown flag, an empty path) or an internal error, said in one line
+
+example:
+  xacct external-ids rotate --registry tenants.yaml acme            # step 1, then generate and apply
+  xacct external-ids rotate --registry tenants.yaml acme --finish   # step 2, once acme uses the new ID"""
 
 
 class RotationError(Exception):

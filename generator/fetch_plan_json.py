@@ -26,7 +26,7 @@ DESCRIPTION = (
     "Download the JSON plan (terraform show -json format) of a remote HCP Terraform run, for "
     "`xacct plan-guard` and `pytest --xacct-plan-json`; the token comes from TF_TOKEN_<hostname>."
 )
-EPILOG = f"""examples:
+EPILOG = f"""example:
   terraform -chdir=generated/acme/customer_to_partner plan -out=tfplan   # CLI-driven, remote plan
   xacct fetch-plan-json --saved-plan generated/acme/customer_to_partner/tfplan --out plan.json
   xacct fetch-plan-json --run run-CZcmD7eagjhyX0vN --out plan.json       # VCS-driven: the run's ID

@@ -30,12 +30,18 @@ GENERATE_EXITS = """exit codes:
      (also: a usage error, e.g. an unknown flag or an empty path, or an internal error, said in one line)
   3  another run holds the output folder's lock
   130, 143  interrupted (SIGINT, SIGTERM): staging folders removed, the previous tree as it was
-            unless the swap had already happened"""
+            unless the swap had already happened
+
+example:
+  xacct generate --registry tenants.yaml --out generated
+  xacct generate --check                          # in CI: is generated/ what the registry gives?
+  xacct generate --rotate-external-id acme        # acme's new external ID is deliberate"""
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
     from generator.external_ids import check_rotations
     from generator.generate import generate
+    from generator.output import summary
     from generator.output.errors import OutputError, describe
     from generator.output.lock import LockBusy
 
@@ -109,9 +115,11 @@ def cmd_generate(args: argparse.Namespace) -> int:
         note = "; terraform loads it with this root's files" if rel in loaded_by_terraform else ""
         err.print(f"{target / rel}: not written by xacct; left as it is{note}", markup=False)
     if result.written:
+        tenants = summary.describe(summary.tenant_changes(diff))
         out.print(
             f"{target}: wrote {len(diff.changed)} file(s), removed {len(diff.extra)}, "
-            f"kept {len(diff.unchanged)} unchanged ({result.plan.role_count} roles)",
+            f"kept {len(diff.unchanged)} unchanged ({result.plan.role_count} roles)"
+            + (f": {tenants}" if tenants else ""),
             markup=False,
         )
     else:
@@ -147,7 +155,13 @@ def add_generate(sub: Any, registry_arg: Callable[[argparse.ArgumentParser], Non
         action="store_true",
         help="write nothing; exit 1 if the output is out of date or holds paths xacct did not write",
     )
-    g.add_argument("--wait", type=seconds, default=30.0, help="seconds to wait for another run's lock")
+    g.add_argument(
+        "--wait",
+        type=seconds,
+        default=30.0,
+        metavar="SECONDS",
+        help="seconds to wait for another run's lock (default: %(default)g)",
+    )
     g.add_argument(
         "--rotate-external-id",
         action="append",

@@ -24,6 +24,7 @@ from generator.output.tree import (
 )
 from generator.policy.roles import INLINE_POLICY_MAX, TRUST_POLICY_MAX, RoleSpec, build_roles, retiring_roles
 from generator.registry import LoadedRegistry, Problem, RegistryError
+from generator.registry.model import deployed, role_status
 from generator.render.terraform import ModuleSource, render_root
 from generator.render_keys import tenant_keys
 
@@ -136,7 +137,7 @@ class _Staging:
     modules: ModuleSource
 
 
-_FORKED: tuple[LoadedRegistry, list[frozenset[str]], Path, _Staging | None] | None = None
+_FORKED: tuple[LoadedRegistry, list[frozenset[str]], Path, _Staging | None, progress.Relay] | None = None
 
 
 def _render_chunk(index: int) -> dict[str, str]:
@@ -145,10 +146,10 @@ def _render_chunk(index: int) -> dict[str, str]:
     The worker builds its tenants' roles itself, while the parent builds all of them to lint.
     """
     assert _FORKED is not None
-    loaded, groups, out, staging = _FORKED
+    loaded, groups, out, staging, relay = _FORKED
     names = groups[index]
     roles = build_roles(loaded.model, only=names)
-    files = _render(loaded, roles + retiring(loaded, out, only=names), out, lambda n=1: None)
+    files = _render(loaded, roles + retiring(loaded, out, only=names), out, relay.advance)
     if staging is None:
         return files
     keys = tenant_keys(loaded, out, staging.modules, only=names)
@@ -233,16 +234,23 @@ def _render_all(
         problems = size_problems(loaded, roles) + lint_problems(loaded, roles, keep)
         if problems:
             return roles, {}, problems
-        with progress.bar("rendering", len(roles)) as advance:
-            return roles, _render(loaded, roles + retiring(loaded, out, keep), out, advance), []
+        rendered = roles + retiring(loaded, out, keep)
+        with progress.bar("rendering", len(rendered)) as advance:
+            return roles, _render(loaded, rendered, out, advance), []
     groups = _groups(loaded, keep, jobs)
-    _FORKED = (loaded, groups, out, staging)
+    relay = progress.Relay()  # the workers' progress, shown by this process
+    _FORKED = (loaded, groups, out, staging, relay)
+    rendering = progress.bar("rendering", _rendered_count(loaded, out, keep))
     try:
         # a process pool that fails (BrokenProcessPool) when a worker's result cannot be read back,
-        # where multiprocessing.Pool would wait forever
-        with ProcessPoolExecutor(
-            len(groups), mp_context=mp.get_context("fork"), initializer=_die_with_parent
-        ) as pool:
+        # where multiprocessing.Pool would wait forever; the bar ends once the workers have exited
+        with (
+            rendering as advance,
+            relay.forwarding(advance),
+            ProcessPoolExecutor(
+                len(groups), mp_context=mp.get_context("fork"), initializer=_die_with_parent
+            ) as pool,
+        ):
             try:
                 pending = [pool.submit(_render_chunk, i) for i in range(len(groups))]
                 roles = build_roles(loaded.model, skip=keep)
@@ -268,6 +276,18 @@ def _render_all(
 
 def _external_ids(loaded: LoadedRegistry) -> dict[str, str]:
     return {t.name: _fingerprint(t.external_id) for t in loaded.model.tenants if t.external_id}
+
+
+def _rendered_count(loaded: LoadedRegistry, out: Path, skip: Container[str]) -> int:
+    """How many roles the workers render: the deployed ones and the offboarding roots still rendered."""
+    live = sum(
+        1
+        for t in loaded.model.tenants
+        if t.name not in skip
+        for _, settings in t.scenarios()
+        if deployed(role_status(t, settings))
+    )
+    return live + len(retiring(loaded, out, skip))
 
 
 def _role_count(loaded: LoadedRegistry, skip: Container[str] = ()) -> int:

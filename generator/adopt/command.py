@@ -30,7 +30,12 @@ EPILOG = """exit codes:
      (written with --write)
   2  nothing was written: the registry is refused, an argument is wrong, an account could not be read
      (no credentials, no connection, access denied), or the registry's layout cannot take the entries
-     (--write; paste the printed entries by hand)"""
+     (--write; paste the printed entries by hand), or a usage error (an unknown flag, an empty path)
+     or an internal error, said in one line
+
+example:
+  xacct import --registry tenants.yaml --profile partner --profile customer-222 \\
+               --name 222222222222=acme --write"""
 _ACCOUNT_ID = re.compile(r"\d{12}")
 _NAME = re.compile(r"(\d{12})=(.+)")
 

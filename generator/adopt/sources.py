@@ -13,7 +13,7 @@ from typing import Any
 
 from generator.adopt.trust import account_of, aws_principals
 from generator.audit.command import _endpoint, _redacted
-from generator.audit.deployed import DeployedRole, list_roles, with_permissions
+from generator.audit.deployed import DeployedRole, list_roles, read_permissions
 
 SESSION_NAME = "xacct-import"
 
@@ -90,7 +90,7 @@ def read_account(source: Source, endpoint_url: str | None, region: str) -> Accou
         iam, sts, found = _clients(source, endpoint_url, region)
         secrets += found
         account = sts.get_caller_identity()["Account"]
-        roles = [with_permissions(iam, r) if _crosses(r) else r for r in list_roles(iam)]
+        roles = read_permissions(iam, list_roles(iam), _crosses)
     except (BotoCoreError, ClientError) as exc:
         raise SourceError(f"cannot read the IAM roles of {where}: {_redacted(str(exc), secrets)}") from None
     except ValueError as exc:  # botocore: "Invalid endpoint"

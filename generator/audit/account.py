@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from generator import progress
 from generator.audit.deployed import DeployedRole
 from generator.audit.drift import AuditFinding, AuditReport, compare_role
 from generator.audit.effective import boundary_note
@@ -26,11 +27,13 @@ def audit(
     by_name = {r.name: r for r in roles}
     findings: list[AuditFinding] = []
     notes = []
-    for spec in specs:
-        role = by_name.get(spec.role_name)
-        findings += compare_role(spec, registry, role)
-        note = boundary_note(role) if role is not None else None
-        notes += [f"{account} {note}"] if note else []
+    with progress.bar(f"comparing {len(specs)} roles with the registry", len(specs)) as advance:
+        for spec in specs:
+            role = by_name.get(spec.role_name)
+            findings += compare_role(spec, registry, role)
+            note = boundary_note(role) if role is not None else None
+            notes += [f"{account} {note}"] if note else []
+            advance(1)
     expected = {s.role_name for s in specs}
     findings += orphans(registry, account, roles, expected, known_accounts(registry, extra_known))
     names = tuple(s.role_name for s in specs)

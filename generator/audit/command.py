@@ -21,7 +21,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from generator.audit.account import audit, expected_roles
-from generator.audit.deployed import list_roles, with_permissions
+from generator.audit.deployed import list_roles, read_permissions
 from generator.audit.drift import KINDS, AuditReport
 from generator.files import path_value
 from generator.registry import RegistryError, load_registry
@@ -34,7 +34,11 @@ EPILOG = """exit codes:
   1  findings (missing, drifted or unknown roles)
   2  nothing was audited: the registry is refused, --account names no account, --endpoint-url is
      not an http(s) URL, the credentials are of another account, IAM could not be read (no
-     credentials, no connection, access denied), or a usage error or internal error, said in one line"""
+     credentials, no connection, access denied), or a usage error or internal error, said in one line
+
+example:
+  AWS_PROFILE=partner-readonly xacct audit --registry tenants.yaml --account partner
+  xacct audit --account acme --profile acme-audit --format json > audit-acme.json"""
 _ACCOUNT_ID = re.compile(r"\d{12}")
 
 
@@ -177,7 +181,7 @@ def read_and_audit(registry: Registry, account: str, label: str, args: argparse.
             )
         roles = list_roles(iam)
         expected = {s.role_name for s in expected_roles(registry, account)}
-        roles = [with_permissions(iam, r) if r.name in expected else r for r in roles]
+        roles = read_permissions(iam, roles, lambda role: role.name in expected)
     except (BotoCoreError, ClientError) as exc:
         raise AuditError(f"cannot read the IAM roles of {where}: {_redacted(str(exc), secrets)}") from None
     except ValueError as exc:  # botocore: "Invalid endpoint" (e.g. AWS_ENDPOINT_URL is not a URL)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from generator import progress
 from generator.audit.document_diff import parse_document
 
 SERVICE_LINKED_PATH = "/aws-service-role/"
@@ -62,13 +64,15 @@ def list_roles(iam: Any) -> list[DeployedRole]:
     ``ListRoles`` omits tags and the permissions boundary, so every role that is not service-linked
     is read again with ``GetRole``.
     """
+    listed = [data for page in iam.get_paginator("list_roles").paginate() for data in page["Roles"]]
     roles = []
-    for page in iam.get_paginator("list_roles").paginate():
-        for data in page["Roles"]:
+    with progress.bar(f"reading {len(listed)} roles", len(listed)) as advance:
+        for data in listed:
             if data.get("Path", "/").startswith(SERVICE_LINKED_PATH):
                 roles.append(_role(data))
-                continue
-            roles.append(_role(iam.get_role(RoleName=data["RoleName"])["Role"]))
+            else:
+                roles.append(_role(iam.get_role(RoleName=data["RoleName"])["Role"]))
+            advance(1)
     return sorted(roles, key=lambda r: r.name)
 
 
@@ -107,3 +111,19 @@ def with_permissions(iam: Any, role: DeployedRole) -> DeployedRole:
         for policy in page["AttachedPolicies"]:
             attached[policy["PolicyArn"]] = _policy_document(iam, policy["PolicyArn"])
     return boundary_of(iam, replace(role, inline=inline, attached=attached))
+
+
+def read_permissions(
+    iam: Any, roles: list[DeployedRole], wanted: Callable[[DeployedRole], bool]
+) -> list[DeployedRole]:
+    """``roles``, the ``wanted`` ones with their permissions read (`with_permissions`: a few calls
+    each, so a bar advances per role)."""
+    count = sum(1 for role in roles if wanted(role))
+    found = []
+    with progress.bar(f"reading the policies of {count} roles", count) as advance:
+        for role in roles:
+            if wanted(role):
+                role = with_permissions(iam, role)
+                advance(1)
+            found.append(role)
+    return found

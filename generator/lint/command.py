@@ -23,7 +23,12 @@ EPILOG = """exit codes:
   2  nothing was judged: the registry is refused, a --plan-json file or --generated tree cannot be
      read (missing, a named pipe nothing writes to, not UTF-8, not a plan, not valid HCL), --output
      cannot be written or names a file lint reads, or a usage error (an unknown flag, an empty path)
-     or an internal error, said in one line"""
+     or an internal error, said in one line
+
+example:
+  xacct lint --registry tenants.yaml
+  xacct lint --generated generated --plan-json plan.json --format sarif --output lint.sarif
+  xacct lint --list-rules"""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

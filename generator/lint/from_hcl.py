@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from generator import progress
 from generator.files import read_text, resolved
 from generator.hclread import Block, parse_blocks, walk
 from generator.lint.findings import Location
@@ -348,8 +349,11 @@ def hcl_input(
 
     target = Path(target)
     by_folder: dict[Path, list[TfFile]] = {}
-    for path in tf_files(target):
-        by_folder.setdefault(path.parent, []).append(read_tf(path))
+    paths = tf_files(target)
+    with progress.bar("reading the Terraform files", len(paths)) as advance:  # python-hcl2: ~15 ms each
+        for path in paths:
+            by_folder.setdefault(path.parent, []).append(read_tf(path))
+            advance(1)
     found = LintInput()
     for files in by_folder.values():
         account = _provider_account(files)

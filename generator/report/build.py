@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from generator import progress
 from generator.accounting import AccountedRole, PlanFinding
 from generator.awsformats import NEVER_ALLOWED_TYPES
 from generator.policy import RoleSpec, build_roles
@@ -223,22 +224,26 @@ def build_report(
     role_failures: dict[str, set[str]] = {}
     anchors: set[str] = set()
     levels = {"plan": 0, "model": 0}
-    for spec in specs:
-        i = index[spec.tenant]
-        accounted = plans.roles.get(spec.key)
-        ev = role_evidence(partner, tenants[i], spec, accounted, full=full, where=plans.where.get(spec.key))
-        levels[ev.level] += 1
-        anchor = role_anchor(spec.key)
-        anchors.add(anchor)
-        for row in sorted(ev.rows, key=_alarm):
-            evidence[row.control].checked += 1
-            if not row.ok:
-                evidence[row.control].fail(_case_failure(spec.key, row), f"{anchor}-{row.id}")
-                role_failures.setdefault(spec.key, set()).add(row.control)
-        for problem in ev.problems:
-            evidence["IAM-006"].fail(f"{spec.key}: {problem}", anchor)
-        tenant = tenant_rows.setdefault(spec.tenant, _tenant_json(loaded, i))
-        tenant["roles"].append(_role_json(loaded, i, ev, by_key.get(spec.key, []), full))
+    with progress.bar(f"judging the cases of {len(specs)} roles", len(specs)) as advance:
+        for spec in specs:
+            i = index[spec.tenant]
+            accounted = plans.roles.get(spec.key)
+            ev = role_evidence(
+                partner, tenants[i], spec, accounted, full=full, where=plans.where.get(spec.key)
+            )
+            levels[ev.level] += 1
+            anchor = role_anchor(spec.key)
+            anchors.add(anchor)
+            for row in sorted(ev.rows, key=_alarm):
+                evidence[row.control].checked += 1
+                if not row.ok:
+                    evidence[row.control].fail(_case_failure(spec.key, row), f"{anchor}-{row.id}")
+                    role_failures.setdefault(spec.key, set()).add(row.control)
+            for problem in ev.problems:
+                evidence["IAM-006"].fail(f"{spec.key}: {problem}", anchor)
+            tenant = tenant_rows.setdefault(spec.tenant, _tenant_json(loaded, i))
+            tenant["roles"].append(_role_json(loaded, i, ev, by_key.get(spec.key, []), full))
+            advance(1)
     for t in tenants:  # a tenant without a scenario is still listed
         tenant_rows.setdefault(t.name, _tenant_json(loaded, index[t.name]))
     for finding in findings:

@@ -18,7 +18,8 @@ EXIT_OK, EXIT_NOT_MET, EXIT_BAD_INPUT = 0, 1, 2
 EPILOG = """exit codes:
   0  written; every FTR control met or not checked
   1  written; a control is not met (see the summary)
-  2  bad input, nothing written: the registry, a plan JSON, --previous or --out cannot be used
+  2  bad input, nothing written: the registry, a plan JSON, --previous or --out cannot be used; or
+     a usage error (an unknown flag, an empty path) or an internal error, said in one line
 
 example:
   xacct report --registry tenants.yaml --plan-json plan.json --generated generated \\

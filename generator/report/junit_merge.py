@@ -24,7 +24,8 @@ COUNTS = ("tests", "failures", "errors", "skipped")
 EPILOG = """exit codes:
   0  merged
   1  merged, but a test case ran in more than one shard (the split is broken)
-  2  bad input (a file missing or not JUnit XML), nothing written
+  2  bad input (a file missing or not JUnit XML), nothing written; or a usage error (an unknown
+     flag, an empty path) or an internal error, said in one line
 
 example:
   xacct junit-merge --out reports/junit.xml shard-1.xml shard-2.xml shard-3.xml
