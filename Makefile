@@ -95,7 +95,7 @@ test-plan: venv
 test: venv localstack-venv
 	$(BIN)/ruff check generator tests bench
 	$(BIN)/python -m generator.localstack run -- \
-	  $(BIN)/python -m pytest -q -rs --durations=15 --xacct-registry $(REGISTRY) --xacct-report $(REPORTS) $(PYTEST_ARGS)
+	  bash tests/make_test.sh $(BIN)/python $(REGISTRY) $(REPORTS) $(PYTEST_ARGS)
 
 bench: venv
 	$(BIN)/python bench/run.py
