@@ -33,7 +33,7 @@ LAYERS = [
         "adopt",
     },  # commands' engines
     {"plan_guard", "report", "harness"},  # plan-guard; the evidence report; the pytest plugin
-    {"cli", "generate_cli", "__init__", "__main__"},  # the command line
+    {"cli", "generate_cli", "validate_cli", "__init__", "__main__"},  # the command line
 ]
 RANK = {name: i for i, layer in enumerate(LAYERS) for name in layer}
 

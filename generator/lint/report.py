@@ -22,14 +22,17 @@ FORMATS = ("text", "json", "sarif")
 
 
 def text(findings: Sequence[Finding]) -> str:
-    """One ``FILE:LINE: RULE-ID severity: message [tenant/scenario]`` line per finding."""
+    """One ``FILE:LINE: path: SEVERITY RULE-ID: message [tenant/scenario]`` line per finding (SEVERITY
+    ``accepted`` for an accepted one, its reason at the end)."""
     return "".join(f"{f}\n" for f in findings)
 
 
 def summary(findings: Sequence[Finding]) -> str:
-    errors = sum(f.severity == "error" for f in findings)
-    warnings = len(findings) - errors
-    return f"{errors} error(s), {warnings} warning(s)"
+    """``N error(s), M warning(s)``, then ``, K accepted`` when some were."""
+    errors = sum(f.blocking for f in findings)
+    accepted = sum(f.accepted is not None for f in findings)
+    warnings = len(findings) - errors - accepted
+    return f"{errors} error(s), {warnings} warning(s)" + (f", {accepted} accepted" if accepted else "")
 
 
 def as_json(findings: Sequence[Finding], rules: Sequence[Rule]) -> str:
@@ -95,6 +98,8 @@ def sarif(findings: Sequence[Finding], rules: Sequence[Rule], root: Path | None 
         }
         if f.rule_id in index:
             result["ruleIndex"] = index[f.rule_id]
+        if f.accepted is not None:
+            result["suppressions"] = [{"kind": "external", "status": "accepted", "justification": f.accepted}]
         if f.tenant or f.scenario:
             result["properties"] = {"tenant": f.tenant, "scenario": f.scenario}
         results.append(result)

@@ -31,10 +31,13 @@ from generator.modelfields import (
 )
 from generator.permissions.kinds.statements import statement_shape
 from generator.permissions.oneof import OneKind, permission_model
+from generator.registry.lint_settings import Acceptance, LintSettings
 from generator.registry.module_source import module_source_problem
 
 __all__ = [
     "SCENARIOS",
+    "Acceptance",
+    "LintSettings",
     "OneKind",
     "Permission",
     "Registry",
@@ -188,3 +191,7 @@ class Registry(Strict):
     version: Literal[1]
     partner: Partner
     tenants: list[Tenant] = Field(max_length=100_000)
+    lint: LintSettings = Field(
+        default_factory=LintSettings,
+        description="Lint findings accepted on purpose, each with its reason (see the README, Lint rules).",
+    )
