@@ -80,7 +80,7 @@ def sarif(findings: Sequence[Finding], rules: Sequence[Rule], root: Path | None 
         for r in rules
     ]
     results: list[dict[str, Any]] = []
-    for f in findings:
+    for f, print_ in zip(findings, fingerprints.fingerprints(findings), strict=True):
         result: dict[str, Any] = {
             "ruleId": f.rule_id,
             "level": f.severity,
@@ -94,7 +94,7 @@ def sarif(findings: Sequence[Finding], rules: Sequence[Rule], root: Path | None 
                     "logicalLocations": [{"fullyQualifiedName": f.path}],
                 }
             ],
-            "partialFingerprints": {fingerprints.KEY: fingerprints.fingerprint(f)},
+            "partialFingerprints": {fingerprints.KEY: print_},
         }
         if f.rule_id in index:
             result["ruleIndex"] = index[f.rule_id]
