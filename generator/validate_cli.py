@@ -20,12 +20,13 @@ Lint findings are printed as `xacct lint` prints them, one line each on stderr:
 SEVERITY is error, warning, or accepted (a finding accepted under lint.accept, its reason at the end).
 
 example:
-  xacct validate --registry tenants.yaml
-  tenants.yaml:14: tenants[0].partner_to_customer.permissions[0].statements[0].actions[0]: warning \
-IAM-006-UNKNOWN-ACTION: ...
-  tenants.yaml: valid (3 tenants, 4 roles; 1 warning(s))"""
+  $ xacct validate --registry tenants.yaml
+  tenants.yaml:26: tenants[0].partner_to_customer.permissions[1].statements[0].actions: warning \
+IAM-006-UNKNOWN-ACTION: 's3:GetObjekt': s3 has no such action (did you mean s3:GetObject?) \
+[acme/partner_to_customer]
+  tenants.yaml: valid (3 tenants, 4 roles; 0 error(s), 1 warning(s))"""
 
-USAGE_EXIT = "a usage error (an unknown flag, an empty path) or an internal error, said in one line"
+USAGE_EXIT = "a usage error (an unknown flag, an empty path)\n     or an internal error, said in one line"
 EXITS = f"""exit codes:
   0  the registry is valid; lint warnings and accepted findings may be listed
   1  the registry is well-formed but lint finds an error-level finding not accepted under lint.accept

@@ -56,39 +56,6 @@ def lint_lines(capsys: pytest.CaptureFixture[str], path: Path) -> tuple[int, lis
     return code, out.splitlines()
 
 
-def test_validate_prints_lint_warnings_as_lint_does_and_exits_0(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    path = registry(tmp_path, typo=True)
-    code, lines = lint_lines(capsys, path)
-    assert code == 0 and len(lines) == 1 and f"warning IAM-006-UNKNOWN-ACTION: '{TYPO}'" in lines[0]
-    code, out, err = run(capsys, "validate", "--registry", str(path), "--out", str(tmp_path / "gen"))
-    assert code == 0 and err.splitlines() == lines
-    assert out.startswith(f"{path}: valid (") and "1 warning(s)" in out
-
-
-def test_validate_exits_1_where_lint_does_and_generate_refuses(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    path = registry(tmp_path, typo=True, weak=True)
-    code, lines = lint_lines(capsys, path)
-    assert code == 1 and any("error CAA-005: " in line for line in lines)
-    code, out, err = run(capsys, "validate", "--registry", str(path), "--out", str(tmp_path / "gen"))
-    assert code == 1 and out == ""
-    assert err.splitlines()[:-1] == lines  # the same lines, the warning too
-    assert "1 error(s), 1 warning(s)" in err.splitlines()[-1] and "lint.accept" in err.splitlines()[-1]
-    code, _, err = run(capsys, "generate", "--registry", str(path), "--out", str(tmp_path / "gen"))
-    assert code == 2 and not (tmp_path / "gen").exists()
-    assert [line for line in lines if "error CAA-005" in line] == err.splitlines()[:-1]
-
-
-def test_generate_prints_the_lint_warnings(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    path = registry(tmp_path, typo=True)
-    _, lines = lint_lines(capsys, path)
-    code, _, err = run(capsys, "generate", "--registry", str(path), "--out", str(tmp_path / "gen"))
-    assert code == 0 and lines[0] in err.splitlines()
-
-
 def test_an_accepted_error_is_listed_with_its_reason_and_fails_nothing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -185,5 +152,5 @@ def test_the_evidence_report_lists_an_accepted_finding_with_its_reason(
     (line,) = report["lint_findings"]
     assert ": accepted CAA-005: " in line and line.endswith(f"(accepted: {reason})")
     caa_005 = next(c for c in report["controls"] if c.get("id") == "CAA-005")
-    assert caa_005.get("status") != "not met", caa_005
+    assert caa_005["status"] == "met", caa_005
     assert reason in (tmp_path / "report" / "report.html").read_text()
