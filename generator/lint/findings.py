@@ -67,10 +67,13 @@ class Finding:
 
     @property
     def role_key(self) -> str:
-        """``tenant/scenario`` (``?`` for what is unknown), or empty when neither is known."""
+        """``tenant/scenario``, the tenant alone when the finding concerns all its roles (an external
+        ID), ``?`` for an unknown tenant, or empty when neither is known."""
         if self.tenant is None and self.scenario is None:
             return ""
-        return f"{self.tenant or '?'}/{self.scenario or '?'}"
+        if self.scenario is None:
+            return str(self.tenant)
+        return f"{self.tenant or '?'}/{self.scenario}"
 
     @property
     def blocking(self) -> bool:
