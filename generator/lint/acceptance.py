@@ -54,12 +54,20 @@ def accept(findings: Iterable[Finding], loaded: LoadedRegistry) -> list[Finding]
 
 
 def unused(findings: Sequence[Finding], loaded: LoadedRegistry) -> list[Problem]:
-    """A warning for each acceptance that matches none of ``findings`` (all of a run's findings)."""
+    """A warning for each acceptance that is the first to match none of ``findings`` (all of a run's
+    findings): it matches nothing, or only what an earlier entry accepts already."""
+    entries = loaded.model.lint.accept
+    used = {next((k for k, e in enumerate(entries) if _matches(e, f)), None) for f in findings}
     warnings = []
-    for k, entry in enumerate(loaded.model.lint.accept):
-        if any(_matches(entry, f) for f in findings):
+    for k, entry in enumerate(entries):
+        if k in used:
             continue
         whom = f"for tenant {entry.tenant}" if entry.tenant else "for any tenant"
-        message = f"accepts nothing: no {entry.rule} finding {whom}; remove the entry if it is not needed"
+        earlier = (
+            " that an earlier entry does not accept" if any(_matches(entry, f) for f in findings) else ""
+        )
+        message = (
+            f"accepts nothing: no {entry.rule} finding {whom}{earlier}; remove the entry if it is not needed"
+        )
         warnings.append(loaded.source.problem(("lint", "accept", k), f"warning: {message}", "warning"))
     return warnings

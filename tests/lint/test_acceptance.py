@@ -154,3 +154,38 @@ def test_the_evidence_report_lists_an_accepted_finding_with_its_reason(
     caa_005 = next(c for c in report["controls"] if c.get("id") == "CAA-005")
     assert caa_005["status"] == "met", caa_005
     assert reason in (tmp_path / "report" / "report.html").read_text()
+
+
+def test_an_acceptance_shadowed_by_an_earlier_one_is_a_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    accept = entry("CAA-005", "first") + entry("CAA-005", "second", tenant="globex")
+    path = registry(tmp_path, weak=True, accept=accept)
+    code, out, _ = run(capsys, "lint", "--registry", str(path))
+    assert code == 0 and out.rstrip().endswith("(accepted: first)")
+    _, _, err = run(capsys, "lint", "--registry", str(path))
+    assert (
+        "lint.accept[1]: warning: accepts nothing: no CAA-005 finding for tenant globex that an earlier"
+        in err
+    )
+    assert "lint.accept[0]" not in err
+
+
+def test_an_acceptance_covers_the_tenant_s_findings_in_trees_and_plans(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fixtures = Path(__file__).parent / "fixtures"
+    text = (fixtures / "violations.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "violations.yaml"
+    path.write_text(text + "\nlint:\n  accept:\n" + entry("CAA-002", tenant="hooli"))
+    sources = [
+        "--generated",
+        str(fixtures / "violations"),
+        "--plan-json",
+        str(fixtures / "violations.plan.json"),
+    ]
+    _, out, _ = run(capsys, "lint", "--registry", str(path), *sources, "--format", "json")
+    found = [f for f in json.loads(out) if f["rule_id"] == "CAA-002"]
+    accepted = {(Path(f["file"]).suffix, f["tenant"]) for f in found if f["accepted"]}
+    assert accepted == {(".tf", "hooli"), (".json", "hooli")}
+    assert all(f["accepted"] is None for f in found if f["tenant"] != "hooli") and len(found) > len(accepted)
