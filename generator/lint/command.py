@@ -150,12 +150,13 @@ def run_lint(args: argparse.Namespace) -> int:
 
     loaded = load_registry(args.registry)
     findings = collect(args, loaded)
-    for note in unused(findings, loaded):
+    notes = unused(findings, loaded)
+    for note in notes:
         sys.stderr.write(f"{note}\n")
     if args.format == "json":
         report = as_json(findings, rules)
     elif args.format == "sarif":
-        report = sarif(findings, rules)
+        report = sarif(findings, rules, notes=notes)
     else:
         report = text(findings)
     if args.output:

@@ -14,6 +14,7 @@ from generator.files import resolved
 from generator.lint import actions, fingerprints
 from generator.lint.findings import Finding
 from generator.lint.rule import Rule
+from generator.registry import Problem
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
@@ -63,8 +64,34 @@ def _tags(rule: Rule) -> list[str]:
     return tags
 
 
-def sarif(findings: Sequence[Finding], rules: Sequence[Rule], root: Path | None = None) -> str:
-    """A SARIF 2.1.0 log with one run: the rule catalog in tool.driver.rules, one result per finding."""
+def _notifications(notes: Sequence[Problem], root: Path) -> list[dict[str, Any]]:
+    """Warnings about the registry's lint settings (an acceptance that accepts nothing), as SARIF
+    toolConfigurationNotifications."""
+    return [
+        {
+            "level": "warning",
+            "message": {"text": f"{note.path}: {note.message.removeprefix('warning: ')}"},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": _artifact(note.file, root),
+                        "region": {"startLine": max(note.line, 1)},
+                    }
+                }
+            ],
+        }
+        for note in notes
+    ]
+
+
+def sarif(
+    findings: Sequence[Finding],
+    rules: Sequence[Rule],
+    root: Path | None = None,
+    notes: Sequence[Problem] = (),
+) -> str:
+    """A SARIF 2.1.0 log with one run: the rule catalog in tool.driver.rules, one result per finding
+    (an accepted one with its suppression), ``notes`` as the invocation's configuration notifications."""
     root = root or Path.cwd()
     index = {r.id: i for i, r in enumerate(rules)}
     descriptors = [
@@ -103,7 +130,7 @@ def sarif(findings: Sequence[Finding], rules: Sequence[Rule], root: Path | None 
         if f.tenant or f.scenario:
             result["properties"] = {"tenant": f.tenant, "scenario": f.scenario}
         results.append(result)
-    log = {
+    log: dict[str, Any] = {
         "$schema": SARIF_SCHEMA,
         "version": SARIF_VERSION,
         "runs": [
@@ -122,6 +149,12 @@ def sarif(findings: Sequence[Finding], rules: Sequence[Rule], root: Path | None 
             }
         ],
     }
+    if notes:
+        invocation = {
+            "executionSuccessful": True,
+            "toolConfigurationNotifications": _notifications(notes, root),
+        }
+        log["runs"][0]["invocations"] = [invocation]
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
 
 

@@ -189,3 +189,16 @@ def test_an_acceptance_covers_the_tenant_s_findings_in_trees_and_plans(
     accepted = {(Path(f["file"]).suffix, f["tenant"]) for f in found if f["accepted"]}
     assert accepted == {(".tf", "hooli"), (".json", "hooli")}
     assert all(f["accepted"] is None for f in found if f["tenant"] != "hooli") and len(found) > len(accepted)
+
+
+def test_sarif_lists_an_acceptance_that_accepts_nothing_as_a_configuration_notification(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = registry(tmp_path, accept=entry("IAM-006-PASSROLE"))
+    _, out, _ = run(capsys, "lint", "--registry", str(path), "--format", "sarif")
+    (invocation,) = json.loads(out)["runs"][0]["invocations"]
+    (note,) = invocation["toolConfigurationNotifications"]
+    assert note["level"] == "warning" and note["message"]["text"].startswith(
+        "lint.accept[0]: accepts nothing"
+    )
+    assert note["locations"][0]["physicalLocation"]["region"]["startLine"] > 50
