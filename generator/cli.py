@@ -13,7 +13,7 @@ from pathlib import Path
 from generator import __version__
 from generator.console import err, out
 from generator.files import path_value
-from generator.registry import RegistryError, load_registry
+from generator.registry import RegistryError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_BUSY = 0, 1, 2, 3
 
@@ -25,25 +25,7 @@ def _report(exc: RegistryError) -> int:
     return EXIT_BAD_INPUT
 
 
-def cmd_validate(args: argparse.Namespace) -> int:
-    from generator.generate import generate
-
-    loaded = load_registry(args.registry)
-    # tenants unchanged since generate are kept; --out is only read, so any folder will do
-    planned = generate(loaded, Path(args.out), check=True, guard=False).plan
-    out.print(f"{args.registry}: valid ({len(loaded.model.tenants)} tenants, {planned.role_count} roles)")
-    return EXIT_OK
-
-
 USAGE_EXIT = "a usage error (an unknown flag, an empty path) or an internal error, said in one line"
-VALIDATE_EXITS = f"""exit codes:
-  0  the registry is valid
-  2  the registry is refused (every problem listed as FILE:LINE: field: what is wrong, what to do),
-     cannot be read (missing, a folder, a named pipe or device, not UTF-8, too big), or
-     {USAGE_EXIT}
-
-example:
-  xacct validate --registry tenants.yaml"""
 ASSIGN_EXITS = f"""exit codes:
   0  done, or nothing to do (--dry-run: what would change is listed, nothing is written)
   2  nothing was written: the registry has a problem other than missing IDs, or cannot be read or
@@ -133,17 +115,9 @@ def parser() -> argparse.ArgumentParser:
 
     add_generate(sub, registry_arg)
 
-    v = sub.add_parser(
-        "validate",
-        help="validate the registry (and lint it) without writing",
-        description="Load and check the registry as generate does (every problem at once, as\n"
-        "FILE:LINE: field: what is wrong, what to do), lint it, and write nothing.",
-        epilog=VALIDATE_EXITS,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    registry_arg(v)
-    v.add_argument("--out", default="generated", type=path_value, help=argparse.SUPPRESS)
-    v.set_defaults(func=cmd_validate)
+    from generator.validate_cli import add_validate
+
+    add_validate(sub, registry_arg)
 
     e = sub.add_parser(
         "external-ids",

@@ -40,6 +40,7 @@ from generator.render_pool import (
     _Staging,
     _workers,
     module_source,
+    refusals,
 )
 
 
@@ -86,8 +87,8 @@ def plan(
     """
     keep = keep or {}
     roles, files, problems = _render_all(loaded, out, keep.keys())
-    if problems:
-        raise RegistryError(problems)
+    if refusals(problems):
+        raise RegistryError(refusals(problems))
     modules = module_source(loaded)
     keys = keys if keys is not None else tenant_keys(loaded, out, modules)
     files.update(_manifests(loaded, files, keys, lambda name: name not in keep))
@@ -98,7 +99,7 @@ def plan(
         external_ids=_external_ids(loaded),
         role_count=_role_count(loaded),
         kept=keep,
-        warnings=kit_warnings(loaded),
+        warnings=[*map(str, problems), *kit_warnings(loaded)],
     )
 
 
@@ -118,8 +119,8 @@ def _first_run(loaded: LoadedRegistry, out: Path, wait: float) -> Result | None:
         return None  # the usual path reports it, after the lint's findings
     with stage_for(out) as stage:  # removed however this ends (renamed away on success)
         roles, staged, problems = _render_all(loaded, out, staging=_Staging(stage, modules))
-        if problems:
-            raise RegistryError(problems)
+        if refusals(problems):
+            raise RegistryError(refusals(problems))
         top = {MANIFEST: top_text(modules.version, loaded.path.name)}
         write_files(stage, top)
         with exclusive(out, wait=wait):
@@ -134,7 +135,7 @@ def _first_run(loaded: LoadedRegistry, out: Path, wait: float) -> Result | None:
         external_ids=_external_ids(loaded),
         role_count=_role_count(loaded),
         staged=sorted(staged),
-        warnings=kit_warnings(loaded),
+        warnings=[*map(str, problems), *kit_warnings(loaded)],
     )
     diff = TreeDiff(missing=sorted([*staged, *top]))
     return Result(planned, diff, [], [], written=True)

@@ -18,9 +18,10 @@ EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_BUSY = 0, 1, 2, 3
 GENERATE_EXITS = """exit codes:
   0  written, or up to date (--check)
   1  --check only: the output is out of date, or holds paths xacct did not write
-  2  nothing was written: the registry is refused, an external ID changed since the last generate
-     without --rotate-external-id naming its tenant (or the flag names a tenant whose ID did not
-     change), --out names a folder xacct may not write (a file,
+  2  nothing was written: the registry is refused (an error-level lint finding not accepted under
+     lint.accept included; lint warnings are printed and refuse nothing), an external ID changed
+     since the last generate without --rotate-external-id naming its tenant (or the flag names a
+     tenant whose ID did not change), --out names a folder xacct may not write (a file,
      the current folder, the registry's or the modules' folder, a git work tree, a folder of files
      xacct did not write), a file of the user's is where xacct writes, a tenant or scenario that
      was generated is no longer in the registry (offboard it: status offboarding, apply the destroy,

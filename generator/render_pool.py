@@ -89,10 +89,19 @@ def size_problems(loaded: LoadedRegistry, roles: Iterable[RoleSpec]) -> list[Pro
 def lint_problems(
     loaded: LoadedRegistry, roles: list[RoleSpec], checked: Container[str] = ()
 ) -> list[Problem]:
-    """Error-level lint findings, as registry problems (the generator never emits a failing role)."""
-    from generator.lint import lint_registry
+    """The lint's findings not accepted in ``lint.accept``, as registry problems: an error-level one
+    refuses the registry (the generator never emits a failing role), a warning is printed; and an
+    acceptance naming no lint rule (refused)."""
+    from generator.lint import all_rules, lint_registry
+    from generator.lint.acceptance import rule_problems
 
-    return [f.as_problem() for f in lint_registry(loaded, roles, checked) if f.severity == "error"]
+    found = [f.as_problem() for f in lint_registry(loaded, roles, checked) if f.accepted is None]
+    return rule_problems(loaded, all_rules()) + found
+
+
+def refusals(problems: Iterable[Problem]) -> list[Problem]:
+    """The problems that refuse the registry: the errors (not the lint's warnings)."""
+    return [p for p in problems if p.severity == "error"]
 
 
 PARALLEL_MIN_ROLES = 1500  # below this, forking workers costs more than it saves
@@ -224,7 +233,8 @@ def _render_all(
     while this process builds them again and lints) and check.
 
     With ``staging`` (workers only), the workers write their tenants' files and manifests into the
-    staging folder and return those paths, each mapped to "".
+    staging folder and return those paths, each mapped to "". The problems hold the lint's warnings
+    too; no files come back when one of them is an error (``refusals``).
     """
     global _FORKED
     jobs = _workers(_role_count(loaded, keep))
@@ -232,11 +242,11 @@ def _render_all(
         assert staging is None
         roles = build_roles(loaded.model, skip=keep)
         problems = size_problems(loaded, roles) + lint_problems(loaded, roles, keep)
-        if problems:
+        if refusals(problems):
             return roles, {}, problems
         rendered = roles + retiring(loaded, out, keep)
         with progress.bar("rendering", len(rendered)) as advance:
-            return roles, _render(loaded, rendered, out, advance), []
+            return roles, _render(loaded, rendered, out, advance), problems
     groups = _groups(loaded, keep, jobs)
     relay = progress.Relay()  # the workers' progress, shown by this process
     _FORKED = (loaded, groups, out, staging, relay)
@@ -266,8 +276,8 @@ def _render_all(
                 raise
     finally:
         _FORKED = None
-    if problems or failed:  # as the serial path: the lint's findings first, then what rendering refused
-        return roles, {}, problems or failed
+    if refusals(problems) or failed:  # as the serial path: the lint's findings, then what rendering refused
+        return roles, {}, problems if refusals(problems) else [*failed, *problems]
     files: dict[str, str] = {}
     for part in parts:
         files.update(part)

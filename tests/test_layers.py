@@ -46,7 +46,7 @@ LAYERS = [
         "fetch_plan_json",
     },  # commands' engines
     {"plan_guard", "report", "harness"},  # plan-guard; the evidence report; the pytest plugin
-    {"cli", "generate_cli", "schema_cli", "__init__", "__main__"},  # the command line
+    {"cli", "generate_cli", "schema_cli", "validate_cli", "__init__", "__main__"},  # the command line
 ]
 RANK = {name: i for i, layer in enumerate(LAYERS) for name in layer}
 

@@ -27,14 +27,16 @@ from generator.registry import LoadedRegistry
 def lint_registry(
     loaded: LoadedRegistry, roles: list[RoleSpec], checked: Container[str] = ()
 ) -> list[Finding]:
-    """Findings on a loaded registry's roles and external IDs, located in the registry file.
+    """Findings on a loaded registry's roles and external IDs, located in the registry file; those the
+    registry's ``lint.accept`` accepts carry the reason.
 
     Per-value external ID checks skip the tenants in ``checked`` (judged by an earlier run on the
     same input); checks across tenants, such as uniqueness, still see every ID.
     """
+    from generator.lint.acceptance import accept
     from generator.lint.from_registry import registry_input
 
-    return run(registry_input(loaded, roles, checked))
+    return accept(run(registry_input(loaded, roles, checked)), loaded)
 
 
 def lint_generated(target: Path | str, loaded: LoadedRegistry | None = None) -> list[Finding]:

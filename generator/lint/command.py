@@ -61,15 +61,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
 
 
-def collect(args: argparse.Namespace) -> list[Finding]:
-    """Lint the registry, then each tree, then all plans together (external IDs are compared across plans)."""
+def collect(args: argparse.Namespace, loaded: LoadedRegistry | None = None) -> list[Finding]:
+    """Lint the registry, then each tree, then all plans together (external IDs are compared across
+    plans); the findings the registry's ``lint.accept`` accepts carry the reason."""
+    from generator.lint.acceptance import accept, check
     from generator.lint.from_hcl import hcl_input
     from generator.lint.from_plan import plan_input, plan_line, read_plan
     from generator.lint.from_registry import registry_input
     from generator.policy.roles import build_roles
     from generator.registry import load_registry
 
-    loaded = load_registry(args.registry)
+    loaded = loaded or load_registry(args.registry)
+    check(loaded, all_rules())
     specs = build_roles(loaded.model)
     findings = run(registry_input(loaded, specs))
     for tree in args.generated:
@@ -85,7 +88,7 @@ def collect(args: argparse.Namespace) -> list[Finding]:
         plans.roles += found.roles
         plans.external_ids += found.external_ids
     findings += run(plans)
-    return ordered(findings)
+    return accept(ordered(findings), loaded)
 
 
 def plan_bytes(file: str) -> bytes:
@@ -147,11 +150,18 @@ def run_lint(args: argparse.Namespace) -> int:
     if args.output and (problem := _overwrites_input(args)):
         sys.stderr.write(f"xacct lint: --output {args.output}: {problem}; pass another file\n")
         return 2
-    findings = collect(args)
+    from generator.lint.acceptance import unused
+    from generator.registry import load_registry
+
+    loaded = load_registry(args.registry)
+    findings = collect(args, loaded)
+    notes = unused(findings, loaded)
+    for note in notes:
+        sys.stderr.write(f"{note}\n")
     if args.format == "json":
         report = as_json(findings, rules)
     elif args.format == "sarif":
-        report = sarif(findings, rules)
+        report = sarif(findings, rules, notes=notes)
     else:
         report = text(findings)
     if args.output:

@@ -33,4 +33,5 @@ def ordered(findings: Iterable[Finding]) -> list[Finding]:
 
 
 def has_errors(findings: Iterable[Finding]) -> bool:
-    return any(f.severity == "error" for f in findings)
+    """Whether a finding fails the run (error-level, not accepted)."""
+    return any(f.blocking for f in findings)

@@ -49,7 +49,11 @@ class LazyLocation:
 
 @dataclass(frozen=True)
 class Finding:
-    """One rule violation, with where it is and which role it concerns."""
+    """One rule violation, with where it is and which role it concerns.
+
+    ``accepted`` is the reason from the registry's ``lint.accept`` when the finding was accepted on
+    purpose: it is still reported, but no longer fails a run.
+    """
 
     rule_id: str
     severity: Severity
@@ -59,17 +63,34 @@ class Finding:
     path: str
     tenant: str | None = None
     scenario: str | None = None
+    accepted: str | None = None
 
     @property
     def role_key(self) -> str:
-        """``tenant/scenario`` (``?`` for what is unknown), or empty when neither is known."""
+        """``tenant/scenario``, the tenant alone when the finding concerns all its roles (an external
+        ID), ``?`` for an unknown tenant, or empty when neither is known."""
         if self.tenant is None and self.scenario is None:
             return ""
-        return f"{self.tenant or '?'}/{self.scenario or '?'}"
+        if self.scenario is None:
+            return str(self.tenant)
+        return f"{self.tenant or '?'}/{self.scenario}"
+
+    @property
+    def blocking(self) -> bool:
+        """Whether the finding fails a run: error-level and not accepted."""
+        return self.severity == "error" and self.accepted is None
+
+    @property
+    def label(self) -> str:
+        """``error``, ``warning``, or ``accepted`` (whatever the rule's severity) when accepted."""
+        return "accepted" if self.accepted is not None else self.severity
 
     def as_problem(self) -> Problem:
-        """The finding as a registry problem (``FILE:LINE: path: RULE-ID: message``)."""
-        return Problem(self.file, self.line, self.path, f"{self.rule_id}: {self.message}", self.severity)
+        """The finding as a registry problem; printed, it is the finding's line (see ``__str__``)."""
+        where = f" [{self.role_key}]" if self.role_key else ""
+        why = f" (accepted: {self.accepted})" if self.accepted is not None else ""
+        text = f"{self.label} {self.rule_id}: {self.message}{where}{why}"
+        return Problem(self.file, self.line, self.path, text, self.label)
 
     def sort_key(self) -> tuple[str, int, str, str, str]:
         return (self.file, self.line, self.rule_id, self.path, self.message)
@@ -78,5 +99,7 @@ class Finding:
         return asdict(self)
 
     def __str__(self) -> str:
-        where = f" [{self.role_key}]" if self.role_key else ""
-        return f"{self.file}:{self.line}: {self.rule_id} {self.severity}: {self.message}{where}"
+        """``FILE:LINE: path: SEVERITY RULE-ID: message [tenant/scenario]``: the line lint, validate and
+        generate print (a registry problem's ``FILE:LINE: path: message``, the message led by the
+        severity and rule id)."""
+        return str(self.as_problem())

@@ -14,6 +14,7 @@ from generator.files import resolved
 from generator.lint import actions, fingerprints
 from generator.lint.findings import Finding
 from generator.lint.rule import Rule
+from generator.registry import Problem
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
@@ -22,14 +23,17 @@ FORMATS = ("text", "json", "sarif")
 
 
 def text(findings: Sequence[Finding]) -> str:
-    """One ``FILE:LINE: RULE-ID severity: message [tenant/scenario]`` line per finding."""
+    """One ``FILE:LINE: path: SEVERITY RULE-ID: message [tenant/scenario]`` line per finding (SEVERITY
+    ``accepted`` for an accepted one, its reason at the end)."""
     return "".join(f"{f}\n" for f in findings)
 
 
 def summary(findings: Sequence[Finding]) -> str:
-    errors = sum(f.severity == "error" for f in findings)
-    warnings = len(findings) - errors
-    return f"{errors} error(s), {warnings} warning(s)"
+    """``N error(s), M warning(s)``, then ``, K accepted`` when some were."""
+    errors = sum(f.blocking for f in findings)
+    accepted = sum(f.accepted is not None for f in findings)
+    warnings = len(findings) - errors - accepted
+    return f"{errors} error(s), {warnings} warning(s)" + (f", {accepted} accepted" if accepted else "")
 
 
 def as_json(findings: Sequence[Finding], rules: Sequence[Rule]) -> str:
@@ -60,8 +64,34 @@ def _tags(rule: Rule) -> list[str]:
     return tags
 
 
-def sarif(findings: Sequence[Finding], rules: Sequence[Rule], root: Path | None = None) -> str:
-    """A SARIF 2.1.0 log with one run: the rule catalog in tool.driver.rules, one result per finding."""
+def _notifications(notes: Sequence[Problem], root: Path) -> list[dict[str, Any]]:
+    """Warnings about the registry's lint settings (an acceptance that accepts nothing), as SARIF
+    toolConfigurationNotifications."""
+    return [
+        {
+            "level": "warning",
+            "message": {"text": f"{note.path}: {note.message.removeprefix('warning: ')}"},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": _artifact(note.file, root),
+                        "region": {"startLine": max(note.line, 1)},
+                    }
+                }
+            ],
+        }
+        for note in notes
+    ]
+
+
+def sarif(
+    findings: Sequence[Finding],
+    rules: Sequence[Rule],
+    root: Path | None = None,
+    notes: Sequence[Problem] = (),
+) -> str:
+    """A SARIF 2.1.0 log with one run: the rule catalog in tool.driver.rules, one result per finding
+    (an accepted one with its suppression), ``notes`` as the invocation's configuration notifications."""
     root = root or Path.cwd()
     index = {r.id: i for i, r in enumerate(rules)}
     descriptors = [
@@ -77,7 +107,7 @@ def sarif(findings: Sequence[Finding], rules: Sequence[Rule], root: Path | None 
         for r in rules
     ]
     results: list[dict[str, Any]] = []
-    for f in findings:
+    for f, print_ in zip(findings, fingerprints.fingerprints(findings), strict=True):
         result: dict[str, Any] = {
             "ruleId": f.rule_id,
             "level": f.severity,
@@ -91,14 +121,16 @@ def sarif(findings: Sequence[Finding], rules: Sequence[Rule], root: Path | None 
                     "logicalLocations": [{"fullyQualifiedName": f.path}],
                 }
             ],
-            "partialFingerprints": {fingerprints.KEY: fingerprints.fingerprint(f)},
+            "partialFingerprints": {fingerprints.KEY: print_},
         }
         if f.rule_id in index:
             result["ruleIndex"] = index[f.rule_id]
+        if f.accepted is not None:
+            result["suppressions"] = [{"kind": "external", "status": "accepted", "justification": f.accepted}]
         if f.tenant or f.scenario:
             result["properties"] = {"tenant": f.tenant, "scenario": f.scenario}
         results.append(result)
-    log = {
+    log: dict[str, Any] = {
         "$schema": SARIF_SCHEMA,
         "version": SARIF_VERSION,
         "runs": [
@@ -117,6 +149,12 @@ def sarif(findings: Sequence[Finding], rules: Sequence[Rule], root: Path | None 
             }
         ],
     }
+    if notes:
+        invocation = {
+            "executionSuccessful": True,
+            "toolConfigurationNotifications": _notifications(notes, root),
+        }
+        log["runs"][0]["invocations"] = [invocation]
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
 
 

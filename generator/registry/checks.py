@@ -12,6 +12,7 @@ from typing import Any
 from generator import awsformats as aws
 from generator.registry.condition_grammar import condition_problems
 from generator.registry.errors import Problem
+from generator.registry.lint_settings import acceptance_problems
 from generator.registry.model import statement_shape
 from generator.registry.normal_form import nfc_problems
 from generator.registry.source import Source
@@ -83,6 +84,7 @@ def _next_id_checks(src: Source, i: int, tenant: dict[str, Any], ids: dict[str, 
 def cross_checks(src: Source) -> Iterator[Problem]:
     """Yield every cross-field problem of the parsed registry ``src.data``."""
     yield from nfc_problems(src)
+    yield from acceptance_problems(src)
     data = _map(src.data)
     partner = _map(data.get("partner"))
     partner_account = _str(partner.get("account_id"))

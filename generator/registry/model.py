@@ -33,10 +33,13 @@ from generator.modelfields import (
 )
 from generator.permissions.kinds.statements import statement_shape
 from generator.permissions.oneof import OneKind, permission_model
+from generator.registry.lint_settings import Acceptance, LintSettings
 from generator.registry.module_source import module_source_problem
 
 __all__ = [
     "SCENARIOS",
+    "Acceptance",
+    "LintSettings",
     "OneKind",
     "Permission",
     "Registry",
@@ -293,3 +296,7 @@ class Registry(Strict):
     """The SaaS partner."""
     tenants: list[Tenant] = Field(max_length=100_000)
     """The partner's customers, one entry each."""
+    lint: LintSettings = Field(
+        default_factory=LintSettings,
+        description="Lint findings accepted on purpose, each with its reason (see the README, Lint rules).",
+    )

@@ -133,6 +133,7 @@ def _account_finding(
 def _lint(
     loaded: LoadedRegistry, specs: list[RoleSpec], generated: Path | None
 ) -> tuple[list[Any], list[str]]:
+    from generator.lint.acceptance import accept
     from generator.lint.engine import ordered, run
     from generator.lint.from_registry import registry_input
 
@@ -143,7 +144,7 @@ def _lint(
 
         findings += run(hcl_input(generated, loaded, specs))
         sources.append(f"the generated tree {generated}")
-    return ordered(findings), sources
+    return accept(ordered(findings), loaded), sources
 
 
 def _lint_evidence(
@@ -171,10 +172,10 @@ def _lint_evidence(
         rule = rules.get(f.rule_id)
         cid = control_of(rule.control) if rule else None
         anchor = tenant_anchor(f.tenant) if f.tenant in tenants else "lint-findings"
-        text = f"{f.file}:{f.line}: {f.rule_id} {f.severity}: {f.message}"
+        text = str(f)  # an accepted finding says so, with its reason: listed, not failing the control
         if cid is None:
             continue
-        if f.severity == "error":
+        if f.blocking:
             evidence[cid].fail(text, anchor)
         else:
             evidence[cid].warnings.append((text, anchor))
@@ -293,7 +294,7 @@ def build_report(
             "failed_roles": sum(1 for t in tenant_rows.values() for r in t["roles"] if r["failed"]),
         },
         "plan_findings": [str(f) for f in findings],
-        "lint_findings": [f"{f.file}:{f.line}: {f.rule_id} {f.severity}: {f.message}" for f in lint_findings],
+        "lint_findings": [str(f) for f in lint_findings],
         "tenants": [tenant_rows[t.name] for t in tenants],
     }
 

@@ -74,7 +74,7 @@ def test_an_import_block_xacct_did_not_write_is_foreign(
     lines = [line for line in out.splitlines() if "ROOT-EXTRA-CONTENT" in line]
     assert sum("hooli/partner_to_customer/imports.tf" in line for line in lines) == 2, out
     assert [line for line in lines if "initech" in line] == [
-        f"{edited}:6: ROOT-EXTRA-CONTENT error: this import block changes what Terraform manages: a "
+        f"{edited}:6: import: error ROOT-EXTRA-CONTENT: this import block changes what Terraform manages: a "
         'generated root holds only the role\'s module "role" call; remove it [initech/customer_to_partner]'
     ]
     assert (

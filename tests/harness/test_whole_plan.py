@@ -168,9 +168,9 @@ def _both_fail(mutants: dict[str, Any], tenant: str, *messages: str) -> None:
          "--plan-json", str(plan)],
         cwd=mutants["ws"], capture_output=True, text=True, timeout=300,
     )  # fmt: skip
-    assert lint.returncode == 1 and "PLAN-ACCOUNTING error" in lint.stdout, lint.stdout + lint.stderr
+    assert lint.returncode == 1 and "error PLAN-ACCOUNTING: " in lint.stdout, lint.stdout + lint.stderr
     address = messages[0].removeprefix(f"{tenant}/partner_to_customer: ").split(" ", 1)[0].rstrip(":")
-    assert f"PLAN-ACCOUNTING error: {address}" in lint.stdout, lint.stdout
+    assert f"error PLAN-ACCOUNTING: {address}" in lint.stdout, lint.stdout
 
 
 def test_admin_attached_in_the_root(mutants: dict[str, Any]) -> None:

@@ -26,7 +26,7 @@ MISSING_ROOTS = (
     "cyberdyne/customer_to_partner",
 )
 TEXT_LINE = re.compile(
-    r"^(?P<file>[^:]+):(?P<line>\d+): (?P<rule>[A-Z0-9-]+) (?P<severity>error|warning): .+$"
+    r"^(?P<file>[^:]+):(?P<line>\d+): (?P<path>\S+): (?P<severity>error|warning) (?P<rule>[A-Z0-9-]+): .+$"
 )
 
 
@@ -115,7 +115,8 @@ def test_plan_findings_name_the_plan_and_the_resource(capsys: pytest.CaptureFixt
 
 def test_json_objects_carry_the_control(capsys: pytest.CaptureFixture[str]) -> None:
     _, findings = all_violations(capsys)
-    keys = {"rule_id", "severity", "message", "file", "line", "path", "tenant", "scenario", "control"}
+    keys = {"rule_id", "severity", "message", "file", "line", "path", "tenant", "scenario", "accepted"}
+    keys.add("control")
     assert all(set(f) == keys for f in findings)
     assert {f["control"] for f in findings if f["rule_id"].startswith("IAM-006-")} == {"IAM-006"}
 
@@ -124,7 +125,8 @@ def test_text_output(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = lint(capsys, "--registry", str(VIOLATIONS))
     lines = out.splitlines()
     assert code == 1 and lines and all(TEXT_LINE.match(line) for line in lines)
-    assert f"{VIOLATIONS}:20: IAM-006-ACTION-WILDCARD error: " in out
+    where = "tenants[0].partner_to_customer.permissions[1].statements[0].actions"
+    assert f"{VIOLATIONS}:20: {where}: error IAM-006-ACTION-WILDCARD: " in out
     assert out.rstrip().endswith("[cyberdyne/customer_to_partner]")
     assert "7 error(s), 2 warning(s)" in err
 
@@ -141,7 +143,7 @@ def test_warnings_alone_exit_0(tmp_path: Path, capsys: pytest.CaptureFixture[str
     )
     (tmp_path / "tenants.yaml").write_text(text)
     code, out, _ = lint(capsys, "--registry", str(tmp_path / "tenants.yaml"))
-    assert code == 0 and "IAM-006-UNKNOWN-ACTION warning" in out
+    assert code == 0 and "warning IAM-006-UNKNOWN-ACTION: " in out
 
 
 def test_a_bad_registry_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -6,6 +6,7 @@ exit 1 and say what it found. The unchanged tree must still pass.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -20,6 +21,8 @@ from generator.registry import load_registry
 from .expectations import REPO
 
 REGISTRY = REPO / "tenants.yaml"
+# FILE:LINE: path: SEVERITY RULE-ID: message
+RULE_OF_LINE = re.compile(r"^\S+:\d+: \S+: \w+ (\S+):", re.MULTILINE)
 ADMIN = """
 resource "aws_iam_role_policy_attachment" "admin" {
   role       = module.role.role_name
@@ -110,22 +113,23 @@ def changed_module(tree: Path) -> None:
 
 
 A = "acme/partner_to_customer"
+ADMIN_AT = "aws_iam_role_policy_attachment.admin"
 DEFECTS: dict[str, tuple[Seed, str, str]] = {
     "admin-attachment-in-main-tf": (
         append(f"{A}/main.tf", ADMIN),
-        f"{A}/main.tf:64: ROOT-EXTRA-CONTENT error: aws_iam_role_policy_attachment.admin attaches "
+        f"{A}/main.tf:64: {ADMIN_AT}: error ROOT-EXTRA-CONTENT: {ADMIN_AT} attaches "
         "arn:aws:iam::aws:policy/AdministratorAccess to the role TeamFormAccess: the registry grants "
         "nothing but its permissions; remove it",
         "ROOT-EXTRA-CONTENT",
     ),
     "admin-attachment-in-another-tf-file": (
         append(f"{A}/admin.tf", ADMIN),
-        f"{A}/admin.tf:2: ROOT-EXTRA-CONTENT error: aws_iam_role_policy_attachment.admin attaches",
+        f"{A}/admin.tf:2: {ADMIN_AT}: error ROOT-EXTRA-CONTENT: {ADMIN_AT} attaches",
         "ROOT-EXTRA-CONTENT",
     ),
     "admin-attachment-in-a-tf-json-file": (
         append(f"{A}/admin.tf.json", ADMIN_JSON),
-        f"{A}/admin.tf.json:4: ROOT-EXTRA-CONTENT error: aws_iam_role_policy_attachment.admin attaches "
+        f"{A}/admin.tf.json:4: {ADMIN_AT}: error ROOT-EXTRA-CONTENT: {ADMIN_AT} attaches "
         "arn:aws:iam::aws:policy/AdministratorAccess to the role TeamFormAccess",
         "ROOT-EXTRA-CONTENT",
     ),
@@ -136,12 +140,12 @@ DEFECTS: dict[str, tuple[Seed, str, str]] = {
     ),
     "override-file": (
         append(f"{A}/role_override.tf", 'module "role" {\n  max_session_duration = 43200\n}\n'),
-        f"{A}/role_override.tf:1: ROOT-EXTRA-CONTENT error: an override file (module.role)",
+        f"{A}/role_override.tf:1: (file): error ROOT-EXTRA-CONTENT: an override file (module.role)",
         "ROOT-EXTRA-CONTENT",
     ),
     "tfvars-file": (
         append(f"{A}/terraform.tfvars", 'region = "eu-west-1"\n'),
-        f"{A}/terraform.tfvars:1: ROOT-EXTRA-CONTENT error: a variable file in a generated root",
+        f"{A}/terraform.tfvars:1: (file): error ROOT-EXTRA-CONTENT: a variable file in a generated root",
         "ROOT-EXTRA-CONTENT",
     ),
     "s3-prefix-without-its-slash": (
@@ -161,7 +165,7 @@ DEFECTS: dict[str, tuple[Seed, str, str]] = {
     ),
     "tenant-not-in-registry": (
         copy_root("globex", "initech"),
-        "ROOT-NOT-IN-REGISTRY error: root initech/partner_to_customer: tenant initech is not in tenants.yaml",
+        "error ROOT-NOT-IN-REGISTRY: root initech/partner_to_customer: tenant initech is not in tenants.yaml",
         "ROOT-NOT-IN-REGISTRY",
     ),
     "scenario-not-in-registry": (
@@ -171,13 +175,13 @@ DEFECTS: dict[str, tuple[Seed, str, str]] = {
     ),
     "registry-role-without-root": (
         delete_root("acmecorp/customer_to_partner"),
-        "acmecorp/customer_to_partner:1: ROOT-MISSING error: the registry's role "
+        "acmecorp/customer_to_partner:1: (root): error ROOT-MISSING: the registry's role "
         "acmecorp/customer_to_partner (tenants.yaml line 45) has no root in",
         "ROOT-MISSING",
     ),
     "module-source-is-a-changed-copy": (
         changed_module,
-        "ROOT-MODULE-SOURCE error: module source ../../../modules/partner-role is not the xacct module "
+        "error ROOT-MODULE-SOURCE: module source ../../../modules/partner-role is not the xacct module "
         f"(files differ from {REPO / 'modules' / 'partner-role'}: main.tf changed)",
         "ROOT-MODULE-SOURCE",
     ),
@@ -204,7 +208,7 @@ def test_each_seeded_defect_fails_the_lint(tree: Path, defect: str) -> None:
     done = lint(tree)
     assert done.returncode == 1, done.stdout + done.stderr
     assert message in done.stdout, done.stdout
-    assert rule in {line.split(" ")[1] for line in done.stdout.splitlines()}, done.stdout
+    assert rule in {m[1] for m in RULE_OF_LINE.finditer(done.stdout)}, done.stdout
     assert "Traceback" not in done.stderr
 
 
@@ -215,7 +219,7 @@ def test_a_remote_module_source_is_a_warning_not_a_pass(tree: Path) -> None:
     main_tf.write_text("".join(with_source(lines, remote)), encoding="utf-8")
     done = lint(tree)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert f"ROOT-MODULE-SOURCE warning: module source {remote} was not verified" in done.stdout
+    assert f"warning ROOT-MODULE-SOURCE: module source {remote} was not verified" in done.stdout
 
 
 def test_a_broken_tf_json_file_is_bad_input_not_a_traceback(tree: Path) -> None:
@@ -231,7 +235,7 @@ def test_a_tree_whose_roots_were_all_deleted_misses_every_role(tree: Path) -> No
         shutil.rmtree(root)
     done = lint(tree)
     assert done.returncode == 1, done.stdout + done.stderr
-    assert done.stdout.count("ROOT-MISSING error") == 4, done.stdout
+    assert done.stdout.count("error ROOT-MISSING:") == 4, done.stdout
 
 
 def test_one_tenant_folder_is_not_asked_for_the_other_tenants(tree: Path) -> None:

@@ -172,6 +172,6 @@ def test_the_registry_s_own_problems_come_before_a_changed_id(
     before = tree_stats(out)
     proc = xacct("generate", "--registry", registry, "--out", out)
     assert proc.returncode == 2
-    assert "tenants[0].external_id: CAA-005" in proc.stderr
+    assert "tenants[0].external_id: error CAA-005: " in proc.stderr
     assert "--rotate-external-id" not in proc.stderr
     assert tree_stats(out) == before

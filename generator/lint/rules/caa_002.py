@@ -65,7 +65,11 @@ def bypass(role: RoleSubject, statements: list[ReadStatement]) -> str | None:
             ):
                 answer = probes.allowed([role.trust], ASSUME, principal=principal, context=context)
                 if answer:
-                    return f"{principal} may call {ASSUME} {label}"
+                    if principal in statement.principals():
+                        return f"{principal} may call {ASSUME} {label}"
+                    # the stranger the probe made up: its account only, never its role name
+                    stranger = f"a role of account {probes.account_of(principal)}, which no statement names,"
+                    return f"{stranger} may call {ASSUME} {label}"
     return None
 
 
