@@ -226,39 +226,27 @@ def parser() -> argparse.ArgumentParser:
     junit_merge.add_arguments(merge)
     merge.set_defaults(func=junit_merge.run_junit_merge)
 
-    from generator import schema_cli
-
-    schema = sub.add_parser(
-        "schema",
-        help="the registry's JSON Schema, for editor completion (yaml-language-server, VS Code)",
-        description=schema_cli.DESCRIPTION,
-        epilog=schema_cli.EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    schema_cli.add_arguments(schema)
-    schema.set_defaults(func=schema_cli.run_schema)
-
-    from generator import terraform_config
-
-    tfc = sub.add_parser(
-        "terraform-config",
-        help="a CLI config for the provider mirror and local copies of roots to plan by hand",
-        description=terraform_config.DESCRIPTION,
-        epilog=terraform_config.EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    terraform_config.add_arguments(tfc)
-    tfc.set_defaults(func=terraform_config.run_terraform_config)
-
-    _pipeline_commands(sub)
+    _module_commands(sub)
     return p
 
 
-def _pipeline_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """The pipeline's helpers: which roots to plan, and a remote run's JSON plan."""
-    from generator import changed_roots, fetch_plan_json
+def _module_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """The commands whose module holds all of them: DESCRIPTION, EPILOG, add_arguments and the run."""
+    from generator import changed_roots, fetch_plan_json, schema_cli, terraform_config
 
     for name, module, run, help_text in (
+        (
+            "schema",
+            schema_cli,
+            schema_cli.run_schema,
+            "the registry's JSON Schema, for editor completion (yaml-language-server, VS Code)",
+        ),
+        (
+            "terraform-config",
+            terraform_config,
+            terraform_config.run_terraform_config,
+            "a CLI config for the provider mirror and local copies of roots to plan by hand",
+        ),
         (
             "changed-roots",
             changed_roots,
