@@ -64,6 +64,11 @@ class HcpClient:
             raise HcpError(
                 f"no API token: set {self.env} (a user or team token of {hostname}, as terraform reads it)"
             )
+        if not all("!" <= c <= "~" for c in self.token):  # never in a message: http.client would echo it
+            raise HcpError(
+                f"{self.env}: the token holds a space, line break or other character a token never has "
+                "(a trailing newline from a file?): set the token alone"
+            )
         self.base = (api_url or f"https://{hostname}").rstrip("/")
         if (
             urllib.parse.urlsplit(self.base).scheme not in ("http", "https")

@@ -225,3 +225,21 @@ def test_out_not_writable(api: str, tmp_path: Path, capsys: pytest.CaptureFixtur
     assert xacct([*args, "--out", str(tmp_path / "no" / "plan.json")]) == 2
     err = capsys.readouterr().err
     assert "--out" in err and "cannot write it" in err and len(err.strip().splitlines()) == 1
+
+
+BAD_TOKENS = [f"{TOKEN}\n", f"{TOKEN}\r\n", f"{TOKEN} ", f"tok\u2013{TOKEN}", f"x\x01{TOKEN}"]
+
+
+@pytest.mark.parametrize("bad", BAD_TOKENS)
+def test_a_malformed_token_is_never_echoed(
+    api: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, bad: str
+) -> None:
+    """A token read from a file with its line break (or any character no token has) is refused by
+    naming its variable: the token itself never reaches a message (http.client's "Invalid header
+    value b'Bearer ...'" would print it), and no request is made."""
+    monkeypatch.setenv("TF_TOKEN_hcp_example_com", bad)
+    code, target = fetch(api, tmp_path, "--run", "run-ok")
+    err = capsys.readouterr().err
+    assert code == 2 and "TF_TOKEN_hcp_example_com" in err and "internal error" not in err, err
+    assert TOKEN not in err and "secret" not in err and len(err.strip().splitlines()) == 1
+    assert Api.seen == [] and not target.exists()
