@@ -129,7 +129,7 @@ class HcpClient:
             raise self._refused(status, what)
         try:
             doc = json.loads(body)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: a hostile answer nested too deep
             raise HcpError(
                 f"{self.hostname}: {what}: the answer is not JSON: is {self.base} an HCP Terraform API?"
             ) from None
@@ -180,7 +180,7 @@ class HcpClient:
             raise self._refused(status, f"the JSON plan of {plan_id}")
         try:
             plan = json.loads(body)
-        except ValueError:
+        except (ValueError, RecursionError):
             raise HcpError(f"{self.hostname}: plan {plan_id}: the JSON plan is not JSON: try again") from None
         if not isinstance(plan, dict) or "format_version" not in plan:
             raise HcpError(f"{self.hostname}: plan {plan_id}: the answer is not a terraform JSON plan")

@@ -28,6 +28,7 @@ TOKEN = "tok.atlasv1.secret"
 PLAN = {"format_version": "1.2", "terraform_version": "1.11.4", "resource_changes": []}
 NOT_FOUND = {"errors": [{"status": "404", "title": "not found"}]}
 UNAUTHORIZED = {"errors": [{"status": "401", "title": "unauthorized"}]}
+DEEP = b'{"format_version": "1.2", "x": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"  # a hostile answer
 
 
 def run_doc(run_id: str, plan_id: str | None) -> dict[str, object]:
@@ -76,7 +77,11 @@ class Api(BaseHTTPRequestHandler):
             name = path.removeprefix("/archivist/")
             if name == "loop":
                 return self._send(307, None, {"Location": path})
-            body = {"plan": json.dumps(PLAN).encode(), "html": b"<html>maintenance</html>"}.get(name, b"{}")
+            body = {
+                "plan": json.dumps(PLAN).encode(),
+                "html": b"<html>maintenance</html>",
+                "deep": DEEP,
+            }.get(name, b"{}")
             return self._send(200, body)
         if auth != f"Bearer {TOKEN}":
             return self._send(401, UNAUTHORIZED)
@@ -84,6 +89,8 @@ class Api(BaseHTTPRequestHandler):
             "/api/v2/runs/run-ok": (200, run_doc("run-ok", "plan-ok")),
             "/api/v2/runs/run-apply-only": (200, run_doc("run-apply-only", None)),
             "/api/v2/runs/run-html": (200, b"<html>login</html>"),
+            "/api/v2/runs/run-deep": (200, DEEP),
+            "/api/v2/plans/plan-deep/json-output": (307, None, {"Location": f"{base}/archivist/deep"}),
             "/api/v2/plans/plan-ok/json-output": (307, None, {"Location": f"{base}/archivist/plan"}),
             "/api/v2/plans/plan-html/json-output": (307, None, {"Location": f"{base}/archivist/html"}),
             "/api/v2/plans/plan-notaplan/json-output": (307, None, {"Location": f"{base}/archivist/other"}),
@@ -181,6 +188,10 @@ def test_wait_for_an_unfinished_plan(api: str) -> None:
         (["--plan", "plan-file"], {}, "a redirect (307) without a usable Location"),
         (["--plan", "plan-slow", "--timeout", "0.5"], {}, "no answer in 0.5 s"),
         (["--plan", "plan-ok", "--timeout", "0"], {}, "--timeout must be above 0"),
+        (["--plan", "plan-ok", "--timeout", "inf"], {}, "--timeout must be above 0"),
+        (["--plan", "plan-ok", "--wait", "inf"], {}, "--timeout must be above 0"),
+        (["--run", "run-deep"], {}, "run run-deep: the answer is not JSON"),
+        (["--plan", "plan-deep"], {}, "plan plan-deep: the JSON plan is not JSON"),
     ],
 )
 def test_failures_are_one_line_exit_2(
