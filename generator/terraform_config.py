@@ -131,7 +131,11 @@ def _owned(dest: Path) -> list[str]:
         files = json.loads(mark.read_text(encoding="utf-8"))["files"]
     except (ValueError, KeyError, TypeError) as exc:
         raise ConfigError(f"{mark}: unreadable ({exc}): remove {dest} and run again") from exc
-    return [f for f in files if isinstance(f, str) and "/" not in f and f not in ("", ".", "..")]
+    return [  # never terraform's files (state, lock) nor the mark, whatever the mark says
+        f
+        for f in files
+        if isinstance(f, str) and "/" not in f and f not in ("", ".", "..", MARK) and not terraform_working(f)
+    ]
 
 
 def _prepare(root: Path, dest: Path, provider: dict[str, object]) -> tuple[list[str], dict[str, str]]:
@@ -172,7 +176,7 @@ def _write_copy(root: Path, dest: Path, before: list[str], copied: dict[str, str
         (dest / name).unlink(missing_ok=True)
     for name, text in copied.items():
         (dest / name).write_text(text, encoding="utf-8")
-    relocate_sources(root, dest)
+    relocate_sources(root, dest, copied)
     mark = {"root": str(root.resolve()), "files": sorted(copied)}
     (dest / MARK).write_text(json.dumps(mark) + "\n", encoding="utf-8")
 

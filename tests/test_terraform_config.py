@@ -130,3 +130,29 @@ def test_a_hostile_root_path_stays_a_comment(user: Path) -> None:
     text = (user / "local/acme/partner_to_customer" / OVERRIDE).read_text(encoding="utf-8")
     assert text.splitlines()[0].startswith("# ") and "\n" not in text.splitlines()[0]
     _override(user / "local/acme/partner_to_customer")  # one block: the provider
+
+
+def test_a_rerun_never_rewrites_a_users_tf_file(user: Path) -> None:
+    """A .tf file the user added to a copy (a debug module call) is the user's: a rerun leaves its bytes
+    alone, though its module source leaves the folder (only the copied files' sources are moved)."""
+    assert run_main(["terraform-config", A]).code == 0
+    copy = user / ".xacct/terraform/acme/partner_to_customer"
+    mine = 'module "debug" {\n  source = "../../mine"\n}\n'
+    (copy / "debug.tf").write_text(mine, encoding="utf-8")
+    assert run_main(["terraform-config", A]).code == 0
+    assert (copy / "debug.tf").read_text(encoding="utf-8") == mine
+
+
+def test_a_mark_naming_terraforms_files_deletes_none_of_them(user: Path) -> None:
+    """The mark says what an earlier run wrote; a mark that names terraform's state or lock file (edited,
+    or from a damaged run) never makes a rerun delete them: xacct never writes those."""
+    assert run_main(["terraform-config", A]).code == 0
+    copy = user / ".xacct/terraform/acme/partner_to_customer"
+    kept = {"terraform.tfstate": '{"resources": [{"type": "aws_iam_role"}]}', ".terraform.lock.hcl": "lock"}
+    for name, text in kept.items():
+        (copy / name).write_text(text, encoding="utf-8")
+    mark = json.loads((copy / MARK).read_text(encoding="utf-8"))
+    mark["files"] += [*kept, MARK, "terraformrc"]
+    (copy / MARK).write_text(json.dumps(mark), encoding="utf-8")
+    assert run_main(["terraform-config", A]).code == 0
+    assert {name: (copy / name).read_text(encoding="utf-8") for name in kept} == kept
