@@ -223,6 +223,8 @@ def terraform_config(roots: list[Path], where: Path, localstack: str | None) -> 
     if len({p.dest for p, _ in plans}) != len(plans):
         raise ConfigError(f"{where}: two ROOTs of the same tenant and scenario: give each once")
     _outside_trees(where)
+    for local, _ in plans:  # a tenant folder under --out that is a symlink into a generated tree
+        _outside_trees(local.dest)
     prepared = [(local, _prepare(local.source, local.dest, provider)) for local, provider in plans]
     write_cli_config(where)
     for local, (before, copied) in prepared:

@@ -156,3 +156,18 @@ def test_a_mark_naming_terraforms_files_deletes_none_of_them(user: Path) -> None
     (copy / MARK).write_text(json.dumps(mark), encoding="utf-8")
     assert run_main(["terraform-config", A]).code == 0
     assert {name: (copy / name).read_text(encoding="utf-8") for name in kept} == kept
+
+
+def test_a_symlinked_tenant_folder_never_leads_into_the_generated_tree(user: Path) -> None:
+    """``.xacct/terraform/globex`` a symlink to ``generated/globex`` (a shortcut someone made): the copy of
+    another ``globex/customer_to_partner`` would land in the generated tree as a new root with dummy
+    credentials, which changed-roots lists for the pipeline. Refused, nothing written."""
+    (user / ".xacct/terraform").mkdir(parents=True)
+    (user / ".xacct/terraform/globex").symlink_to(user / "generated/globex")
+    shutil.copytree(user / B, user / "elsewhere/globex/customer_to_partner")
+    run = run_main(["terraform-config", "elsewhere/globex/customer_to_partner"])
+    assert run.code == 2 and "inside the generated tree" in run.err and len(run.err.splitlines()) == 1, (
+        run.text
+    )
+    assert not (user / "generated/globex/customer_to_partner").exists()
+    assert not (user / ".xacct/terraform/terraformrc").exists()
