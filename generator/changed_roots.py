@@ -132,7 +132,13 @@ def changed_paths(generated: Path, since: str, extra: list[Path]) -> set[Path]:
             f"--generated {generated}: git ignores it (.gitignore), so git cannot say what changed: commit "
             "the generated tree, or leave out --since to list every root"
         )
-    _git(top, "rev-parse", "--verify", "--quiet", f"{since}^{{commit}}")
+    try:
+        _git(top, "rev-parse", "--verify", "--quiet", f"{since}^{{commit}}")
+    except ChangedRootsError:  # --quiet: git says nothing but "failed"
+        raise ChangedRootsError(
+            f"--since {since}: no such commit in the git repository {top}: pass a branch, tag or commit it "
+            "has (a shallow clone lacks the history: fetch it, e.g. actions/checkout with fetch-depth: 0)"
+        ) from None
     inside = [p for p in (generated, *extra) if p.resolve().is_relative_to(top.resolve())]
     specs = [os.path.relpath(p.resolve(), top.resolve()) for p in inside]
     diff = _git(top, "diff", "--name-only", "--no-renames", "-z", since, "--", *specs)

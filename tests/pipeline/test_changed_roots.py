@@ -132,7 +132,8 @@ def test_from_a_subfolder_paths_stay_relative_to_the_current_folder(
 @pytest.mark.parametrize(
     ("args", "said"),
     [
-        (["--since", "no-such-ref"], "git rev-parse in "),
+        (["--since", "no-such-ref"], "--since no-such-ref: no such commit in the git repository "),
+        (["--since", "HEAD~5"], "--since HEAD~5: no such commit"),  # one commit: a shallow clone's case
         (["--generated", "nowhere"], "--generated nowhere: no such folder"),
         (["--since=--output=x"], "--since '--output=x': not a git revision"),  # never a git option
     ],
