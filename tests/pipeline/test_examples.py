@@ -92,3 +92,26 @@ def test_no_run_script_interpolates_repository_derived_values() -> None:
         for step in job.get("steps", []):
             run = str(step.get("run", ""))
             assert "${{ matrix.root" not in run and "${{ needs." not in run, (name, run)
+
+
+def test_pipeline_sh_refuses_a_root_the_partner_does_not_apply(tmp_path) -> None:
+    """``--root`` names a root by hand (or a matrix someone edited): a Scenario A root is the customer's
+    to apply (policy/owners.py), so the partner's pipeline refuses it before terraform runs."""
+    root = tmp_path / "generated" / "acme" / "partner_to_customer"
+    root.mkdir(parents=True)
+    (root / "main.tf").write_text("# a customer's root\n")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for tool in ("terraform", "xacct", "pytest"):  # any of them running is a failure
+        (bin_dir / tool).write_text(f"#!/bin/sh\necho ran {tool}\nexit 0\n")
+        (bin_dir / tool).chmod(0o755)
+    done = subprocess.run(
+        ["bash", str(EXAMPLES / "pipeline.sh"), "--apply", "--root", str(root), "tenants.yaml"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+        env={"PATH": f"{bin_dir}:/usr/bin:/bin"},
+    )
+    assert done.returncode == 2 and "ran " not in done.stdout, done.stdout + done.stderr
+    assert "partner_to_customer" in done.stderr and len(done.stderr.strip().splitlines()) == 1
