@@ -19,10 +19,11 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.console import err, out
+from generator.console import err, out, shown
 from generator.files import path_value
 from generator.hclread import find_block, parse_blocks
 from generator.output.manifest import MANIFEST
@@ -250,11 +251,15 @@ def run_terraform_config(args: argparse.Namespace) -> int:
     mirror = resolve_mirror()
     source = f"from the mirror {mirror}" if mirror else f"from the registry (no {MIRROR_ENV} folder)"
     out.print(f"wrote {_shown(where / CLI_CONFIG)} (providers {source})", markup=False)
-    out.print(f'export TF_CLI_CONFIG_FILE="{(where / CLI_CONFIG).resolve()}"', markup=False)
+    config = str((where / CLI_CONFIG).resolve())
+    config = f'"{config}"' if shlex.quote(config) == config else shlex.quote(config)
+    out.print(f"export TF_CLI_CONFIG_FILE={config}", markup=False)
     how = f"LocalStack at {args.localstack}" if args.localstack else "an offline plan"
-    for local in written:
+    for local in written:  # lines to paste: a comment stays one line, a path one shell word
         note = "" if owner_of(local.dest.name) == "partner" else " (the customer applies this role)"
-        out.print(f"# {_shown(local.dest)}: a copy of {local.source} for {how}{note}", markup=False)
+        out.print(
+            f"# {shown(_shown(local.dest))}: a copy of {shown(local.source)} for {how}{note}", markup=False
+        )
         for command in ("init", "plan"):
-            out.print(f"terraform -chdir={_shown(local.dest)} {command}", markup=False)
+            out.print(f"terraform -chdir={shlex.quote(_shown(local.dest))} {command}", markup=False)
     return 0

@@ -171,3 +171,31 @@ def test_a_symlinked_tenant_folder_never_leads_into_the_generated_tree(user: Pat
     )
     assert not (user / "generated/globex/customer_to_partner").exists()
     assert not (user / ".xacct/terraform/terraformrc").exists()
+
+
+def test_the_printed_commands_are_safe_to_paste(user: Path) -> None:
+    """The output after its first line is commands a person pastes: a ROOT or --out path with a line
+    break, ``$( )`` or a space stays one quoted word and one comment line, so running the output runs
+    only terraform, in the copy's folder."""
+    import subprocess
+
+    hostile = user / "in $(touch PWNED1)\ntouch PWNED2 #" / "acme"
+    hostile.mkdir(parents=True)
+    shutil.copytree(user / A, hostile / "partner_to_customer")
+    out = "local $(touch PWNED3)"
+    run = run_main(["terraform-config", str(hostile / "partner_to_customer"), "--out", out])
+    assert run.code == 0, run.text
+    fake = user / "bin"
+    fake.mkdir()
+    (fake / "terraform").write_text('#!/bin/sh\nprintf "%s|" "$@" >> "$CALLS"\necho >> "$CALLS"\n')
+    (fake / "terraform").chmod(0o755)
+    env = {"PATH": f"{fake}:/usr/bin:/bin", "CALLS": str(user / "calls")}
+    commands = run.out.split("\n", 1)[1]  # the first line says what was written; the rest is to paste
+    done = subprocess.run(
+        ["bash", "-c", commands], cwd=user, env=env, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert not list(user.glob("PWNED*")), run.out
+    dest = f"{out}/acme/partner_to_customer"
+    calls = (user / "calls").read_text().splitlines()
+    assert calls == [f"-chdir={dest}|init|", f"-chdir={dest}|plan|"], run.out
