@@ -262,4 +262,11 @@ def run_terraform_config(args: argparse.Namespace) -> int:
         )
         for command in ("init", "plan"):
             out.print(f"terraform -chdir={shlex.quote(_shown(local.dest))} {command}", markup=False)
+        if args.localstack is None and (local.dest / "imports.tf").is_file():
+            err.print(
+                f"xacct terraform-config: {shown(local.source / 'imports.tf')}: its import blocks read the "
+                "existing role from AWS, which an offline plan cannot: plan this copy with --localstack URL "
+                "(the role created there first) or plan the root itself with credentials for its account",
+                markup=False,
+            )
     return 0

@@ -199,3 +199,24 @@ def test_the_printed_commands_are_safe_to_paste(user: Path) -> None:
     dest = f"{out}/acme/partner_to_customer"
     calls = (user / "calls").read_text().splitlines()
     assert calls == [f"-chdir={dest}|init|", f"-chdir={dest}|plan|"], run.out
+
+
+def test_an_adopted_roots_offline_copy_says_its_imports_need_aws(user: Path) -> None:
+    """A root with ``adopt:`` has ``imports.tf``: its plan reads the existing role from AWS, so an offline
+    plan fails on a DNS lookup of iam.amazonaws.com. The command says so instead of promising no AWS call."""
+    text = (user / "tenants.yaml").read_text(encoding="utf-8")
+    adopted = text.replace(
+        "      max_session_duration: 3600\n",
+        "      max_session_duration: 3600\n      adopt: {policy_name: dns}\n",
+        1,
+    )
+    assert adopted != text
+    (user / "tenants.yaml").write_text(adopted, encoding="utf-8")
+    assert run_main(["generate"]).code == 0 and (user / A / "imports.tf").is_file()
+    run = run_main(["terraform-config", A, B])
+    assert run.code == 0, run.text
+    assert (
+        len(run.err.splitlines()) == 1 and "imports.tf: its import blocks read the existing role" in run.err
+    )
+    assert "--localstack" in run.err and "customer_to_partner" not in run.err
+    assert run_main(["terraform-config", A, "--localstack", "http://localhost:4566"]).err == ""
