@@ -130,8 +130,11 @@ def _owned(dest: Path) -> list[str]:
         )
     try:
         files = json.loads(mark.read_text(encoding="utf-8"))["files"]
-    except (ValueError, KeyError, TypeError) as exc:
-        raise ConfigError(f"{mark}: unreadable ({exc}): remove {dest} and run again") from exc
+        if not isinstance(files, list):
+            raise TypeError("files is not a list")
+    except (ValueError, KeyError, TypeError, RecursionError) as exc:
+        what = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ConfigError(f"{mark}: unreadable ({what}): remove {dest} and run again") from exc
     return [  # never terraform's files (state, lock) nor the mark, whatever the mark says
         f
         for f in files

@@ -220,3 +220,18 @@ def test_an_adopted_roots_offline_copy_says_its_imports_need_aws(user: Path) -> 
     )
     assert "--localstack" in run.err and "customer_to_partner" not in run.err
     assert run_main(["terraform-config", A, "--localstack", "http://localhost:4566"]).err == ""
+
+
+@pytest.mark.parametrize("files", ['"main.tf"', "5", '{"a": 1}', "[" * 5000 + "]" * 5000])
+def test_a_damaged_mark_is_one_line_deleting_nothing(user: Path, files: str) -> None:
+    """A mark whose ``files`` is not a list (a string would be read letter by letter, deleting files
+    named ``m``, ``a``, ...) is refused in one line; nothing in the copy is removed."""
+    assert run_main(["terraform-config", A]).code == 0
+    copy = user / ".xacct/terraform/acme/partner_to_customer"
+    for name in ("a", "m"):
+        (copy / name).write_text("mine", encoding="utf-8")
+    (copy / MARK).write_text(f'{{"files": {files}}}', encoding="utf-8")
+    run = run_main(["terraform-config", A])
+    assert run.code == 2 and len(run.err.splitlines()) == 1 and "unreadable" in run.err, run.text
+    no_dump(run)
+    assert (copy / "a").is_file() and (copy / "m").is_file()
