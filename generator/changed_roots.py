@@ -4,8 +4,9 @@ A root is ``<generated>/<tenant>/<scenario>``. It changed since a git revision w
 changed (added, edited, deleted, untracked: the working tree against the revision), or a file of the
 local modules folder its ``module "role"`` calls; terraform's own files there (state, ``.terraform/``, a
 lock file that ``init`` wrote and nobody committed) do not count. A modules folder outside the git
-work tree (a symlink to a shared checkout) cannot be compared: every root calling it is listed. Only the roots the owner applies are listed
-(:func:`generator.policy.owners.owner_of`: by default the partner's, Scenario B). Offboarding roots are
+work tree (a symlink to a shared checkout) cannot be compared: every root calling it is listed. Only
+the roots the owner applies are listed (:func:`generator.policy.owners.owner_of`: by default the
+partner's, Scenario B). Offboarding roots are
 listed with ``offboarding: true``: their plan destroys the role (``plan-guard --allow-destroy``). A root
 folder that is gone (``status: offboarded`` removed it after its destroy was applied) has nothing left to
 plan: it is said on stderr, never listed.
