@@ -29,6 +29,7 @@ from typing import Any
 DEFAULT_HOSTNAME = "app.terraform.io"
 JSONAPI = "application/vnd.api+json"
 MAX_BODY = 512 * 1024 * 1024  # a JSON plan of thousands of roles is tens of MB
+MAX_DOCUMENT = 4 * 1024 * 1024  # a run's JSON:API document is a few KB
 MAX_REDIRECTS = 3
 
 
@@ -79,14 +80,14 @@ class HcpClient:
         self.sleep = sleep
         self._opener = urllib.request.build_opener(_NoRedirect)
 
-    def _open(self, url: str, auth: bool) -> tuple[int, dict[str, str], bytes]:
+    def _open(self, url: str, auth: bool, limit: int = MAX_BODY) -> tuple[int, dict[str, str], bytes]:
         request = urllib.request.Request(url, headers={"Accept": f"{JSONAPI}, application/json"})
         if auth:  # never carried over to a redirect's URL (add_unredirected_header)
             request.add_unredirected_header("Authorization", f"Bearer {self.token}")
         where = urllib.parse.urlsplit(url).netloc
         try:
             with self._opener.open(request, timeout=self.timeout) as response:
-                body = response.read(MAX_BODY + 1)
+                body = response.read(limit + 1)
                 status, headers = response.status, dict(response.headers.items())
         except urllib.error.HTTPError as exc:
             status, headers = exc.code, dict(exc.headers.items()) if exc.headers else {}
@@ -106,8 +107,8 @@ class HcpClient:
             ) from None
         except OSError as exc:  # a reset connection, a bad status line
             raise HcpError(f"{where}: the connection failed ({exc.strerror or exc}): try again") from None
-        if len(body) > MAX_BODY:
-            raise HcpError(f"{where}: the answer is over {MAX_BODY // 2**20} MB: not a plan xacct can judge")
+        if len(body) > limit:
+            raise HcpError(f"{where}: the answer is over {limit // 2**20} MB: not what the API answers there")
         return status, {k.lower(): v for k, v in headers.items()}, body
 
     def _refused(self, status: int, what: str) -> HcpError:
@@ -124,7 +125,7 @@ class HcpClient:
         return HcpError(f"{self.hostname}: {what}: unexpected answer {status}: try again later")
 
     def _document(self, path: str, what: str) -> dict[str, Any]:
-        status, _, body = self._open(f"{self.base}/api/v2/{path}", auth=True)
+        status, _, body = self._open(f"{self.base}/api/v2/{path}", auth=True, limit=MAX_DOCUMENT)
         if status != 200:
             raise self._refused(status, what)
         try:

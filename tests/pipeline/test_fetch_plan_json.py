@@ -90,6 +90,10 @@ class Api(BaseHTTPRequestHandler):
             "/api/v2/runs/run-apply-only": (200, run_doc("run-apply-only", None)),
             "/api/v2/runs/run-html": (200, b"<html>login</html>"),
             "/api/v2/runs/run-deep": (200, DEEP),
+            "/api/v2/runs/run-huge": (
+                200,
+                b" " * (8 * 2**20) + json.dumps(run_doc("run-huge", "plan-ok")).encode(),
+            ),
             "/api/v2/plans/plan-deep/json-output": (307, None, {"Location": f"{base}/archivist/deep"}),
             "/api/v2/plans/plan-ok/json-output": (307, None, {"Location": f"{base}/archivist/plan"}),
             "/api/v2/plans/plan-html/json-output": (307, None, {"Location": f"{base}/archivist/html"}),
@@ -191,6 +195,7 @@ def test_wait_for_an_unfinished_plan(api: str) -> None:
         (["--plan", "plan-ok", "--timeout", "inf"], {}, "--timeout must be above 0"),
         (["--plan", "plan-ok", "--wait", "inf"], {}, "--timeout must be above 0"),
         (["--run", "run-deep"], {}, "run run-deep: the answer is not JSON"),
+        (["--run", "run-huge"], {}, "the answer is over 4 MB"),  # a run document is a few KB
         (["--plan", "plan-deep"], {}, "plan plan-deep: the JSON plan is not JSON"),
     ],
 )
