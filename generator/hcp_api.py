@@ -85,13 +85,16 @@ class HcpClient:
         if auth:  # never carried over to a redirect's URL (add_unredirected_header)
             request.add_unredirected_header("Authorization", f"Bearer {self.token}")
         where = urllib.parse.urlsplit(url).netloc
+        deadline = time.monotonic() + self.timeout
         try:
-            with self._opener.open(request, timeout=self.timeout) as response:
-                body = response.read(limit + 1)
-                status, headers = response.status, dict(response.headers.items())
-        except urllib.error.HTTPError as exc:
-            status, headers = exc.code, dict(exc.headers.items()) if exc.headers else {}
-            body = exc.read(64 * 1024) if exc.fp is not None else b""
+            try:
+                with self._opener.open(request, timeout=self.timeout) as response:
+                    body = self._read(response, limit, deadline)
+                    status, headers = response.status, dict(response.headers.items())
+            except urllib.error.HTTPError as exc:  # its body read here: a timeout there is caught below
+                status, headers = exc.code, dict(exc.headers.items()) if exc.headers else {}
+                with exc:
+                    body = self._read(exc.fp, 64 * 1024, deadline) if exc.fp is not None else b""
         except TimeoutError:
             raise HcpError(
                 f"{where}: no answer in {self.timeout:g} s: check the network, or raise --timeout"
@@ -110,6 +113,21 @@ class HcpClient:
         if len(body) > limit:
             raise HcpError(f"{where}: the answer is over {limit // 2**20} MB: not what the API answers there")
         return status, {k.lower(): v for k, v in headers.items()}, body
+
+    def _read(self, response: Any, limit: int, deadline: float) -> bytes:
+        """Up to ``limit + 1`` bytes of the body, by the ``deadline``: the socket timeout bounds each
+        read, so a server that sends a byte now and then would otherwise hold the request for ever."""
+        chunks, size = [], 0
+        while size <= limit:
+            want = min(1 << 16, limit + 1 - size)  # read1: what has come, never waiting for more
+            chunk = response.read1(want) if hasattr(response, "read1") else response.read(want)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+            if time.monotonic() > deadline:
+                raise TimeoutError
+        return b"".join(chunks)
 
     def _refused(self, status: int, what: str) -> HcpError:
         if status == 401:

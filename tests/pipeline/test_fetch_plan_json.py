@@ -102,6 +102,15 @@ class Api(BaseHTTPRequestHandler):
             "/api/v2/plans/plan-loop/json-output": (307, None, {"Location": f"{base}/archivist/loop"}),
             "/api/v2/plans/plan-file/json-output": (307, None, {"Location": "file:///etc/passwd"}),
         }
+        if path.startswith("/api/v2/plans/plan-drip"):  # a byte at a time: each read is quick
+            self.send_response(404 if path.endswith("404/json-output") else 200)
+            self.send_header("Content-Length", "1000")
+            self.end_headers()
+            for _ in range(1000):
+                self.wfile.write(b" ")
+                self.wfile.flush()
+                time.sleep(0.1)
+            return None
         if path == "/api/v2/plans/plan-slow/json-output":
             time.sleep(2)
             return self._send(200, PLAN)
@@ -191,6 +200,8 @@ def test_wait_for_an_unfinished_plan(api: str) -> None:
         (["--plan", "plan-loop"], {}, "more than 3 redirects"),
         (["--plan", "plan-file"], {}, "a redirect (307) without a usable Location"),
         (["--plan", "plan-slow", "--timeout", "0.5"], {}, "no answer in 0.5 s"),
+        (["--plan", "plan-drip", "--timeout", "1"], {}, "no answer in 1 s"),  # the whole request
+        (["--plan", "plan-drip404", "--timeout", "1"], {}, "no answer in 1 s"),  # an error's body too
         (["--plan", "plan-ok", "--timeout", "0"], {}, "--timeout must be above 0"),
         (["--plan", "plan-ok", "--timeout", "inf"], {}, "--timeout must be above 0"),
         (["--plan", "plan-ok", "--wait", "inf"], {}, "--timeout must be above 0"),
