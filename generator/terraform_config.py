@@ -224,8 +224,14 @@ def terraform_config(roots: list[Path], where: Path, localstack: str | None) -> 
             provider = live_provider(localstack, account, region)
         real = root.resolve()
         plans.append((LocalRoot(root, where / real.parent.name / real.name), provider))
-    if len({p.dest for p, _ in plans}) != len(plans):
-        raise ConfigError(f"{where}: two ROOTs of the same tenant and scenario: give each once")
+    seen: dict[Path, Path] = {}
+    for local, _ in plans:
+        if local.dest in seen:
+            raise ConfigError(
+                f"{local.source}: two ROOTs of the same tenant and scenario ({seen[local.dest]} too), "
+                f"both copied to {local.dest}: give each once"
+            )
+        seen[local.dest] = local.source
     _outside_trees(where)
     for local, _ in plans:  # a tenant folder under --out that is a symlink into a generated tree
         _outside_trees(local.dest)

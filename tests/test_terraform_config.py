@@ -101,7 +101,7 @@ def test_a_rerun_replaces_only_its_own_files(user: Path) -> None:
         ([A, "--out", "generated/local"], None, "inside the generated tree"),
         ([A], ".xacct/terraform/acme/partner_to_customer/main.tf", "not written by xacct terraform-config"),
         ([A], ".xacct/terraform/terraformrc", "not written by xacct"),
-        ([A, A], None, "two ROOTs of the same tenant and scenario"),
+        ([A, A], None, f"{A}: two ROOTs of the same tenant and scenario"),  # names the ROOT
         ([A, "--localstack", "localhost:4566"], None, "is not an http(s) URL"),
     ],
 )
