@@ -24,6 +24,8 @@ POLICY_ARN = re.compile(r"arn:(aws|aws-cn|aws-us-gov):iam::([0-9]{12}|aws):polic
 ACTION = re.compile(r"\*|[a-z0-9-]+:[A-Za-z0-9*?]+")
 SID = re.compile(r"[A-Za-z0-9]+")
 TFC_NAME = re.compile(r"[A-Za-z0-9_-]{1,90}")
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+HOSTNAME = re.compile(rf"(?=[^:]{{1,253}}(?::|$)){_LABEL}(?:\.{_LABEL})*(?::[0-9]{{1,5}})?")
 # A terraform version constraint: comma-separated "[operator] version" parts (e.g. "~> 5.100").
 _CONSTRAINT_PART = r" *(?:=|!=|>=|<=|>|<|~>)? *\d{1,6}(?:\.\d{1,6}){0,2}(?:-[0-9A-Za-z.]{1,40})? *"
 VERSION_CONSTRAINT = re.compile(rf"{_CONSTRAINT_PART}(?:,{_CONSTRAINT_PART}){{0,9}}")
@@ -252,6 +254,15 @@ def sid(value: str) -> str | None:
 def tfc_name(value: str) -> str | None:
     if not TFC_NAME.fullmatch(value):
         return f'"{value}" is not a valid Terraform Cloud name: use letters, digits, "_" and "-" (max 90)'
+    return None
+
+
+def hostname(value: str) -> str | None:
+    if not HOSTNAME.fullmatch(value):
+        return (
+            f'"{value}" is not a host name: write the host alone, without scheme, path or spaces '
+            "(e.g. app.terraform.io or tfe.example.com, optionally :PORT)"
+        )
     return None
 
 

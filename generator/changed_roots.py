@@ -3,8 +3,10 @@
 A root is ``<generated>/<tenant>/<scenario>``. It changed since a git revision when a file under it
 changed (added, edited, deleted, untracked: the working tree against the revision), or a file of the
 local modules folder its ``module "role"`` calls; terraform's own files there (state, ``.terraform/``, a
-lock file that ``init`` wrote and nobody committed) do not count. Only the roots the owner applies are listed
-(:func:`generator.policy.owners.owner_of`: by default the partner's, Scenario B). Offboarding roots are
+lock file that ``init`` wrote and nobody committed) do not count. A modules folder outside the git
+work tree (a symlink to a shared checkout) cannot be compared: every root calling it is listed. Only
+the roots the owner applies are listed (:func:`generator.policy.owners.owner_of`: by default the
+partner's, Scenario B). Offboarding roots are
 listed with ``offboarding: true``: their plan destroys the role (``plan-guard --allow-destroy``). A root
 folder that is gone (``status: offboarded`` removed it after its destroy was applied) has nothing left to
 plan: it is said on stderr, never listed.
@@ -123,17 +125,25 @@ def _module_dir(root: Path) -> Path | None:
     return Path(os.path.normpath(root / local[0])).parent  # the wrappers call the core beside them
 
 
-def changed_paths(generated: Path, since: str, extra: list[Path]) -> set[Path]:
+def changed_paths(generated: Path, since: str, extra: list[Path]) -> tuple[set[Path], set[Path]]:
     """Absolute paths under ``generated`` or ``extra`` that differ between ``since`` and the working
-    tree, untracked files included."""
+    tree, untracked files included; and the ``extra`` folders outside the git work tree (git cannot
+    say whether they changed)."""
     top = Path(_git(generated, "rev-parse", "--show-toplevel").strip())
     if _ignored(generated):
         raise ChangedRootsError(
             f"--generated {generated}: git ignores it (.gitignore), so git cannot say what changed: commit "
             "the generated tree, or leave out --since to list every root"
         )
-    _git(top, "rev-parse", "--verify", "--quiet", f"{since}^{{commit}}")
+    try:
+        _git(top, "rev-parse", "--verify", "--quiet", f"{since}^{{commit}}")
+    except ChangedRootsError:  # --quiet: git says nothing but "failed"
+        raise ChangedRootsError(
+            f"--since {since}: no such commit in the git repository {top}: pass a branch, tag or commit it "
+            "has (a shallow clone lacks the history: fetch it, e.g. actions/checkout with fetch-depth: 0)"
+        ) from None
     inside = [p for p in (generated, *extra) if p.resolve().is_relative_to(top.resolve())]
+    outside = {p for p in extra if p not in inside}
     specs = [os.path.relpath(p.resolve(), top.resolve()) for p in inside]
     diff = _git(top, "diff", "--name-only", "--no-renames", "-z", since, "--", *specs)
     new = _git(top, "ls-files", "--others", "--exclude-standard", "-z", "--", *specs)
@@ -141,11 +151,14 @@ def changed_paths(generated: Path, since: str, extra: list[Path]) -> set[Path]:
     untracked = [
         n for n in new.split("\0") if n and not any(terraform_working(part) for part in n.split("/"))
     ]
-    return {top.resolve() / name for name in [*diff.split("\0"), *untracked] if name}
+    return {top.resolve() / name for name in [*diff.split("\0"), *untracked] if name}, outside
 
 
-def list_roots(generated: Path, since: str | None, owner: str = "partner") -> tuple[list[Root], list[str]]:
-    """The roots to plan, in a stable order, and the removed root folders (``tenant/scenario``)."""
+def list_roots(
+    generated: Path, since: str | None, owner: str = "partner", notes: list[str] | None = None
+) -> tuple[list[Root], list[str]]:
+    """The roots to plan, in a stable order, and the removed root folders (``tenant/scenario``); a root
+    whose local modules git cannot see (outside the work tree) is listed, and said in ``notes``."""
     if since is not None and (not since or since.startswith("-")):
         raise ChangedRootsError(f"--since {since!r}: not a git revision: pass a branch, tag or commit")
     if not generated.is_dir():
@@ -160,7 +173,15 @@ def list_roots(generated: Path, since: str | None, owner: str = "partner") -> tu
     if since is not None:
         base = generated.resolve()
         modules = {p: _module_dir(p) for p in wanted}
-        changed = changed_paths(generated, since, sorted({m for m in modules.values() if m is not None}))
+        changed, unseen = changed_paths(
+            generated, since, sorted({m for m in modules.values() if m is not None})
+        )
+        for folder in sorted(unseen):
+            if notes is not None:
+                notes.append(
+                    f"{folder}: the modules folder is outside the git work tree, so git cannot say whether "
+                    "it changed: every root calling it is listed; commit the modules with the registry"
+                )
         under = {c.relative_to(base).parts[:2] for c in changed if c.is_relative_to(base)}
         gone = {parts for parts in under if len(parts) == 2 and parts[1] in OWNERS}
         removed = sorted(
@@ -172,6 +193,7 @@ def list_roots(generated: Path, since: str | None, owner: str = "partner") -> tu
             p
             for p in wanted
             if (p.parent.name, p.name) in under
+            or modules[p] in unseen
             or (modules[p] is not None and any(c.is_relative_to(modules[p].resolve()) for c in changed))
         ]
     roots = [
@@ -188,10 +210,13 @@ def list_roots(generated: Path, since: str | None, owner: str = "partner") -> tu
 
 def run_changed_roots(args: argparse.Namespace) -> int:
     try:
-        roots, removed = list_roots(Path(args.generated), args.since, args.owner)
+        notes: list[str] = []
+        roots, removed = list_roots(Path(args.generated), args.since, args.owner, notes)
     except ChangedRootsError as exc:
         err.print(f"xacct changed-roots: {exc}", markup=False)
         return EXIT_BAD_INPUT
+    for note in notes:
+        err.print(f"xacct changed-roots: {note}", markup=False)
     for key in removed:
         err.print(
             f"xacct changed-roots: {args.generated}/{key}: removed since {args.since}: nothing to plan (its "

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import sys
 from pathlib import Path
@@ -94,8 +95,8 @@ def fetch(args: argparse.Namespace) -> bytes:
     if args.saved_plan:
         run, saved_host = _saved_run(args.saved_plan)
         hostname = args.hostname or saved_host or hostname
-    if not (args.timeout > 0 and args.wait >= 0):
-        raise HcpError("--timeout must be above 0 and --wait not below 0")
+    if not (0 < args.timeout < math.inf and 0 <= args.wait < math.inf):
+        raise HcpError("--timeout must be above 0 and --wait not below 0, both a finite number of seconds")
     client = HcpClient(hostname, api_url=args.api_url, timeout=args.timeout)
     plan_id = args.plan or client.plan_id_of_run(run)
     return client.plan_json(plan_id, wait=args.wait)

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from generator.console import err, out
+from generator.console import err, out, shown
 from generator.files import path_value
 from generator.registry import load_registry
 
@@ -84,7 +84,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
             for rel in paths:
                 out.print(f"{target / rel}: {label}", markup=False)
         for rel in result.foreign:
-            out.print(f"{target / rel}: not written by xacct", markup=False)
+            out.print(f"{shown(target / rel)}: not written by xacct", markup=False)
         if diff.clean and not result.changed_ids and not result.foreign:
             out.print(f"{target}: up to date ({result.plan.file_count} files)", markup=False)
             return EXIT_OK
@@ -114,7 +114,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
     loaded_by_terraform = set(result.loaded)
     for rel in result.foreign:
         note = "; terraform loads it with this root's files" if rel in loaded_by_terraform else ""
-        err.print(f"{target / rel}: not written by xacct; left as it is{note}", markup=False)
+        err.print(f"{shown(target / rel)}: not written by xacct; left as it is{note}", markup=False)
     if result.written:
         tenants = summary.describe(summary.tenant_changes(diff))
         out.print(

@@ -29,6 +29,7 @@ from typing import Any
 DEFAULT_HOSTNAME = "app.terraform.io"
 JSONAPI = "application/vnd.api+json"
 MAX_BODY = 512 * 1024 * 1024  # a JSON plan of thousands of roles is tens of MB
+MAX_DOCUMENT = 4 * 1024 * 1024  # a run's JSON:API document is a few KB
 MAX_REDIRECTS = 3
 
 
@@ -64,6 +65,11 @@ class HcpClient:
             raise HcpError(
                 f"no API token: set {self.env} (a user or team token of {hostname}, as terraform reads it)"
             )
+        if not all("!" <= c <= "~" for c in self.token):  # never in a message: http.client would echo it
+            raise HcpError(
+                f"{self.env}: the token holds a space, line break or other character a token never has "
+                "(a trailing newline from a file?): set the token alone"
+            )
         self.base = (api_url or f"https://{hostname}").rstrip("/")
         if (
             urllib.parse.urlsplit(self.base).scheme not in ("http", "https")
@@ -74,18 +80,21 @@ class HcpClient:
         self.sleep = sleep
         self._opener = urllib.request.build_opener(_NoRedirect)
 
-    def _open(self, url: str, auth: bool) -> tuple[int, dict[str, str], bytes]:
+    def _open(self, url: str, auth: bool, limit: int = MAX_BODY) -> tuple[int, dict[str, str], bytes]:
         request = urllib.request.Request(url, headers={"Accept": f"{JSONAPI}, application/json"})
         if auth:  # never carried over to a redirect's URL (add_unredirected_header)
             request.add_unredirected_header("Authorization", f"Bearer {self.token}")
         where = urllib.parse.urlsplit(url).netloc
+        deadline = time.monotonic() + self.timeout
         try:
-            with self._opener.open(request, timeout=self.timeout) as response:
-                body = response.read(MAX_BODY + 1)
-                status, headers = response.status, dict(response.headers.items())
-        except urllib.error.HTTPError as exc:
-            status, headers = exc.code, dict(exc.headers.items()) if exc.headers else {}
-            body = exc.read(64 * 1024) if exc.fp is not None else b""
+            try:
+                with self._opener.open(request, timeout=self.timeout) as response:
+                    body = self._read(response, limit, deadline)
+                    status, headers = response.status, dict(response.headers.items())
+            except urllib.error.HTTPError as exc:  # its body read here: a timeout there is caught below
+                status, headers = exc.code, dict(exc.headers.items()) if exc.headers else {}
+                with exc:
+                    body = self._read(exc.fp, 64 * 1024, deadline) if exc.fp is not None else b""
         except TimeoutError:
             raise HcpError(
                 f"{where}: no answer in {self.timeout:g} s: check the network, or raise --timeout"
@@ -101,9 +110,24 @@ class HcpClient:
             ) from None
         except OSError as exc:  # a reset connection, a bad status line
             raise HcpError(f"{where}: the connection failed ({exc.strerror or exc}): try again") from None
-        if len(body) > MAX_BODY:
-            raise HcpError(f"{where}: the answer is over {MAX_BODY // 2**20} MB: not a plan xacct can judge")
+        if len(body) > limit:
+            raise HcpError(f"{where}: the answer is over {limit // 2**20} MB: not what the API answers there")
         return status, {k.lower(): v for k, v in headers.items()}, body
+
+    def _read(self, response: Any, limit: int, deadline: float) -> bytes:
+        """Up to ``limit + 1`` bytes of the body, by the ``deadline``: the socket timeout bounds each
+        read, so a server that sends a byte now and then would otherwise hold the request for ever."""
+        chunks, size = [], 0
+        while size <= limit:
+            want = min(1 << 16, limit + 1 - size)  # read1: what has come, never waiting for more
+            chunk = response.read1(want) if hasattr(response, "read1") else response.read(want)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+            if time.monotonic() > deadline:
+                raise TimeoutError
+        return b"".join(chunks)
 
     def _refused(self, status: int, what: str) -> HcpError:
         if status == 401:
@@ -119,12 +143,12 @@ class HcpClient:
         return HcpError(f"{self.hostname}: {what}: unexpected answer {status}: try again later")
 
     def _document(self, path: str, what: str) -> dict[str, Any]:
-        status, _, body = self._open(f"{self.base}/api/v2/{path}", auth=True)
+        status, _, body = self._open(f"{self.base}/api/v2/{path}", auth=True, limit=MAX_DOCUMENT)
         if status != 200:
             raise self._refused(status, what)
         try:
             doc = json.loads(body)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: a hostile answer nested too deep
             raise HcpError(
                 f"{self.hostname}: {what}: the answer is not JSON: is {self.base} an HCP Terraform API?"
             ) from None
@@ -175,7 +199,7 @@ class HcpClient:
             raise self._refused(status, f"the JSON plan of {plan_id}")
         try:
             plan = json.loads(body)
-        except ValueError:
+        except (ValueError, RecursionError):
             raise HcpError(f"{self.hostname}: plan {plan_id}: the JSON plan is not JSON: try again") from None
         if not isinstance(plan, dict) or "format_version" not in plan:
             raise HcpError(f"{self.hostname}: plan {plan_id}: the answer is not a terraform JSON plan")

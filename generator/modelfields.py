@@ -193,6 +193,15 @@ TfcName = Annotated[
     checked(aws.tfc_name),
     Hint("An HCP Terraform name: letters, digits, '_' and '-' (max 90).", "^[A-Za-z0-9_-]{1,90}$"),
 ]
+Hostname = Annotated[
+    str,
+    checked(aws.hostname),
+    Hint(
+        "A host name, without scheme or path (e.g. app.terraform.io), optionally with :PORT.",
+        "^(?=[^:]{1,253}(?::|$))[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+        "(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*(?::[0-9]{1,5})?$",
+    ),
+]
 TagKey = Annotated[
     str,
     checked(aws.tag_key),

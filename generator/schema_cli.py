@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 
 from generator.console import err, out
 from generator.files import path_value, read_text, write_text
@@ -15,8 +16,9 @@ DESCRIPTION = (
 )
 EPILOG = f"""exit codes:
   0  printed or written; with --check, FILE is the schema this xacct makes
-  1  --check: FILE is missing or stale (run xacct schema --output FILE)
-  2  FILE cannot be read or written, or a usage error (an unknown flag, an empty path), or an
+  1  --check: FILE is missing, stale (run xacct schema --output FILE) or not a JSON Schema
+  2  FILE cannot be read or written, --output names a file that is not a JSON Schema (a registry:
+     never replaced), or a usage error (an unknown flag, an empty path), or an
      internal error, said in one line
 
 example:
@@ -37,6 +39,29 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _is_schema(text: str | None) -> bool:
+    """Whether ``text`` is a JSON Schema (an object naming ``$schema``), or nothing: what xacct replaces."""
+    if text is None or not text.strip():
+        return True
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError):
+        return False
+    return isinstance(data, dict) and "$schema" in data
+
+
+def _existing(path: str) -> str | None:
+    try:
+        return read_text(path)
+    except FileNotFoundError:
+        return None
+    except UnicodeDecodeError:
+        return "\ufffd"  # not text: not a schema
+
+
+NOT_A_SCHEMA = "not a JSON Schema (a registry?): xacct writes only its schema there; name the schema file"
+
+
 def run_schema(args: argparse.Namespace) -> int:
     """Print, write or check; OSError (an unreadable or unwritable FILE) is left to the CLI's one line."""
     text = schema_text()
@@ -50,10 +75,16 @@ def run_schema(args: argparse.Namespace) -> int:
         if current == text:
             out.print(f"{args.check}: up to date", markup=False)
             return 0
+        if not _is_schema(current):
+            err.print(f"{args.check}: {NOT_A_SCHEMA}", markup=False)
+            return 1
         state = "is missing" if current is None else "is stale"
         err.print(f"{args.check}: {state}: run xacct schema --output {args.check}", markup=False)
         return 1
     if args.output:
+        if not _is_schema(_existing(args.output)):
+            err.print(f"{args.output}: exists and is {NOT_A_SCHEMA} (e.g. tenants.schema.json)", markup=False)
+            return 2
         write_text(args.output, text)
         err.print(f"wrote {args.output}", markup=False)
         return 0

@@ -19,10 +19,11 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.console import err, out
+from generator.console import err, out, shown
 from generator.files import path_value
 from generator.hclread import find_block, parse_blocks
 from generator.output.manifest import MANIFEST
@@ -129,9 +130,16 @@ def _owned(dest: Path) -> list[str]:
         )
     try:
         files = json.loads(mark.read_text(encoding="utf-8"))["files"]
-    except (ValueError, KeyError, TypeError) as exc:
-        raise ConfigError(f"{mark}: unreadable ({exc}): remove {dest} and run again") from exc
-    return [f for f in files if isinstance(f, str) and "/" not in f and f not in ("", ".", "..")]
+        if not isinstance(files, list):
+            raise TypeError("files is not a list")
+    except (ValueError, KeyError, TypeError, RecursionError) as exc:
+        what = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ConfigError(f"{mark}: unreadable ({what}): remove {dest} and run again") from exc
+    return [  # never terraform's files (state, lock) nor the mark, whatever the mark says
+        f
+        for f in files
+        if isinstance(f, str) and "/" not in f and f not in ("", ".", "..", MARK) and not terraform_working(f)
+    ]
 
 
 def _prepare(root: Path, dest: Path, provider: dict[str, object]) -> tuple[list[str], dict[str, str]]:
@@ -172,7 +180,7 @@ def _write_copy(root: Path, dest: Path, before: list[str], copied: dict[str, str
         (dest / name).unlink(missing_ok=True)
     for name, text in copied.items():
         (dest / name).write_text(text, encoding="utf-8")
-    relocate_sources(root, dest)
+    relocate_sources(root, dest, copied)
     mark = {"root": str(root.resolve()), "files": sorted(copied)}
     (dest / MARK).write_text(json.dumps(mark) + "\n", encoding="utf-8")
 
@@ -216,9 +224,17 @@ def terraform_config(roots: list[Path], where: Path, localstack: str | None) -> 
             provider = live_provider(localstack, account, region)
         real = root.resolve()
         plans.append((LocalRoot(root, where / real.parent.name / real.name), provider))
-    if len({p.dest for p, _ in plans}) != len(plans):
-        raise ConfigError(f"{where}: two ROOTs of the same tenant and scenario: give each once")
+    seen: dict[Path, Path] = {}
+    for local, _ in plans:
+        if local.dest in seen:
+            raise ConfigError(
+                f"{local.source}: two ROOTs of the same tenant and scenario ({seen[local.dest]} too), "
+                f"both copied to {local.dest}: give each once"
+            )
+        seen[local.dest] = local.source
     _outside_trees(where)
+    for local, _ in plans:  # a tenant folder under --out that is a symlink into a generated tree
+        _outside_trees(local.dest)
     prepared = [(local, _prepare(local.source, local.dest, provider)) for local, provider in plans]
     write_cli_config(where)
     for local, (before, copied) in prepared:
@@ -244,11 +260,22 @@ def run_terraform_config(args: argparse.Namespace) -> int:
     mirror = resolve_mirror()
     source = f"from the mirror {mirror}" if mirror else f"from the registry (no {MIRROR_ENV} folder)"
     out.print(f"wrote {_shown(where / CLI_CONFIG)} (providers {source})", markup=False)
-    out.print(f'export TF_CLI_CONFIG_FILE="{(where / CLI_CONFIG).resolve()}"', markup=False)
+    config = str((where / CLI_CONFIG).resolve())
+    config = f'"{config}"' if shlex.quote(config) == config else shlex.quote(config)
+    out.print(f"export TF_CLI_CONFIG_FILE={config}", markup=False)
     how = f"LocalStack at {args.localstack}" if args.localstack else "an offline plan"
-    for local in written:
+    for local in written:  # lines to paste: a comment stays one line, a path one shell word
         note = "" if owner_of(local.dest.name) == "partner" else " (the customer applies this role)"
-        out.print(f"# {_shown(local.dest)}: a copy of {local.source} for {how}{note}", markup=False)
+        out.print(
+            f"# {shown(_shown(local.dest))}: a copy of {shown(local.source)} for {how}{note}", markup=False
+        )
         for command in ("init", "plan"):
-            out.print(f"terraform -chdir={_shown(local.dest)} {command}", markup=False)
+            out.print(f"terraform -chdir={shlex.quote(_shown(local.dest))} {command}", markup=False)
+        if args.localstack is None and (local.dest / "imports.tf").is_file():
+            err.print(
+                f"xacct terraform-config: {shown(local.source / 'imports.tf')}: its import blocks read the "
+                "existing role from AWS, which an offline plan cannot: plan this copy with --localstack URL "
+                "(the role created there first) or plan the root itself with credentials for its account",
+                markup=False,
+            )
     return 0

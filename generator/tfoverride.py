@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from generator.hclread import unescape
@@ -65,9 +65,14 @@ def without_cloud_block(text: str) -> str | None:
     return None
 
 
-def relocate_sources(original: Path, copy: Path) -> None:
-    """Point local module sources of the copied ``.tf`` files that leave the root at the same folders."""
-    for tf in copy.rglob("*.tf"):
+def relocate_sources(original: Path, copy: Path, names: Iterable[str] | None = None) -> None:
+    """Point local module sources of the copied ``.tf`` files that leave the root at the same folders:
+    every ``.tf`` file under ``copy``, or only its top-level files ``names`` (what was copied: a file
+    the user added there is theirs, never rewritten)."""
+    files = copy.rglob("*.tf") if names is None else (copy / n for n in names if n.endswith(".tf"))
+    for tf in files:
+        if tf.is_symlink():  # never written through
+            continue
         origin = original / tf.parent.relative_to(copy)
 
         def move(match: re.Match[str], origin: Path = origin, here: Path = tf.parent) -> str:

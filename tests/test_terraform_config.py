@@ -101,7 +101,7 @@ def test_a_rerun_replaces_only_its_own_files(user: Path) -> None:
         ([A, "--out", "generated/local"], None, "inside the generated tree"),
         ([A], ".xacct/terraform/acme/partner_to_customer/main.tf", "not written by xacct terraform-config"),
         ([A], ".xacct/terraform/terraformrc", "not written by xacct"),
-        ([A, A], None, "two ROOTs of the same tenant and scenario"),
+        ([A, A], None, f"{A}: two ROOTs of the same tenant and scenario"),  # names the ROOT
         ([A, "--localstack", "localhost:4566"], None, "is not an http(s) URL"),
     ],
 )
@@ -130,3 +130,108 @@ def test_a_hostile_root_path_stays_a_comment(user: Path) -> None:
     text = (user / "local/acme/partner_to_customer" / OVERRIDE).read_text(encoding="utf-8")
     assert text.splitlines()[0].startswith("# ") and "\n" not in text.splitlines()[0]
     _override(user / "local/acme/partner_to_customer")  # one block: the provider
+
+
+def test_a_rerun_never_rewrites_a_users_tf_file(user: Path) -> None:
+    """A .tf file the user added to a copy (a debug module call) is the user's: a rerun leaves its bytes
+    alone, though its module source leaves the folder (only the copied files' sources are moved)."""
+    assert run_main(["terraform-config", A]).code == 0
+    copy = user / ".xacct/terraform/acme/partner_to_customer"
+    mine = 'module "debug" {\n  source = "../../mine"\n}\n'
+    (copy / "debug.tf").write_text(mine, encoding="utf-8")
+    assert run_main(["terraform-config", A]).code == 0
+    assert (copy / "debug.tf").read_text(encoding="utf-8") == mine
+
+
+def test_a_mark_naming_terraforms_files_deletes_none_of_them(user: Path) -> None:
+    """The mark says what an earlier run wrote; a mark that names terraform's state or lock file (edited,
+    or from a damaged run) never makes a rerun delete them: xacct never writes those."""
+    assert run_main(["terraform-config", A]).code == 0
+    copy = user / ".xacct/terraform/acme/partner_to_customer"
+    kept = {"terraform.tfstate": '{"resources": [{"type": "aws_iam_role"}]}', ".terraform.lock.hcl": "lock"}
+    for name, text in kept.items():
+        (copy / name).write_text(text, encoding="utf-8")
+    mark = json.loads((copy / MARK).read_text(encoding="utf-8"))
+    mark["files"] += [*kept, MARK, "terraformrc"]
+    (copy / MARK).write_text(json.dumps(mark), encoding="utf-8")
+    assert run_main(["terraform-config", A]).code == 0
+    assert {name: (copy / name).read_text(encoding="utf-8") for name in kept} == kept
+
+
+def test_a_symlinked_tenant_folder_never_leads_into_the_generated_tree(user: Path) -> None:
+    """``.xacct/terraform/globex`` a symlink to ``generated/globex`` (a shortcut someone made): the copy of
+    another ``globex/customer_to_partner`` would land in the generated tree as a new root with dummy
+    credentials, which changed-roots lists for the pipeline. Refused, nothing written."""
+    (user / ".xacct/terraform").mkdir(parents=True)
+    (user / ".xacct/terraform/globex").symlink_to(user / "generated/globex")
+    shutil.copytree(user / B, user / "elsewhere/globex/customer_to_partner")
+    run = run_main(["terraform-config", "elsewhere/globex/customer_to_partner"])
+    assert run.code == 2 and "inside the generated tree" in run.err and len(run.err.splitlines()) == 1, (
+        run.text
+    )
+    assert not (user / "generated/globex/customer_to_partner").exists()
+    assert not (user / ".xacct/terraform/terraformrc").exists()
+
+
+def test_the_printed_commands_are_safe_to_paste(user: Path) -> None:
+    """The output after its first line is commands a person pastes: a ROOT or --out path with a line
+    break, ``$( )`` or a space stays one quoted word and one comment line, so running the output runs
+    only terraform, in the copy's folder."""
+    import subprocess
+
+    hostile = user / "in $(touch PWNED1)\ntouch PWNED2 #" / "acme"
+    hostile.mkdir(parents=True)
+    shutil.copytree(user / A, hostile / "partner_to_customer")
+    out = "local $(touch PWNED3)"
+    run = run_main(["terraform-config", str(hostile / "partner_to_customer"), "--out", out])
+    assert run.code == 0, run.text
+    fake = user / "bin"
+    fake.mkdir()
+    (fake / "terraform").write_text('#!/bin/sh\nprintf "%s|" "$@" >> "$CALLS"\necho >> "$CALLS"\n')
+    (fake / "terraform").chmod(0o755)
+    env = {"PATH": f"{fake}:/usr/bin:/bin", "CALLS": str(user / "calls")}
+    commands = run.out.split("\n", 1)[1]  # the first line says what was written; the rest is to paste
+    done = subprocess.run(
+        ["bash", "-c", commands], cwd=user, env=env, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert not list(user.glob("PWNED*")), run.out
+    dest = f"{out}/acme/partner_to_customer"
+    calls = (user / "calls").read_text().splitlines()
+    assert calls == [f"-chdir={dest}|init|", f"-chdir={dest}|plan|"], run.out
+
+
+def test_an_adopted_roots_offline_copy_says_its_imports_need_aws(user: Path) -> None:
+    """A root with ``adopt:`` has ``imports.tf``: its plan reads the existing role from AWS, so an offline
+    plan fails on a DNS lookup of iam.amazonaws.com. The command says so instead of promising no AWS call."""
+    text = (user / "tenants.yaml").read_text(encoding="utf-8")
+    adopted = text.replace(
+        "      max_session_duration: 3600\n",
+        "      max_session_duration: 3600\n      adopt: {policy_name: dns}\n",
+        1,
+    )
+    assert adopted != text
+    (user / "tenants.yaml").write_text(adopted, encoding="utf-8")
+    assert run_main(["generate"]).code == 0 and (user / A / "imports.tf").is_file()
+    run = run_main(["terraform-config", A, B])
+    assert run.code == 0, run.text
+    assert (
+        len(run.err.splitlines()) == 1 and "imports.tf: its import blocks read the existing role" in run.err
+    )
+    assert "--localstack" in run.err and "customer_to_partner" not in run.err
+    assert run_main(["terraform-config", A, "--localstack", "http://localhost:4566"]).err == ""
+
+
+@pytest.mark.parametrize("files", ['"main.tf"', "5", '{"a": 1}', "[" * 5000 + "]" * 5000])
+def test_a_damaged_mark_is_one_line_deleting_nothing(user: Path, files: str) -> None:
+    """A mark whose ``files`` is not a list (a string would be read letter by letter, deleting files
+    named ``m``, ``a``, ...) is refused in one line; nothing in the copy is removed."""
+    assert run_main(["terraform-config", A]).code == 0
+    copy = user / ".xacct/terraform/acme/partner_to_customer"
+    for name in ("a", "m"):
+        (copy / name).write_text("mine", encoding="utf-8")
+    (copy / MARK).write_text(f'{{"files": {files}}}', encoding="utf-8")
+    run = run_main(["terraform-config", A])
+    assert run.code == 2 and len(run.err.splitlines()) == 1 and "unreadable" in run.err, run.text
+    no_dump(run)
+    assert (copy / "a").is_file() and (copy / "m").is_file()

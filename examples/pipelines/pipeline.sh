@@ -59,6 +59,10 @@ fi
 for root in "${roots[@]}"; do
   root=${root%/}
   scenario=$(basename "$root")
+  if [[ $scenario != customer_to_partner ]]; then  # Scenario A roots are the customer's to apply
+    echo "pipeline.sh: --root $root: not a partner root (customer_to_partner): the customer applies $scenario roots" >&2
+    exit 2
+  fi
   tenant=$(basename "$(dirname "$root")")
   name="$tenant-$scenario"
   plan_json="$reports/$name.plan.json"

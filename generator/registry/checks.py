@@ -24,6 +24,18 @@ def _map(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+def _tfc_org(cloud: dict[str, Any]) -> tuple[str, str] | None:
+    """An HCP Terraform organization as the service names it: its name without case, and its host
+    without case, scheme, trailing dot or ``:443``, unset meaning app.terraform.io (the cloud block's
+    default), so that ``TeamForm`` on ``APP.terraform.io`` is the same organization as ``teamform``."""
+    org, host = cloud.get("organization"), cloud.get("hostname")
+    if not isinstance(org, str):
+        return None
+    host = host.strip().lower() if isinstance(host, str) else ""
+    host = host.removeprefix("https://").rstrip("/").rstrip(".").removesuffix(":443").rstrip(".")
+    return org.strip().casefold(), host or "app.terraform.io"
+
+
 def _str(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
@@ -142,13 +154,7 @@ def cross_checks(src: Source) -> Iterator[Problem]:
                 "customer's workspace (Scenario B roots use partner.terraform_cloud); remove it",
             )
         theirs, ours = _map(tenant.get("customer_terraform_cloud")), _map(partner.get("terraform_cloud"))
-        if theirs.get("organization") is not None and (
-            theirs.get("organization"),
-            theirs.get("hostname"),
-        ) == (
-            ours.get("organization"),
-            ours.get("hostname"),
-        ):
+        if theirs.get("organization") is not None and _tfc_org(theirs) == _tfc_org(ours):
             yield src.problem(
                 ("tenants", i, "customer_terraform_cloud", "organization"),
                 "is the partner's own organization (partner.terraform_cloud): the role lives in the "

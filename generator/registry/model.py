@@ -16,6 +16,7 @@ from generator.modelfields import (
     Description,
     ExternalId,
     Hint,
+    Hostname,
     PolicyArn,
     PolicyName,
     PrincipalArn,
@@ -104,7 +105,7 @@ class TerraformCloud(Strict):
     """The HCP Terraform organization: with it, every generated root gets a cloud.tf."""
     project: TfcName | None = None
     """The project the workspaces belong to (default: the organization's default project)."""
-    hostname: str | None = None
+    hostname: Hostname | None = None
     """The HCP Terraform or Terraform Enterprise host (default: app.terraform.io)."""
     workspace_prefix: TfcName | None = None
     """Prefix of the workspace names (default: the partner's name)."""
@@ -120,7 +121,7 @@ class CustomerTerraformCloud(Strict):
     """The customer's workspace for the Scenario A root."""
     project: TfcName | None = None
     """The project the workspace belongs to (default: the organization's default project)."""
-    hostname: str | None = Field(default=None, min_length=1, max_length=253)
+    hostname: Hostname | None = None
     """The HCP Terraform or Terraform Enterprise host (default: app.terraform.io)."""
 
 

@@ -69,3 +69,23 @@ def test_the_predicates() -> None:
     assert not terraform_working("terraform.tfvars") and not terraform_working("main.tf")
     assert terraform_loads("x_override.tf") and terraform_loads("a.auto.tfvars")
     assert terraform_loads("b.tf.json") and not terraform_loads("NOTES.md")
+
+
+def test_a_hostile_foreign_name_is_printed_escaped(workspace: Path, monkeypatch) -> None:
+    """A path xacct did not write is named on one line, its control characters escaped: a folder named
+    with a line break and a terminal escape cannot forge a line of generate's output or recolour it."""
+    from tests.reliability.hostile import run_main
+
+    out = _tree(workspace)
+    hostile = out / "evil\nxacct: all good \x1b[31mRED"
+    hostile.mkdir()
+    (hostile / "f.tf").write_text("# mine\n")
+    monkeypatch.chdir(workspace)
+    for args in (["generate"], ["generate", "--check"]):
+        run = run_main([*args, "--registry", "tenants.yaml", "--out", "generated"])
+        assert run.code in (0, 1), run.text
+        assert "\x1b" not in run.text and not any(
+            line.startswith("xacct: all good") for line in run.text.splitlines()
+        )
+        said = [line for line in run.text.splitlines() if "not written by xacct" in line and "evil" in line]
+        assert len(said) == 1 and "\\n" in said[0] and "\\x1b" in said[0], run.text

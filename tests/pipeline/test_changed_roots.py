@@ -132,7 +132,8 @@ def test_from_a_subfolder_paths_stay_relative_to_the_current_folder(
 @pytest.mark.parametrize(
     ("args", "said"),
     [
-        (["--since", "no-such-ref"], "git rev-parse in "),
+        (["--since", "no-such-ref"], "--since no-such-ref: no such commit in the git repository "),
+        (["--since", "HEAD~5"], "--since HEAD~5: no such commit"),  # one commit: a shallow clone's case
         (["--generated", "nowhere"], "--generated nowhere: no such folder"),
         (["--since=--output=x"], "--since '--output=x': not a git revision"),  # never a git option
     ],
@@ -159,3 +160,25 @@ def test_outside_a_git_repository(tmp_path: Path, capsys: pytest.CaptureFixture[
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
     code, _, err = listed(capsys, "--since", "HEAD")
     assert code == 2 and "not a git repository" in err and len(err.strip().splitlines()) == 1
+
+
+def test_modules_outside_the_repository_list_every_root(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``modules`` a symlink to a folder outside the repository (a shared checkout): git cannot see a
+    change there, so changed-roots fails closed: every root calling it is listed, and it says why."""
+    import shutil
+
+    folder = user_repo(tmp_path / "infra")
+    shared = tmp_path / "shared-modules"
+    shutil.move(folder / "modules", shared)
+    (folder / "modules").symlink_to(shared)
+    monkeypatch.chdir(folder)
+    assert xacct(["generate"]) == 0
+    git(folder, "add", "-A")
+    git(folder, "commit", "-q", "-m", "first")
+    core = shared / "cross-account-role" / "main.tf"
+    core.write_text(core.read_text() + "\n# a change nobody reviewed\n")
+    code, roots, said = listed(capsys, "--since", "HEAD")
+    assert code == 0 and [r["tenant"] for r in roots] == ["acme", "globex"], said
+    assert "outside the git work tree" in said and len(said.strip().splitlines()) == 1

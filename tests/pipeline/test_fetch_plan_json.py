@@ -28,6 +28,7 @@ TOKEN = "tok.atlasv1.secret"
 PLAN = {"format_version": "1.2", "terraform_version": "1.11.4", "resource_changes": []}
 NOT_FOUND = {"errors": [{"status": "404", "title": "not found"}]}
 UNAUTHORIZED = {"errors": [{"status": "401", "title": "unauthorized"}]}
+DEEP = b'{"format_version": "1.2", "x": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"  # a hostile answer
 
 
 def run_doc(run_id: str, plan_id: str | None) -> dict[str, object]:
@@ -76,7 +77,11 @@ class Api(BaseHTTPRequestHandler):
             name = path.removeprefix("/archivist/")
             if name == "loop":
                 return self._send(307, None, {"Location": path})
-            body = {"plan": json.dumps(PLAN).encode(), "html": b"<html>maintenance</html>"}.get(name, b"{}")
+            body = {
+                "plan": json.dumps(PLAN).encode(),
+                "html": b"<html>maintenance</html>",
+                "deep": DEEP,
+            }.get(name, b"{}")
             return self._send(200, body)
         if auth != f"Bearer {TOKEN}":
             return self._send(401, UNAUTHORIZED)
@@ -84,6 +89,12 @@ class Api(BaseHTTPRequestHandler):
             "/api/v2/runs/run-ok": (200, run_doc("run-ok", "plan-ok")),
             "/api/v2/runs/run-apply-only": (200, run_doc("run-apply-only", None)),
             "/api/v2/runs/run-html": (200, b"<html>login</html>"),
+            "/api/v2/runs/run-deep": (200, DEEP),
+            "/api/v2/runs/run-huge": (
+                200,
+                b" " * (8 * 2**20) + json.dumps(run_doc("run-huge", "plan-ok")).encode(),
+            ),
+            "/api/v2/plans/plan-deep/json-output": (307, None, {"Location": f"{base}/archivist/deep"}),
             "/api/v2/plans/plan-ok/json-output": (307, None, {"Location": f"{base}/archivist/plan"}),
             "/api/v2/plans/plan-html/json-output": (307, None, {"Location": f"{base}/archivist/html"}),
             "/api/v2/plans/plan-notaplan/json-output": (307, None, {"Location": f"{base}/archivist/other"}),
@@ -91,6 +102,15 @@ class Api(BaseHTTPRequestHandler):
             "/api/v2/plans/plan-loop/json-output": (307, None, {"Location": f"{base}/archivist/loop"}),
             "/api/v2/plans/plan-file/json-output": (307, None, {"Location": "file:///etc/passwd"}),
         }
+        if path.startswith("/api/v2/plans/plan-drip"):  # a byte at a time: each read is quick
+            self.send_response(404 if path.endswith("404/json-output") else 200)
+            self.send_header("Content-Length", "1000")
+            self.end_headers()
+            for _ in range(1000):
+                self.wfile.write(b" ")
+                self.wfile.flush()
+                time.sleep(0.1)
+            return None
         if path == "/api/v2/plans/plan-slow/json-output":
             time.sleep(2)
             return self._send(200, PLAN)
@@ -180,7 +200,14 @@ def test_wait_for_an_unfinished_plan(api: str) -> None:
         (["--plan", "plan-loop"], {}, "more than 3 redirects"),
         (["--plan", "plan-file"], {}, "a redirect (307) without a usable Location"),
         (["--plan", "plan-slow", "--timeout", "0.5"], {}, "no answer in 0.5 s"),
+        (["--plan", "plan-drip", "--timeout", "1"], {}, "no answer in 1 s"),  # the whole request
+        (["--plan", "plan-drip404", "--timeout", "1"], {}, "no answer in 1 s"),  # an error's body too
         (["--plan", "plan-ok", "--timeout", "0"], {}, "--timeout must be above 0"),
+        (["--plan", "plan-ok", "--timeout", "inf"], {}, "--timeout must be above 0"),
+        (["--plan", "plan-ok", "--wait", "inf"], {}, "--timeout must be above 0"),
+        (["--run", "run-deep"], {}, "run run-deep: the answer is not JSON"),
+        (["--run", "run-huge"], {}, "the answer is over 4 MB"),  # a run document is a few KB
+        (["--plan", "plan-deep"], {}, "plan plan-deep: the JSON plan is not JSON"),
     ],
 )
 def test_failures_are_one_line_exit_2(
@@ -225,3 +252,21 @@ def test_out_not_writable(api: str, tmp_path: Path, capsys: pytest.CaptureFixtur
     assert xacct([*args, "--out", str(tmp_path / "no" / "plan.json")]) == 2
     err = capsys.readouterr().err
     assert "--out" in err and "cannot write it" in err and len(err.strip().splitlines()) == 1
+
+
+BAD_TOKENS = [f"{TOKEN}\n", f"{TOKEN}\r\n", f"{TOKEN} ", f"tok\u2013{TOKEN}", f"x\x01{TOKEN}"]
+
+
+@pytest.mark.parametrize("bad", BAD_TOKENS)
+def test_a_malformed_token_is_never_echoed(
+    api: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, bad: str
+) -> None:
+    """A token read from a file with its line break (or any character no token has) is refused by
+    naming its variable: the token itself never reaches a message (http.client's "Invalid header
+    value b'Bearer ...'" would print it), and no request is made."""
+    monkeypatch.setenv("TF_TOKEN_hcp_example_com", bad)
+    code, target = fetch(api, tmp_path, "--run", "run-ok")
+    err = capsys.readouterr().err
+    assert code == 2 and "TF_TOKEN_hcp_example_com" in err and "internal error" not in err, err
+    assert TOKEN not in err and "secret" not in err and len(err.strip().splitlines()) == 1
+    assert Api.seen == [] and not target.exists()

@@ -53,6 +53,26 @@ def test_unusable_files_are_one_line_exit_2(tmp_path: Path) -> None:
         assert len(run.err.strip().splitlines()) <= 2, run.err  # argparse: usage line + one line
 
 
+def test_output_never_replaces_a_file_that_is_not_a_schema(tmp_path: Path) -> None:
+    """``--output tenants.yaml`` (a slip for tenants.schema.json) must not replace the registry with the
+    schema: xacct overwrites only a schema (a JSON object with "$schema"); and ``--check`` of such a file
+    never advises that command."""
+    registry, example = tmp_path / "tenants.yaml", EXAMPLE.read_text(encoding="utf-8")
+    registry.write_text(example, encoding="utf-8")
+    run = run_main(["schema", "--output", str(registry)])
+    assert run.code == 2 and len(run.err.splitlines()) == 1 and "not a JSON Schema" in run.err, run.text
+    assert registry.read_text(encoding="utf-8") == example
+    checked = run_main(["schema", "--check", str(registry)])
+    assert checked.code == 1 and "not a JSON Schema" in checked.err and "--output" not in checked.err
+    old = tmp_path / "old.schema.json"  # an older xacct's schema is replaced; an empty file is filled
+    old.write_text('{"$schema": "https://json-schema.org/draft/2020-12/schema"}\n', encoding="utf-8")
+    empty = tmp_path / "empty.json"
+    empty.write_text("", encoding="utf-8")
+    for target in (old, empty):
+        assert run_main(["schema", "--output", str(target)]).code == 0
+        assert target.read_text(encoding="utf-8") == schema_text()
+
+
 def test_help_has_a_description_an_example_and_exit_codes() -> None:
     run = run_main(["schema", "--help"])
     assert run.code == 0

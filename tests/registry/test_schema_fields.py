@@ -39,6 +39,7 @@ TYPES: dict[str, tuple[Any, re.Pattern[str] | str | None, bool]] = {
     "Action": (mf.Action, aws.ACTION, True),
     "Sid": (mf.Sid, aws.SID, True),
     "TfcName": (mf.TfcName, aws.TFC_NAME, True),
+    "Hostname": (mf.Hostname, aws.HOSTNAME, True),
     "ResourceType": (
         mf.ResourceType,
         r"aws_iam_(role|role_policy|user|users|policy)|[a-z]{1,3}(_[a-z0-9]{1,4}){1,2}",

@@ -171,3 +171,55 @@ def test_cloud_tf_is_fmt_clean(tmp_path: Path) -> None:
         check=False,
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.mark.parametrize(
+    "theirs",
+    [
+        "{organization: teamform, workspace: w}",
+        "{organization: teamform, workspace: w, hostname: app.terraform.io}",  # the default, spelt out
+        "{organization: TeamForm, workspace: w}",  # HCP Terraform names ignore case
+        "{organization: teamform, workspace: w, hostname: APP.Terraform.IO}",
+        "{organization: teamform, workspace: w, hostname: 'app.terraform.io.'}",
+        "{organization: teamform, workspace: w, hostname: 'app.terraform.io:443'}",
+    ],
+)
+def test_the_partners_organization_is_refused_however_spelt(theirs: str) -> None:
+    """A Scenario A root never reaches the partner's organization through a variant of its name or
+    host: the same organization on the same host is refused, whatever the case or the default."""
+    from generator.registry import RegistryError
+
+    with pytest.raises(RegistryError, match=r"customer_terraform_cloud\.organization: is the partner's own"):
+        load_registry_text(TENANTS.replace(CUSTOMER_CLOUD, f"customer_terraform_cloud: {theirs}"))
+
+
+def test_the_partners_organization_on_another_host_is_the_customers() -> None:
+    """The same organization name on another Terraform Enterprise host is another organization."""
+    other = "customer_terraform_cloud: {organization: teamform, workspace: w, hostname: tfe.acme.test}"
+    text = TENANTS.replace(CUSTOMER_CLOUD, other)
+    assert load_registry_text(text).model.tenants[0].customer_terraform_cloud is not None
+
+
+@pytest.mark.parametrize(
+    "host",
+    ["https://app.terraform.io", "app.terraform.io/app", " app.terraform.io", 'a b\\"c', "x.", "tfe_1.test"],
+)
+@pytest.mark.parametrize("where", ["partner", "customer"])
+def test_a_cloud_hostname_is_a_host_name(host: str, where: str) -> None:
+    """The cloud block's hostname is a host alone: a URL, a path or a space would reach cloud.tf (and
+    slip past the partner-organization check) only to fail terraform init."""
+    from generator.registry import RegistryError
+
+    if where == "partner":
+        text = TENANTS.replace(
+            "terraform_cloud: {organization: teamform, project: cross-account}",
+            f'terraform_cloud: {{organization: teamform, project: cross-account, hostname: "{host}"}}',
+        )
+        field = r"partner\.terraform_cloud\.hostname"
+    else:
+        text = TENANTS.replace(
+            CUSTOMER_CLOUD, f'customer_terraform_cloud: {{organization: o, workspace: w, hostname: "{host}"}}'
+        )
+        field = r"tenants\[0\]\.customer_terraform_cloud\.hostname"
+    with pytest.raises(RegistryError, match=field + ": .* is not a host name"):
+        load_registry_text(text)
