@@ -66,7 +66,8 @@ def test_help_has_a_description_an_example_and_the_exit_codes(words: tuple[str, 
     assert "exit codes:" in text and "example:" in text, text
     example = text[text.index("example:") :]
     command = " ".join(("xacct", *words))
-    assert re.search(rf"^  (\$ )?(\S+=\S+ )?{re.escape(command)}( |$)", example, re.M), f"no `{command}` example"
+    shown = re.search(rf"^  (\$ )?(\S+=\S+ )?{re.escape(command)}( |$)", example, re.M)
+    assert shown, f"no `{command}` example"
     codes = text[text.index("exit codes:") :]
     if words in LEAVES:
         for code in ("0", "2"):
