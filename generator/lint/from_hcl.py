@@ -362,7 +362,8 @@ def hcl_input(
         from generator.policy.roles import build_roles
 
         specs = build_roles(loaded.model)
-    generated = generated_roots(listing, positions(target, folders), loaded, specs or [])
+    where = positions(target, folders) if target.is_dir() else {}
+    generated = generated_roots(listing, where, loaded, specs or [])
     by_folder: dict[Path, list[TfFile]] = {}
     for path in listing.tf_paths:
         if path.parent not in generated:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 import generator.hclread
 from generator.generate import generate
@@ -26,7 +27,8 @@ from generator.lint.from_registry import registry_input
 from generator.lint.generated_roots import PARSE_ALL
 from generator.policy.roles import build_roles
 from generator.registry import load_registry
-from tests.reliability.registries import make_workspace
+from tests.reliability.registries import make_workspace, write_registry
+from tests.reliability.strategies import registries
 
 from .expectations import REPO
 
@@ -232,3 +234,25 @@ def test_an_edited_module_folder_is_found_in_every_root_that_calls_it(
         ("ROOT-MODULE-SOURCE", "partner_to_customer")
     }
     assert len(findings) == parses / 2 == 2  # acme and globex, parsed for their source lines
+
+
+@pytest.mark.slow
+def test_hostile_registry_text_finds_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The role rebuilt from the values generate rendered is the role the parse reads back, whatever
+    text the registry holds (quotes, escapes, template sequences, control characters)."""
+    ws = make_workspace(tmp_path / "ws")
+    counter = iter(range(1_000_000))
+
+    @settings(max_examples=12, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @given(registries())
+    def one_registry(data: dict[str, Any]) -> None:
+        folder = ws / f"ex{next(counter)}"
+        folder.mkdir()
+        (folder / "modules").symlink_to(ws / "modules")
+        registry = write_registry(folder / "tenants.yaml", data)
+        generate(load_registry(registry), folder / "generated")
+        with monkeypatch.context() as patch:
+            findings, parses = both_ways(registry, folder / "generated", patch)
+        assert parses == len({f["file"] for f in findings if f["file"].endswith(".tf")})  # for lines
+
+    one_registry()
