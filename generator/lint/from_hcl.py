@@ -363,7 +363,7 @@ def hcl_input(
 
         specs = build_roles(loaded.model)
     where = positions(target, folders) if target.is_dir() else {}
-    generated = generated_roots(listing, where, loaded, specs or [])
+    generated = generated_roots(target, listing, where, loaded, specs or [])
     by_folder: dict[Path, list[TfFile]] = {}
     for path in listing.tf_paths:
         if path.parent not in generated:

@@ -49,6 +49,7 @@ class AsGenerated:
     spec: RoleSpec
     texts: dict[str, str]  # file name -> its text (equal to the bytes on disk)
     arguments: dict[str, Any] = field(default_factory=dict)  # the module call's, as rendered
+    implied: str | None = None  # the scenario its module source implies (``module_kind``)
 
     @cached_property
     def files(self) -> list[TfFile]:
@@ -84,10 +85,7 @@ def _same(path: str, text: str) -> bool:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode) or info.st_size != len(want):
             return False
-        got = os.read(fd, len(want) + 1)
-        while len(got) < len(want) + 1 and (more := os.read(fd, len(want) + 1 - len(got))):
-            got += more
-        return got == want
+        return os.read(fd, len(want) + 1) == want  # a regular file reads whole: one call
     except OSError:
         return False
     finally:
@@ -108,14 +106,17 @@ def _only(entries: list[os.DirEntry[str]], names: Mapping[str, str]) -> bool:
 
 
 def generated_roots(
+    target: Path,
     listing: Listing,
     positions: Mapping[Path, tuple[str, str] | None],
     loaded: LoadedRegistry | None,
     specs: list[RoleSpec],
 ) -> dict[Path, AsGenerated]:
-    """The root folders of ``positions`` (folder -> tenant and scenario) that are as generated."""
+    """The root folders of ``positions`` (folder -> tenant and scenario, under ``target``) that are as
+    generated."""
     if loaded is None or disabled():
         return {}
+    from generator.lint.from_hcl import module_kind
     from generator.policy.roles import retiring_roles
     from generator.render.terraform import module_values, render_root
     from generator.render_pool import module_source
@@ -128,6 +129,7 @@ def generated_roots(
     retiring = {(s.tenant, s.scenario) for s in retiring_roles(loaded.model)}
     by_key = {(s.tenant, s.scenario): s for s in specs if (s.tenant, s.scenario) not in retiring}
     found: dict[Path, AsGenerated] = {}
+    kinds: dict[str, str | None] = {}  # source -> the scenario it implies (module_kind)
     for folder, position in positions.items():
         spec = by_key.get(position) if position else None
         entries = listing.entries.get(folder)
@@ -139,8 +141,14 @@ def generated_roots(
         base = f"{folder}/"
         if all(_same(base + name, text) for name, text in texts.items()):
             arguments = dict(module_values(spec))
-            arguments["source"] = modules.for_root(spec.module, folder)
-            found[folder] = AsGenerated(folder, spec, texts, arguments)
+            source = arguments["source"] = modules.for_root(spec.module, folder)
+            if folder.parent.parent != target:  # a tenant folder or a root linted alone
+                implied = module_kind(source, arguments, folder)[1]
+            else:  # <target>/<tenant>/<scenario>, real folders (the walk enters no link): one per source
+                if source not in kinds:
+                    kinds[source] = module_kind(source, arguments, folder)[1]
+                implied = kinds[source]
+            found[folder] = AsGenerated(folder, spec, texts, arguments, implied)
     return found
 
 
@@ -149,10 +157,9 @@ def generated_role(
 ) -> tuple[RoleSubject, list[ExternalIdUse]]:
     """The role of a root as ``generate`` wrote it: rebuilt from the arguments it rendered, as the
     parse would (``call_role``); a line is looked up (the file parsed) only when a finding needs it."""
-    from generator.lint.from_hcl import ModuleCall, call_role, module_kind
+    from generator.lint.from_hcl import ModuleCall, call_role
 
     main = root.folder / "main.tf"
     arguments = root.arguments
     locate = LazyModuleLocator(str(main), f"module.{ROLE_CALL}", frozenset(arguments), root.call)
-    _, implied = module_kind(arguments.get("source"), arguments, root.folder)
-    return call_role(ModuleCall(main, arguments, locate), root.spec.account_id, loaded, implied)
+    return call_role(ModuleCall(main, arguments, locate), root.spec.account_id, loaded, root.implied)

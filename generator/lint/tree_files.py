@@ -28,6 +28,7 @@ class Listing:
 
 
 def _skipped(path: Path) -> bool:
+    """Whether ``path`` is under a ``.terraform*`` name (below the target, no walked folder is)."""
     return any(part.startswith(WORKDIR) for part in path.parts)
 
 
@@ -52,12 +53,16 @@ def list_tree(target: Path) -> Listing:
             continue
         entries[folder] = listed
         for entry in listed:
-            if entry.name.endswith(TF_SUFFIXES):
-                found.append(folder / entry.name)
+            name = entry.name
+            if name.endswith(TF_SUFFIXES):
+                found.append(folder / name)
+            if name.startswith(WORKDIR):
+                continue  # all it holds would be skipped
             try:
                 is_dir = entry.is_dir(follow_symlinks=False)
             except OSError:
                 is_dir = False
-            if is_dir and not entry.name.startswith(WORKDIR):  # all it holds would be skipped
-                pending.append(folder / entry.name)
-    return Listing(sorted(p for p in found if not _skipped(p)), entries)
+            if is_dir:
+                pending.append(folder / name)
+    skipped = _skipped(target)
+    return Listing(sorted(p for p in found if not skipped and not p.name.startswith(WORKDIR)), entries)
