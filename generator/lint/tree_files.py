@@ -1,4 +1,4 @@
-"""The Terraform files under a linted target, and every folder's entries, found in one walk.
+"""The Terraform files under a linted target, and their folders' entries, found in one walk.
 
 The walk is ``Path.rglob``'s (folders entered only when they are real folders, not links; a folder
 that cannot be listed is skipped; every entry whose name matches counts, whatever it is), done once
@@ -21,10 +21,10 @@ WORKDIR = ".terraform"  # terraform's own folder (and .terraform.lock.hcl): neve
 
 @dataclass
 class Listing:
-    """What one walk found: the Terraform files (sorted, as paths) and each walked folder's entries."""
+    """What one walk found: the Terraform files (sorted, as paths), and the entries of their folders."""
 
     tf_paths: list[Path]
-    entries: dict[Path, list[os.DirEntry[str]]] = field(default_factory=dict)
+    entries: dict[Path, list[os.DirEntry[str]]] = field(default_factory=dict)  # folders holding any
 
 
 def _skipped(path: Path) -> bool:
@@ -34,7 +34,7 @@ def _skipped(path: Path) -> bool:
 
 def list_tree(target: Path) -> Listing:
     """The .tf and .tf.json files of ``target`` (a file, or a folder searched recursively; anything
-    under a ``.terraform*`` name skipped) and the entries of every folder walked."""
+    under a ``.terraform*`` name skipped) and the entries of the folders holding them."""
     if target.is_file():
         return Listing([target])
     if not target.is_dir():
@@ -43,19 +43,20 @@ def list_tree(target: Path) -> Listing:
         )
     entries: dict[Path, list[os.DirEntry[str]]] = {}
     found: list[Path] = []
-    pending = [target]
-    while pending:
+    pending = [str(target)]
+    while pending:  # folders as text: a Path per folder costs more than the walk itself
         folder = pending.pop()
         try:
             with os.scandir(folder) as it:
                 listed = list(it)
         except PermissionError:
             continue
-        entries[folder] = listed
+        here: Path | None = None
         for entry in listed:
             name = entry.name
-            if name.endswith(TF_SUFFIXES):
-                found.append(folder / name)
+            if name.endswith(TF_SUFFIXES) and not name.startswith(WORKDIR):
+                here = here or Path(folder)
+                found.append(here / name)
             if name.startswith(WORKDIR):
                 continue  # all it holds would be skipped
             try:
@@ -63,6 +64,7 @@ def list_tree(target: Path) -> Listing:
             except OSError:
                 is_dir = False
             if is_dir:
-                pending.append(folder / name)
-    skipped = _skipped(target)
-    return Listing(sorted(p for p in found if not skipped and not p.name.startswith(WORKDIR)), entries)
+                pending.append(entry.path)
+        if here is not None:
+            entries[here] = listed
+    return Listing([] if _skipped(target) else sorted(found), entries)

@@ -28,6 +28,7 @@ def test_the_walk_finds_what_rglob_found(tmp_path: Path) -> None:
         "t/a-b/main.tf",  # sorts after t/a/... as a path, before it as text
         "t/folder.tf/inner.tf",  # a folder with a Terraform name: listed, and entered
         "t/a/notes.md",
+        "t/docs/readme.md",  # a folder without Terraform files: not kept
         "outside.tf",
     ]
     for rel in files:
@@ -39,14 +40,5 @@ def test_the_walk_finds_what_rglob_found(tmp_path: Path) -> None:
     found = list_tree(target)
     assert found.tf_paths == two_rglobs(target)
     assert target / "folder.tf" in found.tf_paths and target / "a" / "link.tf" in found.tf_paths
-    assert sorted(found.entries) == sorted(
-        {
-            target,
-            *(
-                p
-                for p in target.rglob("*")
-                if p.is_dir() and not p.is_symlink() and ".terraform" not in p.parts
-            ),
-        }
-    )
+    assert set(found.entries) == {p.parent for p in found.tf_paths}  # listed once, for generated_roots
     assert list_tree(target / "a" / "main.tf").tf_paths == [target / "a" / "main.tf"]
