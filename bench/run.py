@@ -8,6 +8,9 @@ run ``--tf-runs`` times):
 - ``regenerate, nothing changed``, ``regenerate, one tenant edited`` and ``..., three tenants edited``
   (files rewritten; every other file's mtime must stay), ``generate --check`` and ``xacct lint``, at
   ``--edit-tenants`` (default: the largest size whose cold generate took at most ``--edit-max-seconds``);
+- ``lint --generated``: untouched and with 10 roots edited, at ``--lint-tenants`` (default the edit size),
+  each against ``generate --check`` on the same tree (``bench/lint_generated.py``); ``--lint-full-parse``
+  adds every root parsed (the path before #19), ``--checkov BIN`` Checkov at ``--checkov-tenants``;
 - ``evaluator``: ``bench/bench_evaluator.py --json`` decisions per second;
 - ``plan-test``: the harness path for ``--plan-tenants`` tenants (``plan_batched`` shards, plan JSON,
   the plan accounting, expectation cases judged by the evaluator) against the raw floor: the same roles
@@ -40,6 +43,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from lint_generated import checkov_row, lint_rows
 from plan_layouts import (
     RESULTS,
     children_cpu,
@@ -322,6 +326,28 @@ def edit_rows(registry: Path, tenants: int, runs: int, budget: float) -> list[Ro
         rows.append(Row("xacct lint", size, samples, load=loads))
     else:
         rows.append(Row("xacct lint", size, detail="no `xacct lint` subcommand"))
+    return rows
+
+
+def generated_lint_rows(
+    registry: Path, tenants: int, runs: int, budget: float, full_parse: bool, checkov: str | None
+) -> list[Row]:
+    """``lint --generated`` untouched and with 10 roots edited (and, asked for, with every root parsed,
+    and Checkov), each with its ratio to ``generate --check`` on the same tree (bench/lint_generated.py)."""
+    out = registry.parent / "generated"
+    if not (out / MANIFEST).is_file():
+        xacct("generate", "--registry", str(registry), "--out", str(out))
+    log(f"lint --generated ({tenants:,} tenants)")
+    found = lint_rows(registry, out, tenants, min(runs, 3), budget, full_parse=full_parse)
+    if checkov:
+        log(f"checkov ({tenants:,} tenants)")
+        found.append(checkov_row(checkov, registry, out, tenants))
+    rows = []
+    for raw in found:
+        floor = statistics.median(raw["floor"])
+        against = raw.get("ratio_name", "lint / generate --check")
+        detail = f"{against} {raw['ratio']:.2f}x (the other: {floor:.2f} s)"
+        rows.append(Row(raw["name"], raw["size"], raw["samples"], load=raw["load"], detail=detail, extra=raw))
     return rows
 
 
@@ -657,6 +683,18 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="default edit size: the largest --tenants size whose cold generate took at most this",
     )
     parser.add_argument("--plan-tenants", type=int, default=None, help="tenants of the plan-test row (1000)")
+    parser.add_argument(
+        "--lint-tenants", type=int, default=None, help="size of the lint --generated rows (the edit size)"
+    )
+    parser.add_argument(
+        "--lint-full-parse",
+        action="store_true",
+        help="also lint --generated with every root parsed (XACCT_LINT_PARSE_ALL=1; minutes at 10,000)",
+    )
+    parser.add_argument(
+        "--checkov", help="a checkov executable (its own venv): one run, see --checkov-tenants"
+    )
+    parser.add_argument("--checkov-tenants", type=int, default=1000, help="size of the Checkov row (1000)")
     parser.add_argument("--runs", type=int, default=None, help="runs of the fast rows (5)")
     parser.add_argument(
         "--row-budget", type=float, default=30.0, help="stop repeating a row after this many s"
@@ -716,6 +754,15 @@ def main(argv: list[str] | None = None) -> int:
             edit_size = max(fast) if fast else min(registries)
         registry = registries.get(edit_size) or scratch_registry(work / f"t{edit_size}", edit_size)
         rows += edit_rows(registry, edit_size, args.runs, args.row_budget)
+        lint_size = args.lint_tenants or edit_size
+        lint_registry = registries.get(lint_size) or scratch_registry(work / f"t{lint_size}", lint_size)
+        rows += generated_lint_rows(
+            lint_registry, lint_size, args.runs, args.row_budget, args.lint_full_parse, None
+        )
+        if args.checkov:
+            size = args.checkov_tenants
+            ckv_registry = registries.get(size) or scratch_registry(work / f"t{size}", size)
+            rows += generated_lint_rows(ckv_registry, size, 1, args.row_budget, False, args.checkov)
         rows.append(evaluator_row())
         if not args.skip_plan:
             plan_registry = registries.get(args.plan_tenants) or scratch_registry(

@@ -78,7 +78,7 @@ def collect(args: argparse.Namespace, loaded: LoadedRegistry | None = None) -> l
     for tree in args.generated:
         findings += run(hcl_input(Path(tree), loaded, specs))
     plans = LintInput()
-    roles = build_roles(loaded.model)
+    roles = build_roles(loaded.model) if args.plan_json else specs  # built once when no plan is read
     for file in args.plan_json:
         raw = plan_bytes(file)  # read once: a pipe (--plan-json <(terraform show -json tfplan)) ends
         accounted = accounting_findings(file, raw, loaded, roles)

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +27,7 @@ from generator.lint.locations import DocSource, DocumentLocator, ModuleLocator
 from generator.lint.read_statements import external_id_values
 from generator.lint.registry_facts import SCENARIOS, RoleFacts, role_facts
 from generator.lint.root_subjects import TfFile
-from generator.lint.subjects import Anchor, ExternalIdUse, LintInput, RoleSubject, Unresolved
+from generator.lint.subjects import Anchor, ExternalIdUse, LintInput, Locator, RoleSubject, Unresolved
 from generator.lint.tf_json import parse_json_blocks
 from generator.registry import LoadedRegistry, Problem, RegistryError
 
@@ -41,23 +42,6 @@ MODULE_SCENARIO = {
 TRUST_SID = {"partner_to_customer": "PartnerAssumeRole", "customer_to_partner": "CustomerAssumeRole"}
 DEFAULT_SESSION = 3600
 ROLE_REFERENCE = re.compile(r"\$\{aws_iam_role\.([A-Za-z0-9_-]+)\.(name|id)\}")
-
-
-def tf_files(target: Path) -> list[Path]:
-    """The .tf and .tf.json files of ``target`` (a file, or a folder searched recursively; .terraform/
-    skipped)."""
-    if target.is_file():
-        return [target]
-    if not target.is_dir():
-        raise RegistryError(
-            [Problem(str(target), 1, "(hcl)", "no such file or folder: pass the generated tree")]
-        )
-    return sorted(
-        p
-        for pattern in ("*.tf", "*.tf.json")
-        for p in target.rglob(pattern)
-        if not any(part.startswith(".terraform") for part in p.parts)
-    )
 
 
 def read_tf(path: Path) -> TfFile:
@@ -88,7 +72,10 @@ def _str(value: Any) -> str | None:
 
 
 def _tags(block: Block) -> dict[str, str]:
-    tags = block.get("tags")
+    return _string_tags(block.get("tags"))
+
+
+def _string_tags(tags: Any) -> dict[str, str]:
     return {k: v for k, v in tags.items() if _str(v) is not None} if isinstance(tags, dict) else {}
 
 
@@ -113,20 +100,20 @@ def _provider_account(files: list[TfFile]) -> str | None:
     return None
 
 
-def _module_kind(block: Block, folder: Path) -> tuple[bool, str | None]:
-    """Whether a module block calls an xacct module, and the scenario its source implies.
+def module_kind(source: Any, arguments: Container[str], folder: Path) -> tuple[bool, str | None]:
+    """Whether a module call (its ``source``, the names of its ``arguments``) calls an xacct module,
+    and the scenario its source implies.
 
     The module is named by the last segment of its source (``.../modules/customer-role?ref=v1``); a
     local source such as ``../..`` is resolved against the calling file's folder first.
     """
-    source = _str(block.get("source")) or ""
-    path = source.split("?", 1)[0].rstrip("/")
+    path = (_str(source) or "").split("?", 1)[0].rstrip("/")
     if path.startswith(("./", "../")) or path in (".", ".."):
         path = resolved(folder / path).name
     name = path.rsplit("/", 1)[-1]
     if name in MODULE_SCENARIO:
         return True, MODULE_SCENARIO[name]
-    has_args = "trusted_principal_arns" in block.attributes and "policy_statements" in block.attributes
+    has_args = "trusted_principal_arns" in arguments and "policy_statements" in arguments
     return has_args, None
 
 
@@ -172,7 +159,25 @@ def module_role(
     tf: TfFile, block: Block, account: str | None, loaded: LoadedRegistry | None, implied: str | None
 ) -> tuple[RoleSubject, list[ExternalIdUse]]:
     """The role a module call creates, rebuilt from its arguments."""
-    scenario, tenant = _scenario_tenant(tf.path, _tags(block), implied)
+    call = ModuleCall(tf.path, block.arguments, ModuleLocator(tf.display, block))
+    return call_role(call, account, loaded, implied)
+
+
+@dataclass(frozen=True)
+class ModuleCall:
+    """A module call as the role rebuilding needs it: its file, argument values and locator."""
+
+    path: Path
+    arguments: dict[str, Any]
+    locate: Locator
+
+
+def call_role(
+    call: ModuleCall, account: str | None, loaded: LoadedRegistry | None, implied: str | None
+) -> tuple[RoleSubject, list[ExternalIdUse]]:
+    """The role a module call creates, rebuilt from its arguments (parsed, or as ``generate`` wrote them)."""
+    block = call.arguments
+    scenario, tenant = _scenario_tenant(call.path, _string_tags(block.get("tags")), implied)
     facts = role_facts(loaded, tenant, scenario)
     principals = block.get("trusted_principal_arns")
     external_id = block.get("external_id")
@@ -201,7 +206,7 @@ def module_role(
         fields["account_id"] = account
     role = RoleSubject(
         origin="hcl",
-        locate=ModuleLocator(tf.display, block),
+        locate=call.locate,
         tenant=tenant,
         scenario=scenario,
         max_session_duration=session if isinstance(session, int) else None,
@@ -344,24 +349,42 @@ def hcl_input(
     target: Path | str, loaded: LoadedRegistry | None = None, specs: list[RoleSpec] | None = None
 ) -> LintInput:
     """Role subjects, external ID uses and the tree of roots of the Terraform files under ``target``;
-    ``specs`` are the registry's roles when the caller has them (else they are built when needed)."""
-    from generator.lint.from_tree import tree_subject
+    ``specs`` are the registry's roles when the caller has them (else they are built when needed).
+    Roots that are byte for byte what ``generate`` writes for the registry are not parsed
+    (:mod:`generator.lint.generated_roots`)."""
+    from generator.lint.from_tree import positions, tree_subject
+    from generator.lint.generated_roots import generated_role, generated_roots
+    from generator.lint.tree_files import list_tree
 
     target = Path(target)
+    listing = list_tree(target)
+    folders = list(dict.fromkeys(path.parent for path in listing.tf_paths))  # in file order
+    if loaded is not None and specs is None:
+        from generator.policy.roles import build_roles
+
+        specs = build_roles(loaded.model)
+    where = positions(target, folders) if target.is_dir() else {}
+    generated = generated_roots(target, listing, where, loaded, specs or [])
     by_folder: dict[Path, list[TfFile]] = {}
-    paths = tf_files(target)
+    paths = [path for path in listing.tf_paths if path.parent not in generated]
     with progress.bar("reading the Terraform files", len(paths)) as advance:  # python-hcl2: ~15 ms each
         for path in paths:
             by_folder.setdefault(path.parent, []).append(read_tf(path))
             advance(1)
     found = LintInput()
-    for files in by_folder.values():
+    for folder in folders:
+        if folder in generated:
+            role, uses = generated_role(generated[folder], loaded)
+            found.roles.append(role)
+            found.external_ids.extend(uses)
+            continue
+        files = by_folder[folder]
         account = _provider_account(files)
         for tf in files:
             for block in tf.blocks:
                 if block.kind != "module" or not block.labels:
                     continue
-                is_xacct, implied = _module_kind(block, tf.path.parent)
+                is_xacct, implied = module_kind(block.get("source"), block.attributes, tf.path.parent)
                 if is_xacct:
                     role, uses = module_role(tf, block, account, loaded, implied)
                     found.roles.append(role)
@@ -369,7 +392,7 @@ def hcl_input(
         for role, uses in raw_roles(files, account, loaded):
             found.roles.append(role)
             found.external_ids.extend(uses)
-    tree = tree_subject(target, by_folder, loaded, specs)
+    tree = tree_subject(target, by_folder, loaded, specs, generated)
     if tree is not None:
         found.trees.append(tree)
     return found

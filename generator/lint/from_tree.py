@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,20 +19,25 @@ from generator.files import read_text, resolved
 from generator.hclread import Block, Unresolved
 from generator.lint.module_check import ModuleChecker, references
 from generator.lint.registry_facts import SCENARIOS
-from generator.lint.root_subjects import ROLE_CALL, RootSubject, TfFile, TreeSubject
+from generator.lint.root_subjects import ROLE_CALL, ModuleCheck, RootSubject, TfFile, TreeSubject
 from generator.output.manifest import MANIFEST
 
 if TYPE_CHECKING:
+    from generator.lint.generated_roots import AsGenerated
     from generator.policy.roles import RoleSpec
     from generator.registry import LoadedRegistry
 
 VARIABLE_FILES = (".tfvars", ".tfvars.json")
 
 
-def _position(target: Path, folder: Path) -> tuple[str, str] | None:
-    """``(tenant, scenario)`` when ``folder`` is where a root would be, seen from ``target``."""
-    parts = folder.relative_to(target).parts
+def positions(target: Path, folders: Iterable[Path]) -> dict[Path, tuple[str, str] | None]:
+    """Each folder's ``(tenant, scenario)`` when it is where a root would be, seen from ``target``."""
     here = resolved(target)
+    return {folder: _position(target, folder, here) for folder in folders}
+
+
+def _position(target: Path, folder: Path, here: Path) -> tuple[str, str] | None:
+    parts = folder.relative_to(target).parts
     if not parts and here.name in SCENARIOS:
         return here.parent.name, here.name
     if len(parts) == 1 and parts[0] in SCENARIOS:
@@ -89,14 +94,16 @@ def tree_subject(
     by_folder: Mapping[Path, list[TfFile]],
     loaded: LoadedRegistry | None,
     specs: list[RoleSpec] | None,
+    generated: Mapping[Path, AsGenerated] | None = None,
 ) -> TreeSubject | None:
     """The tree under ``target`` with each root's call, module verdict and registry role; None when
-    ``target`` holds no root."""
+    ``target`` holds no root. Roots in ``generated`` (as ``generate`` wrote them) are not parsed."""
     if not target.is_dir():
         return None
-    positions = {folder: _position(target, folder) for folder in by_folder}
+    generated = generated or {}
+    where = positions(target, [*by_folder, *generated])
     top = _generated_top(target)
-    if not top and not any(positions.values()):
+    if not top and not any(where.values()):
         return None
     if loaded is not None and specs is None:
         from generator.policy.roles import build_roles
@@ -112,10 +119,16 @@ def tree_subject(
         offboarding = {}
     tenants = {t.name for t in loaded.model.tenants} if loaded is not None else set()
     modules = ModuleChecker(references(loaded.path.parent if loaded is not None else None))
+    checks: dict[tuple[str, Path], ModuleCheck] = {}  # (source, tree): the verdict for its generated roots
     tree = TreeSubject(str(target), loaded=loaded, specs=specs)
-    tree.whole = top or any(len(f.relative_to(target).parts) == 2 for f, p in positions.items() if p)
-    for folder, files in sorted(by_folder.items()):
-        position = positions[folder]
+    tree.whole = top or any(len(f.relative_to(target).parts) == 2 for f, p in where.items() if p)
+    for folder in sorted(where):
+        position = where[folder]
+        if folder in generated:
+            assert position is not None
+            tree.roots.append(_generated_subject(generated[folder], position, target, modules, checks))
+            continue
+        files = by_folder[folder]
         if position is None:
             tree.stray_folders.append((files[0].display, str(folder)))
             continue
@@ -134,3 +147,38 @@ def tree_subject(
         _provider(root)
         tree.roots.append(root)
     return tree
+
+
+def _generated_subject(
+    generated: AsGenerated,
+    position: tuple[str, str],
+    target: Path,
+    modules: ModuleChecker,
+    checks: dict[tuple[str, Path], ModuleCheck],
+) -> RootSubject:
+    """A root as ``generate`` wrote it, files unparsed; its module checked once per source and tree."""
+    folder = generated.folder
+    root = RootSubject(folder, str(folder), *position, files=[], as_generated=True)
+    root.reader = _reader(generated)
+    root.spec, root.tenant_known = generated.spec, True
+    source = generated.arguments["source"]
+    if folder.parent.parent != target:  # a tenant folder or a root linted alone: one or two roots
+        root.module = modules.check(source, resolved(folder))
+        return root
+    # <target>/<tenant>/<scenario>, both real folders (the walk enters no link): the source resolves
+    # from the tree alone
+    if (source, target) not in checks:
+        checks[source, target] = modules.check(source, resolved(folder))
+    root.module = checks[source, target]
+    return root
+
+
+def _reader(generated: AsGenerated) -> Callable[[RootSubject], None]:
+    """What fills a generated root's files, call and provider when a finding needs them (a parse)."""
+
+    def read(root: RootSubject) -> None:
+        root.files = generated.files
+        root.call_file, root.call = _call(root.files)
+        _provider(root)
+
+    return read

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from generator.hclread import Block, Value
-from generator.lint.findings import Location
+from generator.lint.findings import LazyLocation, Location
 from generator.lint.subjects import Anchor
 
 # An IAM statement's elements by their keys in a module's policy_statements item (and a registry statement).
@@ -97,6 +98,25 @@ def statement_body(document: dict[str, Any] | None, index: int) -> dict[str, Any
     return found if isinstance(found, dict) else {}
 
 
+def module_argument(
+    anchor: Anchor, index: tuple[int, ...], element: str | None
+) -> tuple[str, tuple[str | int, ...]] | None:
+    """The module argument (and the path inside it) an anchor of a module-made role points at; None
+    for the call itself."""
+    if anchor is Anchor.PRINCIPAL:
+        return "trusted_principal_arns", ((index[1],) if len(index) > 1 else ())
+    if anchor is Anchor.EXTERNAL_ID:
+        return "external_id", ()
+    if anchor is Anchor.SESSION:
+        return "max_session_duration", ()
+    if anchor is Anchor.PERMISSION and len(index) > 1:
+        parts: tuple[str | int, ...] = (index[1],)
+        if element:
+            parts = (*parts, MODULE_ELEMENTS.get(element, element))
+        return "policy_statements", parts
+    return None
+
+
 @dataclass(frozen=True)
 class ModuleLocator:
     """Anchors of a role made by a call of the xacct modules: each points at a module argument."""
@@ -104,25 +124,37 @@ class ModuleLocator:
     file: str
     block: Block
 
-    def _attribute(self, name: str, parts: tuple[str | int, ...] = ()) -> Location:
-        base = self.block.address
-        attribute = self.block.attributes.get(name)
-        if attribute is None:
-            return Location(self.file, self.block.line, base)
+    def __call__(self, anchor: Anchor, index: tuple[int, ...], element: str | None) -> Location:
+        argument = module_argument(anchor, index, element)
+        attribute = self.block.attributes.get(argument[0]) if argument else None
+        if argument is None or attribute is None:
+            return Location(self.file, self.block.line, self.block.address)
+        name, parts = argument
         return Location(
-            self.file, attribute.value.line(parts, attribute.line), path_text(f"{base}.{name}", parts)
+            self.file,
+            attribute.value.line(parts, attribute.line),
+            path_text(f"{self.block.address}.{name}", parts),
         )
 
-    def __call__(self, anchor: Anchor, index: tuple[int, ...], element: str | None) -> Location:
-        if anchor is Anchor.PRINCIPAL:
-            return self._attribute("trusted_principal_arns", (index[1],) if len(index) > 1 else ())
-        if anchor is Anchor.EXTERNAL_ID:
-            return self._attribute("external_id")
-        if anchor is Anchor.SESSION:
-            return self._attribute("max_session_duration")
-        if anchor is Anchor.PERMISSION and len(index) > 1:
-            parts: tuple[str | int, ...] = (index[1],)
-            if element:
-                parts = (*parts, MODULE_ELEMENTS.get(element, element))
-            return self._attribute("policy_statements", parts)
-        return Location(self.file, self.block.line, self.block.address)
+
+@dataclass(frozen=True)
+class LazyModuleLocator:
+    """A :class:`ModuleLocator` for a call known without parsing its file (a root as ``generate``
+    wrote it): paths from the call's argument names, lines from ``call()`` (a parse) when a finding
+    needs one."""
+
+    file: str
+    address: str
+    arguments: frozenset[str]
+    call: Callable[[], Block]
+
+    def __call__(self, anchor: Anchor, index: tuple[int, ...], element: str | None) -> LazyLocation:
+        argument = module_argument(anchor, index, element)
+        path = self.address
+        if argument is not None and argument[0] in self.arguments:
+            path = path_text(f"{self.address}.{argument[0]}", argument[1])
+
+        def line() -> int:
+            return ModuleLocator(self.file, self.call())(anchor, index, element).line
+
+        return LazyLocation(self.file, path, line)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from generator.registry import LoadedRegistry
-from generator.registry.model import CustomerToPartner
+from generator.registry.model import CustomerToPartner, Registry, Tenant
 
 SCENARIOS = ("partner_to_customer", "customer_to_partner")
 
@@ -27,12 +27,28 @@ class RoleFacts:
     session_explicit: bool
 
 
+_INDEX: dict[int, tuple[Registry, dict[str, Tenant]]] = {}  # id(model) -> (model, tenants by name)
+
+
+def _tenants(registry: Registry) -> dict[str, Tenant]:
+    """The registry's tenants by name (the first of a name), built once per model: a tree of 10,000
+    roots asks 10,000 times."""
+    known = _INDEX.get(id(registry))
+    if known is None or known[0] is not registry or len(known[1]) > len(registry.tenants):
+        index: dict[str, Tenant] = {}
+        for entry in registry.tenants:
+            index.setdefault(entry.name, entry)
+        _INDEX.clear()
+        known = _INDEX[id(registry)] = (registry, index)
+    return known[1]
+
+
 def role_facts(loaded: LoadedRegistry | None, tenant: str | None, scenario: str | None) -> RoleFacts | None:
     """The registry's facts for ``tenant``/``scenario``, or None when the registry does not have that role."""
     if loaded is None or tenant is None or scenario not in SCENARIOS:
         return None
     registry = loaded.model
-    entry = next((t for t in registry.tenants if t.name == tenant), None)
+    entry = _tenants(registry).get(tenant)
     settings = getattr(entry, scenario, None) if entry is not None else None
     if entry is None or settings is None:
         return None

@@ -8,6 +8,7 @@ so rules can compare each root with its role and the tree with the registry.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -68,13 +69,25 @@ class RootSubject:
     provider_region: str | None = None
     provider_file: TfFile | None = None
     provider_block: Block | None = None
+    # byte for byte what ``generate`` writes for ``spec`` (generated_roots): no drift, nothing extra;
+    # ``files``, ``call`` and the provider are filled by ``read()``, when a finding needs a line
+    as_generated: bool = False
+    reader: Callable[[RootSubject], None] | None = None
 
     @property
     def key(self) -> str:
         return f"{self.tenant}/{self.scenario}"
 
+    def read(self) -> RootSubject:
+        """The root with its files parsed (a root skipped as generated is parsed now, once)."""
+        reader, self.reader = self.reader, None
+        if reader is not None:
+            reader(self)
+        return self
+
     def first_location(self) -> Location:
         """Where a finding about the whole root points: its call, else its first file."""
+        self.read()
         if self.call is not None and self.call_file is not None:
             return Location(self.call_file.display, self.call.line, self.call.address)
         first = self.files[0].display if self.files else self.display

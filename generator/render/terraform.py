@@ -84,6 +84,11 @@ def _arguments(spec: RoleSpec) -> str:
 
 
 def _layout(spec: RoleSpec) -> str:
+    return hcl.attributes(module_values(spec), 1)
+
+
+def module_values(spec: RoleSpec) -> list[tuple[str, object]]:
+    """The ``module "role"`` arguments ``generate`` writes for ``spec``, in order, ``source`` empty."""
     statements = []
     for s in spec.statements:
         item: dict[str, object] = {}
@@ -118,7 +123,7 @@ def _layout(spec: RoleSpec) -> str:
     args += [("policy_name", spec.policy_name), ("policy_statements", statements), ("tags", spec.tags)]
     if spec.suspended:  # only then: an active role's root stays as it was before suspension existed
         args.append(("suspended", True))
-    return hcl.attributes(args, 1)
+    return args
 
 
 def import_ids(spec: RoleSpec) -> dict[str, str]:

@@ -102,6 +102,8 @@ class RootExtraContent(Rule):
 
     def check_tree(self, tree: TreeSubject) -> Iterator[Finding]:
         for root in tree.roots:
+            if root.as_generated:
+                continue  # holds only what generate writes (its import blocks included)
             for tf in root.files:
                 if tf.is_override:
                     yield self._override(root, tf)
