@@ -235,7 +235,8 @@ def test_an_edited_module_folder_is_found_in_every_root_that_calls_it(
     assert {(f["rule_id"], f["scenario"]) for f in findings} == {
         ("ROOT-MODULE-SOURCE", "partner_to_customer")
     }
-    # acme and globex, parsed for their source lines: acme's main.tf and cloud.tf (its own workspace), globex's main.tf
+    # acme and globex, parsed for their source lines: acme's main.tf and cloud.tf (its own
+    # workspace), globex's main.tf
     assert len(findings) == 2 and parses == 3
 
 
