@@ -10,10 +10,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.accounting.test_ledger import policy_change, role_change
 from tests.harness.test_whole_plan import run_suite
 
 
+@pytest.mark.slow  # several seconds: many generate runs or a pytest subprocess
 def test_an_invalid_policy_fails_without_a_traceback(example_workspace: Path, tmp_path: Path) -> None:
     bad = json.dumps({"Version": "2012-10-17", "Statement": 5})
     plan = tmp_path / "plan.json"

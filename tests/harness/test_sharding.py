@@ -44,6 +44,7 @@ def _collected(registry: Path, shard: str | None, cwd: Path) -> list[str]:
     ]
 
 
+@pytest.mark.slow  # several seconds: many generate runs or a pytest subprocess
 def test_the_union_of_shards_is_every_role_exactly_once(tmp_path: Path) -> None:
     registry = write_registry(
         tmp_path / "tenants.yaml",

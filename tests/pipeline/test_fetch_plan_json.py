@@ -131,7 +131,7 @@ class Server(ThreadingHTTPServer):
 def api(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     server = Server(("127.0.0.1", 0), Api)
     Api.seen = []
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
     thread.start()
     monkeypatch.setenv("TF_TOKEN_hcp_example_com", TOKEN)
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
@@ -200,8 +200,8 @@ def test_wait_for_an_unfinished_plan(api: str) -> None:
         (["--plan", "plan-loop"], {}, "more than 3 redirects"),
         (["--plan", "plan-file"], {}, "a redirect (307) without a usable Location"),
         (["--plan", "plan-slow", "--timeout", "0.5"], {}, "no answer in 0.5 s"),
-        (["--plan", "plan-drip", "--timeout", "1"], {}, "no answer in 1 s"),  # the whole request
-        (["--plan", "plan-drip404", "--timeout", "1"], {}, "no answer in 1 s"),  # an error's body too
+        (["--plan", "plan-drip", "--timeout", "0.6"], {}, "no answer in 0.6 s"),  # the whole request
+        (["--plan", "plan-drip404", "--timeout", "0.6"], {}, "no answer in 0.6 s"),  # an error's body too
         (["--plan", "plan-ok", "--timeout", "0"], {}, "--timeout must be above 0"),
         (["--plan", "plan-ok", "--timeout", "inf"], {}, "--timeout must be above 0"),
         (["--plan", "plan-ok", "--wait", "inf"], {}, "--timeout must be above 0"),

@@ -81,6 +81,7 @@ def test_assign_refuses_a_registry_with_other_problems(workspace: Path, xacct: A
     assert registry.read_bytes() == before
 
 
+@pytest.mark.slow  # several seconds: many generate runs or a pytest subprocess
 def test_generate_refuses_a_changed_external_id(generated: tuple[Path, Path], xacct: Any) -> None:
     registry, out = generated
     text = registry.read_text(encoding="utf-8").replace(ACME_ID, NEW_ID)

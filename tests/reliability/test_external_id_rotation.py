@@ -140,6 +140,7 @@ def recorded(out: Path, tenant: str) -> dict[str, Any]:
     return json.loads((out / tenant / ".xacct-manifest.json").read_text())
 
 
+@pytest.mark.slow  # several seconds: many generate runs or a pytest subprocess
 def test_generate_accepts_a_finished_rotation_and_nothing_else(workspace: Path, xacct: Any) -> None:
     registry, out = workspace / "tenants.yaml", workspace / "generated"
     generate = ("generate", "--registry", registry, "--out", out)
