@@ -214,6 +214,9 @@ def terraform_config(roots: list[Path], where: Path, localstack: str | None) -> 
         raise ConfigError(
             f"--localstack: {localstack!r} is not an http(s) URL: give e.g. http://localhost:4566"
         )
+    port = localstack.rstrip("/").rpartition(":")[2] if localstack and localstack.count(":") == 2 else ""
+    if port and not 1 <= int(port) <= 65535:
+        raise ConfigError(f"--localstack: port {port} is not 1-65535: give e.g. http://localhost:4566")
     for root in roots:
         _check_root(root)
     plans = []

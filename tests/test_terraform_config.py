@@ -103,6 +103,8 @@ def test_a_rerun_replaces_only_its_own_files(user: Path) -> None:
         ([A], ".xacct/terraform/terraformrc", "not written by xacct"),
         ([A, A], None, f"{A}: two ROOTs of the same tenant and scenario"),  # names the ROOT
         ([A, "--localstack", "localhost:4566"], None, "is not an http(s) URL"),
+        ([A, "--localstack", "http://localhost:99999"], None, "port 99999 is not 1-65535"),
+        ([A, "--localstack", "http://localhost:0/"], None, "port 0 is not 1-65535"),
     ],
 )
 def test_refuses_in_one_line_writing_nothing(
