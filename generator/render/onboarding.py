@@ -232,7 +232,7 @@ def render_kit(
 
 def _revoking(leaving: Sequence[RoleSpec]) -> dict[str, Any]:
     """The values of the "access is being revoked" text for a tenant's offboarding roles."""
-    gone_a, gone_b = _split(leaving) if leaving else (None, None)
+    gone_a, gone_b = _split(leaving)
     context: dict[str, Any] = {"gone_a": gone_a, "gone_b": gone_b}
     if gone_a is not None:
         name = stack_name(gone_a)
@@ -243,11 +243,10 @@ def _revoking(leaving: Sequence[RoleSpec]) -> dict[str, Any]:
     return context
 
 
-def render_revoked(leaving: RoleSpec | Sequence[RoleSpec]) -> dict[str, str]:
+def render_revoked(leaving: Sequence[RoleSpec]) -> dict[str, str]:
     """A kit whose roles are all offboarding: only a README that says access is being revoked, and
     how to delete a role the customer created itself."""
-    roles = [leaving] if isinstance(leaving, RoleSpec) else list(leaving)
-    text = _env().get_template("revoked.md.j2").render(**_revoking(roles))
+    text = _env().get_template("revoked.md.j2").render(**_revoking(leaving))
     return {f"{FOLDER}/README.md": text}
 
 
