@@ -12,10 +12,16 @@ run ``--tf-runs`` times):
   each against ``generate --check`` on the same tree (``bench/lint_generated.py``); ``--lint-full-parse``
   adds every root parsed (the path before #19), ``--checkov BIN`` Checkov at ``--checkov-tenants``;
 - ``evaluator``: ``bench/bench_evaluator.py --json`` decisions per second;
-- ``plan-test``: the harness path for ``--plan-tenants`` tenants (``plan_batched`` shards, plan JSON,
-  the plan accounting, expectation cases judged by the evaluator) against the raw floor: the same roles
-  as plain resources in one root, planned in the same run; and against the module floor: every generated
-  root's module call in one root (one ``for_each`` per module), one terraform run; reported as ratios.
+- ``plan-test``: the harness path for each ``--plan-tenants`` size (1,000 and 10,000: ``plan_batched``
+  shards, plan JSON, the plan accounting, expectation cases judged by the evaluator) against the raw
+  floor: the same roles as plain resources in one root, planned in the same run; and (up to
+  ``--module-floor-max``) against the module floor: every generated root's module call in one root (one
+  ``for_each`` per module), one terraform run; reported as ratios, and the per-role time of the largest
+  size against the smallest's (linear in N: 1.00x);
+- proof rows at ``--proof-tenants`` (10,000; ``bench/proof_scaling.py``): pytest collection against
+  loading the registry; one tenant changed (incremental, proof record) against planning that tenant's
+  roots alone; the whole harness under pytest against the raw plan; one shard of ``--proof-shards``
+  against the whole harness / K.
 
 Results: a table on stdout (rich on a terminal, plain otherwise), JSON in ``bench/results/``, and the
 Markdown section of ``bench/README.md`` (``--no-readme`` to leave it alone; ``--quick`` never writes it).
@@ -424,8 +430,10 @@ def plan_test_rows(
     jobs: int,
     work: Path,
     floors: bool = True,
+    module_floor: bool = True,
 ) -> list[Row]:
-    """The harness's batched plan-test and the raw floor of the same roles, interleaved.
+    """The harness's batched plan-test and the raw floor of the same roles, interleaved (and the module
+    floor, with ``module_floor``).
 
     Wall times, and CPU times of the terraform processes (steadier than wall time on a busy machine).
     """
@@ -441,7 +449,7 @@ def plan_test_rows(
     floor_plan: list[float] = []
     floor_cpu: list[float] = []
     floor_pipeline: list[float] = []
-    module_floor: list[float] = []
+    module_floor_s: list[float] = []
     module_floor_cpu: list[float] = []
     harness: list[float] = []
     harness_tf: list[float] = []
@@ -454,6 +462,7 @@ def plan_test_rows(
         if floor_dir is not None:
             floor_run(terraform(floor_dir), floor_plan, floor_pipeline, floor_cpu, f"{size}, run {run + 1}")
             loads.append(load())
+        if floor_dir is not None and module_floor:
             log(f"plan-test {size}: module floor (every module call in one root), run {run + 1}/{tf_runs}")
             _, wall, cpu = timed(
                 lambda: plan_batched(
@@ -465,7 +474,7 @@ def plan_test_rows(
                     module_outputs=True,  # the generated calls as they are, outputs included
                 )
             )
-            module_floor.append(wall)
+            module_floor_s.append(wall)
             module_floor_cpu.append(cpu)
             loads.append(load())
         log(f"plan-test {size}: plan_batched (shards <= {shard_size}, {jobs} jobs) + verdicts, run {run + 1}")
@@ -493,6 +502,7 @@ def plan_test_rows(
         detail=f"{shard_count} shards x (init, plan, show): {statistics.median(harness_tf):.0f} s, "
         f"{statistics.median(harness_cpu):.0f} CPU s; {cases:,} cases, {ok}",
         extra={
+            "roles": len(roots),
             "cases": cases,
             "misses": misses,
             "missing": missing[:20],
@@ -505,6 +515,27 @@ def plan_test_rows(
     )
     if floor_dir is None:
         return [harness_row]
+    module_rows = [
+        Row(
+            "module floor: init + plan + show -json",
+            size,
+            module_floor_s,
+            load=loads,
+            detail="the generated module calls in one root (for_each): "
+            f"{statistics.median(module_floor_cpu):.0f} CPU s",
+            extra={"cpu_s": module_floor_cpu},
+        ),
+        Row(
+            "plan-test / module floor",
+            size,
+            ratios(harness, module_floor_s),
+            unit="x",
+            load=loads,
+            detail="the same module calls planned in one root, one job",
+        ),
+    ]
+    if not module_floor_s:
+        module_rows = []
     return [
         Row(
             "raw floor: terraform plan",
@@ -521,15 +552,7 @@ def plan_test_rows(
             load=loads,
             detail=f"{statistics.median(floor_cpu):.0f} CPU s",
         ),
-        Row(
-            "module floor: init + plan + show -json",
-            size,
-            module_floor,
-            load=loads,
-            detail="the generated module calls in one root (for_each): "
-            f"{statistics.median(module_floor_cpu):.0f} CPU s",
-            extra={"cpu_s": module_floor_cpu},
-        ),
+        *module_rows[:1],
         harness_row,
         Row(
             "plan-test / raw plan",
@@ -537,17 +560,10 @@ def plan_test_rows(
             ratios(harness, floor_plan),
             unit="x",
             load=loads,
-            detail="goal <= 1.2x",
+            detail="goal <= 1.5x",
         ),
         Row("plan-test / raw init+plan+show", size, ratios(harness, floor_pipeline), unit="x", load=loads),
-        Row(
-            "plan-test / module floor",
-            size,
-            ratios(harness, module_floor),
-            unit="x",
-            load=loads,
-            detail="the same module calls planned in one root, one job",
-        ),
+        *module_rows[1:],
         Row(
             "plan-test / raw init+plan+show, CPU",
             size,
@@ -561,6 +577,64 @@ def plan_test_rows(
 
 def ratios(numerators: Sequence[float], denominators: Sequence[float]) -> list[float]:
     return [n / d for n, d in zip(numerators, denominators, strict=True)]
+
+
+def _by_size(rows: Sequence[Row], name: str) -> dict[int, Row]:
+    """Rows called ``name`` by their tenant count (the number their size starts with)."""
+    return {int(r.size.split()[0].replace(",", "")): r for r in rows if r.name == name and r.samples}
+
+
+def linearity_rows(rows: Sequence[Row]) -> list[Row]:
+    """Per-role time of the largest plan-test against the smallest's: 1.00x is linear in N."""
+    tests = _by_size(rows, "plan-test (plan_batched + verdicts)")
+    if len(tests) < 2:
+        return []
+    small, big = min(tests), max(tests)
+    small_roles, big_roles = (int(tests[n].extra.get("roles") or n) for n in (small, big))
+    pairs = zip(tests[small].samples, tests[big].samples, strict=False)
+    per_role = [(b / big_roles) / (a / small_roles) for a, b in pairs]
+    return [
+        Row(
+            f"plan-test per role, {big:,} / {small:,} tenants",
+            f"{big_roles:,} / {small_roles:,} roles",
+            per_role,
+            unit="x",
+            load=tests[big].load,
+            detail="1.00x: linear in N",
+        )
+    ]
+
+
+def proof_rows(work: Path, tenants: int, shards: int, whole: bool, before: Sequence[Row]) -> list[Row]:
+    """``bench/proof_scaling.py``'s rows (pytest collection, one tenant changed, one shard of K, the
+    whole harness) at ``tenants``, each with its floor; the whole harness also against the raw floor
+    of the same size measured by the plan-test rows."""
+    from proof_scaling import measure
+
+    log(f"proof rows at {tenants:,} tenants (collection, one tenant changed, one shard of {shards})")
+    measured = measure(work, tenants, shards, whole)
+    size = f"{tenants:,} tenants"
+    rows = []
+    for m in measured:
+        detail = f"floor: {m['floor']} {m['floor_seconds']:.2f} s" if m["floor_seconds"] else m["floor"]
+        loads = list(m["load"])
+        rows.append(Row(m["name"], size, m["samples"], load=loads, detail=f"{detail} {m['passed']}".strip()))
+        if m["ratio"] is not None:
+            ratio_name = m["name"].split(",")[0] + " / its floor"
+            rows.append(Row(ratio_name, size, [m["ratio"]], unit="x", load=loads, detail=m["floor"]))
+        raw = _by_size(before, "raw floor: terraform plan").get(tenants)
+        if "whole harness" in m["name"] and raw is not None:
+            rows.append(
+                Row(
+                    "whole harness (pytest) / raw plan",
+                    size,
+                    [m["seconds"] / raw.median],
+                    unit="x",
+                    load=list(m["load"]),
+                    detail=f"raw plan {raw.median:.0f} s (the plan-test rows)",
+                )
+            )
+    return rows
 
 
 # ----------------------------------------------------------------------------------- profile
@@ -682,7 +756,28 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=15.0,
         help="default edit size: the largest --tenants size whose cold generate took at most this",
     )
-    parser.add_argument("--plan-tenants", type=int, default=None, help="tenants of the plan-test row (1000)")
+    parser.add_argument(
+        "--plan-tenants", type=parse_sizes, default=None, help="sizes of the plan-test rows (1000,10000)"
+    )
+    parser.add_argument(
+        "--module-floor-max",
+        type=int,
+        default=1000,
+        help="plan the module floor (every module call in one root) only up to this size (1000)",
+    )
+    parser.add_argument(
+        "--proof-tenants",
+        type=int,
+        default=None,
+        help="size of the proof rows: collection, one tenant changed, one shard, the whole harness "
+        "(10000; 0: none)",
+    )
+    parser.add_argument("--proof-shards", type=int, default=10, help="K of the one-shard-of-K row (10)")
+    parser.add_argument(
+        "--no-proof-whole",
+        action="store_true",
+        help="leave out the whole harness under pytest at --proof-tenants (minutes at 10,000)",
+    )
     parser.add_argument(
         "--lint-tenants", type=int, default=None, help="size of the lint --generated rows (the edit size)"
     )
@@ -719,7 +814,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     args = parser.parse_args(argv)
     args.tenants = args.tenants or ([100, 1000] if args.quick else [100, 1000, 10000])
-    args.plan_tenants = args.plan_tenants or (100 if args.quick else 1000)  # the issue's goal size
+    args.plan_tenants = args.plan_tenants or ([100] if args.quick else [1000, 10000])  # the issue's sizes
+    if args.proof_tenants is None:
+        args.proof_tenants = 0 if args.quick or args.skip_plan else 10000
     args.runs = args.runs or (1 if args.quick else 5)
     return args
 
@@ -765,18 +862,22 @@ def main(argv: list[str] | None = None) -> int:
             rows += generated_lint_rows(ckv_registry, size, 1, args.row_budget, False, args.checkov)
         rows.append(evaluator_row())
         if not args.skip_plan:
-            plan_registry = registries.get(args.plan_tenants) or scratch_registry(
-                work / f"t{args.plan_tenants}", args.plan_tenants
-            )
-            rows += plan_test_rows(
-                plan_registry,
-                args.plan_tenants,
-                args.tf_runs,
-                args.shard_size,
-                args.jobs,
-                work / "plan",
-                floors=not args.no_floors,
-            )
+            for size in args.plan_tenants:
+                plan_registry = scratch_registry(work / f"plan{size}", size)  # not the edited trees
+                rows += plan_test_rows(
+                    plan_registry,
+                    size,
+                    args.tf_runs,
+                    args.shard_size,
+                    args.jobs,
+                    work / f"plan-{size}",
+                    floors=not args.no_floors,
+                    module_floor=size <= args.module_floor_max,
+                )
+                shutil.rmtree(plan_registry.parent, ignore_errors=True)
+            rows += linearity_rows(rows)
+        if args.proof_tenants:
+            rows += proof_rows(work, args.proof_tenants, args.proof_shards, not args.no_proof_whole, rows)
         if args.profile:
             biggest = max(registries)
             log(f"profiling generate of {biggest:,} tenants")

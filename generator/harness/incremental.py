@@ -66,13 +66,18 @@ class Incremental:
         self.ran: dict[str, set[str]] = defaultdict(set)  # role -> layers run
         self.failed: set[str] = set()
         self.other_failed = False
+        self._proven: dict[str, set[str]] = {}  # layer -> roles proven in it under their current key
 
     def unproven(self, roles: list[RoleSpec], layer: str | None) -> list[RoleSpec]:
         """``roles`` less those the record proves under their current key in ``layer``: their tests
         are never made (collecting thousands of tests that would only be deselected costs minutes)."""
         if self.old is None or layer is None:
             return roles
-        return [r for r in roles if not self.old.proven(r.key, self.keys.get(r.key, ""), [layer])]
+        if layer not in self._proven:  # every parametrized test of a layer asks: judge each role once
+            old = self.old
+            self._proven[layer] = {key for key, value in self.keys.items() if old.proven(key, value, [layer])}
+        proven = self._proven[layer]
+        return [r for r in roles if r.key not in proven]
 
     def select(self, config: pytest.Config, items: list[pytest.Item]) -> None:
         """Tag the suite's tests with role and layer, and deselect any left of a role proven under its
@@ -209,6 +214,9 @@ class IncrementalPlugin:
         if hasattr(self.config, "workerinput") or self.config.getoption("--xacct-plan-json"):
             return  # the controller (or the only process) writes the record
         self.done = self.make().finish(exitstatus)
+
+    def pytest_unconfigure(self, config: pytest.Config) -> None:
+        self._state = None  # its keys and record: not for pytest's closing garbage collection to walk
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         if self._state is None:

@@ -76,21 +76,25 @@ def plan_layer(
     modules_dir: Path | None = None,
     whole_tree: bool = True,
     plan_out: Path | None = None,
+    everyone: Sequence[RoleSpec] | None = None,
+    roots: Sequence[GeneratedRoot] | None = None,
 ) -> PlanLayer:
     """Plan the roots of ``roles`` under ``generated`` as they will be applied, and account for them.
 
     ``whole_tree``: also report roots under ``generated`` that the registry does not have.
     ``plan_out``: write each plan JSON there (``<tenant>__<scenario>.json`` for a root planned whole,
     ``shard-NNNN.json`` for a shard), so that a pipeline or ``xacct plan-guard`` can judge the same plans.
+    ``everyone`` (every role of the registry) and ``roots`` (``find_roots(generated)``): when the caller
+    has them already.
     """
     from generator.policy import build_roles
 
-    specs = {s.key: s for s in build_roles(loaded.model)}
+    specs = {s.key: s for s in (build_roles(loaded.model) if everyone is None else everyone)}
     wanted = {r.key for r in roles}
     layer = PlanLayer()
     batched, whole = [], []
     render = root_renderer(loaded)
-    for root in find_roots(generated):
+    for root in find_roots(generated) if roots is None else roots:
         if root.key not in wanted:
             if whole_tree and root.key not in specs:
                 layer.findings.append(

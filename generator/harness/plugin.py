@@ -22,8 +22,11 @@ from typing import Any
 import pytest
 
 from generator.harness.options import given_path
-from generator.policy import RoleSpec, build_roles
-from generator.registry import LoadedRegistry, load_registry
+from generator.harness.session_cache import registry_path as _registry_path
+from generator.harness.session_cache import release
+from generator.harness.session_cache import session_cache as _cache
+from generator.policy import RoleSpec
+from generator.registry import LoadedRegistry
 
 SUITE = Path(__file__).with_name("suite.py")
 SUITES = (SUITE, Path(__file__).with_name("suite_live.py"))
@@ -33,10 +36,6 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     from generator.harness.options import add_options
 
     add_options(parser)
-
-
-def _registry_path(config: pytest.Config) -> str | None:
-    return config.getoption("--xacct-registry") or config.getini("xacct_registry") or None
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -50,9 +49,9 @@ def pytest_configure(config: pytest.Config) -> None:
     if _registry_path(config) and config.getoption("--xacct-proof-record"):
         from generator.harness.incremental import IncrementalPlugin
 
-        cache = _cache(config)
         config.pluginmanager.register(
-            IncrementalPlugin(config, lambda: (cache.loaded(), cache.roles())), "xacct-incremental"
+            IncrementalPlugin(config, lambda: (_cache(config).loaded(), _cache(config).roles())),
+            "xacct-incremental",
         )
 
 
@@ -100,76 +99,8 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
         write_session_report(config, _cache(config).loaded, terminalreporter)
 
 
-class _Cache:
-    """Per-session state shared by fixtures and parametrization."""
-
-    def __init__(self, config: pytest.Config) -> None:
-        self.config = config
-        self._loaded: LoadedRegistry | None = None
-        self._roles: dict[bool, list[RoleSpec]] = {}
-
-    def loaded(self) -> LoadedRegistry:
-        if self._loaded is None:
-            path = _registry_path(self.config)
-            if not path:
-                raise pytest.UsageError(
-                    "the xacct fixtures need --xacct-registry PATH (or ini xacct_registry)"
-                )
-            if self.config.getoption("--xacct-registry"):  # the command line's: against the current folder
-                path = str(given_path(self.config, "--xacct-registry"))
-            elif self.config.inipath is not None:  # the ini file's: against the ini file's folder
-                path = str(Path(self.config.inipath.parent, path))
-            self._loaded = load_registry(path)
-        return self._loaded
-
-    def roles(self, retiring: bool = False) -> list[RoleSpec]:
-        """The deployed roles under test (``retiring``: the offboarding ones), as --xacct-tenant and
-        --xacct-scenario select."""
-        if retiring not in self._roles:  # every parametrized test asks: build them once
-            self._roles[retiring] = self._select(retiring)
-        return list(self._roles[retiring])
-
-    def _select(self, retiring: bool) -> list[RoleSpec]:
-        from generator.policy.roles import retiring_roles
-
-        model = self.loaded().model
-        roles = retiring_roles(model) if retiring else build_roles(model)
-        tenant = self.config.getoption("--xacct-tenant")
-        scenario = self.config.getoption("--xacct-scenario")
-        if tenant:
-            roles = [r for r in roles if r.tenant == tenant]
-            if not roles and not [
-                r for r in build_roles(model) + retiring_roles(model) if r.tenant == tenant
-            ]:
-                raise pytest.UsageError(f"--xacct-tenant {tenant}: no such tenant in the registry")
-        if scenario:
-            roles = [r for r in roles if r.scenario == scenario]
-        shard = self.shard()
-        if shard is not None:
-            from generator.harness.sharding import shard_of
-
-            roles = [r for r in roles if shard_of(r.tenant, shard[1]) == shard[0]]
-        return roles
-
-    def shard(self) -> tuple[int, int] | None:
-        """``--xacct-shard K/N`` as ``(K, N)``, or None."""
-        given = self.config.getoption("--xacct-shard")
-        if not given:
-            return None
-        from generator.harness.sharding import ShardError, parse_shard
-
-        try:
-            return parse_shard(given)
-        except ShardError as exc:
-            raise pytest.UsageError(str(exc)) from None
-
-
-def _cache(config: pytest.Config) -> _Cache:
-    cache = getattr(config, "_xacct_cache", None)
-    if cache is None:
-        cache = _Cache(config)
-        config._xacct_cache = cache  # type: ignore[attr-defined]
-    return cache
+def pytest_unconfigure(config: pytest.Config) -> None:
+    release(config)
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -197,15 +128,17 @@ def batch_arguments(
     config: pytest.Config, generated: Path, roles: list[RoleSpec]
 ) -> tuple[list[Any], dict[str, Any]]:
     """The generated roots of ``roles`` and the batching options given on the command line."""
-    from generator.harness.roots import find_roots
-
     wanted = {r.key for r in roles}
-    options = {
+    return [r for r in _cache(config).roots(generated) if r.key in wanted], batch_options(config)
+
+
+def batch_options(config: pytest.Config) -> dict[str, Any]:
+    """The batching options given on the command line."""
+    return {
         "shard_size": config.getoption("--xacct-shard-size"),
         "jobs": config.getoption("--xacct-jobs"),
         "modules_dir": given_path(config, "--xacct-modules-dir"),
     }
-    return [r for r in find_roots(generated) if r.key in wanted], options
 
 
 # ----------------------------------------------------------------------------------- fixtures
@@ -269,7 +202,7 @@ def xacct_plan(
         layer = _given_plan(request.config, given, xacct_registry, xacct_roles)
         request.config._xacct_plan_layer = layer  # type: ignore[attr-defined]
         return layer
-    _, options = batch_arguments(request.config, xacct_generated, xacct_roles)
+    options = batch_options(request.config)
     config = request.config
     shard = _cache(config).shard()
     filtered = bool(config.getoption("--xacct-tenant") or config.getoption("--xacct-scenario"))
@@ -285,6 +218,8 @@ def xacct_plan(
             xacct_terraform,
             whole_tree=not filtered,
             plan_out=given_path(config, "--xacct-plan-out"),
+            everyone=_cache(config).everyone(),
+            roots=_cache(config).roots(xacct_generated),
             **options,
         )
     except (ValueError, TerraformError) as exc:  # a root the harness cannot plan: its reason, no traceback
@@ -297,14 +232,13 @@ def _given_plan(config: pytest.Config, given: str, loaded: LoadedRegistry, roles
     """The plan layer of a plan JSON made elsewhere: read, checked and accounted for like plan-guard's."""
     from generator.accounting import PlanInputError, account_plan, read_plan
     from generator.harness.planlayer import PlanLayer, root_hint
-    from generator.policy import build_roles
 
     path = given_path(config, "--xacct-plan-json")
     try:
         plan = read_plan(path)
         accounts = {r.account_id for r in roles}
         hint = root_hint(roles[0]) if len(accounts) == 1 else None
-        everyone = build_roles(loaded.model)
+        everyone = _cache(config).everyone()
         expected = [r.key for r in roles]
         result = account_plan(plan, everyone, loaded.model, where=given, expected=expected, hint=hint)
     except PlanInputError as exc:

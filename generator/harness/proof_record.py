@@ -26,6 +26,8 @@ from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 
+import orjson
+
 from generator.files import read_bytes
 from generator.policy import RoleSpec
 from generator.registry import LoadedRegistry
@@ -38,19 +40,31 @@ _SKIP_FILES = {"terraform.tfstate", "terraform.tfstate.backup", ".terraform.lock
 
 
 def _hash_tree(root: Path, h: hashlib._Hash, *, contents: bool = True) -> None:
-    """Feed every file under ``root`` (relative path, then bytes or size) into ``h``, in a stable order."""
+    """Feed every file under ``root`` (relative path, then bytes or size) into ``h``, in a stable order:
+    a folder's files by name, then its subfolders by name (``os.walk``'s order; a link to a folder is
+    not followed)."""
     if not root.is_dir():
         h.update(f"missing:{root.name}".encode())
         return
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS)
-        for name in sorted(filenames):
-            if name in _SKIP_FILES:
-                continue
-            path = Path(dirpath, name)
-            h.update(path.relative_to(root).as_posix().encode() + b"\0")
-            h.update(read_bytes(path) if contents else str(path.stat().st_size).encode())
-            h.update(b"\0")
+    _hash_folder(os.fspath(root), "", h, contents)
+
+
+def _hash_folder(folder: str, prefix: str, h: hashlib._Hash, contents: bool) -> None:
+    files, folders = [], []
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_dir():
+                if entry.name not in _SKIP_DIRS:
+                    folders.append(entry)
+            elif entry.name not in _SKIP_FILES:
+                files.append(entry)
+    for entry in sorted(files, key=lambda e: e.name):
+        h.update(f"{prefix}{entry.name}".encode() + b"\0")
+        h.update(read_bytes(entry.path) if contents else str(entry.stat().st_size).encode())
+        h.update(b"\0")
+    for entry in sorted(folders, key=lambda e: e.name):
+        if not entry.is_symlink():
+            _hash_folder(entry.path, f"{prefix}{entry.name}/", h, contents)
 
 
 @cache
@@ -152,8 +166,8 @@ def load_record(path: Path, environment: str, parts: Mapping[str, str]) -> tuple
     if not path.exists():
         return None, f"{path}: no proof record yet; proving every role"
     try:
-        data = json.loads(read_bytes(path).decode("utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        data = orjson.loads(read_bytes(path))
+    except (OSError, ValueError) as exc:  # orjson.JSONDecodeError is a ValueError, bad UTF-8 too
         return None, f"{path}: not a readable proof record ({type(exc).__name__}); ignored, proving all"
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         return None, f"{path}: not an xacct proof record; ignored, proving every role"
@@ -173,7 +187,7 @@ def save_record(path: Path, record: ProofRecord) -> None:
     """Write the record atomically (a temp file beside it, then renamed)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(record.to_json(), indent=1, sort_keys=False) + "\n", encoding="utf-8")
+    tmp.write_bytes(orjson.dumps(record.to_json(), option=orjson.OPT_INDENT_2) + b"\n")
     os.replace(tmp, path)
 
 

@@ -175,3 +175,50 @@ def test_a_good_record_round_trips_and_judges_by_key_and_layer(tmp_path: Path) -
     assert not loaded.proven("t/partner_to_customer", "K2", ["plan"])
     assert not loaded.proven("t/customer_to_partner", "K", ["plan"])
     assert not [p for p in os.listdir(path.parent) if p.endswith(".tmp")]
+
+
+def _walk_reference(root: Path) -> str:
+    """The key's tree hash as first written (``os.walk``): records written then must stay valid."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if d not in {".terraform", "__pycache__", ".git"})
+        for name in sorted(filenames):
+            if name in {"terraform.tfstate", "terraform.tfstate.backup", ".terraform.lock.hcl"}:
+                continue
+            path = Path(dirpath, name)
+            h.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def test_the_tree_hash_is_os_walks(tmp_path: Path) -> None:
+    """Files before subfolders, names sorted, nested paths, skipped folders and files, a link to a
+    folder not followed: the same digest as the os.walk hash the first records were keyed with."""
+    import hashlib
+
+    root = tmp_path / "root"
+    for rel, text in {
+        "main.tf": "m",
+        "b.tf": "b",
+        "a/z.tf": "z",
+        "a/b/deep.tf": "d",
+        "a.tf": "a",
+        "zz/x.tf": "x",
+        ".terraform/providers/p": "skipped",
+        "terraform.tfstate": "skipped",
+        ".terraform.lock.hcl": "skipped",
+    }.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.tf").write_text("not part of the root")
+    (root / "linked").symlink_to(outside)
+    h = hashlib.sha256()
+    pr._hash_tree(root, h)
+    assert h.hexdigest() == _walk_reference(root)
+    (root / "a" / "b" / "deep.tf").write_text("edited")
+    h2 = hashlib.sha256()
+    pr._hash_tree(root, h2)
+    assert h2.hexdigest() == _walk_reference(root) != h.hexdigest()
