@@ -26,11 +26,15 @@ def test_roots_in_path_order_split_by_offboarding(tmp_path: Path) -> None:
     (tree / ".xacct-manifest.json").write_text("{}")
     (tree / "b" / "stray.tf").write_text("# a file, not a root folder")
     keys = [r.key for r in find_roots(tree)]
-    assert keys == sorted(keys, key=lambda k: k.split("/")) == [
-        "a/customer_to_partner",
-        "a-b/partner_to_customer",
-        "b/partner_to_customer",
-    ]
+    assert (
+        keys
+        == sorted(keys, key=lambda k: k.split("/"))
+        == [
+            "a/customer_to_partner",
+            "a-b/partner_to_customer",
+            "b/partner_to_customer",
+        ]
+    )
     assert [r.key for r in find_roots(tree, offboarding=True)] == ["a/partner_to_customer"]
     assert find_roots(tmp_path / "missing") == []
 
