@@ -515,27 +515,29 @@ def plan_test_rows(
     )
     if floor_dir is None:
         return [harness_row]
-    module_rows = [
-        Row(
-            "module floor: init + plan + show -json",
-            size,
-            module_floor_s,
-            load=loads,
-            detail="the generated module calls in one root (for_each): "
-            f"{statistics.median(module_floor_cpu):.0f} CPU s",
-            extra={"cpu_s": module_floor_cpu},
-        ),
-        Row(
-            "plan-test / module floor",
-            size,
-            ratios(harness, module_floor_s),
-            unit="x",
-            load=loads,
-            detail="the same module calls planned in one root, one job",
-        ),
-    ]
-    if not module_floor_s:
-        module_rows = []
+    module_rows = (
+        []
+        if not module_floor_s
+        else [
+            Row(
+                "module floor: init + plan + show -json",
+                size,
+                module_floor_s,
+                load=loads,
+                detail="the generated module calls in one root (for_each): "
+                f"{statistics.median(module_floor_cpu):.0f} CPU s",
+                extra={"cpu_s": module_floor_cpu},
+            ),
+            Row(
+                "plan-test / module floor",
+                size,
+                ratios(harness, module_floor_s),
+                unit="x",
+                load=loads,
+                detail="the same module calls planned in one root, one job",
+            ),
+        ]
+    )
     return [
         Row(
             "raw floor: terraform plan",
