@@ -622,7 +622,7 @@ def proof_rows(work: Path, tenants: int, shards: int, whole: bool, before: Seque
         loads = list(m["load"])
         rows.append(Row(m["name"], size, m["samples"], load=loads, detail=f"{detail} {m['passed']}".strip()))
         if m["ratio"] is not None:
-            ratio_name = m["name"].split(",")[0] + " / its floor"
+            ratio_name = re.sub(r"(,| in) [\d,]+( tenants)?", "", m["name"]) + " / its floor"
             rows.append(Row(ratio_name, size, [m["ratio"]], unit="x", load=loads, detail=m["floor"]))
         raw = _by_size(before, "raw floor: terraform plan").get(tenants)
         if "whole harness" in m["name"] and raw is not None:
