@@ -32,6 +32,8 @@ class NotAFile(OSError):
 
 
 def _kind(mode: int) -> str | None:
+    if stat.S_ISREG(mode):  # the common case, without a generator per call
+        return None
     return next((name for test, name in _KINDS if test(mode)), None)
 
 
