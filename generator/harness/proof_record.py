@@ -59,7 +59,7 @@ def _hash_folder(folder: str, prefix: str, h: hashlib._Hash, contents: bool) -> 
             elif entry.name not in _SKIP_FILES:
                 files.append(entry)
     for entry in sorted(files, key=lambda e: e.name):
-        h.update(f"{prefix}{entry.name}".encode() + b"\0")
+        h.update(os.fsencode(f"{prefix}{entry.name}") + b"\0")  # a name that is not UTF-8 keeps its bytes
         h.update(read_bytes(entry.path) if contents else str(entry.stat().st_size).encode())
         h.update(b"\0")
     for entry in sorted(folders, key=lambda e: e.name):

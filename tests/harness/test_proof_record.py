@@ -222,3 +222,18 @@ def test_the_tree_hash_is_os_walks(tmp_path: Path) -> None:
     h2 = hashlib.sha256()
     pr._hash_tree(root, h2)
     assert h2.hexdigest() == _walk_reference(root) != h.hexdigest()
+
+
+def test_a_file_name_that_is_not_utf8_is_hashed_not_a_traceback(tmp_path: Path) -> None:
+    import hashlib
+
+    root = tmp_path / "root"
+    root.mkdir()
+    (root / "main.tf").write_text("m")
+    os.close(os.open(os.path.join(os.fsencode(root), b"foreign-\xff.tf"), os.O_CREAT | os.O_WRONLY))
+    h = hashlib.sha256()
+    pr._hash_tree(root, h)
+    (root / "main.tf").write_text("edited")
+    h2 = hashlib.sha256()
+    pr._hash_tree(root, h2)
+    assert h.hexdigest() != h2.hexdigest()
