@@ -261,3 +261,13 @@ def test_a_link_loop_or_broken_link_in_a_root_is_hashed_not_a_traceback(tmp_path
     assert digest() != first
     (root / "loop.tf").unlink()
     assert digest() == _walk_reference(root)
+
+
+def test_a_record_that_cannot_be_written_leaves_no_temp_file(tmp_path: Path) -> None:
+    """A folder at the record's path: the write fails (the caller's one line) and the temp file written
+    beside it is removed, not left for every later run to add another."""
+    path = tmp_path / "proof" / "record.json"
+    path.mkdir(parents=True)
+    with pytest.raises(OSError):
+        pr.save_record(path, pr.ProofRecord("E", {"xacct": "x"}, {}))
+    assert sorted(os.listdir(path.parent)) == ["record.json"]
