@@ -201,19 +201,30 @@ class IncrementalPlugin:
             self._state = Incremental(self.config, loaded, roles)
         return self._state
 
+    def _made(self) -> Incremental | None:
+        """:meth:`make`, or None when the registry does not load (the suite's collection reports why)."""
+        from generator.registry import RegistryError
+
+        try:
+            return self.make()
+        except RegistryError:
+            return None
+
     @pytest.hookimpl(trylast=True)  # after -m/-k deselection: count only the tests that would run
     def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
-        if not config.getoption("--xacct-plan-json"):
-            self.make().select(config, items)
+        if not config.getoption("--xacct-plan-json") and (state := self._made()) is not None:
+            state.select(config, items)
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        if self._state is not None or not hasattr(self.config, "workerinput"):
-            self.make().log(report)
+        worker = hasattr(self.config, "workerinput")
+        if (self._state is not None or not worker) and (state := self._made()) is not None:
+            state.log(report)
 
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         if hasattr(self.config, "workerinput") or self.config.getoption("--xacct-plan-json"):
             return  # the controller (or the only process) writes the record
-        self.done = self.make().finish(exitstatus)
+        if (state := self._made()) is not None:  # no registry, no keys: the record is left as it was
+            self.done = state.finish(exitstatus)
 
     def pytest_unconfigure(self, config: pytest.Config) -> None:
         self._state = None  # its keys and record: not for pytest's closing garbage collection to walk

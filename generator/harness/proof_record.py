@@ -15,6 +15,7 @@ record, or was written under another environment is ignored with a one-line reas
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -51,20 +52,41 @@ def _hash_tree(root: Path, h: hashlib._Hash, *, contents: bool = True) -> None:
 
 def _hash_folder(folder: str, prefix: str, h: hashlib._Hash, contents: bool) -> None:
     files, folders = [], []
-    with os.scandir(folder) as entries:
-        for entry in entries:
-            if entry.is_dir():
-                if entry.name not in _SKIP_DIRS:
-                    folders.append(entry)
-            elif entry.name not in _SKIP_FILES:
-                files.append(entry)
+    try:
+        with os.scandir(folder) as entries:
+            listed = list(entries)
+    except OSError:  # os.walk left a folder it could not list out (its onerror was None)
+        return
+    for entry in listed:
+        if _is_dir(entry):
+            if entry.name not in _SKIP_DIRS:
+                folders.append(entry)
+        elif entry.name not in _SKIP_FILES:
+            files.append(entry)
     for entry in sorted(files, key=lambda e: e.name):
         h.update(os.fsencode(f"{prefix}{entry.name}") + b"\0")  # a name that is not UTF-8 keeps its bytes
-        h.update(read_bytes(entry.path) if contents else str(entry.stat().st_size).encode())
+        h.update(_file_part(entry, contents))
         h.update(b"\0")
     for entry in sorted(folders, key=lambda e: e.name):
         if not entry.is_symlink():
             _hash_folder(entry.path, f"{prefix}{entry.name}/", h, contents)
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    """``entry.is_dir()``, False where it raises (a link loop: ELOOP), as in ``os.walk``."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+def _file_part(entry: os.DirEntry[str], contents: bool) -> bytes:
+    """A file's bytes (or size); a file that cannot be read (a link loop, a link to nothing) is hashed as
+    the reason, so that its key is made and changes once it reads."""
+    try:
+        return read_bytes(entry.path) if contents else str(entry.stat().st_size).encode()
+    except OSError as exc:
+        return f"\0unreadable:{errno.errorcode.get(exc.errno or 0, exc.errno)}".encode()
 
 
 @cache
@@ -187,8 +209,12 @@ def save_record(path: Path, record: ProofRecord) -> None:
     """Write the record atomically (a temp file beside it, then renamed)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(orjson.dumps(record.to_json(), option=orjson.OPT_INDENT_2) + b"\n")
-    os.replace(tmp, path)
+    try:
+        tmp.write_bytes(orjson.dumps(record.to_json(), option=orjson.OPT_INDENT_2) + b"\n")
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def now() -> str:

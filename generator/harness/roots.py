@@ -8,6 +8,7 @@ offline plan, or LocalStack endpoints for a live apply.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
@@ -102,29 +103,46 @@ def _all_roots(out: Path) -> list[tuple[GeneratedRoot, bool]]:
     found: list[tuple[str, str, str]] = []
     try:
         tenants = sorted(os.scandir(out), key=lambda e: e.name)
-    except (FileNotFoundError, NotADirectoryError):
+    except OSError:  # missing, a file, a link loop, unreadable: glob found nothing there
         return []
     for tenant in tenants:
-        if not tenant.is_dir():
+        if not _is_dir(tenant):
             continue
         try:
             scenarios = sorted(os.scandir(tenant.path), key=lambda e: e.name)
-        except (FileNotFoundError, NotADirectoryError):
+        except OSError:
             continue
-        for scenario in scenarios:
-            if scenario.is_dir():
-                found.append((tenant.name, scenario.name, scenario.path))
+        found += [(tenant.name, s.name, s.path) for s in scenarios if _is_dir(s)]
     roots = []
-    mark = (OFFBOARDING_MARK + "\n").encode()
     for tenant_name, scenario_name, path in found:
         try:
             data = read_bytes(os.path.join(path, "main.tf"))
-        except (FileNotFoundError, NotADirectoryError):
-            continue  # a tenant's onboarding kit, or a folder that is not a root
-        except OSError:
+        except OSError as exc:
+            if exc.errno in _NO_FILE:
+                continue  # a tenant's onboarding kit, a folder that is not a root, a link loop
             data = b""  # a main.tf that is not a regular file: a root all the same, which fails its plan
-        roots.append((GeneratedRoot(tenant_name, scenario_name, Path(path)), mark in data))
+        roots.append((GeneratedRoot(tenant_name, scenario_name, Path(path)), _offboarding(data)))
     return roots
+
+
+_NO_FILE = (errno.ENOENT, errno.ENOTDIR, errno.ELOOP)  # what glob's ``exists`` took for no main.tf
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    """``entry.is_dir()``, False where it raises (a link loop: ELOOP), as glob's walk had it."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+def _offboarding(data: bytes) -> bool:
+    """The mark on a line of its own, with any line end (``read_text``'s universal newlines saw CRLF and
+    CR as LF)."""
+    mark = OFFBOARDING_MARK.encode()
+    if mark + b"\n" in data:
+        return True
+    return b"\r" in data and mark + b"\n" in data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
 
 
 def modules_dir_of(root: GeneratedRoot, override: Path | None = None) -> tuple[Path, str]:

@@ -56,3 +56,38 @@ def test_a_hidden_or_linked_folder_is_found_like_glob_found_it(tmp_path: Path) -
     assert {r.key for r in find_roots(tree)} == {
         r.parent.parent.name + "/" + r.parent.name for r in map(Path, tree.glob("*/*/main.tf"))
     }
+
+
+def test_a_root_with_crlf_or_cr_line_ends_is_offboarding_as_read_text_saw_it(tmp_path: Path) -> None:
+    """The glob version read main.tf as text (universal newlines): a tree checked out with CRLF line ends
+    kept its offboarding roots offboarding; they must not turn into role-creating roots."""
+    tree = tmp_path / "generated"
+    _root(tree, "crlf/partner_to_customer")
+    crlf = f"{OFFBOARDING_MARK}\r\nremoved {{}}\r\n"
+    (tree / "crlf/partner_to_customer/main.tf").write_bytes(crlf.encode())
+    _root(tree, "cr/partner_to_customer")
+    (tree / "cr/partner_to_customer/main.tf").write_bytes(f"{OFFBOARDING_MARK}\rremoved {{}}\r".encode())
+    _root(tree, "lf/partner_to_customer", f"{OFFBOARDING_MARK}\nremoved {{}}\n")
+    _root(tree, "plain/partner_to_customer", 'module "role" {}\r\n')
+    assert [r.key for r in find_roots(tree, offboarding=True)] == [
+        "cr/partner_to_customer",
+        "crlf/partner_to_customer",
+        "lf/partner_to_customer",
+    ]
+    assert [r.key for r in find_roots(tree)] == ["plain/partner_to_customer"]
+
+
+def test_a_symlink_loop_is_skipped_like_glob_skipped_it(tmp_path: Path) -> None:
+    """A link to itself as a tenant, a scenario or a main.tf: glob found no root there and did not fail
+    (DirEntry.is_dir raises ELOOP, which the scandir walk let through as a traceback)."""
+    tree = tmp_path / "generated"
+    _root(tree, "t/partner_to_customer")
+    (tree / "loop").symlink_to("loop")
+    (tree / "t" / "looped").symlink_to("looped")
+    (tree / "u" / "partner_to_customer").mkdir(parents=True)
+    (tree / "u" / "partner_to_customer" / "main.tf").symlink_to("main.tf")
+    expected = [r.parent.parent.name + "/" + r.parent.name for r in sorted(tree.glob("*/*/main.tf"))]
+    assert expected == ["t/partner_to_customer"]
+    assert [r.key for r in find_roots(tree)] == expected
+    assert find_roots(tree, offboarding=True) == []
+    assert find_roots(tree / "loop") == []

@@ -237,3 +237,37 @@ def test_a_file_name_that_is_not_utf8_is_hashed_not_a_traceback(tmp_path: Path) 
     h2 = hashlib.sha256()
     pr._hash_tree(root, h2)
     assert h.hexdigest() != h2.hexdigest()
+
+
+def test_a_link_loop_or_broken_link_in_a_root_is_hashed_not_a_traceback(tmp_path: Path) -> None:
+    """A link to itself or to nothing in a root (DirEntry.is_dir raises ELOOP, reading raises): the key
+    is made, not a traceback at collection; it stays the same run to run and changes once the link
+    reads as a file; a tree os.walk could hash keeps os.walk's digest."""
+    import hashlib
+
+    def digest(contents: bool = True) -> str:
+        h = hashlib.sha256()
+        pr._hash_tree(root, h, contents=contents)
+        return h.hexdigest()
+
+    root = tmp_path / "root"
+    root.mkdir()
+    (root / "main.tf").write_text("m")
+    (root / "loop.tf").symlink_to("loop.tf")
+    (root / "broken.tf").symlink_to(tmp_path / "nothing.tf")
+    first = digest()
+    assert digest() == first and digest(contents=False) == digest(contents=False)
+    (tmp_path / "nothing.tf").write_text("now there")
+    assert digest() != first
+    (root / "loop.tf").unlink()
+    assert digest() == _walk_reference(root)
+
+
+def test_a_record_that_cannot_be_written_leaves_no_temp_file(tmp_path: Path) -> None:
+    """A folder at the record's path: the write fails (the caller's one line) and the temp file written
+    beside it is removed, not left for every later run to add another."""
+    path = tmp_path / "proof" / "record.json"
+    path.mkdir(parents=True)
+    with pytest.raises(OSError):
+        pr.save_record(path, pr.ProofRecord("E", {"xacct": "x"}, {}))
+    assert sorted(os.listdir(path.parent)) == ["record.json"]

@@ -43,3 +43,22 @@ def test_a_session_leaves_nothing_frozen(tmp_path: Path, monkeypatch: pytest.Mon
     assert code == 0
     assert seen["items"] > 3 and seen["frozen"] > before  # the registry and roles were frozen while in use
     assert gc.get_freeze_count() == 0  # and handed back at the end
+
+
+def test_a_registry_that_does_not_load_with_a_proof_record_is_no_internal_error(tmp_path: Path) -> None:
+    """With --xacct-proof-record, a registry that does not load was an INTERNALERROR traceback (the
+    record's keys were made from it at collection); it is the suite's collection error, as without
+    a record, and the record is left as it was."""
+    import subprocess
+    import sys
+
+    (tmp_path / "tenants.yaml").write_text("version: 1\ntenants: [\n")
+    (tmp_path / "rec.json").write_text('{"kept": true}\n')
+    args = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "not live"]
+    args += ["--xacct-registry", "tenants.yaml", "--xacct-proof-record", "rec.json"]
+    done = subprocess.run(args, cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    out = done.stdout + done.stderr
+    assert done.returncode == pytest.ExitCode.INTERRUPTED, out  # collection errors, as without a record
+    assert "INTERNALERROR" not in out and "Traceback" not in out, out
+    assert "fix the YAML syntax" in out
+    assert (tmp_path / "rec.json").read_text() == '{"kept": true}\n'
