@@ -41,22 +41,56 @@ _SKIP_FILES = {"terraform.tfstate", "terraform.tfstate.backup", ".terraform.lock
 
 
 def _hash_tree(root: Path, h: hashlib._Hash, *, contents: bool = True) -> None:
-    """Feed every file under ``root`` (relative path, then bytes or size) into ``h``, in a stable order:
-    a folder's files by name, then its subfolders by name (``os.walk``'s order; a link to a folder is
-    not followed)."""
+    """Feed every file under ``root`` into ``h``, in a stable order (a folder's files by name, then its
+    subfolders by name): its relative path and its bytes (or size), each field framed by its length, so
+    that no file's bytes can pose as further files. A link to a folder is followed (terraform reads a
+    module through it), once per folder on the way down (a link to an ancestor is hashed as a loop).
+    A tree of more than ``HASH_LIMIT`` entries (a link to ``/``) is hashed with random bytes: its key
+    never matches a record, so its roles are always proven again, and the walk stops there."""
     if not root.is_dir():
         h.update(f"missing:{root.name}".encode())
         return
-    _hash_folder(os.fspath(root), "", h, contents)
-
-
-def _hash_folder(folder: str, prefix: str, h: hashlib._Hash, contents: bool) -> None:
-    files, folders = [], []
     try:
+        _hash_folder(os.fspath(root), "", h, contents, frozenset(), [HASH_LIMIT])
+    except _TooLarge:
+        h.update(_field(b"\0too-large") + _field(os.urandom(16)))
+
+
+HASH_LIMIT = 20_000  # files and folders under one root (a generated root has about ten)
+
+
+class _TooLarge(Exception):
+    """More entries than ``HASH_LIMIT`` under one tree."""
+
+
+def _field(data: bytes) -> bytes:
+    return len(data).to_bytes(8, "big") + data
+
+
+def _hash_folder(
+    folder: str,
+    prefix: str,
+    h: hashlib._Hash,
+    contents: bool,
+    above: frozenset[tuple[int, int]],
+    budget: list[int],
+) -> None:
+    try:
+        here = os.stat(folder)
         with os.scandir(folder) as entries:
             listed = list(entries)
-    except OSError:  # os.walk left a folder it could not list out (its onerror was None)
+    except OSError as exc:  # a folder that cannot be listed: hashed as the reason
+        h.update(_field(os.fsencode(prefix)) + _field(_unreadable(exc)))
         return
+    identity = (here.st_dev, here.st_ino)
+    if identity in above:
+        h.update(_field(os.fsencode(prefix)) + _field(b"\0loop"))
+        return
+    above = above | {identity}
+    budget[0] -= len(listed) + 1
+    if budget[0] < 0:
+        raise _TooLarge
+    files, folders = [], []
     for entry in listed:
         if _is_dir(entry):
             if entry.name not in _SKIP_DIRS:
@@ -64,12 +98,10 @@ def _hash_folder(folder: str, prefix: str, h: hashlib._Hash, contents: bool) -> 
         elif entry.name not in _SKIP_FILES:
             files.append(entry)
     for entry in sorted(files, key=lambda e: e.name):
-        h.update(os.fsencode(f"{prefix}{entry.name}") + b"\0")  # a name that is not UTF-8 keeps its bytes
-        h.update(_file_part(entry, contents))
-        h.update(b"\0")
+        name = os.fsencode(f"{prefix}{entry.name}")  # a name that is not UTF-8 keeps its bytes
+        h.update(_field(name) + _field(_file_part(entry, contents)))
     for entry in sorted(folders, key=lambda e: e.name):
-        if not entry.is_symlink():
-            _hash_folder(entry.path, f"{prefix}{entry.name}/", h, contents)
+        _hash_folder(entry.path, f"{prefix}{entry.name}/", h, contents, above, budget)
 
 
 def _is_dir(entry: os.DirEntry[str]) -> bool:
@@ -86,7 +118,11 @@ def _file_part(entry: os.DirEntry[str], contents: bool) -> bytes:
     try:
         return read_bytes(entry.path) if contents else str(entry.stat().st_size).encode()
     except OSError as exc:
-        return f"\0unreadable:{errno.errorcode.get(exc.errno or 0, exc.errno)}".encode()
+        return _unreadable(exc)
+
+
+def _unreadable(exc: OSError) -> bytes:
+    return f"\0unreadable:{errno.errorcode.get(exc.errno or 0, exc.errno)}".encode()
 
 
 @cache

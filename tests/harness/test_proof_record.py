@@ -177,51 +177,73 @@ def test_a_good_record_round_trips_and_judges_by_key_and_layer(tmp_path: Path) -
     assert not [p for p in os.listdir(path.parent) if p.endswith(".tmp")]
 
 
-def _walk_reference(root: Path) -> str:
-    """The key's tree hash as first written (``os.walk``): records written then must stay valid."""
+def _digest(root: Path, contents: bool = True) -> str:
     import hashlib
 
     h = hashlib.sha256()
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if d not in {".terraform", "__pycache__", ".git"})
-        for name in sorted(filenames):
-            if name in {"terraform.tfstate", "terraform.tfstate.backup", ".terraform.lock.hcl"}:
-                continue
-            path = Path(dirpath, name)
-            h.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    pr._hash_tree(root, h, contents=contents)
     return h.hexdigest()
 
 
-def test_the_tree_hash_is_os_walks(tmp_path: Path) -> None:
-    """Files before subfolders, names sorted, nested paths, skipped folders and files, a link to a
-    folder not followed: the same digest as the os.walk hash the first records were keyed with."""
-    import hashlib
-
-    root = tmp_path / "root"
-    for rel, text in {
-        "main.tf": "m",
-        "b.tf": "b",
-        "a/z.tf": "z",
-        "a/b/deep.tf": "d",
-        "a.tf": "a",
-        "zz/x.tf": "x",
-        ".terraform/providers/p": "skipped",
-        "terraform.tfstate": "skipped",
-        ".terraform.lock.hcl": "skipped",
-    }.items():
+def _tree(root: Path, files: dict[str, str]) -> Path:
+    for rel, text in files.items():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(text)
-    outside = tmp_path / "outside"
-    outside.mkdir()
-    (outside / "secret.tf").write_text("not part of the root")
-    (root / "linked").symlink_to(outside)
-    h = hashlib.sha256()
-    pr._hash_tree(root, h)
-    assert h.hexdigest() == _walk_reference(root)
+    return root
+
+
+def test_the_tree_hash_sees_every_file_that_counts(tmp_path: Path) -> None:
+    """Nested files count, by path and bytes; terraform's own folder, state and lock file do not."""
+    root = _tree(
+        tmp_path / "root",
+        {"main.tf": "m", "a/b/deep.tf": "d", "zz/x.tf": "x", ".terraform/p": "s", "terraform.tfstate": "s"},
+    )
+    first = _digest(root)
+    assert _digest(root) == first
+    (root / ".terraform" / "p").write_text("other")
+    (root / "terraform.tfstate").write_text("other")
+    (root / ".terraform.lock.hcl").write_text("lock")
+    assert _digest(root) == first
     (root / "a" / "b" / "deep.tf").write_text("edited")
-    h2 = hashlib.sha256()
-    pr._hash_tree(root, h2)
-    assert h2.hexdigest() == _walk_reference(root) != h.hexdigest()
+    assert _digest(root) != first
+    (root / "a" / "b" / "deep.tf").write_text("d")
+    (root / "a" / "b" / "deep.tf").rename(root / "a" / "b" / "moved.tf")
+    assert _digest(root) != first
+
+
+def test_no_file_can_pose_as_other_files(tmp_path: Path) -> None:
+    """Red team: with path NUL bytes NUL and no lengths, a foreign ``a.txt`` holding
+    ``q NUL b.tf NUL <hcl>`` hashed like ``a.txt = q`` beside a real ``b.tf``: proving the first and
+    then swapping in the second reported the new b.tf proven-unchanged."""
+    hcl = 'resource "aws_iam_user" "x" {}\n'
+    posing = _tree(tmp_path / "one", {"main.tf": "m", "a.txt": f"q\0b.tf\0{hcl}"})
+    real = _tree(tmp_path / "two", {"main.tf": "m", "a.txt": "q", "b.tf": hcl})
+    assert _digest(posing) != _digest(real)
+
+
+def test_a_folder_behind_a_link_counts_and_a_loop_ends(tmp_path: Path) -> None:
+    """A root may call a module through a link to a folder (``source = "./linked"``): what is behind it
+    is part of the key. A link back to an ancestor is hashed as a loop, not walked forever."""
+    outside = _tree(tmp_path / "outside", {"main.tf": 'resource "aws_iam_user" "x" {}\n'})
+    root = _tree(tmp_path / "root", {"main.tf": 'module "x" { source = "./linked" }\n'})
+    (root / "linked").symlink_to(outside)
+    (root / "up").symlink_to(root)
+    first = _digest(root)
+    (outside / "main.tf").write_text('resource "aws_iam_user" "y" {}\n')
+    assert _digest(root) != first
+    assert _digest(root) == _digest(root)
+
+
+def test_a_tree_too_large_to_hash_is_never_proven_unchanged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A link to a huge folder (``/``) would make every run hash it: past HASH_LIMIT entries the walk
+    stops and the key is random, so the role is proven again every time instead."""
+    monkeypatch.setattr(pr, "HASH_LIMIT", 5)
+    root = _tree(tmp_path / "root", {f"f{i}.tf": "x" for i in range(10)})
+    assert _digest(root) != _digest(root)
+    monkeypatch.setattr(pr, "HASH_LIMIT", 50)
+    assert _digest(root) == _digest(root)
 
 
 def test_a_file_name_that_is_not_utf8_is_hashed_not_a_traceback(tmp_path: Path) -> None:
@@ -242,7 +264,7 @@ def test_a_file_name_that_is_not_utf8_is_hashed_not_a_traceback(tmp_path: Path) 
 def test_a_link_loop_or_broken_link_in_a_root_is_hashed_not_a_traceback(tmp_path: Path) -> None:
     """A link to itself or to nothing in a root (DirEntry.is_dir raises ELOOP, reading raises): the key
     is made, not a traceback at collection; it stays the same run to run and changes once the link
-    reads as a file; a tree os.walk could hash keeps os.walk's digest."""
+    reads as a file."""
     import hashlib
 
     def digest(contents: bool = True) -> str:
@@ -260,7 +282,7 @@ def test_a_link_loop_or_broken_link_in_a_root_is_hashed_not_a_traceback(tmp_path
     (tmp_path / "nothing.tf").write_text("now there")
     assert digest() != first
     (root / "loop.tf").unlink()
-    assert digest() == _walk_reference(root)
+    assert digest() == digest()
 
 
 def test_a_record_that_cannot_be_written_leaves_no_temp_file(tmp_path: Path) -> None:
