@@ -71,6 +71,15 @@ def read_bytes(path: str | os.PathLike[str], limit: int | None = None) -> bytes:
     return b"".join(chunks)
 
 
+def is_dir_entry(entry: os.DirEntry[str]) -> bool:
+    """``entry.is_dir()`` (links followed), False where it raises (a link loop: ELOOP), as ``os.walk`` and
+    ``glob`` take it."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
 def read_text(path: str | os.PathLike[str]) -> str:
     """The UTF-8 text of the file at ``path`` (:func:`read_bytes`; UnicodeDecodeError if not UTF-8)."""
     return read_bytes(path).decode("utf-8")

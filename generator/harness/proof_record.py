@@ -29,7 +29,7 @@ from pathlib import Path
 
 import orjson
 
-from generator.files import read_bytes
+from generator.files import is_dir_entry, read_bytes
 from generator.policy import RoleSpec
 from generator.registry import LoadedRegistry
 from generator.render_keys import generator_fingerprint
@@ -92,7 +92,7 @@ def _hash_folder(
         raise _TooLarge
     files, folders = [], []
     for entry in listed:
-        if _is_dir(entry):
+        if is_dir_entry(entry):
             if entry.name not in _SKIP_DIRS:
                 folders.append(entry)
         elif entry.name not in _SKIP_FILES:
@@ -102,14 +102,6 @@ def _hash_folder(
         h.update(_field(name) + _field(_file_part(entry, contents)))
     for entry in sorted(folders, key=lambda e: e.name):
         _hash_folder(entry.path, f"{prefix}{entry.name}/", h, contents, above, budget)
-
-
-def _is_dir(entry: os.DirEntry[str]) -> bool:
-    """``entry.is_dir()``, False where it raises (a link loop: ELOOP), as in ``os.walk``."""
-    try:
-        return entry.is_dir()
-    except OSError:
-        return False
 
 
 def _file_part(entry: os.DirEntry[str], contents: bool) -> bytes:

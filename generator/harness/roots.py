@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.files import read_bytes
+from generator.files import is_dir_entry, read_bytes
 from generator.hclread import literal, parse_blocks
 from generator.output.ownership import terraform_working
 from generator.render.hcl import quote
@@ -75,7 +75,7 @@ class GeneratedRoot:
     @property
     def offboarding(self) -> bool:
         """An offboarding root: no module call, its plan destroys the role its state holds."""
-        return OFFBOARDING_MARK + "\n" in self.main_tf()
+        return _offboarding(read_bytes(self.path / "main.tf"))
 
     def module_block(self) -> str:
         match = MODULE_BLOCK.search(self.main_tf())
@@ -106,13 +106,13 @@ def _all_roots(out: Path) -> list[tuple[GeneratedRoot, bool]]:
     except OSError:  # missing, a file, a link loop, unreadable: glob found nothing there
         return []
     for tenant in tenants:
-        if not _is_dir(tenant):
+        if not is_dir_entry(tenant):
             continue
         try:
             scenarios = sorted(os.scandir(tenant.path), key=lambda e: e.name)
         except OSError:
             continue
-        found += [(tenant.name, s.name, s.path) for s in scenarios if _is_dir(s)]
+        found += [(tenant.name, s.name, s.path) for s in scenarios if is_dir_entry(s)]
     roots = []
     for tenant_name, scenario_name, path in found:
         try:
@@ -126,14 +126,6 @@ def _all_roots(out: Path) -> list[tuple[GeneratedRoot, bool]]:
 
 
 _NO_FILE = (errno.ENOENT, errno.ENOTDIR, errno.ELOOP)  # what glob's ``exists`` took for no main.tf
-
-
-def _is_dir(entry: os.DirEntry[str]) -> bool:
-    """``entry.is_dir()``, False where it raises (a link loop: ELOOP), as glob's walk had it."""
-    try:
-        return entry.is_dir()
-    except OSError:
-        return False
 
 
 def _offboarding(data: bytes) -> bool:
