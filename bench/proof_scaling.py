@@ -116,6 +116,7 @@ def floor_one_tenant(ws: Path, tenant: str) -> float:
 
 
 def row(
+    label: str,
     name: str,
     samples: list[float],
     floor: float | None,
@@ -135,6 +136,7 @@ def row(
     )
     return {
         "name": name,
+        "label": label,
         "seconds": seconds,
         "samples": samples,
         "floor": floor_name,
@@ -167,7 +169,8 @@ def measure(parent: Path, n: int, shards: int, whole: bool, runs: int = 3) -> li
     l0 = load()
     floor, _ = timed([PY, "-c", LOAD_REGISTRY, "tenants.yaml"], ws)
     collect, _ = timed(harness("--collect-only"), ws)
-    rows.append(row(f"pytest collection, {n:,} tenants", [collect], floor, "load the registry", (l0, load())))
+    collected = f"pytest collection, {n:,} tenants"
+    rows.append(row("pytest collection", collected, [collect], floor, "load the registry", (l0, load())))
 
     changed = f"tenant-{n // 2:05d}"
     edited = text.replace(f"prefix: {changed}/,", f"prefix: {changed}/edited/,")
@@ -186,6 +189,7 @@ def measure(parent: Path, n: int, shards: int, whole: bool, runs: int = 3) -> li
         incs.append(inc)
     rows.append(
         row(
+            "one tenant changed (incremental)",
             f"one tenant changed in {n:,} (incremental)",
             incs,
             statistics.median(floors),
@@ -202,6 +206,7 @@ def measure(parent: Path, n: int, shards: int, whole: bool, runs: int = 3) -> li
         whole_s, out = timed(harness("--xacct-generated", "generated"), ws)
         rows.append(
             row(
+                "whole harness (pytest)",
                 f"plan-test, {n:,} tenants (whole harness, pytest)",
                 [whole_s],
                 None,
@@ -212,6 +217,7 @@ def measure(parent: Path, n: int, shards: int, whole: bool, runs: int = 3) -> li
         )
     rows.append(
         row(
+            f"one shard of {shards}",
             f"one shard of {shards}, {n:,} tenants",
             [shard],
             whole_s / shards if whole_s else None,

@@ -616,23 +616,24 @@ def proof_rows(work: Path, tenants: int, shards: int, whole: bool, before: Seque
     log(f"proof rows at {tenants:,} tenants (collection, one tenant changed, one shard of {shards})")
     measured = measure(work, tenants, shards, whole)
     size = f"{tenants:,} tenants"
+    raw = _by_size(before, "raw floor: terraform plan").get(tenants)
     rows = []
     for m in measured:
         detail = f"floor: {m['floor']} {m['floor_seconds']:.2f} s" if m["floor_seconds"] else m["floor"]
         loads = list(m["load"])
         rows.append(Row(m["name"], size, m["samples"], load=loads, detail=f"{detail} {m['passed']}".strip()))
         if m["ratio"] is not None:
-            ratio_name = re.sub(r"(,| in) [\d,]+( tenants)?", "", m["name"]) + " / its floor"
-            rows.append(Row(ratio_name, size, [m["ratio"]], unit="x", load=loads, detail=m["floor"]))
-        raw = _by_size(before, "raw floor: terraform plan").get(tenants)
-        if "whole harness" in m["name"] and raw is not None:
+            rows.append(
+                Row(f"{m['label']} / its floor", size, [m["ratio"]], unit="x", load=loads, detail=m["floor"])
+            )
+        if m["label"] == "whole harness (pytest)" and raw is not None:
             rows.append(
                 Row(
                     "whole harness (pytest) / raw plan",
                     size,
                     [m["seconds"] / raw.median],
                     unit="x",
-                    load=list(m["load"]),
+                    load=loads,
                     detail=f"raw plan {raw.median:.0f} s (the plan-test rows)",
                 )
             )
