@@ -71,17 +71,23 @@ class Relay:
     around the work, which forwards every count to its ``advance`` until the workers are gone.
     """
 
-    def __init__(self) -> None:
-        self._read, self._write = os.pipe()
+    def __init__(self, shown: bool = True) -> None:
+        """``shown`` false (no bar: `enabled` is false) makes a relay that carries nothing: no pipe, no
+        system call per count in the workers, no thread in the parent."""
+        self._read, self._write = os.pipe() if shown else (-1, -1)
 
     def advance(self, n: int = 1) -> None:
         """In a worker: report ``n`` units done (a full pipe waits for the parent to read)."""
-        os.write(self._write, _COUNT.pack(n))
+        if self._write >= 0:
+            os.write(self._write, _COUNT.pack(n))
 
     @contextlib.contextmanager
     def forwarding(self, advance: Advance) -> Iterator[None]:
         """In the parent: forward the workers' counts to ``advance`` while the block runs; the block
         must end only when every worker has exited (their ends of the pipe closed)."""
+        if self._read < 0:
+            yield
+            return
         thread = threading.Thread(target=self._forward, args=(advance,), daemon=True)
         thread.start()
         try:

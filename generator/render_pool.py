@@ -248,7 +248,7 @@ def _render_all(
         with progress.bar("rendering", len(rendered)) as advance:
             return roles, _render(loaded, rendered, out, advance), problems
     groups = _groups(loaded, keep, jobs)
-    relay = progress.Relay()  # the workers' progress, shown by this process
+    relay = progress.Relay(progress.enabled())  # the workers' progress, shown by this process
     _FORKED = (loaded, groups, out, staging, relay)
     rendering = progress.bar("rendering", _rendered_count(loaded, out, keep))
     try:

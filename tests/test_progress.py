@@ -34,6 +34,16 @@ def test_the_relay_carries_forked_workers_counts_to_the_parent() -> None:
     assert len(seen) == 1500 and sum(seen) == 500 * (1 + 2 + 3)
 
 
+def test_a_relay_without_a_bar_carries_nothing_and_opens_no_pipe() -> None:
+    before = len(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else None
+    relay, seen = progress.Relay(shown=False), []
+    with relay.forwarding(seen.append):
+        relay.advance(3)
+    assert seen == []
+    if before is not None:
+        assert len(os.listdir("/proc/self/fd")) == before
+
+
 @pytest.mark.parametrize(
     ("tty", "ci", "shown"),
     [(True, None, True), (True, "true", False), (True, "1", False), (True, "yes", False),

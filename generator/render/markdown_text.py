@@ -25,5 +25,7 @@ def code(value: object) -> str:
 
 def fence(text: str, lang: str = "") -> str:
     """A fenced code block holding ``text`` literally."""
+    if "`" not in text:  # the common case: the shortest fence
+        return f"```{lang}\n{text}\n```"
     ticks = "`" * max(3, max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
     return f"{ticks}{lang}\n{text}\n{ticks}"

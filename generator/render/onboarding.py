@@ -155,8 +155,15 @@ def _scenario_a(
     }
 
 
-def _scenario_b(b: RoleSpec) -> dict[str, Any]:
-    """The README's values for the role the customer assumes."""
+def _snippets(b: RoleSpec) -> tuple[str, str]:
+    """The Scenario B role's ``assume_role.py`` and ``assume_role.mjs``."""
+    return assume_snippets.python_snippet(b), assume_snippets.javascript_snippet(b)
+
+
+def _scenario_b(b: RoleSpec, snippets: tuple[str, str] | None = None) -> dict[str, Any]:
+    """The README's values for the role the customer assumes (``snippets``: its Python and JavaScript
+    files, when the kit has rendered them already)."""
+    python, javascript = snippets or _snippets(b)
     deny = {
         "Version": "2012-10-17",
         "Statement": [{"Effect": "Deny", "Action": "sts:AssumeRole", "Resource": b.role_arn}],
@@ -167,8 +174,8 @@ def _scenario_b(b: RoleSpec) -> dict[str, Any]:
         "b_permission_json": b.permission_policy.to_json(indent=2),
         "b_permissions": describe_all(b.statements),
         "b_cli": assume_snippets.cli_command(b),
-        "b_python": assume_snippets.python_snippet(b).rstrip("\n"),
-        "b_javascript": assume_snippets.javascript_snippet(b).rstrip("\n"),
+        "b_python": python.rstrip("\n"),
+        "b_javascript": javascript.rstrip("\n"),
         "b_python_file": assume_snippets.PYTHON_FILE,
         "b_javascript_file": assume_snippets.JS_FILE,
         "b_session_name": assume_snippets.session_name(b),
@@ -181,10 +188,11 @@ def render_readme(
     module_source_template: str | None = None,
     template_url: str | None = None,
     leaving: Sequence[RoleSpec] = (),
+    snippets: tuple[str, str] | None = None,
 ) -> str:
     """README.md: each role's values and permissions in plain words; for a Scenario A role, console
     steps and how to use the template, the app and the module; for a Scenario B role, how to assume
-    it; and how to revoke each."""
+    it (``snippets``: its Python and JavaScript files, if rendered already); and how to revoke each."""
     a, b = _split(specs)
     first = a or b
     assert first is not None, "a kit needs a role"
@@ -192,7 +200,7 @@ def render_readme(
     if a is not None:
         context.update(_scenario_a(a, module_source_template, template_url))
     if b is not None:
-        context.update(_scenario_b(b))
+        context.update(_scenario_b(b, snippets))
     context.update(_revoking(leaving))
     return _env().get_template("README.md.j2").render(**context)
 
@@ -218,15 +226,15 @@ def render_kit(
     a, b = _split(specs)
     if a is None and b is None:
         return {}
-    readme = render_readme([s for s in (a, b) if s], module_source_template, template_url, leaving)
+    snippets = _snippets(b) if b is not None else None
+    readme = render_readme([s for s in (a, b) if s], module_source_template, template_url, leaving, snippets)
     files = {"README.md": readme}
     if a is not None:
         name = stack_name(a)
         files["cloudformation.yaml"] = render_template(a, name)
         files.update({f"cdk/{rel}": text for rel, text in cdk.render_app(a, name).items()})
-    if b is not None:
-        files[assume_snippets.PYTHON_FILE] = assume_snippets.python_snippet(b)
-        files[assume_snippets.JS_FILE] = assume_snippets.javascript_snippet(b)
+    if snippets is not None:
+        files[assume_snippets.PYTHON_FILE], files[assume_snippets.JS_FILE] = snippets
     return {f"{FOLDER}/{rel}": text for rel, text in sorted(files.items())}
 
 

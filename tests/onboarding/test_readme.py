@@ -50,6 +50,12 @@ def test_fence_shows_the_text(text: str) -> None:
     assert _fences(fence(text, "text")) == [("text", text + "\n")]
 
 
+def test_fence_is_three_backticks_unless_the_text_holds_a_run_as_long() -> None:
+    assert fence("a\nb", "sh") == "```sh\na\nb\n```"
+    assert fence("x``y", "") == "```\nx``y\n```"
+    assert fence("```", "text") == "````text\n```\n````"
+
+
 def test_values_to_paste(scenario_a: list[RoleSpec]) -> None:
     for spec in scenario_a:
         readme = _readme(spec)
