@@ -294,10 +294,12 @@ class _Ledger:
         """Whose the resource was before the change: the registry role it was, else its old tags."""
         before = rc.before if isinstance(rc.before, dict) else {}
         name = before.get("name") if rc.type == "aws_iam_role" else before.get("role")
-        if rc.type != "aws_iam_role" and (owner := deleted_role_tenant(self.plan, name)):
+        account = self.accounts.of(rc)
+        owner = rc.type != "aws_iam_role" and deleted_role_tenant(self.plan, name, account, self.accounts)
+        if owner:
             return owner  # the role it is on goes too (an offboarding root): that role's tenant
         if isinstance(name, str):
-            spec = self.registry.find(self.accounts.of(rc), name)
+            spec = self.registry.find(account, name)
             if spec is not None:
                 return spec.tenant
         role = rc.type == "aws_iam_role_policy" and isinstance(name, str) and self._role_for(rc, name)
