@@ -3,7 +3,11 @@ case, and the Markdown twin lists the failure. Bad input is one line and exit 2.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import shlex
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -104,3 +108,18 @@ def test_an_out_folder_that_cannot_be_written_is_one_line_and_exit_2(
     code = main(["report", "--registry", str(REGISTRY), "--out", str(tmp_path / "a-file" / "reports")])
     captured = capsys.readouterr()
     assert code == 2 and "cannot write" in captured.err and len(captured.err.strip().splitlines()) == 1
+
+
+def test_a_plan_through_a_pipe_is_hashed_as_judged(tmp_path: Path) -> None:
+    """Red team: ``--plan-json <(terraform show -json tfplan)`` was read twice, once to judge and once to
+    hash, so the evidence recorded the sha256 of the empty second read (e3b0c442...), not of the plan."""
+    path = plans.write(tmp_path / "plan.json", plans.acme_plan())
+    out = tmp_path / "out"
+    command = (
+        f"{shlex.quote(sys.executable)} -m generator.cli report --registry {shlex.quote(str(REGISTRY))} "
+        f"--plan-json <(cat {shlex.quote(str(path))}) --out {shlex.quote(str(out))}"
+    )
+    done = subprocess.run(["bash", "-c", command], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    [plan] = json.loads((out / "report.json").read_text(encoding="utf-8"))["inputs"]["plans"]
+    assert plan["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
