@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shlex
 import subprocess
 import sys
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
+from generator.report.inputs import locked_providers
 
 from . import plans
 from .page import read_page
@@ -123,3 +125,18 @@ def test_a_plan_through_a_pipe_is_hashed_as_judged(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     [plan] = json.loads((out / "report.json").read_text(encoding="utf-8"))["inputs"]["plans"]
     assert plan["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_lock_file_that_is_a_named_pipe_is_skipped_not_waited_on(tmp_path: Path) -> None:
+    """Red team: ``report --generated`` (and the harness's report) read every ``.terraform.lock.hcl``
+    with a blocking open: a named pipe of that name that nothing writes to hung the command."""
+    root = tmp_path / "generated" / "acme" / "partner_to_customer"
+    root.mkdir(parents=True)
+    os.mkfifo(root / ".terraform.lock.hcl")
+    kept = tmp_path / "generated" / "acme" / "customer_to_partner"
+    kept.mkdir()
+    (kept / ".terraform.lock.hcl").write_text(
+        'provider "registry.terraform.io/hashicorp/aws" {\n  version = "5.100.0"\n}\n', encoding="utf-8"
+    )
+    found = locked_providers([tmp_path / "generated"])
+    assert found == [{"name": "registry.terraform.io/hashicorp/aws", "versions": "5.100.0"}]
