@@ -14,6 +14,9 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
+from generator.policy import build_roles
+from generator.report.build import _kits
+from generator.report.controls import Evidence
 from generator.report.inputs import locked_providers
 
 from . import plans
@@ -140,3 +143,19 @@ def test_a_lock_file_that_is_a_named_pipe_is_skipped_not_waited_on(tmp_path: Pat
     )
     found = locked_providers([tmp_path / "generated"])
     assert found == [{"name": "registry.terraform.io/hashicorp/aws", "versions": "5.100.0"}]
+
+
+@pytest.mark.parametrize("kind", ["fifo", "latin-1"])
+def test_an_onboarding_template_that_cannot_be_read_is_a_failed_kit(kind: str, tmp_path: Path) -> None:
+    """Red team: the kit check read each onboarding template with a blocking open (a named pipe nothing
+    writes to hung ``report --generated``) and let a non-UTF-8 one escape as an internal error."""
+    template = tmp_path / "generated" / "acme" / "onboarding" / "cloudformation.yaml"
+    template.parent.mkdir(parents=True)
+    if kind == "fifo":
+        os.mkfifo(template)
+    else:
+        template.write_bytes("Description: caf\xe9\n".encode("latin-1"))
+    evidence = Evidence()
+    _kits(evidence, plans.LOADED, build_roles(plans.LOADED.model), tmp_path / "generated")
+    why = "no onboarding template at" if kind == "fifo" else "is not UTF-8 text"
+    assert any(why in text and str(template) in text for text, _ in evidence.failures), evidence.failures
