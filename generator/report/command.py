@@ -93,6 +93,7 @@ def write_report(report: dict[str, Any], out: Path) -> list[Path]:
     """Write report.html, report.md and report.json into ``out`` (created if missing)."""
     import orjson
 
+    from generator.files import replace_file
     from generator.report.html_page import render_html
     from generator.report.jsonform import json_form
     from generator.report.markdown import render_markdown
@@ -106,9 +107,7 @@ def write_report(report: dict[str, Any], out: Path) -> list[Path]:
     paths = []
     for name, data in files.items():
         path = out / name
-        tmp = out / f".{name}.tmp"
-        tmp.write_bytes(data)
-        tmp.replace(path)
+        replace_file(path, data)  # never through a link or file already at a temporary name
         paths.append(path)
     return paths
 

@@ -17,7 +17,7 @@ from collections import Counter
 from pathlib import Path
 
 from generator.console import err, out
-from generator.files import read_bytes
+from generator.files import read_bytes, replace_file
 
 EXIT_OK, EXIT_DUPLICATE, EXIT_BAD_INPUT = 0, 1, 2
 COUNTS = ("tests", "failures", "errors", "skipped")
@@ -128,9 +128,7 @@ def run_junit_merge(args: argparse.Namespace) -> int:
     target: Path = args.out
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        tree.write(tmp, encoding="utf-8", xml_declaration=True)
-        os.replace(tmp, target)
+        replace_file(target, ET.tostring(tree.getroot(), encoding="utf-8", xml_declaration=True))
     except OSError as exc:
         err.print(f"xacct junit-merge: {target}: cannot write it ({exc.strerror or exc})", markup=False)
         return EXIT_BAD_INPUT

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from generator.cli import main as xacct
+
 CASE = '<testcase classname="generator.harness.suite" name="test_plan_trust_policy[{role}]" time="0.1"/>'
 FAILED = (
     '<testcase classname="generator.harness.suite" name="test_plan_permissions[{role}]" time="0.1">'
@@ -124,3 +126,15 @@ def test_out_naming_an_input_is_refused_and_the_file_kept(tmp_path: Path) -> Non
     assert done.returncode == 2
     assert f"--out {a}: is the input file {a}, which the merge would replace" in done.stderr
     assert a.read_bytes() == before
+
+
+def test_a_link_at_the_temporary_name_is_not_written_through(tmp_path: Path) -> None:
+    """Red team: the merge was written to ``.all.xml.<pid>.tmp`` beside ``--out`` through any link there."""
+    a = shard(tmp_path / "a.xml", ["t1/partner_to_customer"])
+    precious = tmp_path / "precious.txt"
+    precious.write_text("the user's own file\n", encoding="utf-8")
+    target = tmp_path / "all.xml"
+    (tmp_path / f".all.xml.{os.getpid()}.tmp").symlink_to(precious)
+    assert xacct(["junit-merge", "--out", str(target), str(a)]) == 0
+    assert precious.read_text(encoding="utf-8") == "the user's own file\n"
+    assert len(list(ET.parse(target).getroot().iter("testcase"))) == 1

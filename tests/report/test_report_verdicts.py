@@ -159,3 +159,18 @@ def test_an_onboarding_template_that_cannot_be_read_is_a_failed_kit(kind: str, t
     _kits(evidence, plans.LOADED, build_roles(plans.LOADED.model), tmp_path / "generated")
     why = "no onboarding template at" if kind == "fifo" else "is not UTF-8 text"
     assert any(why in text and str(template) in text for text, _ in evidence.failures), evidence.failures
+
+
+def test_a_link_at_a_temporary_name_is_not_written_through(tmp_path: Path) -> None:
+    """Red team: each report file was written to a fixed ``.report.*.tmp`` in ``--out`` through any link
+    there, so a link of that name to a user's file (the registry) had it replaced by the report."""
+    out = tmp_path / "out"
+    out.mkdir()
+    precious = tmp_path / "precious.txt"
+    precious.write_text("the user's own file\n", encoding="utf-8")
+    for name in ("report.json", "report.html", "report.md"):
+        (out / f".{name}.tmp").symlink_to(precious)
+    code, _ = report(tmp_path, plans.acme_plan())
+    assert code == 0
+    assert precious.read_text(encoding="utf-8") == "the user's own file\n"
+    assert json.loads((out / "report.json").read_text(encoding="utf-8"))["format"] == "xacct-report/1"
