@@ -13,10 +13,9 @@ import json
 import math
 import os
 import sys
-from pathlib import Path
 
 from generator.console import err
-from generator.files import path_value, read_bytes
+from generator.files import path_value, read_bytes, replace_file
 from generator.hcp_api import DEFAULT_HOSTNAME, HcpClient, HcpError, token_env
 
 EXIT_OK, EXIT_BAD_INPUT = 0, 2
@@ -112,13 +111,9 @@ def run_fetch_plan_json(args: argparse.Namespace) -> int:
         sys.stdout.buffer.write(body)
         sys.stdout.flush()
         return EXIT_OK
-    target = Path(args.out)
-    partial = target.with_name(f".{target.name}.partial")
     try:
-        partial.write_bytes(body)
-        os.replace(partial, target)
+        replace_file(args.out, body)  # never through a link or file already at a temporary name
     except OSError as exc:
-        partial.unlink(missing_ok=True)
         err.print(
             f"xacct fetch-plan-json: --out {args.out}: cannot write it ({exc.strerror or exc})", markup=False
         )

@@ -10,6 +10,7 @@ path is and what to pass instead, so the callers' one-line messages stay as they
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import stat
@@ -119,3 +120,30 @@ def resolved(path: str | os.PathLike[str]) -> Path:
     """``Path(path).resolve()`` that never raises on a symlink loop (Python 3.11's ``resolve`` raises
     RuntimeError there): the loop is left in the path, for the next file operation to report as ELOOP."""
     return Path(os.path.realpath(path))
+
+
+def replace_file(target: str | os.PathLike[str], data: bytes) -> None:
+    """Write ``data`` to a new file beside ``target`` and rename it over ``target``: readers see the old
+    file or the new one, never a part. The new file is made with ``O_EXCL`` under a random name (mode
+    0666 less the umask, as ``open`` makes files), so a link or file already there (a fixed ``.name.tmp``
+    could be a link to a user's file) is never written through; a failure removes it and raises
+    :class:`OSError`."""
+    import secrets
+
+    folder, name = os.path.split(os.fspath(target))
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+    while True:
+        tmp = os.path.join(folder, f".{name}.{secrets.token_hex(6)}.tmp")
+        try:
+            fd = os.open(tmp, flags, 0o666)
+        except FileExistsError:
+            continue
+        break
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise

@@ -138,12 +138,17 @@ class RegistryRoles:
         return account is None and len(self.by_name.get(name.lower(), [])) > 1
 
 
-def deleted_role_tenant(plan: Plan, role_name: object) -> str | None:
-    """The ``xacct:tenant`` tag of the role named ``role_name`` that ``plan`` deletes, if one is
-    (whose an inline policy or attachment of it was: an offboarding root deletes them together)."""
+def deleted_role_tenant(plan: Plan, role_name: object, account: str | None, accounts: Accounts) -> str | None:
+    """The ``xacct:tenant`` tag of the role named ``role_name`` that ``plan`` deletes in ``account``, if
+    one is (whose an inline policy or attachment of it was: an offboarding root deletes them together).
+    A role of that name deleted in another account is another role (a Scenario A role has the same
+    default name in every tenant's account)."""
     for rc in plan.resource_changes:
         before = rc.before if isinstance(rc.before, dict) else {}
         if rc.type == "aws_iam_role" and rc.is_delete and before.get("name") == role_name:
+            where = accounts.of(rc)
+            if account is not None and where is not None and where != account:
+                continue
             tags = before.get("tags_all") or before.get("tags") or {}
             tenant = tags.get("xacct:tenant") if isinstance(tags, dict) else None
             return tenant if isinstance(tenant, str) else None

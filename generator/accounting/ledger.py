@@ -16,6 +16,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from generator.accounting.apply_time import action_findings, provisioner_findings
 from generator.accounting.grants import Grant, document, grants_of, policy_documents, without_echoes
 from generator.accounting.grants import unknown as grants_unknown
 from generator.accounting.identity import Accounts, Hint, RegistryRoles, deleted_role_tenant
@@ -261,21 +262,11 @@ class _Ledger:
                 )
 
     # ------------------------------------------------------------------ types and destroys
-    def check_provisioners(self) -> None:
-        """A provisioner runs at apply what no resource change shows (``local-exec`` with the apply's
-        credentials can make IAM users and keys): never in a plan xacct certifies."""
-        for address, block in self.accounts.blocks.items():
-            provisioners = block.get("provisioners")
-            if not provisioners:
-                continue
-            listed = provisioners if isinstance(provisioners, list) else []
-            kinds = sorted({str(p.get("type")) for p in listed if isinstance(p, dict)} or {"?"})
-            self.result.add(
-                None,
-                address,
-                f"{address}: the configuration runs provisioner(s) {', '.join(kinds)} at apply: commands the "
-                "plan does not show, with the apply's credentials; remove them",
-            )
+    def check_apply_time(self) -> None:
+        """Provisioners and terraform actions: what runs at apply that no resource change shows."""
+        found = [*provisioner_findings(self.accounts.blocks), *action_findings(self.plan.raw)]
+        for address, text in found:
+            self.result.add(None, address, text)
 
     def check_types(self) -> None:
         for rc in self.plan.resource_changes:
@@ -303,10 +294,12 @@ class _Ledger:
         """Whose the resource was before the change: the registry role it was, else its old tags."""
         before = rc.before if isinstance(rc.before, dict) else {}
         name = before.get("name") if rc.type == "aws_iam_role" else before.get("role")
-        if rc.type != "aws_iam_role" and (owner := deleted_role_tenant(self.plan, name)):
+        account = self.accounts.of(rc)
+        owner = rc.type != "aws_iam_role" and deleted_role_tenant(self.plan, name, account, self.accounts)
+        if owner:
             return owner  # the role it is on goes too (an offboarding root): that role's tenant
         if isinstance(name, str):
-            spec = self.registry.find(self.accounts.of(rc), name)
+            spec = self.registry.find(account, name)
             if spec is not None:
                 return spec.tenant
         role = rc.type == "aws_iam_role_policy" and isinstance(name, str) and self._role_for(rc, name)
@@ -388,7 +381,7 @@ def account_plan(
     ledger.claim_roles()
     ledger.attribute_grants()
     ledger.check_types()
-    ledger.check_provisioners()
+    ledger.check_apply_time()
     ledger.check_destroys()
     ledger.check_expected(expected)
     ledger.note_drift()

@@ -76,6 +76,23 @@ def _entry(where: str, index: int, raw: Any, section: str) -> ResourceChange:
     return ResourceChange.from_json(raw)
 
 
+def _check_actions(invocations: Any, where: str) -> None:
+    """``action_invocations`` (terraform >= 1.14): a list of objects with a string address."""
+    if invocations is None:
+        return
+    if not isinstance(invocations, list):
+        raise PlanInputError(
+            f"{where}: action_invocations is {_type_name(invocations)}, not a list; {MAKE_ONE}"
+        )
+    for index, invocation in enumerate(invocations):
+        at = f"{where}: action_invocations[{index}]"
+        if not isinstance(invocation, dict):
+            raise PlanInputError(f"{at} is {_type_name(invocation)}, not an object; {MAKE_ONE}")
+        for key in ("address", "type"):
+            if invocation.get(key) is not None and not isinstance(invocation[key], str):
+                raise PlanInputError(f"{at}.{key} is {_type_name(invocation[key])}, not a string; {MAKE_ONE}")
+
+
 def plan_from_data(data: Any, where: str) -> Plan:
     """A :class:`Plan` from parsed JSON ``data``; ``where`` names the source in messages."""
     if not isinstance(data, dict):
@@ -102,6 +119,7 @@ def plan_from_data(data: Any, where: str) -> Plan:
     configuration = data.get("configuration")
     if configuration is not None and not isinstance(configuration, dict):
         raise PlanInputError(f"{where}: configuration is {_type_name(configuration)}, not an object")
+    _check_actions(data.get("action_invocations"), where)
     return Plan(raw=data, resource_changes=sections["resource_changes"], drift=sections["resource_drift"])
 
 

@@ -6,11 +6,18 @@ import contextlib
 import errno
 import fcntl
 import os
+import stat
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from generator.output.errors import OutputError
 from generator.output.tree import real_folder
+
+NOT_OURS = (
+    "is {what} where xacct keeps the lock of its output folder, and xacct writes its pid there; "
+    "move it away and run again (nothing was written)"
+)
 
 
 class LockBusy(Exception):
@@ -23,12 +30,29 @@ def lock_path(out: Path) -> Path:
     return out.parent / f".{out.name}.xacct.lock"
 
 
+def _open_lock(path: Path) -> int:
+    """The lock file's descriptor: a regular file xacct may truncate, never through a link (a link named
+    like the lock would have xacct write its pid into the file it points to) nor a FIFO or device."""
+    flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+    try:
+        fd = os.open(path, flags, 0o644)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise OutputError(f"{path}: {NOT_OURS.format(what='a symbolic link')}") from None
+        raise
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise OutputError(f"{path}: {NOT_OURS.format(what='not a regular file')}")
+    os.set_blocking(fd, True)
+    return fd
+
+
 @contextlib.contextmanager
 def exclusive(out: Path, wait: float = 30.0) -> Iterator[Path]:
     """Hold the lock of ``out`` for the block; wait up to ``wait`` seconds, then raise LockBusy."""
     path = lock_path(out)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    fd = _open_lock(path)
     try:
         deadline = time.monotonic() + wait
         while True:

@@ -15,6 +15,7 @@ from typing import Any
 from generator import progress
 from generator.accounting import AccountedRole, PlanFinding
 from generator.awsformats import NEVER_ALLOWED_TYPES
+from generator.files import read_text
 from generator.policy import RoleSpec, build_roles
 from generator.registry import LoadedRegistry
 from generator.registry.errors import Path_, format_path
@@ -192,9 +193,12 @@ def _kits(evidence: Evidence, loaded: LoadedRegistry, specs: list[RoleSpec], gen
         template = generated / spec.tenant / FOLDER / "cloudformation.yaml"
         anchor = role_anchor(spec.key)
         try:
-            text = template.read_text(encoding="utf-8")
+            text = read_text(template)  # never waits on a named pipe nothing writes to
         except OSError:
             evidence.fail(f"{spec.key}: no onboarding template at {template}", anchor)
+            continue
+        except UnicodeDecodeError:
+            evidence.fail(f"{spec.key}: {template} is not UTF-8 text: generate the tree again", anchor)
             continue
         if spec.external_id and spec.external_id not in text:
             evidence.fail(f"{spec.key}: {template} does not hold the tenant's external ID", anchor)

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from generator.files import read_bytes
 from generator.report.jsonform import verdicts_of
 
 SHOWN = 500  # changed verdicts listed (the rest counted)
@@ -20,10 +21,14 @@ def read_previous(path: Path) -> dict[str, Any]:
     from generator.report.build import FORMAT
 
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read_bytes(path))  # never waits on a FIFO nothing writes to, nor reads a device
     except (OSError, UnicodeDecodeError, ValueError) as exc:
+        why = (
+            exc.strerror if isinstance(exc, OSError) and exc.strerror else f"{exc.__class__.__name__}: {exc}"
+        )
         raise PreviousError(
-            f"{path}: cannot read the previous report ({exc.__class__.__name__}: {exc})"
+            f"{path}: cannot read the previous report ({why}): pass the report.json an earlier "
+            "`xacct report` wrote"
         ) from None
     if (
         not isinstance(data, dict)
@@ -31,7 +36,59 @@ def read_previous(path: Path) -> dict[str, Any]:
         or not isinstance(data.get("tenants"), list)
     ):
         raise PreviousError(f"{path}: not an xacct report.json ({FORMAT})")
+    problem = _shape_problem(data)
+    if problem:
+        raise PreviousError(
+            f"{path}: not an xacct report.json ({FORMAT}) as xacct writes it: {problem}; pass the "
+            "report.json an earlier `xacct report` wrote"
+        )
     return data
+
+
+def _shape_problem(data: dict[str, Any]) -> str | None:
+    """What in a previous report's shape :func:`compare` cannot read, if anything."""
+    for key, kind in (("inputs", dict), ("controls", list), ("case_labels", list)):
+        if key in data and not isinstance(data[key], kind):
+            return f"{key} is not {'an object' if kind is dict else 'a list'}"
+    for index, control in enumerate(data.get("controls", [])):
+        if not isinstance(control, dict) or not isinstance(control.get("id"), str) or "status" not in control:
+            return f"controls[{index}] is not an object with an id and a status"
+    for index, tenant in enumerate(data["tenants"]):
+        at = f"tenants[{index}]"
+        if not isinstance(tenant, dict) or not isinstance(tenant.get("name"), str):
+            return f"{at} is not an object with a name"
+        roles = tenant.get("roles", [])
+        if not isinstance(roles, list):
+            return f"{at}.roles is not a list"
+        for number, role in enumerate(roles):
+            problem = _role_problem(role)
+            if problem:
+                return f"{at}.roles[{number}]{problem}"
+    return None
+
+
+def _role_problem(role: Any) -> str | None:
+    if not isinstance(role, dict) or not isinstance(role.get("key"), str):
+        return " is not an object with a key"
+    verdicts = role.get("verdicts")
+    if verdicts is not None:
+        if not isinstance(verdicts, dict):
+            return ".verdicts is not an object"
+        for case, verdict in verdicts.items():
+            if not (
+                isinstance(verdict, list)
+                and len(verdict) == 2
+                and type(verdict[0]) is int
+                and verdict[0] >= 0
+            ):
+                return f".verdicts[{case!r}] is not [label index, verdict]"
+        return None
+    cases = role.get("cases", [])
+    if not isinstance(cases, list) or not all(
+        isinstance(c, dict) and isinstance(c.get("id"), str) for c in cases
+    ):
+        return ".cases is not a list of objects with an id"
+    return None
 
 
 def compare(current: dict[str, Any], previous: dict[str, Any], where: str) -> dict[str, Any]:

@@ -59,8 +59,9 @@ class BadInput(Exception):
 
 def plan_evidence(loaded: LoadedRegistry, files: list[str]) -> Any:
     """Read and account for every plan file; a plan that cannot be read is :class:`BadInput`."""
-    from generator.accounting import PlanFinding, PlanInputError, account_plan, read_plan
+    from generator.accounting import PlanFinding, PlanInputError, account_plan
     from generator.accounting.identity import shard_hint
+    from generator.accounting.reader import plan_from_bytes, read_plan_bytes
     from generator.policy import build_roles
     from generator.report.build import PlanEvidence
     from generator.report.inputs import plan_input
@@ -69,14 +70,12 @@ def plan_evidence(loaded: LoadedRegistry, files: list[str]) -> Any:
     evidence = PlanEvidence(roles={}, where={}, findings=[], plans=[])
     for file in files:
         try:
-            plan = read_plan(file)
-            data = Path(file).read_bytes()
+            data = read_plan_bytes(file)  # read once: the bytes judged are the bytes hashed (a pipe ends)
+            plan = plan_from_bytes(data, file)
             hint = shard_hint({s.key: s for s in specs}) if Path(file).name.startswith("shard-") else None
             result = account_plan(plan, specs, loaded.model, where=file, hint=hint)
         except PlanInputError as exc:
             raise BadInput(str(exc)) from None
-        except OSError as exc:
-            raise BadInput(f"{file}: cannot read ({exc.strerror or exc})") from None
         evidence.plans.append(plan_input(file, data, plan.raw))
         evidence.findings += result.findings  # type: ignore[operator]
         for key, role in result.roles.items():
@@ -94,6 +93,7 @@ def write_report(report: dict[str, Any], out: Path) -> list[Path]:
     """Write report.html, report.md and report.json into ``out`` (created if missing)."""
     import orjson
 
+    from generator.files import replace_file
     from generator.report.html_page import render_html
     from generator.report.jsonform import json_form
     from generator.report.markdown import render_markdown
@@ -107,9 +107,7 @@ def write_report(report: dict[str, Any], out: Path) -> list[Path]:
     paths = []
     for name, data in files.items():
         path = out / name
-        tmp = out / f".{name}.tmp"
-        tmp.write_bytes(data)
-        tmp.replace(path)
+        replace_file(path, data)  # never through a link or file already at a temporary name
         paths.append(path)
     return paths
 

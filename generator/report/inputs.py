@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from generator import __version__
+from generator.files import read_text
 from generator.registry import LoadedRegistry
 
 
@@ -79,7 +80,7 @@ def locked_providers(folders: list[Path]) -> list[dict[str, str]]:
     for folder in folders:
         for lock in sorted(Path(folder).rglob(".terraform.lock.hcl")):
             try:
-                text = lock.read_text(encoding="utf-8")
+                text = read_text(lock)  # never waits on a named pipe nothing writes to
             except (OSError, UnicodeDecodeError):
                 continue
             for name, version in _LOCKED.findall(text):

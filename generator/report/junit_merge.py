@@ -17,6 +17,7 @@ from collections import Counter
 from pathlib import Path
 
 from generator.console import err, out
+from generator.files import read_bytes, replace_file
 
 EXIT_OK, EXIT_DUPLICATE, EXIT_BAD_INPUT = 0, 1, 2
 COUNTS = ("tests", "failures", "errors", "skipped")
@@ -24,8 +25,9 @@ COUNTS = ("tests", "failures", "errors", "skipped")
 EPILOG = """exit codes:
   0  merged
   1  merged, but a test case ran in more than one shard (the split is broken)
-  2  bad input (a file missing or not JUnit XML), nothing written; or a usage error (an unknown
-     flag, an empty path) or an internal error, said in one line
+  2  bad input (a file missing, a named pipe nothing writes to, not JUnit XML, a count or time
+     not a number, --out naming an input), nothing written; or a usage error (an unknown flag,
+     an empty path) or an internal error, said in one line
 
 example:
   xacct junit-merge --out reports/junit.xml shard-1.xml shard-2.xml shard-3.xml
@@ -38,7 +40,7 @@ class JUnitError(ValueError):
 
 def _parse(path: Path) -> ET.Element:
     try:
-        root = ET.parse(path).getroot()
+        root = ET.fromstring(read_bytes(path))  # never waits on a named pipe nothing writes to
     except OSError as exc:
         raise JUnitError(
             f"{path}: cannot read it ({exc.strerror or exc}): pass a shard's --junitxml file"
@@ -48,6 +50,21 @@ def _parse(path: Path) -> ET.Element:
     if root.tag not in ("testsuites", "testsuite"):
         raise JUnitError(f"{path}: a <{root.tag}> document, not JUnit XML: pass a shard's --junitxml file")
     return root
+
+
+def _number(path: Path, part: ET.Element, attribute: str, kind: type[int] | type[float]) -> int | float:
+    """A ``<testsuite>``'s count or time; anything else is bad input, said with the file and value."""
+    value = part.get(attribute, "0") or "0"
+    try:
+        number = kind(value)
+    except ValueError:
+        number = None
+    if number is None or number != number or number in (float("inf"), float("-inf")) or number < 0:
+        raise JUnitError(
+            f"{path}: <testsuite {attribute}={value!r}> is not a {'count' if kind is int else 'time'} "
+            "(a number, 0 or more): pass a shard's --junitxml file as pytest wrote it"
+        )
+    return number
 
 
 def _suites(root: ET.Element) -> list[ET.Element]:
@@ -66,8 +83,8 @@ def merge(paths: list[Path]) -> tuple[ET.ElementTree, list[str]]:
                 seen[(case.get("classname", ""), case.get("name", ""))] += 1
                 suite.append(case)
             for count in COUNTS:
-                totals[count] += int(part.get(count, "0") or 0)
-            seconds += float(part.get("time", "0") or 0)
+                totals[count] += int(_number(path, part, count, int))
+            seconds += _number(path, part, "time", float)
     for count in COUNTS:
         suite.set(count, str(totals[count]))
     suite.set("time", f"{seconds:.3f}")
@@ -82,8 +99,27 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", type=Path, required=True, help="the merged JUnit XML file to write")
 
 
+def _reads_out(target: Path, files: list[Path]) -> Path | None:
+    """The input file that ``target`` (``--out``) is, if any: writing it would replace a shard's file."""
+    for path in files:
+        try:
+            if os.path.samefile(target, path):
+                return path
+        except (OSError, ValueError):
+            continue
+    return None
+
+
 def run_junit_merge(args: argparse.Namespace) -> int:
     """Merge ``args.files`` into ``args.out``; one line per problem on stderr."""
+    same = _reads_out(args.out, list(args.files))
+    if same is not None:
+        err.print(
+            f"xacct junit-merge: --out {args.out}: is the input file {same}, which the merge would replace; "
+            "pass another --out (nothing was written)",
+            markup=False,
+        )
+        return EXIT_BAD_INPUT
     try:
         tree, duplicates = merge(list(args.files))
     except JUnitError as exc:
@@ -92,9 +128,7 @@ def run_junit_merge(args: argparse.Namespace) -> int:
     target: Path = args.out
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        tree.write(tmp, encoding="utf-8", xml_declaration=True)
-        os.replace(tmp, target)
+        replace_file(target, ET.tostring(tree.getroot(), encoding="utf-8", xml_declaration=True))
     except OSError as exc:
         err.print(f"xacct junit-merge: {target}: cannot write it ({exc.strerror or exc})", markup=False)
         return EXIT_BAD_INPUT

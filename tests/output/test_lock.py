@@ -95,3 +95,35 @@ def test_two_runs_at_once_are_serialised(registries: dict[str, Path], pair: str)
                 stdout.strip().splitlines()[-1].split(": ", 1)[1].split()[0] for (stdout, _), _ in results
             )
             assert verbs == (["up", "wrote"] if attempt == 0 else ["up", "up"]), verbs
+
+
+@pytest.mark.parametrize("kind", ["link", "fifo"])
+@pytest.mark.parametrize("first", [True, False], ids=["first-run", "update"])
+def test_a_link_or_fifo_named_like_the_lock_is_refused_and_its_target_kept(
+    workspace: Path, kind: str, first: bool
+) -> None:
+    """Red team: the lock was opened through a link, so a ``.generated.xacct.lock`` link to a user's file
+    had generate truncate that file and write its pid into it."""
+    registry, out = workspace / "tenants.yaml", workspace / "generated"
+    if not first:
+        assert run_xacct("generate", "--registry", registry, "--out", out).returncode == 0
+    before = tree_stats(out) if not first else None
+    precious = workspace / "precious.txt"
+    precious.write_text("the user's own file\n", encoding="utf-8")
+    lock = lock_path(out)
+    lock.unlink(missing_ok=True)
+    if kind == "link":
+        lock.symlink_to(precious)
+    else:
+        os.mkfifo(lock)
+    (workspace / "tenants.yaml").write_text(
+        registry.read_text(encoding="utf-8").replace('cost-center: "4711"', 'cost-center: "4712"'),
+        encoding="utf-8",
+    )
+    proc = run_xacct("generate", "--registry", registry, "--out", out)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    what = "is a symbolic link" if kind == "link" else "is not a regular file"
+    assert f"{lock}: {what} where xacct keeps the lock of its output folder" in proc.stderr
+    assert precious.read_text(encoding="utf-8") == "the user's own file\n"
+    assert (tree_stats(out) == before) if not first else not out.exists()
+    assert not [p.name for p in workspace.iterdir() if ".xacct-new-" in p.name]  # no staging folder left

@@ -270,3 +270,15 @@ def test_a_malformed_token_is_never_echoed(
     assert code == 2 and "TF_TOKEN_hcp_example_com" in err and "internal error" not in err, err
     assert TOKEN not in err and "secret" not in err and len(err.strip().splitlines()) == 1
     assert Api.seen == [] and not target.exists()
+
+
+def test_a_link_at_the_partial_name_is_not_written_through(api: str, tmp_path: Path) -> None:
+    """Red team: the plan was written to a fixed ``.plan.json.partial`` beside ``--out`` through any link
+    there, so a link of that name to a user's file had its content replaced by the plan."""
+    precious = tmp_path / "precious.txt"
+    precious.write_text("the user's own file\n", encoding="utf-8")
+    (tmp_path / ".plan.json.partial").symlink_to(precious)
+    code, target = fetch(api, tmp_path, "--plan", "plan-ok")
+    assert code == 0 and json.loads(target.read_text()) == PLAN
+    assert precious.read_text(encoding="utf-8") == "the user's own file\n"
+    assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")]

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+
+from generator.cli import main as xacct
 
 CASE = '<testcase classname="generator.harness.suite" name="test_plan_trust_policy[{role}]" time="0.1"/>'
 FAILED = (
@@ -69,3 +73,68 @@ def test_bad_input_writes_nothing(tmp_path: Path, content: str | None, why: str)
     assert why in done.stderr and str(bad) in done.stderr
     assert "Traceback" not in done.stderr
     assert not (tmp_path / "out").exists()
+
+
+# Red team: a named pipe nothing writes to hung the merge (ET.parse opened it blocking), a count or
+# time that is not a number was an internal error, and --out naming a shard's file replaced it.
+
+
+def test_a_named_pipe_nothing_writes_to_is_refused(tmp_path: Path) -> None:
+    fifo = tmp_path / "shard.xml"
+    os.mkfifo(fifo)
+    done = subprocess.run(
+        [sys.executable, "-m", "generator.cli", "junit-merge", "--out", str(tmp_path / "all.xml"), str(fifo)],
+        capture_output=True,
+        text=True,
+        timeout=120,  # a guard against the hang, not a measurement
+    )
+    assert done.returncode == 2
+    assert f"{fifo}: cannot read it (is a named pipe that nothing writes to)" in done.stderr
+    assert not (tmp_path / "all.xml").exists()
+
+
+@pytest.mark.parametrize(
+    ("attribute", "value"),
+    [
+        ("tests", "abc"),
+        ("failures", "-1"),
+        ("skipped", "1.5"),
+        ("time", "x"),
+        ("time", "nan"),
+        ("time", "inf"),
+    ],
+)
+def test_a_count_or_time_that_is_not_a_number_is_bad_input(
+    tmp_path: Path, attribute: str, value: str
+) -> None:
+    good = shard(tmp_path / "a.xml", ["t1/partner_to_customer"])
+    bad = shard(tmp_path / "b.xml", ["t2/partner_to_customer"])
+    bad.write_text(re.sub(rf'\b{attribute}="[^"]*"', f'{attribute}="{value}"', bad.read_text(), count=1))
+    done = merge(tmp_path, good, bad)
+    assert done.returncode == 2, done.stderr
+    assert f"{bad}: <testsuite {attribute}={value!r}> is not a" in done.stderr, done.stderr
+    assert "internal error" not in done.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_out_naming_an_input_is_refused_and_the_file_kept(tmp_path: Path) -> None:
+    a = shard(tmp_path / "a.xml", ["t1/partner_to_customer"])
+    b = shard(tmp_path / "b.xml", ["t2/partner_to_customer"])
+    before = a.read_bytes()
+    args = [sys.executable, "-m", "generator.cli", "junit-merge", "--out", str(a), str(a), str(b)]
+    done = subprocess.run(args, capture_output=True, text=True)
+    assert done.returncode == 2
+    assert f"--out {a}: is the input file {a}, which the merge would replace" in done.stderr
+    assert a.read_bytes() == before
+
+
+def test_a_link_at_the_temporary_name_is_not_written_through(tmp_path: Path) -> None:
+    """Red team: the merge was written to ``.all.xml.<pid>.tmp`` beside ``--out`` through any link there."""
+    a = shard(tmp_path / "a.xml", ["t1/partner_to_customer"])
+    precious = tmp_path / "precious.txt"
+    precious.write_text("the user's own file\n", encoding="utf-8")
+    target = tmp_path / "all.xml"
+    (tmp_path / f".all.xml.{os.getpid()}.tmp").symlink_to(precious)
+    assert xacct(["junit-merge", "--out", str(target), str(a)]) == 0
+    assert precious.read_text(encoding="utf-8") == "the user's own file\n"
+    assert len(list(ET.parse(target).getroot().iter("testcase"))) == 1

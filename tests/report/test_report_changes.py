@@ -4,6 +4,7 @@ changed since an earlier report.json; the pytest option writes the same report f
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -82,3 +83,56 @@ def test_a_previous_report_that_is_not_one_is_refused(
         ["report", "--registry", str(REGISTRY), "--previous", str(bogus), "--out", str(tmp_path / "o")]
     )
     assert code == 2 and "not an xacct report.json" in capsys.readouterr().err
+
+
+# Red team: a previous report.json of the right format whose inner shape xacct does not write was an
+# internal error (AttributeError, KeyError, TypeError), and a named pipe nothing writes to (or a
+# device) as --previous was waited on (or read) forever.
+MALFORMED = {
+    "a tenant that is a number": ({"tenants": [1]}, "tenants[0] is not an object with a name"),
+    "a role that is a number": ({"tenants": [{"name": "acme", "roles": [1]}]}, "tenants[0].roles[0] is not"),
+    "a verdict that is a number": (
+        {"tenants": [{"name": "acme", "roles": [{"key": "k", "verdicts": {"c": 1}}]}]},
+        "tenants[0].roles[0].verdicts['c'] is not [label index, verdict]",
+    ),
+    "a case without id": (
+        {"tenants": [{"name": "acme", "roles": [{"key": "k", "cases": [{}]}]}]},
+        "tenants[0].roles[0].cases is not a list of objects with an id",
+    ),
+    "a control without status": ({"tenants": [], "controls": [{"id": "CAA-001"}]}, "controls[0] is not"),
+    "inputs a list": ({"tenants": [], "inputs": []}, "inputs is not an object"),
+    "a name that is a list": ({"tenants": [{"name": ["x"]}]}, "tenants[0] is not an object with a name"),
+}
+
+
+@pytest.mark.parametrize("case", list(MALFORMED))
+def test_a_previous_report_of_another_shape_is_one_line(
+    case: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    body, message = MALFORMED[case]
+    bogus = tmp_path / "report.json"
+    bogus.write_text(json.dumps({"format": "xacct-report/1", **body}), encoding="utf-8")
+    out = tmp_path / "o"
+    code = main(["report", "--registry", str(REGISTRY), "--previous", str(bogus), "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert f"{bogus}: not an xacct report.json (xacct-report/1) as xacct writes it: {message}" in err, err
+    assert "internal error" not in err and not out.exists()
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_a_previous_report_that_is_not_a_file_is_refused(
+    kind: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    previous = tmp_path / "report.json"
+    if kind == "fifo":
+        os.mkfifo(previous)
+    else:
+        previous = Path("/dev/zero")
+    out = tmp_path / "o"
+    code = main(["report", "--registry", str(REGISTRY), "--previous", str(previous), "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    why = "is a named pipe that nothing writes to" if kind == "fifo" else "is a character device"
+    assert f"{previous}: cannot read the previous report ({why}" in err, err
+    assert not out.exists()

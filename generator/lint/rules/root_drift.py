@@ -4,7 +4,8 @@ Each root is compared with the registry's role (``build_roles``): the permission
 from ``policy_statements`` with the model's, statement by statement; every other module argument
 (role name, trusted principals, external ID, session length, tags, ...) with the value ``generate``
 writes (an argument left out counts as the module's default); arguments the registry does not set;
-and the account and region the aws provider is pinned to. When a permission statement differs, the
+and the account and region the aws provider is pinned to, with nothing else in that provider
+(endpoints, credentials, assume_role, skip flags). When a permission statement differs, the
 evaluator tells what the root's now reaches. An external ID the registry requires is left to
 CAA-002, which names whose ID a wrong one is.
 """
@@ -32,6 +33,9 @@ MODULE_DEFAULTS: dict[str, Any] = {
     "tags": {},
     "suspended": False,
 }
+
+
+PROVIDER_ARGUMENTS = frozenset({"region", "allowed_account_ids"})  # all the generated provider sets
 
 
 def _show(value: Any) -> str:
@@ -220,3 +224,15 @@ class RootDrift(Rule):
                     tenant=root.tenant,
                     scenario=root.scenario,
                 )
+        extra = [(name, a.line) for name, a in block.attributes.items() if name not in PROVIDER_ARGUMENTS]
+        extra += [(nested.kind, nested.line) for nested in block.blocks]
+        for name, line in extra:
+            yield self.at(
+                Location(file, line, f"{block.address}.{name}"),
+                f"provider {name} is not one the registry sets: the generated provider holds only region "
+                "and allowed_account_ids (endpoints, credentials, assume_role or skip flags change which API "
+                "and account the role is applied to, and an sts endpoint answers the account check); "
+                "remove it",
+                tenant=root.tenant,
+                scenario=root.scenario,
+            )

@@ -1,7 +1,8 @@
 """ROOT-EXTRA-CONTENT: a generated root does nothing but call the xacct module once.
 
 ``generate`` writes a root whose only effect is ``module "role"``. Anything else that Terraform would
-act on (a resource, a data source, another module call, an import/moved/removed block), an override
+act on (a resource, a data source, a check block's data sources, an action, another module call, an
+import/moved/removed block), an override
 file (it changes the generated blocks without showing in them) or a variable file was added by hand,
 but the two ``import`` blocks xacct writes for a role the registry adopts (``imports.tf``),
 in whichever ``.tf`` / ``.tf.json`` file of the root it sits. IAM grants outside the module are named
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 
 GRANT = "the registry grants nothing but its permissions; remove it"
 ONLY_CALL = 'a generated root holds only the role\'s module "role" call; remove it'
-ACTIVE = {"resource", "data", "ephemeral", "module", "import", "moved", "removed"}
+ACTIVE = {"resource", "data", "ephemeral", "module", "import", "moved", "removed", "check", "action"}
 IDENTITIES = {
     "aws_iam_user": "creates the IAM user",
     "aws_iam_access_key": "creates an access key for the IAM user",
@@ -143,6 +144,16 @@ class RootExtraContent(Rule):
         elif block.kind == "data":
             message = (
                 f"{address} is read at every plan (a data source can run programs or fetch URLs): {ONLY_CALL}"
+            )
+        elif block.kind == "check":
+            message = (
+                f"{address} reads its data sources at every plan (a data source can run programs or fetch "
+                f"URLs): {ONLY_CALL}"
+            )
+        elif block.kind == "action":
+            message = (
+                f"{address} runs a provider operation at apply (`terraform apply -invoke` or a resource's "
+                f"action_trigger) that no resource change shows: {ONLY_CALL}"
             )
         elif block.kind == "ephemeral":
             message = (

