@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import secrets
 import stat
 from pathlib import Path
 
@@ -128,8 +129,6 @@ def replace_file(target: str | os.PathLike[str], data: bytes) -> None:
     0666 less the umask, as ``open`` makes files), so a link or file already there (a fixed ``.name.tmp``
     could be a link to a user's file) is never written through; a failure removes it and raises
     :class:`OSError`."""
-    import secrets
-
     folder, name = os.path.split(os.fspath(target))
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
     while True:
