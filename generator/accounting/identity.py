@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from generator.accounting.provider_pins import pin_overrides
 from generator.policy import RoleSpec
 from generator.terraform_runner import Plan, ResourceChange
 
@@ -38,9 +39,13 @@ def _resources(module: dict[str, Any], prefix: str, out: dict[str, dict[str, Any
 
 
 def _pinned(provider: Any) -> str | None:
-    """The one account a provider configuration's constant ``allowed_account_ids`` allows."""
-    if not isinstance(provider, dict):
-        return None
+    """The one account a provider configuration's constant ``allowed_account_ids`` allows, if the
+    provider is held to it (:func:`pin_overrides`)."""
+    return None if not isinstance(provider, dict) or pin_overrides(provider) else _pin(provider)
+
+
+def _pin(provider: dict[str, Any]) -> str | None:
+    """The one account of a provider configuration's constant ``allowed_account_ids``."""
     expressions = provider.get("expressions")
     expression = expressions.get("allowed_account_ids") if isinstance(expressions, dict) else None
     if not isinstance(expression, dict):
@@ -60,6 +65,11 @@ class Accounts:
         if not isinstance(providers, dict):
             providers = {}
         self._pins = {key: _pinned(value) for key, value in providers.items()}
+        self.unenforced = {  # provider key -> (the account it pins, what keeps the pin from holding)
+            key: (account, overrides)
+            for key, value in providers.items()
+            if isinstance(value, dict) and (overrides := pin_overrides(value)) and (account := _pin(value))
+        }
         self.blocks: dict[str, dict[str, Any]] = {}  # the configuration's resource blocks by address
         root = configuration.get("root_module")
         if isinstance(root, dict):

@@ -20,6 +20,7 @@ from generator.accounting.apply_time import action_findings, provisioner_finding
 from generator.accounting.grants import Grant, document, grants_of, policy_documents, without_echoes
 from generator.accounting.grants import unknown as grants_unknown
 from generator.accounting.identity import Accounts, Hint, RegistryRoles, deleted_role_tenant
+from generator.accounting.provider_pins import pin_findings
 from generator.awsformats import NEVER_ALLOWED_TYPES
 from generator.policy import RoleSpec
 from generator.registry.model import Registry
@@ -263,8 +264,13 @@ class _Ledger:
 
     # ------------------------------------------------------------------ types and destroys
     def check_apply_time(self) -> None:
-        """Provisioners and terraform actions: what runs at apply that no resource change shows."""
-        found = [*provisioner_findings(self.accounts.blocks), *action_findings(self.plan.raw)]
+        """Provisioners and terraform actions (what runs at apply that no resource change shows), and
+        account pins the provider is not held to (where it applies)."""
+        found = [
+            *provisioner_findings(self.accounts.blocks),
+            *action_findings(self.plan.raw),
+            *pin_findings(self.accounts.unenforced),
+        ]
         for address, text in found:
             self.result.add(None, address, text)
 
