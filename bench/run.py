@@ -49,18 +49,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bench_machine import children_cpu, load, machine, terraform_factory, timed
 from lint_generated import checkov_row, lint_rows
-from plan_layouts import (
-    RESULTS,
-    children_cpu,
-    load,
-    machine,
-    parse_sizes,
-    raw_root,
-    scratch_registry,
-    terraform_factory,
-    timed,
-)
+from plan_layouts import RESULTS, parse_sizes
+from plan_workload import raw_root, scratch_registry
 
 from generator.generate import generate
 from generator.harness.batch import auto_shard_size, default_jobs, plan_batched
