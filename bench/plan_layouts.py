@@ -23,182 +23,28 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
-import platform
-import resource
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-from generator.generate import generate
 from generator.harness.batch import shards
-from generator.harness.roots import OFFLINE_PROVIDER, GeneratedRoot, find_roots, provider_block, shard_root
-from generator.policy import RoleSpec, build_roles
-from generator.registry import LoadedRegistry, load_registry
-from generator.render.hcl import quote, value
-from generator.terraform_runner import Plan, Terraform, write_cli_config
+from generator.harness.roots import OFFLINE_PROVIDER, shard_root
+from generator.terraform_runner import Plan, Terraform
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from make_registry import make_registry
+from bench_machine import load, machine, side_by_side, terraform_factory
+from plan_workload import Workload, raw_root, tenants_for_roles, workload
 
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "bench" / "results"
-RAW_HEADER = (
-    'terraform {\n  required_providers {\n    aws = {\n      source = "hashicorp/aws"\n    }\n  }\n}\n'
-)
-
-
-# ----------------------------------------------------------------------------------- inputs
-
-
-@dataclass
-class Workload:
-    """N generated roots and their role specs, in a scratch folder with a ``modules`` link."""
-
-    folder: Path
-    loaded: LoadedRegistry
-    roots: list[GeneratedRoot]
-    specs: list[RoleSpec]
-
-
-def tenants_for_roles(roles: int) -> int:
-    """Tenants of ``make_registry`` that hold at least ``roles`` roles (a third of them have two)."""
-    return math.ceil(roles * 3 / 4) + 2
-
-
-def scratch_registry(folder: Path, tenants: int, seed: int = 1) -> Path:
-    """Write a synthetic registry into ``folder`` beside a ``modules`` link to this checkout's modules."""
-    folder.mkdir(parents=True, exist_ok=True)
-    link = folder / "modules"
-    if not link.is_symlink():
-        link.symlink_to(REPO / "modules")
-    registry = folder / "registry.yaml"
-    registry.write_text(make_registry(tenants, seed), encoding="utf-8")
-    return registry
-
-
-def workload(folder: Path, roles: int) -> Workload:
-    """Generate enough tenants for ``roles`` roles and keep the first ``roles`` roots."""
-    registry = scratch_registry(folder, tenants_for_roles(roles))
-    loaded = load_registry(registry)
-    out = folder / "generated"
-    generate(loaded, out)
-    roots = find_roots(out)[:roles]
-    if len(roots) < roles:
-        raise SystemExit(f"generated {len(roots)} roots, wanted {roles}")
-    by_key = {spec.key: spec for spec in build_roles(loaded.model)}
-    return Workload(folder, loaded, roots, [by_key[root.key] for root in roots])
-
-
-def raw_role(spec: RoleSpec) -> str:
-    """One role as plain resources, documents through jsonencode, labelled ``<tenant>__<scenario>``."""
-    label = f"{spec.tenant}__{spec.scenario}"
-    lines = [
-        f'resource "aws_iam_role" "{label}" {{',
-        f"  name                 = {quote(spec.role_name)}",
-        f"  path                 = {quote(spec.role_path)}",
-        f"  description          = {quote(spec.description)}",
-        f"  max_session_duration = {spec.max_session_duration}",
-    ]
-    if spec.permissions_boundary:
-        lines.append(f"  permissions_boundary = {quote(spec.permissions_boundary)}")
-    lines += [
-        f"  assume_role_policy   = jsonencode({value(spec.trust_policy.to_iam(), 1)})",
-        f"  tags                 = {value(spec.tags, 1)}",
-        "}",
-    ]
-    if spec.statements:
-        lines += [
-            "",
-            f'resource "aws_iam_role_policy" "{label}" {{',
-            f"  name   = {quote(spec.policy_name)}",
-            f"  role   = aws_iam_role.{label}.name",
-            f"  policy = jsonencode({value(spec.permission_policy.to_iam(), 1)})",
-            "}",
-        ]
-    return "\n".join(lines) + "\n"
-
-
-def raw_root(specs: Sequence[RoleSpec], dest: Path) -> Path:
-    """A root of plain resources for ``specs`` with the offline provider."""
-    dest.mkdir(parents=True, exist_ok=True)
-    body = "\n".join(raw_role(spec) for spec in specs)
-    (dest / "main.tf").write_text(RAW_HEADER + "\n" + provider_block(OFFLINE_PROVIDER) + "\n" + body, "utf-8")
-    return dest
-
-
-# ----------------------------------------------------------------------------------- terraform
-
-
-def terraform_factory(folder: Path) -> Callable[[Path], Terraform]:
-    """Runners sharing one CLI config (provider mirror) written into ``folder``."""
-    config = write_cli_config(folder / "terraform.rc")
-    return lambda path: Terraform(path, cli_config=config, timeout=3600)
-
-
-def terraform_versions() -> dict[str, str]:
-    """terraform and provider versions (``terraform version -json`` in an initialised folder)."""
-    out = subprocess.run(["terraform", "version", "-json"], capture_output=True, text=True, check=False)
-    versions = {"terraform": json.loads(out.stdout).get("terraform_version", "?") if out.stdout else "?"}
-    mirror = Path(os.environ.get("XACCT_PROVIDER_MIRROR", "/opt/tf-plugins"))
-    found = sorted(p.name for p in mirror.glob("registry.terraform.io/hashicorp/aws/*"))
-    versions["hashicorp/aws"] = ", ".join(found) or "?"
-    return versions
-
-
-def machine() -> dict[str, Any]:
-    """What the numbers were measured on."""
-    free = subprocess.run(["free", "-h"], capture_output=True, text=True, check=False).stdout
-    mem = next((line.split()[1] for line in free.splitlines() if line.startswith("Mem:")), "?")
-    return {
-        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "nproc": os.cpu_count(),
-        "memory": mem,
-        "python": platform.python_version(),
-        **terraform_versions(),
-    }
-
-
-def load() -> float:
-    """The 1-minute load average."""
-    return round(os.getloadavg()[0], 2)
-
-
-def children_cpu() -> float:
-    """CPU seconds (user + system) of this process's finished children (terraform and its provider)."""
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
-T = TypeVar("T")
-
-
-def timed(step: Callable[[], T]) -> tuple[T, float, float]:
-    """``step()``, its wall time and the CPU time of the children it ran."""
-    cpu, start = children_cpu(), time.perf_counter()
-    result = step()
-    return result, time.perf_counter() - start, children_cpu() - cpu
-
-
-def side_by_side(dirs: Sequence[Path], step: Callable[[Path], Any], jobs: int) -> tuple[float, float]:
-    """Run ``step`` on every folder, ``jobs`` at a time; the wall time and the CPU time of the children."""
-
-    def run_all() -> None:
-        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-            list(pool.map(step, dirs))
-
-    _, wall, cpu = timed(run_all)
-    return wall, cpu
 
 
 # ----------------------------------------------------------------------------------- layouts

@@ -1,6 +1,6 @@
-"""The published modules under modules/: formatting, examples, `terraform test`, plans, and every bad
-value of the core's validation tests refused through each wrapper (the generated files themselves:
-tests/test_modulegen.py).
+"""The published modules under modules/ run through terraform: formatting, examples, `terraform test`,
+plans, and every bad value of the core's validation tests refused through each wrapper (their files:
+tests/test_module_files.py; the generated files themselves: tests/test_modulegen.py).
 
 Terraform runs in a temporary copy of modules/ (so no .terraform/ or lock file lands in the repo),
 offline: the AWS provider comes from the filesystem mirror named by XACCT_PROVIDER_MIRROR.
@@ -17,12 +17,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import hcl2
 import pytest
 
-import generator
-from generator.modulegen import readme as moduledocs
-from generator.modulegen import sync as modulegen
+from tests.module_example_plans import EXPECTED_PLANS
 
 REPO = Path(__file__).resolve().parent.parent
 MODULES_DIR = REPO / "modules"
@@ -31,137 +28,6 @@ WRAPPERS = ("customer-role", "partner-role")
 EXAMPLES = sorted(str(p.relative_to(MODULES_DIR)) for p in MODULES_DIR.glob("*/examples/*") if p.is_dir())
 TERRAFORM = shutil.which("terraform")
 needs_terraform = pytest.mark.skipif(TERRAFORM is None, reason="terraform CLI not on PATH")
-
-ROUTE53_ZONE = "arn:aws:route53:::hostedzone/Z8L2Y45GOT7LQT"
-LOG_GROUPS = "arn:aws:logs:us-east-1:222222222222:log-group:/teamform/*"
-
-# What the examples must plan, written out in full (the documents the Python model also produces).
-EXPECTED_PLANS: dict[str, dict[str, Any]] = {
-    "customer-role/examples/basic": {
-        "trust": {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Sid": "PartnerAssumeRole",
-                    "Effect": "Allow",
-                    "Principal": {"AWS": ["arn:aws:iam::111111111111:root"]},
-                    "Action": "sts:AssumeRole",
-                    "Condition": {"StringEquals": {"sts:ExternalId": "5b1d9a64-7c2e-4f3a-b8d0-2e6f9c4a1b37"}},
-                }
-            ],
-        },
-        "policy": {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Sid": "ManageRecordSets",
-                    "Effect": "Allow",
-                    "Action": ["route53:ChangeResourceRecordSets", "route53:ListResourceRecordSets"],
-                    "Resource": [ROUTE53_ZONE],
-                },
-                {
-                    "Effect": "Allow",
-                    "Action": ["route53:GetChange"],
-                    "Resource": ["arn:aws:route53:::change/*"],
-                },
-            ],
-        },
-        "role": {"name": "TeamFormAccess", "path": "/", "max_session_duration": 3600},
-        "policy_name": "xacct-permissions",
-    },
-    "customer-role/examples/complete": {
-        "trust": {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Sid": "PartnerAssumeRole",
-                    "Effect": "Allow",
-                    "Principal": {
-                        "AWS": [
-                            "arn:aws:iam::111111111111:role/teamform-integration",
-                            "arn:aws:iam::111111111111:root",
-                        ]
-                    },
-                    "Action": "sts:AssumeRole",
-                    "Condition": {"StringEquals": {"sts:ExternalId": "c9a4e1f0-3b7d-4d2a-9e8f-71b5c6d2a0e4"}},
-                }
-            ],
-        },
-        "policy": {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Sid": "ManageRecordSets",
-                    "Effect": "Allow",
-                    "Action": ["route53:ChangeResourceRecordSets"],
-                    "Resource": [ROUTE53_ZONE],
-                    "Condition": {
-                        "ForAllValues:StringEquals": {
-                            "route53:ChangeResourceRecordSetsRecordTypes": ["TXT", "CNAME"],
-                            "route53:ChangeResourceRecordSetsActions": ["UPSERT"],
-                        },
-                        "ForAllValues:StringLike": {
-                            "route53:ChangeResourceRecordSetsNormalizedRecordNames": ["*.acme.example.com"]
-                        },
-                    },
-                },
-                {
-                    "Sid": "ReadLogs",
-                    "Effect": "Allow",
-                    "Action": ["logs:GetLogEvents", "logs:FilterLogEvents"],
-                    "Resource": [LOG_GROUPS],
-                },
-                {
-                    "Sid": "DenyOutsideLogs",
-                    "Effect": "Deny",
-                    "NotAction": ["route53:*"],
-                    "NotResource": [LOG_GROUPS],
-                },
-            ],
-        },
-        "role": {
-            "name": "TeamFormDnsAndLogs",
-            "path": "/partners/teamform/",
-            "max_session_duration": 7200,
-            "permissions_boundary": "arn:aws:iam::222222222222:policy/PartnerBoundary",
-            "tags": {"Partner": "teamform", "ManagedBy": "terraform"},
-        },
-        "policy_name": "teamform-permissions",
-    },
-    "partner-role/examples/basic": {
-        "trust": {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Sid": "CustomerAssumeRole",
-                    "Effect": "Allow",
-                    "Principal": {"AWS": ["arn:aws:iam::222222222222:root"]},
-                    "Action": "sts:AssumeRole",
-                }
-            ],
-        },
-        "policy": {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Sid": "ObjectsUnderPrefix",
-                    "Effect": "Allow",
-                    "Action": ["s3:GetObject", "s3:PutObject"],
-                    "Resource": ["arn:aws:s3:::partner-bucket-name/acme/*"],
-                },
-                {
-                    "Sid": "ListPrefix",
-                    "Effect": "Allow",
-                    "Action": ["s3:ListBucket"],
-                    "Resource": ["arn:aws:s3:::partner-bucket-name"],
-                    "Condition": {"StringLike": {"s3:prefix": ["acme/*"]}},
-                },
-            ],
-        },
-        "role": {"name": "acme-objects", "path": "/", "tags": {"Tenant": "acme"}},
-        "policy_name": "xacct-permissions",
-    },
-}
 
 
 def _cli_config(path: Path) -> Path:
@@ -299,29 +165,6 @@ def test_example_plans_the_expected_documents(
     assert policy["role"] == expected["role"]["name"]
 
 
-@pytest.mark.parametrize("module", MODULES)
-def test_module_has_the_standard_structure(module: str) -> None:
-    folder = MODULES_DIR / module
-    for name in ("main.tf", "variables.tf", "outputs.tf", "versions.tf", "README.md"):
-        assert (folder / name).is_file(), name
-    assert list(folder.glob("examples/*/main.tf")), "no example"
-    assert list(folder.glob("tests/*.tftest.hcl")), "no terraform test"
-    for tf in folder.rglob("*.tf"):
-        text = tf.read_text()
-        assert not re.search(r'data\s+"aws_iam_policy_document"', text), tf
-        if "examples" not in tf.parts:
-            assert not re.search(r'^provider\s+"', text, re.M), f"provider block in module file {tf}"
-    outputs = {moduledocs.unquote(k) for b in hcl2.load((folder / "outputs.tf").open())["output"] for k in b}
-    assert outputs == {"role_arn", "role_name", "role_unique_id", "role_path", "assume_role_policy", "policy"}
-
-
-def test_modules_version_and_changelog_agree() -> None:
-    version = (MODULES_DIR / "VERSION").read_text().strip()
-    assert re.fullmatch(r"\d+\.\d+\.\d+", version)
-    assert f"## [{version}]" in (MODULES_DIR / "CHANGELOG.md").read_text()
-    assert version == generator.MODULES_VERSION
-
-
 CORE_VALIDATION_TESTS = MODULES_DIR / "cross-account-role" / "tests" / "validation.tftest.hcl"
 _REJECTS_RUN = re.compile(r'^run "(rejects_\w+)" \{\n(.*?)^\}\n', re.S | re.M)
 _EXPECTED = re.compile(r"^  expect_failures = \[var\.(\w+)\]\n", re.M)
@@ -430,36 +273,3 @@ def test_wrapper_refuses_what_the_core_refuses(
     if wrapper == "customer-role":  # the core's rules that need a null external_id to fail
         unhit = {line for line in unhit if "var.external_id" not in _core_rule_text(line)}
     assert not unhit, sorted(unhit)
-
-
-@needs_terraform
-@pytest.mark.terraform
-def test_wrappers_generated_from_a_changed_core_are_formatted(tmp_path: Path) -> None:
-    """Whatever the core declares (a multi-line type, escapes in a description), `make docs` writes
-    wrapper files that `terraform fmt` leaves as they are."""
-    copy = tmp_path / "modules"
-    shutil.copytree(MODULES_DIR, copy, ignore=shutil.ignore_patterns(".terraform*"))
-    with (copy / "cross-account-role" / "variables.tf").open("a") as handle:
-        handle.write(
-            '\nvariable "session_tags" {\n  description = "Tags {for} \\"sessions\\" $${x}."\n'
-            "  type = list(object({\n    key   = string\n    value = optional(string)\n  }))\n"
-            "  default  = []\n  nullable = false\n\n  validation {\n"
-            '    condition     = length(var.session_tags) < 50\n    error_message = "Too many."\n  }\n}\n'
-        )
-    spec = copy / "partner-role" / "wrapper.toml"
-    spec.write_text(
-        spec.read_text()
-        + '\n[variables.session_tags]\ndescription = "Per \\"session\\" ${not} %{a} template."\n'
-        + "required = true\n"
-        + '[[variables.session_tags.validation]]\ncondition = "length(var.session_tags) > 0"\n'
-        + 'error_message = "Give at least one \\"tag\\"."\n'
-    )
-    assert modulegen.main([str(copy)]) == 0
-    done = subprocess.run(
-        [TERRAFORM or "terraform", "fmt", "-check", "-recursive", "-diff", "-no-color", str(copy)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr

@@ -11,7 +11,7 @@ from generator.cli import main
 from generator.policy import build_roles
 from generator.registry import RegistryError, load_registry_text
 
-from .test_registry_validation import edit
+from .base_registry import edit
 
 ARN = "arn:aws:iam::111111111111:policy/teamform-boundary"
 WITH_ARN = f"      permissions_boundary: {ARN}\n"

@@ -13,7 +13,7 @@ from generator.iam.conditions import OPERATORS, parse_condition_block
 from generator.registry import RegistryError, load_registry_text
 from generator.registry.condition_grammar import operator_family, operator_names
 
-from .test_registry_validation import edit
+from .base_registry import edit
 
 ZONES = "        - route53_records: {hosted_zone_ids: [Z8L2Y45GOT7LQT]}\n"
 AT = "tenants[0].partner_to_customer.permissions[1].statements[0].conditions"

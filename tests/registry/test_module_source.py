@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from generator.registry import RegistryError, load_registry_text
 from generator.registry.module_source import module_source_problem, render_module_source
 
-from .test_registry_validation import edit
+from .base_registry import edit
 
 PARTNER_LINE = "  principal_arn: arn:aws:iam::111111111111:role/teamform-integration\n"
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from generator.registry import RegistryError, load_registry_text
 from generator.registry.normal_form import nfc_problem
 
-from .test_registry_validation import BASE, edit
+from .base_registry import BASE, edit
 
 KELVIN, ANGSTROM, E_ACUTE = "\u212a", "\u212b", "e\u0301"
 
