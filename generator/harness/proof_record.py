@@ -135,10 +135,12 @@ def terraform_version() -> str:
 
 def provider_fingerprint() -> str:
     """The provider mirror's files by name and size (the zips are versioned by name)."""
-    mirror = os.environ.get("XACCT_PROVIDER_MIRROR", "")
-    h = hashlib.sha256(f"mirror:{mirror}".encode())
-    if mirror:
-        _hash_tree(Path(mirror), h, contents=False)
+    from generator.tfconfig import resolve_mirror
+
+    mirror = resolve_mirror()  # the one terraform installs from: the variable's, else the default
+    h = hashlib.sha256(f"mirror:{mirror or ''}".encode())
+    if mirror is not None:
+        _hash_tree(mirror, h, contents=False)
     return h.hexdigest()
 
 
@@ -224,13 +226,22 @@ def load_record(path: Path, environment: str, parts: Mapping[str, str]) -> tuple
     if data.get("version") != VERSION:
         return None, f"{path}: proof record version {data.get('version')!r}, not {VERSION}; ignored"
     roles = data.get("roles")
-    if not isinstance(roles, dict) or not all(isinstance(v, dict) for v in roles.values()):
+    if not isinstance(roles, dict) or not all(_well_formed(v) for v in roles.values()):
         return None, f"{path}: the proof record's roles are malformed; ignored, proving every role"
     if data.get("environment") != environment:
         old = data.get("environment_parts") if isinstance(data.get("environment_parts"), dict) else {}
         changed = sorted(k for k in parts if old.get(k) != parts[k]) or ["(unknown)"]
         return None, f"{path}: proven under another {', '.join(changed)}; stale, proving every role"
     return ProofRecord(environment, dict(parts), roles), f"{path}: proof record read ({len(roles)} role(s))"
+
+
+def _well_formed(entry: object) -> bool:
+    """A role's entry: a string key and a list of layer names (a hostile record's lists or objects there
+    would raise while judging)."""
+    if not isinstance(entry, dict) or not isinstance(entry.get("key"), str):
+        return False
+    layers = entry.get("layers")
+    return isinstance(layers, list) and all(isinstance(layer, str) for layer in layers)
 
 
 def save_record(path: Path, record: ProofRecord) -> None:

@@ -293,3 +293,42 @@ def test_a_record_that_cannot_be_written_leaves_no_temp_file(tmp_path: Path) -> 
     with pytest.raises(OSError):
         pr.save_record(path, pr.ProofRecord("E", {"xacct": "x"}, {}))
     assert sorted(os.listdir(path.parent)) == ["record.json"]
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        {"key": "K", "layers": [["plan"]]},
+        {"key": "K", "layers": [{"plan": 1}]},
+        {"key": ["K"], "layers": ["plan"]},
+        {"key": "K", "layers": ["plan", 1]},
+    ],
+)
+def test_a_record_entry_of_wrong_types_is_ignored_not_a_traceback(tmp_path: Path, entry: dict) -> None:
+    """A hostile record with the right environment: an entry whose layers are not names (unhashable
+    lists or objects) made ``set(...)`` raise TypeError while judging; it is malformed, never trusted."""
+    path = _write(
+        tmp_path / "rec.json",
+        {"format": pr.FORMAT, "version": 1, "environment": "E", "roles": {"t/partner_to_customer": entry}},
+    )
+    record, message = pr.load_record(path, "E", PARTS)
+    assert record is None
+    assert "malformed" in message and str(path) in message
+
+
+def test_the_default_provider_mirror_changes_every_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without XACCT_PROVIDER_MIRROR terraform installs from the default mirror (/opt/tf-plugins): a new
+    provider there must change every key, as it does for a mirror named by the variable."""
+    from generator import tfconfig
+
+    tenants = [tenant(i) for i in range(2)]
+    folder = tmp_path / "mirror" / "registry.terraform.io/hashicorp/aws"
+    folder.mkdir(parents=True)
+    (folder / "terraform-provider-aws_5.100.0_linux_amd64.zip").write_bytes(b"x")
+    monkeypatch.delenv("XACCT_PROVIDER_MIRROR", raising=False)
+    monkeypatch.setattr(tfconfig, "DEFAULT_MIRROR", tmp_path / "mirror")
+    base = _keys(tmp_path, tenants)
+    (folder / "terraform-provider-aws_5.101.0_linux_amd64.zip").write_bytes(b"y")
+    assert all(base[k] != v for k, v in _keys(tmp_path, tenants).items())
