@@ -174,6 +174,7 @@ def role_keys(
     files are part of each key."""
     tenants = {t.name: t for t in loaded.model.tenants}
     entries: dict[str, bytes] = {}
+    folders: dict[Path, bytes] = {}  # a module folder's digest, hashed once however many roots call it
     keys = {}
     for r in roles:
         if r.tenant not in entries:
@@ -183,8 +184,48 @@ def role_keys(
         h.update(r.key.encode() + b"\0" + entries[r.tenant])
         if tree is not None:
             _hash_tree(tree / r.tenant / r.scenario, h)
+            for folder in called_modules(tree / r.tenant / r.scenario):
+                if folder not in folders:
+                    inner = hashlib.sha256()
+                    _hash_tree(folder, inner)
+                    folders[folder] = inner.digest()
+                h.update(_field(os.fsencode(folder)) + _field(folders[folder]))
         keys[r.key] = h.hexdigest()
     return keys
+
+
+def called_modules(root: Path) -> list[Path]:
+    """The folders outside ``root`` its local module sources (its top-level ``.tf`` files) point at, as
+    the harness links them: the role module's folder with the core beside it (its parent), any other
+    module's own folder."""
+    from generator.harness.roots import MODULE_BLOCK
+    from generator.hclread import NotLiteral, literal
+    from generator.tfoverride import SOURCE_LINE
+
+    found: set[Path] = set()
+    try:
+        files = sorted(p for p in root.glob("*.tf") if p.is_file())
+    except OSError:
+        return []
+    inside = root.resolve()
+    for tf in files:
+        try:
+            text = read_bytes(tf).decode("utf-8", "replace")
+        except OSError:
+            continue
+        role = MODULE_BLOCK.search(text) if tf.name == "main.tf" else None
+        for match in SOURCE_LINE.finditer(text):
+            try:
+                value = literal(match.group(3))
+            except NotLiteral:
+                continue
+            if not value.startswith(("./", "../")):
+                continue
+            target = (root / value).resolve()
+            if target != inside and inside not in target.parents:
+                in_role = role is not None and role.start() <= match.start() < role.end()
+                found.add(target.parent if in_role else target)
+    return sorted(found)
 
 
 @dataclass

@@ -332,3 +332,25 @@ def test_the_default_provider_mirror_changes_every_key(
     base = _keys(tmp_path, tenants)
     (folder / "terraform-provider-aws_5.101.0_linux_amd64.zip").write_bytes(b"y")
     assert all(base[k] != v for k, v in _keys(tmp_path, tenants).items())
+
+
+def test_a_module_a_given_root_calls_outside_the_modules_folder_changes_its_key(tmp_path: Path) -> None:
+    """A given tree's root plans with the modules its own sources point at (the harness links them, it
+    never uses the registry's modules/ for them): a module folder elsewhere, or a second local module a
+    user's file calls, must be part of its key as much as the registry's modules are."""
+    tree = tmp_path / "generated"
+    root = tree / "tenant-0000" / "partner_to_customer"
+    root.mkdir(parents=True)
+    (tree / "tenant-0000" / "customer_to_partner").mkdir()
+    (root / "main.tf").write_text('module "role" {\n  source = "../../../mods/customer-role"\n}\n')
+    (root / "extra.tf").write_text('module "x" {\n  source = "../../../shared/x"\n}\n')
+    core = _tree(tmp_path / "mods", {"customer-role/main.tf": "w", "core/main.tf": "c"})
+    shared = _tree(tmp_path / "shared", {"x/main.tf": "x"})
+    a = _keys(tmp_path, [tenant(0)], tree=tree)
+    (core / "core" / "main.tf").write_text("c2")  # the core beside the wrapper: linked with it
+    b = _keys(tmp_path, [tenant(0)], tree=tree)
+    (shared / "x" / "main.tf").write_text("x2")
+    c = _keys(tmp_path, [tenant(0)], tree=tree)
+    role = "tenant-0000/partner_to_customer"
+    assert a[role] != b[role] != c[role]
+    assert a["tenant-0000/customer_to_partner"] == c["tenant-0000/customer_to_partner"]
