@@ -46,6 +46,9 @@ def pytest_configure(config: pytest.Config) -> None:
     if _registry_path(config) and not config.getoption("--xacct-no-suite"):
         config.args += [str(path) for path in SUITES if str(path) not in config.args]
     _cache(config).shard()  # a bad --xacct-shard is a usage error before collection
+    from generator.harness.options import check_counts
+
+    check_counts(config)
     if _registry_path(config) and config.getoption("--xacct-proof-record"):
         from generator.harness.incremental import IncrementalPlugin
 
