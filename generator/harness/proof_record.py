@@ -56,6 +56,7 @@ def _hash_tree(root: Path, h: hashlib._Hash, *, contents: bool = True) -> None:
         h.update(_field(b"\0too-large") + _field(os.urandom(16)))
 
 
+RECORD_LIMIT = 256 << 20  # bytes: a record of 100,000 roles is about 25 MiB
 HASH_LIMIT = 20_000  # files and folders under one root (a generated root has about ten)
 
 
@@ -259,7 +260,14 @@ def load_record(path: Path, environment: str, parts: Mapping[str, str]) -> tuple
     if not path.exists():
         return None, f"{path}: no proof record yet; proving every role"
     try:
-        data = orjson.loads(read_bytes(path))
+        size = path.stat().st_size
+        if size > RECORD_LIMIT:  # never read whole (a sparse file of many GiB)
+            return (
+                None,
+                f"{path}: larger than {_size(RECORD_LIMIT)} ({_size(size)}); not a proof record xacct "
+                "wrote: ignored, proving every role (delete it)",
+            )
+        data = orjson.loads(read_bytes(path, RECORD_LIMIT))
     except (OSError, ValueError) as exc:  # orjson.JSONDecodeError is a ValueError, bad UTF-8 too
         return None, f"{path}: not a readable proof record ({type(exc).__name__}); ignored, proving all"
     if not isinstance(data, dict) or data.get("format") != FORMAT:
@@ -274,6 +282,10 @@ def load_record(path: Path, environment: str, parts: Mapping[str, str]) -> tuple
         changed = sorted(k for k in parts if old.get(k) != parts[k]) or ["(unknown)"]
         return None, f"{path}: proven under another {', '.join(changed)}; stale, proving every role"
     return ProofRecord(environment, dict(parts), roles), f"{path}: proof record read ({len(roles)} role(s))"
+
+
+def _size(count: int) -> str:
+    return f"{count} bytes" if count < 1 << 20 else f"{count >> 20} MiB"
 
 
 def _well_formed(entry: object) -> bool:

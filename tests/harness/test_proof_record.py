@@ -354,3 +354,23 @@ def test_a_module_a_given_root_calls_outside_the_modules_folder_changes_its_key(
     role = "tenant-0000/partner_to_customer"
     assert a[role] != b[role] != c[role]
     assert a["tenant-0000/customer_to_partner"] == c["tenant-0000/customer_to_partner"]
+
+
+def test_a_record_too_large_is_ignored_without_reading_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A record was read whole, however large: a sparse file of many GiB (a cache gone wrong) was read
+    into memory until it ran out. Over the limit it is ignored with its reason, unread."""
+    monkeypatch.setattr(pr, "RECORD_LIMIT", 64)
+    path = _write(
+        tmp_path / "rec.json",
+        {"format": pr.FORMAT, "version": 1, "environment": "E", "environment_parts": PARTS, "roles": {}},
+    )
+    record, message = pr.load_record(path, "E", PARTS)
+    assert record is None
+    assert str(path) in message and "larger than 64 bytes" in message
+    monkeypatch.undo()
+    with (tmp_path / "huge.json").open("wb") as f:
+        f.truncate(64 << 30)  # sparse: no disk, and never read
+    record, message = pr.load_record(tmp_path / "huge.json", "E", PARTS)
+    assert record is None and "larger than" in message
