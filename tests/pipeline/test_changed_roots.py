@@ -182,3 +182,22 @@ def test_modules_outside_the_repository_list_every_root(
     code, roots, said = listed(capsys, "--since", "HEAD")
     assert code == 0 and [r["tenant"] for r in roots] == ["acme", "globex"], said
     assert "outside the git work tree" in said and len(said.strip().splitlines()) == 1
+
+
+def test_an_ignored_modules_folder_lists_every_root(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``modules/`` in .gitignore (fetched by a build step, never committed): git neither diffs nor lists
+    its files, so a change there was never seen and no root was listed; git cannot say, so every root
+    calling it is listed (as for a modules folder outside the work tree), and it says why."""
+    folder = user_repo(tmp_path / "infra")
+    (folder / ".gitignore").write_text("modules/\n")
+    monkeypatch.chdir(folder)
+    assert xacct(["generate"]) == 0
+    git(folder, "add", "-A")
+    git(folder, "commit", "-q", "-m", "first")
+    core = folder / "modules" / "cross-account-role" / "main.tf"
+    core.write_text(core.read_text() + "\n# a change git does not see\n")
+    code, roots, said = listed(capsys, "--since", "HEAD")
+    assert code == 0 and [r["tenant"] for r in roots] == ["acme", "globex"], said
+    assert "git ignores it" in said and len(said.strip().splitlines()) == 1
