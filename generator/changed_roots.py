@@ -113,12 +113,21 @@ def _ignored(path: Path) -> bool:
     return done.returncode == 0
 
 
+def _main_tf(root: Path) -> str:
+    """A root's ``main.tf``; one that cannot be read, or is not UTF-8, is bad input naming it."""
+    path = root / "main.tf"
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        why = "not UTF-8" if isinstance(exc, UnicodeDecodeError) else exc.strerror or type(exc).__name__
+        raise ChangedRootsError(
+            f"{path}: cannot read it ({why}): run `xacct generate` again to rewrite the root"
+        ) from None
+
+
 def _module_dir(root: Path) -> Path | None:
     """The local modules folder a root's module call uses (``None`` for a registry or git source)."""
-    try:
-        text = (root / "main.tf").read_text(encoding="utf-8")
-    except OSError:
-        return None
+    text = _main_tf(root)
     local = [m.group(1) for m in SOURCE.finditer(text) if m.group(1).startswith(("./", "../"))]
     if not local:
         return None
@@ -204,7 +213,7 @@ def list_roots(
             str(p),
             p.parent.name,
             p.name,
-            OFFBOARDING_MARK + "\n" in (p / "main.tf").read_text(encoding="utf-8"),
+            OFFBOARDING_MARK + "\n" in _main_tf(p),
         )
         for p in wanted
     ]
