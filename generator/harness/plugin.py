@@ -58,6 +58,19 @@ def pytest_configure(config: pytest.Config) -> None:
         )
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """A registry the suite cannot load (no such file, invalid) or an unknown --xacct-tenant: a usage
+    error in its own words before collection, not the same traceback in every collected module."""
+    config = session.config
+    if _registry_path(config) and not config.getoption("--xacct-no-suite"):
+        from generator.registry import RegistryError
+
+        try:
+            _cache(config).roles()
+        except RegistryError as exc:
+            raise pytest.UsageError(f"the xacct registry: {exc}") from None
+
+
 def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
     """Never look for tests in a generated tree (a folder with xacct's manifest) or terraform's working
     folders: with 10,000 tenants that walk alone took longer than proving one changed tenant."""
