@@ -1,5 +1,6 @@
 """A registry the harness cannot load, or an unknown --xacct-tenant, is one usage error line (exit 4), not
-a RegistryError/UsageError traceback under "ERROR collecting test session" for every suite module."""
+a RegistryError/UsageError traceback under "ERROR collecting test session" for every suite module; an
+unknown --xacct-scenario (a typo) selected no role, skipped every role test and passed: a usage error."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from tests.reliability.registries import PARTNER, tenant, write_registry
         (["--xacct-registry", "missing.yaml"], "missing.yaml:1: (file): no such file"),
         (["--xacct-registry", "broken.yaml"], "broken.yaml:2: (yaml)"),
         (["--xacct-registry", "tenants.yaml", "--xacct-tenant", "nosuch"], "--xacct-tenant nosuch: no such"),
+        (["--xacct-registry", "tenants.yaml", "--xacct-scenario", "partner-to-customer"], "no such scenario"),
     ],
 )
 def test_a_registry_that_does_not_load_is_a_usage_error(tmp_path: Path, args: list[str], said: str) -> None:
