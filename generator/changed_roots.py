@@ -113,12 +113,21 @@ def _ignored(path: Path) -> bool:
     return done.returncode == 0
 
 
+def _main_tf(root: Path) -> str:
+    """A root's ``main.tf``; one that cannot be read, or is not UTF-8, is bad input naming it."""
+    path = root / "main.tf"
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        why = "not UTF-8" if isinstance(exc, UnicodeDecodeError) else exc.strerror or type(exc).__name__
+        raise ChangedRootsError(
+            f"{path}: cannot read it ({why}): run `xacct generate` again to rewrite the root"
+        ) from None
+
+
 def _module_dir(root: Path) -> Path | None:
     """The local modules folder a root's module call uses (``None`` for a registry or git source)."""
-    try:
-        text = (root / "main.tf").read_text(encoding="utf-8")
-    except OSError:
-        return None
+    text = _main_tf(root)
     local = [m.group(1) for m in SOURCE.finditer(text) if m.group(1).startswith(("./", "../"))]
     if not local:
         return None
@@ -127,8 +136,8 @@ def _module_dir(root: Path) -> Path | None:
 
 def changed_paths(generated: Path, since: str, extra: list[Path]) -> tuple[set[Path], set[Path]]:
     """Absolute paths under ``generated`` or ``extra`` that differ between ``since`` and the working
-    tree, untracked files included; and the ``extra`` folders outside the git work tree (git cannot
-    say whether they changed)."""
+    tree, untracked files included; and the ``extra`` folders outside the git work tree or ignored by
+    it (git cannot say whether they changed)."""
     top = Path(_git(generated, "rev-parse", "--show-toplevel").strip())
     if _ignored(generated):
         raise ChangedRootsError(
@@ -144,6 +153,8 @@ def changed_paths(generated: Path, since: str, extra: list[Path]) -> tuple[set[P
         ) from None
     inside = [p for p in (generated, *extra) if p.resolve().is_relative_to(top.resolve())]
     outside = {p for p in extra if p not in inside}
+    outside |= {p for p in inside if p is not generated and _ignored(p)}  # git lists no file of theirs
+    inside = [p for p in inside if p not in outside]
     specs = [os.path.relpath(p.resolve(), top.resolve()) for p in inside]
     diff = _git(top, "diff", "--name-only", "--no-renames", "-z", since, "--", *specs)
     new = _git(top, "ls-files", "--others", "--exclude-standard", "-z", "--", *specs)
@@ -178,9 +189,10 @@ def list_roots(
         )
         for folder in sorted(unseen):
             if notes is not None:
+                where = "git ignores it" if _ignored(folder) else "it is outside the git work tree"
                 notes.append(
-                    f"{folder}: the modules folder is outside the git work tree, so git cannot say whether "
-                    "it changed: every root calling it is listed; commit the modules with the registry"
+                    f"{folder}: {where}, so git cannot say whether the modules folder changed: every root "
+                    "calling it is listed; commit the modules with the registry"
                 )
         under = {c.relative_to(base).parts[:2] for c in changed if c.is_relative_to(base)}
         gone = {parts for parts in under if len(parts) == 2 and parts[1] in OWNERS}
@@ -201,7 +213,7 @@ def list_roots(
             str(p),
             p.parent.name,
             p.name,
-            OFFBOARDING_MARK + "\n" in (p / "main.tf").read_text(encoding="utf-8"),
+            OFFBOARDING_MARK + "\n" in _main_tf(p),
         )
         for p in wanted
     ]

@@ -31,6 +31,7 @@ from generator.registry import LoadedRegistry
 
 ROLE = "xacct_role_key"
 LAYER = "xacct_layer"
+TESTS = "xacct_layer_tests"  # how many tests the role has in that layer, before -k/--deselect/--lf
 SUITE = "xacct_suite_test"  # a suite test of no one role (the tree's fmt, validate, the whole plan)
 SHOWN = 10  # proven-unchanged roles named in the summary
 
@@ -64,6 +65,9 @@ class Incremental:
         self.unchanged: dict[str, str] = {}  # role -> key it was proven under (every test deselected)
         self.pending: set[str] = set(self.keys)
         self.ran: dict[str, set[str]] = defaultdict(set)  # role -> layers run
+        self.made: dict[tuple[str, str], int] = defaultdict(int)  # (role, layer) -> tests made
+        self.tests: dict[tuple[str, str], set[str]] = defaultdict(set)  # (role, layer) -> tests run
+        self.wanted: dict[tuple[str, str], int] = {}  # (role, layer) -> tests it has (from the reports)
         self.failed: set[str] = set()
         self.other_failed = False
         self._proven: dict[str, set[str]] = {}  # layer -> roles proven in it under their current key
@@ -78,6 +82,15 @@ class Incremental:
             self._proven[layer] = {key for key, value in self.keys.items() if old.proven(key, value, [layer])}
         proven = self._proven[layer]
         return [r for r in roles if r.key not in proven]
+
+    def count(self, items: list[pytest.Item]) -> None:
+        """Count each role's tests by layer before -k, --deselect or --lf drop any: a layer is recorded
+        as proven only once every one of its tests ran, never from the few a selection kept."""
+        for item in items:
+            spec = getattr(getattr(item, "callspec", None), "params", {}).get("xacct_role")
+            marker = item.get_closest_marker("xacct_layer")
+            if isinstance(spec, RoleSpec) and marker is not None:
+                self.made[(spec.key, str(marker.args[0]))] += 1
 
     def select(self, config: pytest.Config, items: list[pytest.Item]) -> None:
         """Tag the suite's tests with role and layer, and deselect any left of a role proven under its
@@ -94,6 +107,7 @@ class Incremental:
                 continue
             layer = str(marker.args[0])
             item.user_properties += [(ROLE, spec.key), (LAYER, layer)]
+            item.user_properties.append((TESTS, self.made.get((spec.key, layer), 0)))
             if self.old is not None and self.old.proven(spec.key, self.keys[spec.key], [layer]):
                 drop.append(item)
             else:
@@ -110,8 +124,11 @@ class Incremental:
         props = dict(p for p in report.user_properties if isinstance(p, tuple) and len(p) == 2)
         role = props.get(ROLE)
         if isinstance(role, str):
-            if report.when == "call" or report.failed:
-                self.ran[role].add(str(props.get(LAYER)))
+            layer = str(props.get(LAYER))
+            if report.when == "call" or report.failed or (report.when == "setup" and report.skipped):
+                self.ran[role].add(layer)
+                self.tests[(role, layer)].add(report.nodeid)
+                self.wanted[(role, layer)] = int(props.get(TESTS) or 0)
             if report.failed:
                 self.failed.add(role)
         elif report.failed and SUITE in props:
@@ -129,6 +146,9 @@ class Incremental:
                 continue
             if self.other_failed:
                 continue
+            layers = {layer for layer in layers if self._whole(role, layer)}
+            if not layers:
+                continue
             entry = roles.get(role) or {}
             done = set(entry.get("layers") or []) if entry.get("key") == self.keys[role] else set()
             roles[role] = {"key": self.keys[role], "layers": sorted(done | layers), "proven": now()}
@@ -139,6 +159,11 @@ class Incremental:
             return f"{self.path}: could not write the proof record ({exc.strerror or exc}); nothing cached"
         why = " (other suite tests failed: no role newly recorded)" if self.other_failed else ""
         return f"{self.path}: recorded {added} role(s) proven, {len(self.failed)} failed{why}"
+
+    def _whole(self, role: str, layer: str) -> bool:
+        """Whether every test ``role`` has in ``layer`` ran (a count unknown, 0, proves nothing)."""
+        wanted = self.wanted.get((role, layer), 0)
+        return wanted > 0 and len(self.tests[(role, layer)]) >= wanted
 
     def _unchanged(self, tested: set[str]) -> dict[str, str]:
         """The roles not in ``tested`` that the record holds under their current key (role -> key)."""
@@ -209,6 +234,12 @@ class IncrementalPlugin:
             return self.make()
         except RegistryError:
             return None
+
+    # before -k/--deselect/--lf: every test a role has
+    @pytest.hookimpl(tryfirst=True, specname="pytest_collection_modifyitems")
+    def pytest_collection_modifyitems_count(self, config: pytest.Config, items: list[pytest.Item]) -> None:
+        if not config.getoption("--xacct-plan-json") and (state := self._made()) is not None:
+            state.count(items)
 
     @pytest.hookimpl(trylast=True)  # after -m/-k deselection: count only the tests that would run
     def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:

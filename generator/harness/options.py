@@ -57,3 +57,12 @@ def given_path(config: pytest.Config, option: str) -> Path | None:
     if not given:
         return None
     return Path(config.invocation_params.dir, os.path.expanduser(given)).resolve()
+
+
+def check_counts(config: pytest.Config) -> None:
+    """``--xacct-jobs`` and ``--xacct-shard-size`` are counts of at least 1: a usage error in one line
+    (a negative count was a ZeroDivisionError in the middle of the suite)."""
+    for option in ("--xacct-jobs", "--xacct-shard-size"):
+        value = config.getoption(option)
+        if value is not None and value < 1:
+            raise pytest.UsageError(f"{option} {value}: give a count of at least 1 (or leave it out)")

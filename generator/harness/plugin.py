@@ -46,6 +46,9 @@ def pytest_configure(config: pytest.Config) -> None:
     if _registry_path(config) and not config.getoption("--xacct-no-suite"):
         config.args += [str(path) for path in SUITES if str(path) not in config.args]
     _cache(config).shard()  # a bad --xacct-shard is a usage error before collection
+    from generator.harness.options import check_counts
+
+    check_counts(config)
     if _registry_path(config) and config.getoption("--xacct-proof-record"):
         from generator.harness.incremental import IncrementalPlugin
 
@@ -53,6 +56,19 @@ def pytest_configure(config: pytest.Config) -> None:
             IncrementalPlugin(config, lambda: (_cache(config).loaded(), _cache(config).roles())),
             "xacct-incremental",
         )
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """A registry the suite cannot load (no such file, invalid) or an unknown --xacct-tenant: a usage
+    error in its own words before collection, not the same traceback in every collected module."""
+    config = session.config
+    if _registry_path(config) and not config.getoption("--xacct-no-suite"):
+        from generator.registry import RegistryError
+
+        try:
+            _cache(config).roles()
+        except RegistryError as exc:
+            raise pytest.UsageError(f"the xacct registry: {exc}") from None
 
 
 def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:

@@ -56,6 +56,7 @@ def _hash_tree(root: Path, h: hashlib._Hash, *, contents: bool = True) -> None:
         h.update(_field(b"\0too-large") + _field(os.urandom(16)))
 
 
+RECORD_LIMIT = 256 << 20  # bytes: a record of 100,000 roles is about 25 MiB
 HASH_LIMIT = 20_000  # files and folders under one root (a generated root has about ten)
 
 
@@ -135,10 +136,12 @@ def terraform_version() -> str:
 
 def provider_fingerprint() -> str:
     """The provider mirror's files by name and size (the zips are versioned by name)."""
-    mirror = os.environ.get("XACCT_PROVIDER_MIRROR", "")
-    h = hashlib.sha256(f"mirror:{mirror}".encode())
-    if mirror:
-        _hash_tree(Path(mirror), h, contents=False)
+    from generator.tfconfig import resolve_mirror
+
+    mirror = resolve_mirror()  # the one terraform installs from: the variable's, else the default
+    h = hashlib.sha256(f"mirror:{mirror or ''}".encode())
+    if mirror is not None:
+        _hash_tree(mirror, h, contents=False)
     return h.hexdigest()
 
 
@@ -172,6 +175,7 @@ def role_keys(
     files are part of each key."""
     tenants = {t.name: t for t in loaded.model.tenants}
     entries: dict[str, bytes] = {}
+    folders: dict[Path, bytes] = {}  # a module folder's digest, hashed once however many roots call it
     keys = {}
     for r in roles:
         if r.tenant not in entries:
@@ -181,8 +185,48 @@ def role_keys(
         h.update(r.key.encode() + b"\0" + entries[r.tenant])
         if tree is not None:
             _hash_tree(tree / r.tenant / r.scenario, h)
+            for folder in called_modules(tree / r.tenant / r.scenario):
+                if folder not in folders:
+                    inner = hashlib.sha256()
+                    _hash_tree(folder, inner)
+                    folders[folder] = inner.digest()
+                h.update(_field(os.fsencode(folder)) + _field(folders[folder]))
         keys[r.key] = h.hexdigest()
     return keys
+
+
+def called_modules(root: Path) -> list[Path]:
+    """The folders outside ``root`` its local module sources (its top-level ``.tf`` files) point at, as
+    the harness links them: the role module's folder with the core beside it (its parent), any other
+    module's own folder."""
+    from generator.harness.roots import MODULE_BLOCK
+    from generator.hclread import NotLiteral, literal
+    from generator.tfoverride import SOURCE_LINE
+
+    found: set[Path] = set()
+    try:
+        files = sorted(p for p in root.glob("*.tf") if p.is_file())
+    except OSError:
+        return []
+    inside = root.resolve()
+    for tf in files:
+        try:
+            text = read_bytes(tf).decode("utf-8", "replace")
+        except OSError:
+            continue
+        role = MODULE_BLOCK.search(text) if tf.name == "main.tf" else None
+        for match in SOURCE_LINE.finditer(text):
+            try:
+                value = literal(match.group(3))
+            except NotLiteral:
+                continue
+            if not value.startswith(("./", "../")):
+                continue
+            target = (root / value).resolve()
+            if target != inside and inside not in target.parents:
+                in_role = role is not None and role.start() <= match.start() < role.end()
+                found.add(target.parent if in_role else target)
+    return sorted(found)
 
 
 @dataclass
@@ -216,7 +260,14 @@ def load_record(path: Path, environment: str, parts: Mapping[str, str]) -> tuple
     if not path.exists():
         return None, f"{path}: no proof record yet; proving every role"
     try:
-        data = orjson.loads(read_bytes(path))
+        size = path.stat().st_size
+        if size > RECORD_LIMIT:  # never read whole (a sparse file of many GiB)
+            return (
+                None,
+                f"{path}: larger than {_size(RECORD_LIMIT)} ({_size(size)}); not a proof record xacct "
+                "wrote: ignored, proving every role (delete it)",
+            )
+        data = orjson.loads(read_bytes(path, RECORD_LIMIT))
     except (OSError, ValueError) as exc:  # orjson.JSONDecodeError is a ValueError, bad UTF-8 too
         return None, f"{path}: not a readable proof record ({type(exc).__name__}); ignored, proving all"
     if not isinstance(data, dict) or data.get("format") != FORMAT:
@@ -224,13 +275,26 @@ def load_record(path: Path, environment: str, parts: Mapping[str, str]) -> tuple
     if data.get("version") != VERSION:
         return None, f"{path}: proof record version {data.get('version')!r}, not {VERSION}; ignored"
     roles = data.get("roles")
-    if not isinstance(roles, dict) or not all(isinstance(v, dict) for v in roles.values()):
+    if not isinstance(roles, dict) or not all(_well_formed(v) for v in roles.values()):
         return None, f"{path}: the proof record's roles are malformed; ignored, proving every role"
     if data.get("environment") != environment:
         old = data.get("environment_parts") if isinstance(data.get("environment_parts"), dict) else {}
         changed = sorted(k for k in parts if old.get(k) != parts[k]) or ["(unknown)"]
         return None, f"{path}: proven under another {', '.join(changed)}; stale, proving every role"
     return ProofRecord(environment, dict(parts), roles), f"{path}: proof record read ({len(roles)} role(s))"
+
+
+def _size(count: int) -> str:
+    return f"{count} bytes" if count < 1 << 20 else f"{count >> 20} MiB"
+
+
+def _well_formed(entry: object) -> bool:
+    """A role's entry: a string key and a list of layer names (a hostile record's lists or objects there
+    would raise while judging)."""
+    if not isinstance(entry, dict) or not isinstance(entry.get("key"), str):
+        return False
+    layers = entry.get("layers")
+    return isinstance(layers, list) and all(isinstance(layer, str) for layer in layers)
 
 
 def save_record(path: Path, record: ProofRecord) -> None:

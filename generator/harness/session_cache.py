@@ -86,6 +86,12 @@ class SessionCache:
             if not roles and not [r for r in self.everyone() + retiring_roles(model) if r.tenant == tenant]:
                 raise pytest.UsageError(f"--xacct-tenant {tenant}: no such tenant in the registry")
         if scenario:
+            from generator.policy.owners import OWNERS
+
+            if scenario not in OWNERS:  # a typo selected no role: every test skipped, the run green
+                raise pytest.UsageError(
+                    f"--xacct-scenario {scenario}: no such scenario: pass {' or '.join(OWNERS)}"
+                )
             roles = [r for r in roles if r.scenario == scenario]
         shard = self.shard()
         if shard is not None:

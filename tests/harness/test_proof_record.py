@@ -293,3 +293,84 @@ def test_a_record_that_cannot_be_written_leaves_no_temp_file(tmp_path: Path) -> 
     with pytest.raises(OSError):
         pr.save_record(path, pr.ProofRecord("E", {"xacct": "x"}, {}))
     assert sorted(os.listdir(path.parent)) == ["record.json"]
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        {"key": "K", "layers": [["plan"]]},
+        {"key": "K", "layers": [{"plan": 1}]},
+        {"key": ["K"], "layers": ["plan"]},
+        {"key": "K", "layers": ["plan", 1]},
+    ],
+)
+def test_a_record_entry_of_wrong_types_is_ignored_not_a_traceback(tmp_path: Path, entry: dict) -> None:
+    """A hostile record with the right environment: an entry whose layers are not names (unhashable
+    lists or objects) made ``set(...)`` raise TypeError while judging; it is malformed, never trusted."""
+    path = _write(
+        tmp_path / "rec.json",
+        {"format": pr.FORMAT, "version": 1, "environment": "E", "roles": {"t/partner_to_customer": entry}},
+    )
+    record, message = pr.load_record(path, "E", PARTS)
+    assert record is None
+    assert "malformed" in message and str(path) in message
+
+
+def test_the_default_provider_mirror_changes_every_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without XACCT_PROVIDER_MIRROR terraform installs from the default mirror (/opt/tf-plugins): a new
+    provider there must change every key, as it does for a mirror named by the variable."""
+    from generator import tfconfig
+
+    tenants = [tenant(i) for i in range(2)]
+    folder = tmp_path / "mirror" / "registry.terraform.io/hashicorp/aws"
+    folder.mkdir(parents=True)
+    (folder / "terraform-provider-aws_5.100.0_linux_amd64.zip").write_bytes(b"x")
+    monkeypatch.delenv("XACCT_PROVIDER_MIRROR", raising=False)
+    monkeypatch.setattr(tfconfig, "DEFAULT_MIRROR", tmp_path / "mirror")
+    base = _keys(tmp_path, tenants)
+    (folder / "terraform-provider-aws_5.101.0_linux_amd64.zip").write_bytes(b"y")
+    assert all(base[k] != v for k, v in _keys(tmp_path, tenants).items())
+
+
+def test_a_module_a_given_root_calls_outside_the_modules_folder_changes_its_key(tmp_path: Path) -> None:
+    """A given tree's root plans with the modules its own sources point at (the harness links them, it
+    never uses the registry's modules/ for them): a module folder elsewhere, or a second local module a
+    user's file calls, must be part of its key as much as the registry's modules are."""
+    tree = tmp_path / "generated"
+    root = tree / "tenant-0000" / "partner_to_customer"
+    root.mkdir(parents=True)
+    (tree / "tenant-0000" / "customer_to_partner").mkdir()
+    (root / "main.tf").write_text('module "role" {\n  source = "../../../mods/customer-role"\n}\n')
+    (root / "extra.tf").write_text('module "x" {\n  source = "../../../shared/x"\n}\n')
+    core = _tree(tmp_path / "mods", {"customer-role/main.tf": "w", "core/main.tf": "c"})
+    shared = _tree(tmp_path / "shared", {"x/main.tf": "x"})
+    a = _keys(tmp_path, [tenant(0)], tree=tree)
+    (core / "core" / "main.tf").write_text("c2")  # the core beside the wrapper: linked with it
+    b = _keys(tmp_path, [tenant(0)], tree=tree)
+    (shared / "x" / "main.tf").write_text("x2")
+    c = _keys(tmp_path, [tenant(0)], tree=tree)
+    role = "tenant-0000/partner_to_customer"
+    assert a[role] != b[role] != c[role]
+    assert a["tenant-0000/customer_to_partner"] == c["tenant-0000/customer_to_partner"]
+
+
+def test_a_record_too_large_is_ignored_without_reading_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A record was read whole, however large: a sparse file of many GiB (a cache gone wrong) was read
+    into memory until it ran out. Over the limit it is ignored with its reason, unread."""
+    monkeypatch.setattr(pr, "RECORD_LIMIT", 64)
+    path = _write(
+        tmp_path / "rec.json",
+        {"format": pr.FORMAT, "version": 1, "environment": "E", "environment_parts": PARTS, "roles": {}},
+    )
+    record, message = pr.load_record(path, "E", PARTS)
+    assert record is None
+    assert str(path) in message and "larger than 64 bytes" in message
+    monkeypatch.undo()
+    with (tmp_path / "huge.json").open("wb") as f:
+        f.truncate(64 << 30)  # sparse: no disk, and never read
+    record, message = pr.load_record(tmp_path / "huge.json", "E", PARTS)
+    assert record is None and "larger than" in message

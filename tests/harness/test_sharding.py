@@ -91,3 +91,17 @@ def test_the_example_workflow_runs_every_shard_and_merges_them() -> None:
     assert "--xacct-proof-record" in run and "--junitxml shard-${{ matrix.shard }}.xml" in run
     merged = " ".join(step.get("run", "") for step in jobs["merge-shards"]["steps"])
     assert "xacct junit-merge" in merged and "shard-*.xml" in merged
+
+
+@pytest.mark.parametrize(("option", "value"), [("--xacct-jobs", -1), ("--xacct-shard-size", 0)])
+def test_a_bad_count_is_a_usage_error_not_a_traceback(option: str, value: int) -> None:
+    """``--xacct-jobs -1`` divided by zero while batching (a ZeroDivisionError traceback in the validate
+    test); pytest_configure now refuses it in one line before collection."""
+    from generator.harness.options import check_counts
+
+    class Config:
+        def getoption(self, name: str) -> int | None:
+            return value if name == option else None
+
+    with pytest.raises(pytest.UsageError, match=f"^{option} {value}: give a count of at least 1"):
+        check_counts(Config())  # type: ignore[arg-type]

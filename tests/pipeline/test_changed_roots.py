@@ -182,3 +182,36 @@ def test_modules_outside_the_repository_list_every_root(
     code, roots, said = listed(capsys, "--since", "HEAD")
     assert code == 0 and [r["tenant"] for r in roots] == ["acme", "globex"], said
     assert "outside the git work tree" in said and len(said.strip().splitlines()) == 1
+
+
+def test_an_ignored_modules_folder_lists_every_root(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``modules/`` in .gitignore (fetched by a build step, never committed): git neither diffs nor lists
+    its files, so a change there was never seen and no root was listed; git cannot say, so every root
+    calling it is listed (as for a modules folder outside the work tree), and it says why."""
+    folder = user_repo(tmp_path / "infra")
+    (folder / ".gitignore").write_text("modules/\n")
+    monkeypatch.chdir(folder)
+    assert xacct(["generate"]) == 0
+    git(folder, "add", "-A")
+    git(folder, "commit", "-q", "-m", "first")
+    core = folder / "modules" / "cross-account-role" / "main.tf"
+    core.write_text(core.read_text() + "\n# a change git does not see\n")
+    code, roots, said = listed(capsys, "--since", "HEAD")
+    assert code == 0 and [r["tenant"] for r in roots] == ["acme", "globex"], said
+    assert "git ignores it" in said and len(said.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("since", [None, "HEAD"])
+def test_a_root_main_tf_that_cannot_be_read_is_named(
+    repo: Path, capsys: pytest.CaptureFixture[str], since: str | None
+) -> None:
+    """A root's main.tf that is not UTF-8 (or cannot be read) was an "internal error
+    (UnicodeDecodeError ...)" naming no file; it is bad input naming the file and what to do."""
+    main = repo / "generated" / "acme" / "customer_to_partner" / "main.tf"
+    main.write_bytes(b"\xff\xfe not utf-8\n")
+    code, _, said = listed(capsys, *(["--since", since] if since else []))
+    assert code == 2 and len(said.strip().splitlines()) == 1, said
+    assert "generated/acme/customer_to_partner/main.tf" in said and "internal error" not in said
+    assert "xacct generate" in said
