@@ -114,6 +114,7 @@ def cross_checks(src: Source) -> Iterator[Problem]:
     names: dict[str, int] = {}
     ids: dict[str, str] = {}  # external ID -> where it is (external_id or next_external_id)
     role_names: dict[tuple[str, str], tuple[int, str]] = {}
+    workspaces: dict[tuple[str, str, str], int] = {}  # a customer's (organization, host, workspace)
     for i, raw in enumerate(tenants):
         tenant = _map(raw)
         name, account, external_id = (_str(tenant.get(k)) for k in ("name", "account_id", "external_id"))
@@ -160,6 +161,18 @@ def cross_checks(src: Source) -> Iterator[Problem]:
                 "is the partner's own organization (partner.terraform_cloud): the role lives in the "
                 "customer's account and the customer applies it; name the customer's organization",
             )
+        org, workspace = _tfc_org(theirs), _str(theirs.get("workspace"))
+        if org is not None and workspace is not None and "partner_to_customer" in present:
+            where = (*org, workspace.casefold())
+            if where in workspaces:
+                yield src.problem(
+                    ("tenants", i, "customer_terraform_cloud", "workspace"),
+                    f"is also the workspace of tenants[{workspaces[where]}] (same organization): one "
+                    "workspace holds one root's state, so applying one would destroy the other's role; "
+                    "name a workspace of its own",
+                )
+            else:
+                workspaces[where] = i
         if "partner_to_customer" in present and "external_id" not in tenant:
             yield src.problem(
                 ("tenants", i, "external_id"),
