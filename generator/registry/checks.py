@@ -11,7 +11,7 @@ from typing import Any
 
 from generator import awsformats as aws
 from generator.registry.condition_grammar import condition_problems
-from generator.registry.errors import Problem
+from generator.registry.errors import Problem, format_path
 from generator.registry.lint_settings import acceptance_problems
 from generator.registry.model import statement_shape
 from generator.registry.normal_form import nfc_problems
@@ -42,6 +42,31 @@ def _str(value: Any) -> str | None:
 
 def _arn_account(value: Any) -> str | None:
     return aws.arn_account(value) if isinstance(value, str) and not aws.principal_arn(value) else None
+
+
+def _tag_case_clashes(
+    src: Source, path: tuple[str | int, ...], tags: Any, seen: dict[str, tuple[str, str]]
+) -> tuple[list[Problem], dict[str, tuple[str, str]]]:
+    """Keys of ``tags`` that differ only in case from a key of the same or an outer level (``seen``:
+    lower-cased key -> (key, where)), and ``seen`` with them: IAM tag keys ignore case, so the role
+    would get two tags of one key (an apply error), not the override the registry means."""
+    found: list[Problem] = []
+    seen = dict(seen)
+    for key in _map(tags):
+        if not isinstance(key, str):
+            continue
+        other = seen.get(key.lower())
+        if other is not None and other[0] != key:
+            found.append(
+                src.problem(
+                    (*path, key),
+                    f'tag key "{key}" differs only in case from "{other[0]}" ({other[1]}), and IAM tag keys '
+                    f'ignore case: write "{other[0]}" to override it, or choose another key',
+                )
+            )
+        else:
+            seen[key.lower()] = (key, format_path(path))
+    return found, seen
 
 
 def default_role_name(partner: str, tenant: str, scenario: str) -> str:
@@ -109,6 +134,8 @@ def cross_checks(src: Source) -> Iterator[Problem]:
             "use a principal of the partner account",
         )
     tenants = data.get("tenants")
+    partner_clashes, partner_tags = _tag_case_clashes(src, ("partner", "tags"), partner.get("tags"), {})
+    yield from partner_clashes
     if not isinstance(tenants, list):
         return
     names: dict[str, int] = {}
@@ -195,7 +222,13 @@ def cross_checks(src: Source) -> Iterator[Problem]:
                     f"is in account {arn_account}, not the tenant's account {account}: "
                     "list principals of the customer's own account",
                 )
+        clashes, tenant_tags = _tag_case_clashes(
+            src, ("tenants", i, "tags"), tenant.get("tags"), partner_tags
+        )
+        yield from clashes
         for scenario in present:
+            path = ("tenants", i, scenario, "tags")
+            yield from _tag_case_clashes(src, path, _map(tenant.get(scenario)).get("tags"), tenant_tags)[0]
             yield from _statement_checks(src, i, scenario, _map(tenant.get(scenario)))
             settings = _map(tenant.get(scenario))
             if settings.get("permissions_boundary_policy") is not None and not settings.get(
