@@ -18,6 +18,8 @@ from generator.registry.normal_form import nfc_problems
 from generator.registry.source import Source
 
 SCENARIOS = ("partner_to_customer", "customer_to_partner")
+ROLE_NAME_MAX = 64  # IAM
+WORKSPACE_NAME_MAX = 90  # HCP Terraform (and aws.TFC_NAME)
 
 
 def _map(value: Any) -> dict[str, Any]:
@@ -200,6 +202,17 @@ def cross_checks(src: Source) -> Iterator[Problem]:
                 )
             else:
                 workspaces[where] = i
+        if "customer_to_partner" in present and name is not None and ours.get("organization") is not None:
+            # the name render/terraform.py's workspace_name gives a Scenario B root
+            prefix = _str(ours.get("workspace_prefix")) or partner_name
+            workspace_name = f"{prefix}-{name}-customer_to_partner"
+            if len(workspace_name) > WORKSPACE_NAME_MAX:
+                yield src.problem(
+                    ("tenants", i, "name"),
+                    f'makes the HCP Terraform workspace name "{workspace_name}" {len(workspace_name)} '
+                    f"characters; HCP Terraform allows {WORKSPACE_NAME_MAX}: shorten the tenant name, or set "
+                    "a shorter partner.terraform_cloud.workspace_prefix",
+                )
         if "partner_to_customer" in present and "external_id" not in tenant:
             yield src.problem(
                 ("tenants", i, "external_id"),
@@ -246,6 +259,12 @@ def cross_checks(src: Source) -> Iterator[Problem]:
                 if names.get(name) != i:
                     continue  # a duplicate tenant name, already reported: its default role name clashes too
                 role = default_role_name(partner_name, name, scenario)
+                if len(role) > ROLE_NAME_MAX:
+                    yield src.problem(
+                        ("tenants", i, "name"),
+                        f'makes the default role name "{role}" {len(role)} characters; IAM allows '
+                        f"{ROLE_NAME_MAX}: set {scenario}.role_name, or shorten the tenant name",
+                    )
             if where is None or role is None:
                 continue
             key = (where, role.lower())

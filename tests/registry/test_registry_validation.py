@@ -340,3 +340,29 @@ def test_a_tag_of_the_same_key_overrides_the_outer_one() -> None:
         text=text,
     )
     assert load_registry_text(text).model.tenants[0].tags == {"Owner": "b"}
+
+
+# --- names xacct derives from the partner's and the tenant's names -----------------------------------
+
+
+def test_a_default_role_name_over_64_characters_is_refused() -> None:
+    """<partner>-tenant-<tenant> (Scenario B) is up to 88 characters from two valid slugs."""
+    long = "g" * 40
+    text = edit("  name: teamform", f"  name: {'p' * 30}", "  - name: globex", f"  - name: {long}")
+    message = only_problem(text, 19, "tenants[1].name", "default role name", "IAM allows 64")
+    assert "customer_to_partner.role_name" in message
+    assert load_registry_text(
+        edit(
+            "      trusted_principal_arns:",
+            "      role_name: short\n      trusted_principal_arns:",
+            text=text,
+        )
+    )
+
+
+def test_a_workspace_name_over_90_characters_is_refused() -> None:
+    """<prefix>-<tenant>-customer_to_partner (partner.terraform_cloud) is up to 151 characters."""
+    cloud = "  principal_arn: arn:aws:iam::111111111111:role/teamform-integration\n"
+    text = edit(cloud, cloud + f"  terraform_cloud: {{organization: org, workspace_prefix: {'w' * 40}}}\n")
+    text = edit("  - name: globex", f"  - name: {'g' * 35}", text=text)
+    only_problem(text, 20, "tenants[1].name", "workspace name", "HCP Terraform allows 90", "workspace_prefix")
