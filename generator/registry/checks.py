@@ -71,6 +71,30 @@ def _tag_case_clashes(
     return found, seen
 
 
+CDK_TOKEN_MARKERS = ("${Token[", "#{Token[")  # aws-cdk-lib's string and list token markers
+
+
+def _cdk_token_problems(src: Source, path: tuple[str | int, ...], value: Any) -> Iterator[Problem]:
+    """Strings and keys of a Scenario A role holding a CDK token marker: the kit's CDK app would resolve
+    ``${Token[...]}`` as a token (another value, or a failed synth), not keep the text."""
+    if isinstance(value, str):
+        marker = next((m for m in CDK_TOKEN_MARKERS if m in value), None)
+        if marker is not None:
+            yield src.problem(
+                path,
+                f'contains "{marker}", which the onboarding kit\'s CDK app would resolve as a CDK token '
+                "instead of keeping the text: remove it",
+            )
+    elif isinstance(value, dict):
+        for key, child in value.items():
+            if key != "permissions_boundary_policy":  # never rendered
+                yield from _cdk_token_problems(src, (*path, key), key)
+                yield from _cdk_token_problems(src, (*path, key), child)
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            yield from _cdk_token_problems(src, (*path, index), child)
+
+
 def default_role_name(partner: str, tenant: str, scenario: str) -> str:
     """The role name used when the registry gives none."""
     if scenario == "partner_to_customer":
@@ -239,6 +263,9 @@ def cross_checks(src: Source) -> Iterator[Problem]:
             src, ("tenants", i, "tags"), tenant.get("tags"), partner_tags
         )
         yield from clashes
+        if "partner_to_customer" in present:
+            a = ("tenants", i, "partner_to_customer")
+            yield from _cdk_token_problems(src, a, tenant["partner_to_customer"])
         for scenario in present:
             path = ("tenants", i, scenario, "tags")
             yield from _tag_case_clashes(src, path, _map(tenant.get(scenario)).get("tags"), tenant_tags)[0]
