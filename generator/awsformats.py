@@ -206,6 +206,11 @@ def tag_key(value: str) -> str | None:
         return f"tag key is {len(value)} characters; AWS allows 1-{TAG_KEY_MAX}: shorten it"
     if value.lower().startswith("aws:"):
         return 'tag keys starting with "aws:" are reserved by AWS: choose another key'
+    if value.lower().startswith("xacct:"):
+        return (
+            'tag keys starting with "xacct:" are xacct\'s own (xacct:partner, xacct:tenant, xacct:scenario, '
+            "set on every role): choose another key"
+        )
     if not _tag_chars_ok(value):
         return (
             f'tag key "{value}" has characters AWS refuses: use letters, digits, spaces and _ . : / = + - @'

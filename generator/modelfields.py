@@ -206,8 +206,8 @@ TagKey = Annotated[
     str,
     checked(aws.tag_key),
     Hint(
-        "A tag key: 1-128 letters, digits, spaces and _ . : / = + - @; not starting with aws:",
-        "^(?![aA][wW][sS]:)",
+        "A tag key: 1-128 letters, digits, spaces and _ . : / = + - @; not starting with aws: or xacct:",
+        "^(?![aA][wW][sS]:)(?![xX][aA][cC][cC][tT]:)",
         (("minLength", 1), ("maxLength", aws.TAG_KEY_MAX)),
     ),
 ]

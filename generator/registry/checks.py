@@ -11,13 +11,15 @@ from typing import Any
 
 from generator import awsformats as aws
 from generator.registry.condition_grammar import condition_problems
-from generator.registry.errors import Problem
+from generator.registry.errors import Problem, format_path
 from generator.registry.lint_settings import acceptance_problems
 from generator.registry.model import statement_shape
 from generator.registry.normal_form import nfc_problems
 from generator.registry.source import Source
 
 SCENARIOS = ("partner_to_customer", "customer_to_partner")
+ROLE_NAME_MAX = 64  # IAM
+WORKSPACE_NAME_MAX = 90  # HCP Terraform (and aws.TFC_NAME)
 
 
 def _map(value: Any) -> dict[str, Any]:
@@ -42,6 +44,55 @@ def _str(value: Any) -> str | None:
 
 def _arn_account(value: Any) -> str | None:
     return aws.arn_account(value) if isinstance(value, str) and not aws.principal_arn(value) else None
+
+
+def _tag_case_clashes(
+    src: Source, path: tuple[str | int, ...], tags: Any, seen: dict[str, tuple[str, str]]
+) -> tuple[list[Problem], dict[str, tuple[str, str]]]:
+    """Keys of ``tags`` that differ only in case from a key of the same or an outer level (``seen``:
+    lower-cased key -> (key, where)), and ``seen`` with them: IAM tag keys ignore case, so the role
+    would get two tags of one key (an apply error), not the override the registry means."""
+    found: list[Problem] = []
+    seen = dict(seen)
+    for key in _map(tags):
+        if not isinstance(key, str):
+            continue
+        other = seen.get(key.lower())
+        if other is not None and other[0] != key:
+            found.append(
+                src.problem(
+                    (*path, key),
+                    f'tag key "{key}" differs only in case from "{other[0]}" ({other[1]}), and IAM tag keys '
+                    f'ignore case: write "{other[0]}" to override it, or choose another key',
+                )
+            )
+        else:
+            seen[key.lower()] = (key, format_path(path))
+    return found, seen
+
+
+CDK_TOKEN_MARKERS = ("${Token[", "#{Token[")  # aws-cdk-lib's string and list token markers
+
+
+def _cdk_token_problems(src: Source, path: tuple[str | int, ...], value: Any) -> Iterator[Problem]:
+    """Strings and keys of a Scenario A role holding a CDK token marker: the kit's CDK app would resolve
+    ``${Token[...]}`` as a token (another value, or a failed synth), not keep the text."""
+    if isinstance(value, str):
+        marker = next((m for m in CDK_TOKEN_MARKERS if m in value), None)
+        if marker is not None:
+            yield src.problem(
+                path,
+                f'contains "{marker}", which the onboarding kit\'s CDK app would resolve as a CDK token '
+                "instead of keeping the text: remove it",
+            )
+    elif isinstance(value, dict):
+        for key, child in value.items():
+            if key != "permissions_boundary_policy":  # never rendered
+                yield from _cdk_token_problems(src, (*path, key), key)
+                yield from _cdk_token_problems(src, (*path, key), child)
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            yield from _cdk_token_problems(src, (*path, index), child)
 
 
 def default_role_name(partner: str, tenant: str, scenario: str) -> str:
@@ -109,11 +160,14 @@ def cross_checks(src: Source) -> Iterator[Problem]:
             "use a principal of the partner account",
         )
     tenants = data.get("tenants")
+    partner_clashes, partner_tags = _tag_case_clashes(src, ("partner", "tags"), partner.get("tags"), {})
+    yield from partner_clashes
     if not isinstance(tenants, list):
         return
     names: dict[str, int] = {}
     ids: dict[str, str] = {}  # external ID -> where it is (external_id or next_external_id)
     role_names: dict[tuple[str, str], tuple[int, str]] = {}
+    workspaces: dict[tuple[str, str, str], int] = {}  # a customer's (organization, host, workspace)
     for i, raw in enumerate(tenants):
         tenant = _map(raw)
         name, account, external_id = (_str(tenant.get(k)) for k in ("name", "account_id", "external_id"))
@@ -160,6 +214,29 @@ def cross_checks(src: Source) -> Iterator[Problem]:
                 "is the partner's own organization (partner.terraform_cloud): the role lives in the "
                 "customer's account and the customer applies it; name the customer's organization",
             )
+        org, workspace = _tfc_org(theirs), _str(theirs.get("workspace"))
+        if org is not None and workspace is not None and "partner_to_customer" in present:
+            where = (*org, workspace.casefold())
+            if where in workspaces:
+                yield src.problem(
+                    ("tenants", i, "customer_terraform_cloud", "workspace"),
+                    f"is also the workspace of tenants[{workspaces[where]}] (same organization): one "
+                    "workspace holds one root's state, so applying one would destroy the other's role; "
+                    "name a workspace of its own",
+                )
+            else:
+                workspaces[where] = i
+        if "customer_to_partner" in present and name is not None and ours.get("organization") is not None:
+            # the name render/terraform.py's workspace_name gives a Scenario B root
+            prefix = _str(ours.get("workspace_prefix")) or partner_name
+            workspace_name = f"{prefix}-{name}-customer_to_partner"
+            if len(workspace_name) > WORKSPACE_NAME_MAX:
+                yield src.problem(
+                    ("tenants", i, "name"),
+                    f'makes the HCP Terraform workspace name "{workspace_name}" {len(workspace_name)} '
+                    f"characters; HCP Terraform allows {WORKSPACE_NAME_MAX}: shorten the tenant name, or set "
+                    "a shorter partner.terraform_cloud.workspace_prefix",
+                )
         if "partner_to_customer" in present and "external_id" not in tenant:
             yield src.problem(
                 ("tenants", i, "external_id"),
@@ -182,7 +259,16 @@ def cross_checks(src: Source) -> Iterator[Problem]:
                     f"is in account {arn_account}, not the tenant's account {account}: "
                     "list principals of the customer's own account",
                 )
+        clashes, tenant_tags = _tag_case_clashes(
+            src, ("tenants", i, "tags"), tenant.get("tags"), partner_tags
+        )
+        yield from clashes
+        if "partner_to_customer" in present:
+            a = ("tenants", i, "partner_to_customer")
+            yield from _cdk_token_problems(src, a, tenant["partner_to_customer"])
         for scenario in present:
+            path = ("tenants", i, scenario, "tags")
+            yield from _tag_case_clashes(src, path, _map(tenant.get(scenario)).get("tags"), tenant_tags)[0]
             yield from _statement_checks(src, i, scenario, _map(tenant.get(scenario)))
             settings = _map(tenant.get(scenario))
             if settings.get("permissions_boundary_policy") is not None and not settings.get(
@@ -200,6 +286,12 @@ def cross_checks(src: Source) -> Iterator[Problem]:
                 if names.get(name) != i:
                     continue  # a duplicate tenant name, already reported: its default role name clashes too
                 role = default_role_name(partner_name, name, scenario)
+                if len(role) > ROLE_NAME_MAX:
+                    yield src.problem(
+                        ("tenants", i, "name"),
+                        f'makes the default role name "{role}" {len(role)} characters; IAM allows '
+                        f"{ROLE_NAME_MAX}: set {scenario}.role_name, or shorten the tenant name",
+                    )
             if where is None or role is None:
                 continue
             key = (where, role.lower())

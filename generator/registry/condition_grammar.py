@@ -107,6 +107,12 @@ def _value_problem(family: str | None, value: str) -> str | None:
 def _key_problem(key: str) -> str | None:
     if not key:
         return "the condition key is empty: write a context key, e.g. aws:SourceIp"
+    if key in ("Ref", "Condition") or key.startswith("Fn::"):
+        # the onboarding kit's CloudFormation template holds the key as a mapping key
+        return (
+            f'"{key}" is a CloudFormation intrinsic function, which the kit\'s template would run '
+            "instead of keeping the condition: write a context key, e.g. aws:SourceIp"
+        )
     return aws.policy_text(key)
 
 

@@ -11,7 +11,9 @@ Path_ = tuple[str | int, ...]
 
 
 _PLAIN_KEY = re.compile(r"[\w][\w:./@+=-]*", re.ASCII)
-_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
+# Controls (C0, DEL, C1: NEL breaks a line, CSI starts a terminal escape), line and paragraph
+# separators, and the bidi controls (they reorder how the rest of a terminal line reads).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def _key(part: str) -> str:

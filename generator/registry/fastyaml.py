@@ -5,7 +5,8 @@ that. The two differ where YAML 1.1 and 1.2 differ (``no``, ``012``, tags, merge
 fast path is taken only when the result is certain to equal what the full PyYAML path builds:
 
 * the text has none of the constructs the full path checks itself (tabs, tags, anchors and
-  aliases, merge keys, directives, several documents, numbers YAML 1.1 reads differently);
+  aliases, merge keys, directives, several documents, numbers YAML 1.1 reads differently) and no
+  raw NEL, LS or PS (line breaks in YAML 1.1, where yaml-rs keeps them as text);
 * every value is a str, int, bool or None, every key a str, nesting within the depth limit;
 * no string is one that YAML 1.1 would type as something else when unquoted (checked with
   PyYAML's own implicit resolvers).
@@ -34,6 +35,7 @@ _RISKY = tuple(
     re.compile(pattern, re.M | re.I)
     for pattern in (
         r"\t",  # tabs: YAML forbids them in indentation
+        "[\x85\u2028\u2029]",  # NEL, LS, PS: line breaks in YAML 1.1 (PyYAML), text in 1.2 (yaml-rs)
         r"[!&*](?<![^\s\[{,].)[^\s,\]}]",  # tags, anchors, aliases (at the start of a scalar)
         r"<<\s*:",  # merge keys
         r"^(?:%|---|\.\.\.)",  # directives, document markers

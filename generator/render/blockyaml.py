@@ -2,6 +2,9 @@
 
 Every string value is written as a JSON string, which is a valid YAML double-quoted scalar: no
 registry value can become YAML syntax, and YAML 1.1 readers (``no``, ``0123``) cannot retype it.
+What JSON leaves raw but YAML does not read as itself is escaped too: DEL and the C1 controls
+(not printable in YAML: a reader refuses the file), NEL, LS and PS (line breaks in YAML 1.1: a
+reader folds NEL into a space) and the byte order mark.
 Keys are written plain only when they are unmistakably strings in YAML 1.1 and 1.2.
 """
 
@@ -19,7 +22,16 @@ _YAML11_WORDS = frozenset(
 )
 
 
-_string = json.encoder.encode_basestring  # json.dumps(value, ensure_ascii=False) of a str, in C
+_json_string = json.encoder.encode_basestring  # json.dumps(value, ensure_ascii=False) of a str, in C
+_NOT_YAML_TEXT = re.compile("[\x7f-\x9f\u2028\u2029\ufeff]")
+
+
+def _string(value: str) -> str:
+    """``value`` as a YAML double-quoted scalar that every YAML reader reads back unchanged."""
+    text = _json_string(value)
+    if _NOT_YAML_TEXT.search(text) is None:  # the common case
+        return text
+    return _NOT_YAML_TEXT.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 @lru_cache(maxsize=4096)  # keys repeat across documents: each is judged once

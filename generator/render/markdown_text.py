@@ -19,7 +19,8 @@ def code(value: object) -> str:
     if "`" not in text and text[0] != " " and text[-1] != " ":  # the common case
         return f"`{text}`"
     ticks = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
-    pad = " " if text[0] in "` " or text[-1] in "` " else ""
+    # CommonMark strips one space from each end of a span, unless the span is only spaces
+    pad = " " if (text[0] in "` " or text[-1] in "` ") and text.strip(" ") else ""
     return f"{ticks}{pad}{text}{pad}{ticks}"
 
 

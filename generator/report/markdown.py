@@ -3,10 +3,13 @@
 The controls table, the inputs in one line, the changes since the previous report (counts, and the
 first few), and the failures (the first ``SHOWN`` of each control). GitHub takes at most 65,536
 characters in a comment: the text is cut to ``LIMIT``, saying so, whatever the registry's size.
+Failures, notes and case labels quote registry values (a resource ARN may hold ``[a](b)`` or ``<img>``):
+they are written as literal text (``_literal``), as report.html shows them, never as Markdown.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 SHOWN = 20
@@ -14,8 +17,22 @@ LIMIT = 60_000
 ICON = {"met": "✅ met", "not met": "❌ not met", "not checked": "⚪ not checked"}
 
 
+# What starts Markdown inside a line (CommonMark and GitHub's tables and strikethrough); "_" only where
+# it can open or close emphasis (not between letters or digits, as in partner_to_customer).
+_MARKUP = re.compile(r"[\\`*\[\]<>&~|]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
+_LINE_BREAK = re.compile(r"\r\n|[\r\n]")
+_BLOCK_START = re.compile(r"[#+=-]|\d+[.)]")  # a heading, list or setext line at the start
+
+
 def _cell(text: object) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _literal(text: object) -> str:
+    """``text`` on one line, shown as it is: every character that would start Markdown escaped."""
+    line = _MARKUP.sub(lambda m: "\\" + m.group(), _LINE_BREAK.sub(" ", str(text)))
+    start = _BLOCK_START.match(line)
+    return line if start is None else f"{line[: start.end() - 1]}\\{line[start.end() - 1 :]}"
 
 
 def render_markdown(report: dict[str, Any], html_name: str = "report.html") -> str:
@@ -62,20 +79,21 @@ def render_markdown(report: dict[str, Any], html_name: str = "report.html") -> s
             f"- verdicts changed: {changes['verdict_count']}",
         ]
         lines += [
-            f"  - {v['role']}: {v['case']}: {v['before']} → {v['after']}" for v in changes["verdicts"][:SHOWN]
+            f"  - {v['role']}: {_literal(v['case'])}: {v['before']} → {v['after']}"
+            for v in changes["verdicts"][:SHOWN]
         ]
     failing = [c for c in report["controls"] if c["failures"]]
     if failing:
         lines += ["", "### Failures", ""]
         for c in failing:
             lines.append(f"**{c['id']}** ({c['failure_count']}):")
-            lines += [f"- {_cell(f['text'])}" for f in c["failures"][:SHOWN]]
+            lines += [f"- {_literal(f['text'])}" for f in c["failures"][:SHOWN]]
             if c["failure_count"] > SHOWN:
                 lines.append(f"- … and {c['failure_count'] - SHOWN} more in `{html_name}`")
             lines.append("")
     notes = [f"{r['key']}: {n}" for t in report["tenants"] for r in t["roles"] for n in r.get("notes", [])]
     if notes:
-        lines += ["", "### Notes", "", *(f"- {_cell(n)}" for n in notes[:SHOWN])]
+        lines += ["", "### Notes", "", *(f"- {_literal(n)}" for n in notes[:SHOWN])]
         lines += [f"- … and {len(notes) - SHOWN} more in `{html_name}`"] if len(notes) > SHOWN else []
     text = "\n".join(lines).rstrip() + "\n"
     if len(text) > LIMIT:

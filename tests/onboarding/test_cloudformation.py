@@ -7,9 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 from cfnlint.decode import decode_str
 
+from generator.policy.documents import Statement
 from generator.policy.roles import RoleSpec
 from generator.render.cloudformation import (
     LOGICAL_ID,
@@ -103,3 +105,22 @@ def test_documents_helper_reads_json_and_merges_policies() -> None:
     trust, permission = cloudformation_documents(json.dumps({"Resources": {"R": role}}))
     assert trust == {"a": 1}
     assert permission == {"Version": "2012-10-17", "Statement": [statement, statement]}
+
+
+# Characters a condition value or a resource may hold (IAM takes U+0020-U+00FF) that JSON leaves raw
+# but YAML does not read as themselves: DEL and C1 controls (unprintable: the file is refused), NEL
+# (a YAML 1.1 line break: folded into a space). Tags may hold LS and PS (Unicode separators).
+@pytest.mark.parametrize("text", ["a\x85b", "a\x7fb", "a\x9bb", "\x80\x9f"], ids=["nel", "del", "csi", "c1"])
+def test_policy_text_yaml_does_not_print_survives(scenario_a: list[RoleSpec], text: str) -> None:
+    statement = Statement(
+        sid="Odd1",
+        actions=("s3:GetObject",),
+        resources=(f"arn:aws:s3:::bucket/{text.replace(chr(0x85), '')}",),
+        conditions={"StringEquals": {"aws:PrincipalTag/team": (text,)}},
+    )
+    spec = scenario_a[0].model_copy(update={"statements": (statement,), "tags": {"k\u2028": "v\u2029"}})
+    text_out = render_template(spec, stack_name(spec))
+    assert _role(text_out) == role_properties(spec)
+    decoded, matches = decode_str(text_out)
+    assert not matches
+    assert decoded["Resources"][LOGICAL_ID]["Properties"] == role_properties(spec)

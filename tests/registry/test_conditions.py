@@ -183,3 +183,13 @@ def test_resources_outside_the_policy_charset_are_refused_too() -> None:
     [problem] = caught.value.problems
     assert problem.path == "tenants[0].partner_to_customer.permissions[1].statements[0].resources[0]"
     assert 'contains "日" (U+65E5), which IAM refuses in a policy document' in problem.message
+
+
+@pytest.mark.parametrize("key", ["Ref", "Fn::GetAtt", "Fn::Sub", "Condition"])
+def test_a_key_cloudformation_would_run_is_refused(key: str) -> None:
+    """In cloudformation.yaml the key is a mapping's only key: CloudFormation reads {"Fn::GetAtt": [...]}
+    as a function call, not as a condition (a quoted key is the same key)."""
+    found = problems_of({"StringEquals": {key: ["CrossAccountRole", "Arn"]}})
+    assert [(line, path) for line, path, _ in found] == [(LINE, f".StringEquals.{key}")]
+    assert "CloudFormation intrinsic function" in found[0][2]
+    assert problems_of({"StringEquals": {f"aws:PrincipalTag/{key}": ["x"]}}) == []

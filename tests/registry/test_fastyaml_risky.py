@@ -8,10 +8,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from generator.registry import RegistryError
 from generator.registry.fastyaml import risky
+from generator.registry.source import parse_text
 
 ORIGINAL = re.compile(  # the screen as first written: one regex trying every position
     r"\t"
+    r"|[\x85\u2028\u2029]"
     r"|(?:^|[\s\[{,])[!&*][^\s,\]}]"
     r"|<<\s*:"
     r"|^(?:%|---|\.\.\.)"
@@ -44,3 +47,20 @@ def test_same_verdict_as_the_original_screen(text: str) -> None:
 )  # fmt: skip
 def test_examples(text: str) -> None:
     assert risky(text) == bool(ORIGINAL.search(text))
+
+
+def _read(text: str, fast: bool) -> object:
+    try:
+        return parse_text("r.yaml", text, fast=fast).data
+    except RegistryError as exc:
+        return [p.message for p in exc.problems]
+
+
+# YAML 1.1 (PyYAML, the full path) reads a raw NEL, LS or PS as a line break, YAML 1.2 (yaml-rs) as
+# text: "a<NEL>b" was "a\x85b" or "a b", and a flow list valid or not, as unrelated text chose the path.
+@pytest.mark.parametrize("char", ["\x85", "\u2028", "\u2029"], ids=["nel", "ls", "ps"])
+@pytest.mark.parametrize("form", ['k: "a{}b"', "k: a{}b", "k: [x, a{}b]"], ids=["quoted", "plain", "flow"])
+def test_line_breaks_of_yaml_1_1_take_the_full_path(char: str, form: str) -> None:
+    text = "version: 1\n" + form.format(char) + "\n"
+    assert risky(text)
+    assert _read(text, fast=True) == _read(text, fast=False)

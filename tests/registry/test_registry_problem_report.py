@@ -76,3 +76,14 @@ def test_cli_prints_registry_values_verbatim(workspace: Workspace, xacct: Callab
     run = xacct("validate", "--registry", str(registry))
     assert run.code == 2
     assert '":smile:" is not a valid IAM role name' in run.err
+
+
+# NEL splits a line for str.splitlines() readers, CSI (U+009B) starts a terminal escape like ESC [, and
+# the bidi controls reorder how the rest of a terminal line is shown: each is written as an escape.
+@pytest.mark.parametrize("char", ["\x85", "\x9b", "\x80", "\u202e", "\u2066", "\u200f", "\u061c"])
+def test_a_refused_value_cannot_break_or_reorder_its_problem_line(char: str) -> None:
+    escaped = f"a\\u{ord(char):04x}2J: b"  # a YAML escape: most of these may not be written raw
+    found = problems(edit("role_name: TeamFormAccess", f'role_name: "{escaped}"'))
+    (line,) = found
+    assert char not in line and len(line.splitlines()) == 1
+    assert f"\\u{ord(char):04x}" in line

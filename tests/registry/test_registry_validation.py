@@ -291,3 +291,78 @@ def test_raw_statement_shape_is_reported_with_field_errors() -> None:
     assert any(p.startswith(f"{where}: has both actions and not_actions") for p in found), found
     assert any(p.startswith(f"{where}.sid: ") for p in found), found
     assert len(found) == 2
+
+
+# --- tag keys: IAM ignores their case, and xacct sets its own ------------------------------------------
+
+
+@pytest.mark.parametrize("key", ["xacct:tenant", "XACCT:tenant", "Xacct:owner"])
+def test_xacct_tag_keys_are_refused(key: str) -> None:
+    """xacct's own tags come last: the registry's xacct:tenant would be silently replaced, XACCT:tenant
+    (IAM keys ignore case) would be a second xacct:tenant tag."""
+    text = edit(
+        '    account_id: "333333333333"\n', f'    account_id: "333333333333"\n    tags: {{"{key}": x}}\n'
+    )
+    only_problem(text, 21, f"tenants[1].tags.{key}", '"xacct:"', "choose another key")
+
+
+@pytest.mark.parametrize(
+    ("partner", "tenant", "role", "path"),
+    [
+        ("{Owner: a}", "{owner: b}", "{}", "tenants[0].tags.owner"),
+        ("{}", "{Owner: a, owner: b}", "{}", "tenants[0].tags.owner"),
+        ("{Owner: a}", "{}", "{OWNER: b}", "tenants[0].partner_to_customer.tags.OWNER"),
+        ("{Owner: a, OWNER: b}", "{}", "{}", "partner.tags.OWNER"),
+    ],
+)
+def test_tag_keys_that_differ_only_in_case_are_refused(
+    partner: str, tenant: str, role: str, path: str
+) -> None:
+    """IAM tag keys ignore case: Owner over owner is no override but two tags of one key (an apply error)."""
+    text = edit(
+        "  region: us-east-1\n",
+        f"  region: us-east-1\n  tags: {partner}\n",
+        '    account_id: "222222222222"\n',
+        f'    account_id: "222222222222"\n    tags: {tenant}\n',
+        "      role_name: TeamFormAccess\n",
+        f"      role_name: TeamFormAccess\n      tags: {role}\n",
+    )
+    message = problems(text)
+    assert len(message) == 1 and f": {path}: " in message[0], message
+    assert "differs only in case" in message[0] and "IAM tag keys ignore case" in message[0]
+
+
+def test_a_tag_of_the_same_key_overrides_the_outer_one() -> None:
+    text = edit("  region: us-east-1\n", "  region: us-east-1\n  tags: {Owner: a}\n", text=BASE)
+    text = edit(
+        '    account_id: "222222222222"\n',
+        '    account_id: "222222222222"\n    tags: {Owner: b}\n',
+        text=text,
+    )
+    assert load_registry_text(text).model.tenants[0].tags == {"Owner": "b"}
+
+
+# --- names xacct derives from the partner's and the tenant's names -----------------------------------
+
+
+def test_a_default_role_name_over_64_characters_is_refused() -> None:
+    """<partner>-tenant-<tenant> (Scenario B) is up to 88 characters from two valid slugs."""
+    long = "g" * 40
+    text = edit("  name: teamform", f"  name: {'p' * 30}", "  - name: globex", f"  - name: {long}")
+    message = only_problem(text, 19, "tenants[1].name", "default role name", "IAM allows 64")
+    assert "customer_to_partner.role_name" in message
+    assert load_registry_text(
+        edit(
+            "      trusted_principal_arns:",
+            "      role_name: short\n      trusted_principal_arns:",
+            text=text,
+        )
+    )
+
+
+def test_a_workspace_name_over_90_characters_is_refused() -> None:
+    """<prefix>-<tenant>-customer_to_partner (partner.terraform_cloud) is up to 151 characters."""
+    cloud = "  principal_arn: arn:aws:iam::111111111111:role/teamform-integration\n"
+    text = edit(cloud, cloud + f"  terraform_cloud: {{organization: org, workspace_prefix: {'w' * 40}}}\n")
+    text = edit("  - name: globex", f"  - name: {'g' * 35}", text=text)
+    only_problem(text, 20, "tenants[1].name", "workspace name", "HCP Terraform allows 90", "workspace_prefix")

@@ -88,6 +88,28 @@ def tags() -> st.SearchStrategy[dict[str, str]]:
     return st.dictionaries(key, _tag_text(0, 60), max_size=3)
 
 
+def without_case_clashes(data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` without the tag keys that differ only in case from another at their level or an outer
+    one (partner, tenant, role): IAM tag keys ignore case, and the registry refuses them."""
+
+    def keep(tags: dict[str, str], outer: dict[str, str]) -> dict[str, str]:
+        seen = {k.lower(): k for k in outer}
+        kept = {}
+        for k, v in tags.items():
+            if seen.setdefault(k.lower(), k) == k:
+                kept[k] = v
+        return kept
+
+    partner = keep(data["partner"]["tags"], {})
+    data["partner"]["tags"] = partner
+    for tenant in data["tenants"]:
+        tenant["tags"] = keep(tenant["tags"], partner)
+        for scenario in ("partner_to_customer", "customer_to_partner"):
+            if scenario in tenant:
+                tenant[scenario]["tags"] = keep(tenant[scenario]["tags"], {**partner, **tenant["tags"]})
+    return data
+
+
 def resource() -> st.SearchStrategy[str]:
     tail = _mix([p for p in HOSTILE if " " not in p], st.sampled_from(PRINTABLE_ASCII), 100)
     return tail.map(lambda s: f"arn:aws:s3:::teamform-exchange/{s}")
@@ -163,7 +185,8 @@ def registries(draw: st.DrawFn) -> dict[str, Any]:
             if scenario == "customer_to_partner":
                 entry[scenario]["require_external_id"] = draw(st.booleans())
         tenants.append(entry)
-    return {"version": 1, "partner": {**PARTNER, "tags": draw(tags())}, "tenants": tenants}
+    data = {"version": 1, "partner": {**PARTNER, "tags": draw(tags())}, "tenants": tenants}
+    return without_case_clashes(data)
 
 
 def is_uuid4(value: str) -> bool:

@@ -223,3 +223,23 @@ def test_a_cloud_hostname_is_a_host_name(host: str, where: str) -> None:
         field = r"tenants\[0\]\.customer_terraform_cloud\.hostname"
     with pytest.raises(RegistryError, match=field + ": .* is not a host name"):
         load_registry_text(text)
+
+
+@pytest.mark.parametrize("workspace", ["teamform-access", "TeamForm-Access"])
+def test_two_tenants_cannot_share_a_customer_workspace(workspace: str) -> None:
+    """One workspace holds one state: globex's root in acme's workspace would destroy acme's role."""
+    from generator.registry import RegistryError
+
+    shared = f"customer_terraform_cloud: {{organization: ACME-infra, workspace: {workspace}}}"
+    text = TENANTS.replace(
+        "    partner_to_customer:\n      permissions:",
+        f"    {shared}\n    partner_to_customer:\n      permissions:",
+        1,
+    )
+    assert text.count("customer_terraform_cloud") == 2
+    with pytest.raises(
+        RegistryError, match=r"tenants\[1\]\.customer_terraform_cloud\.workspace: is also the"
+    ):
+        load_registry_text(text)
+    other = text.replace(shared, shared.replace(workspace, "teamform-access-2"))
+    assert load_registry_text(other).model.tenants[1].customer_terraform_cloud is not None

@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 import pytest
+from markdown_it import MarkdownIt
 
 from generator.cli import main
 from generator.report import make_report
@@ -71,3 +72,23 @@ def test_a_thousand_tenants_give_a_compact_page_whose_links_all_resolve(tmp_path
     assert len((out / "report.md").read_text(encoding="utf-8")) < 10_000
     data = json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert data["inputs"]["detail"] == "compact" and data["totals"]["roles"] == 1334
+
+
+# A registry value quoted by a failure (a resource ARN may hold any non-space text) stays text on GitHub.
+HOSTILE_FAILURE = (
+    "acme/partner_to_customer: s3:GetObject on arn:aws:s3:::b/[click](https://evil.example/)"
+    "<img/src=x>`x`*y*_z_~~w~~|&amp;\\\\ would be DENIED\r\n# expected ALLOW"
+)
+
+
+@pytest.mark.parametrize("text", [HOSTILE_FAILURE, "# heading", "1. first", "- item", "+ x", "=", "_a_"])
+def test_failures_in_the_markdown_twin_are_literal_text(text: str) -> None:
+    report = make_report(LOADED)
+    control = report["controls"][0]
+    control.update(status="not met", failure_count=1, failures=[{"text": text, "anchor": "a"}])
+    md = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    failures = render_markdown(report).split("### Failures", 1)[1]
+    tokens = md.parse(failures)
+    (item,) = [t for t in tokens if t.type == "inline"][1:2]  # after the control's bold line
+    assert [c.type for c in item.children] == ["text"], item.children
+    assert item.children[0].content == text.replace("\r\n", " ")
