@@ -120,6 +120,12 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    shard = _cache(metafunc.config).shard()
+    part = None if shard is None else f"shard-{shard[0]}-of-{shard[1]}"
+    if part and not {"xacct_role", "xacct_offboarding"} & set(metafunc.fixturenames):
+        # a test of no one role runs in every shard, on that shard's part: its id says which, so that
+        # the shards' JUnit files merge (xacct junit-merge) with each test case once
+        metafunc.parametrize("xacct_shard_part", [part], ids=[part])
     if "xacct_role" in metafunc.fixturenames:
         roles = _cache(metafunc.config).roles()
         from generator.harness.incremental import unproven
@@ -132,7 +138,10 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         params = [pytest.param(r, id=r.key, marks=pytest.mark.xdist_group(r.key)) for r in roles]
         if not params and metafunc.config.pluginmanager.get_plugin("xacct-incremental"):
             why = pytest.mark.skip(reason="every role proven-unchanged (--xacct-proof-record)")
-            params = [pytest.param(None, id="proven-unchanged", marks=why)]
+            params = [pytest.param(None, id="-".join(filter(None, ["proven-unchanged", part])), marks=why)]
+        elif not params and part:  # not pytest's [NOTSET], the same id in every empty shard
+            why = pytest.mark.skip(reason=f"no role of this layer in {part}")
+            params = [pytest.param(None, id=f"no-role-{part}", marks=why)]
         metafunc.parametrize("xacct_role", params, scope="function")
     if "xacct_offboarding" in metafunc.fixturenames:
         retiring = _cache(metafunc.config).roles(retiring=True)
@@ -160,6 +169,13 @@ def batch_options(config: pytest.Config) -> dict[str, Any]:
 # ----------------------------------------------------------------------------------- fixtures
 
 
+@pytest.fixture(scope="session", autouse=True)
+def xacct_shard_part() -> str | None:
+    """``shard-K-of-N`` under ``--xacct-shard K/N``, else None: a parameter of every test that is no one
+    role's (see ``pytest_generate_tests``)."""
+    return None
+
+
 @pytest.fixture(scope="session")
 def xacct_registry(request: pytest.FixtureRequest) -> LoadedRegistry:
     """The loaded, validated registry."""
@@ -183,9 +199,13 @@ def xacct_generated(
     out = given_path(request.config, "--xacct-generated")
     if out is None:
         from generator.generate import generate
+        from generator.registry import RegistryError
 
         out = tmp_path_factory.mktemp("xacct") / "generated"
-        generate(xacct_registry, out)
+        try:
+            generate(xacct_registry, out)
+        except RegistryError as exc:  # e.g. no modules/ beside the registry: its one-line reason
+            pytest.fail(f"cannot generate the tree under test: {exc}", pytrace=False)
     request.config._xacct_generated_tree = out  # type: ignore[attr-defined]  # for --xacct-report
     return out
 

@@ -105,3 +105,53 @@ def test_a_bad_count_is_a_usage_error_not_a_traceback(option: str, value: int) -
 
     with pytest.raises(pytest.UsageError, match=f"^{option} {value}: give a count of at least 1"):
         check_counts(Config())  # type: ignore[arg-type]
+
+
+@pytest.mark.slow  # two pytest runs and terraform fmt
+@pytest.mark.terraform
+def test_the_shards_junit_files_merge_with_each_test_once(tmp_path: Path) -> None:
+    """Red team: the tests of no one role (terraform fmt of the tree, the whole plan's accounting) ran in
+    every shard under one id, and so did pytest's ``[NOTSET]`` of a layer with no role in a shard, so the
+    example workflow's ``xacct junit-merge`` always exited 1 ("the split is broken"). They now carry the
+    shard in their id; each role's tests still run in exactly one shard."""
+    import xml.etree.ElementTree as ET
+
+    registry = write_registry(
+        tmp_path / "tenants.yaml",
+        {"version": 1, "partner": PARTNER, "tenants": [tenant(i) for i in range(6)]},
+    )
+    (tmp_path / "modules").symlink_to(Path(__file__).resolve().parents[2] / "modules")
+    files = []
+    for k in (1, 2, 3):
+        xml = tmp_path / f"shard-{k}.xml"
+        args = [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--xacct-registry",
+            str(registry),
+        ]
+        args += ["--xacct-shard", f"{k}/3", "-k", "hcl or fmt", "-m", "not live", "--junitxml", str(xml)]
+        done = subprocess.run(args, cwd=tmp_path, capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stdout + done.stderr
+        files.append(xml)
+    merged = tmp_path / "junit.xml"
+    done = subprocess.run(
+        [sys.executable, "-m", "generator.cli", "junit-merge", "--out", str(merged), *map(str, files)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    names = [case.get("name") or "" for case in ET.parse(merged).getroot().iter("testcase")]
+    assert len(names) == len(set(names))
+    fmt = sorted(n for n in names if n.startswith("test_generated_tree_is_terraform_fmt_clean"))
+    assert fmt == [f"test_generated_tree_is_terraform_fmt_clean[shard-{k}-of-3]" for k in (1, 2, 3)]
+    roles = sorted(
+        n.split("[", 1)[1] for n in names if n.startswith("test_hcl_root_passes_the_tenants_values[")
+    )
+    everyone = _collected(registry, None, tmp_path)
+    assert [r.rstrip("]") for r in roles if not r.startswith("no-role-")] == sorted(everyone)
