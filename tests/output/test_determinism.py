@@ -118,6 +118,7 @@ def test_removing_a_tenant_removes_its_folder_and_says_so(registry: Path) -> Non
     assert {p.name for p in out.iterdir() if p.is_dir()} == {f"tenant-{i:04d}" for i in (0, 1, 2, 4, 5)}
 
 
+@pytest.mark.slow  # 2.5-6 s: several CLI runs in subprocesses
 def test_hand_edit_is_reported_by_check_and_overwritten_by_generate(registry: Path) -> None:
     out = registry.parent / "generated"
     assert generate(registry, out)[0] == 0
@@ -179,6 +180,7 @@ def test_files_xacct_did_not_write_survive_a_rewrite(registry: Path) -> None:
     assert sum(line.endswith(": not written by xacct") for line in stdout.splitlines()) == 3
 
 
+@pytest.mark.slow  # 2.5-6 s: several CLI runs in subprocesses
 def test_nothing_outside_the_output_folder_is_touched(registry: Path, tmp_path: Path) -> None:
     ws = registry.parent
     out = ws / "generated"

@@ -73,6 +73,7 @@ def nothing_beside(folder: Path, lock: bool = False) -> None:
     assert leftovers == [], leftovers
 
 
+@pytest.mark.slow  # 2.5-6 s: several CLI runs in subprocesses
 def test_a_git_work_tree_is_refused(registry: Path) -> None:
     repo = registry.parent
     for name in (".git/HEAD", ".venv/bin/python", "generator/cli.py", "tests/test_x.py"):
@@ -278,6 +279,7 @@ def test_a_users_file_where_xacct_writes_is_refused(registry: Path) -> None:
     assert (made.parent / "NOTES.md").read_text() == "mine\n" and made.is_file()
 
 
+@pytest.mark.slow  # 2.5-6 s: several CLI runs in subprocesses
 def test_removing_a_scenario_whose_root_holds_state_is_refused(registry: Path) -> None:
     out = registry.parent / "generated"
     assert gen(registry, out).returncode == 0

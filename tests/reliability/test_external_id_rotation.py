@@ -175,6 +175,7 @@ def test_generate_accepts_a_finished_rotation_and_nothing_else(workspace: Path, 
     assert xacct(*generate, "--check").returncode == 0  # settled: nothing more to accept or refuse
 
 
+@pytest.mark.slow  # 2.5-6 s: several CLI runs in subprocesses
 def test_a_finish_no_generate_announced_is_refused(workspace: Path, xacct: Any) -> None:
     """Rotate and finish without a generate between: the customer never saw the new ID."""
     registry, out = workspace / "tenants.yaml", workspace / "generated"

@@ -92,6 +92,7 @@ def registry(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.mark.slow  # 2.5-6 s: several CLI runs in subprocesses
 def test_assign_only_adds_lines_and_keeps_everything_else(registry: Path, xacct: Any) -> None:
     before_text = registry.read_text(encoding="utf-8")
     before = tenants_of(registry)
