@@ -14,6 +14,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from generator.files import replace_file
 from generator.render.hcl import quote
 
 MIRROR_ENV = "XACCT_PROVIDER_MIRROR"
@@ -94,9 +95,7 @@ def write_cli_config(
     resolved = resolve_mirror(mirror)
     text = cli_config_text(resolved.resolve() if resolved else None, cache)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    replace_file(path, text.encode("utf-8"))  # never through a link at a temporary name
     return path
 
 

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import orjson
 
-from generator.files import is_dir_entry, read_bytes
+from generator.files import is_dir_entry, read_bytes, replace_file
 from generator.policy import RoleSpec
 from generator.registry import LoadedRegistry
 from generator.render_keys import generator_fingerprint
@@ -298,15 +298,9 @@ def _well_formed(entry: object) -> bool:
 
 
 def save_record(path: Path, record: ProofRecord) -> None:
-    """Write the record atomically (a temp file beside it, then renamed)."""
+    """Write the record atomically (``files.replace_file``: never through a link at a temporary name)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_bytes(orjson.dumps(record.to_json(), option=orjson.OPT_INDENT_2) + b"\n")
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    replace_file(path, orjson.dumps(record.to_json(), option=orjson.OPT_INDENT_2) + b"\n")
 
 
 def now() -> str:
