@@ -123,7 +123,7 @@ def plan_test_rows(
         account(layer, batch, loaded, {s.key: s for s in build_roles(loaded.model)})  # the plan accounting
         checked = verdicts(loaded, layer.roles)
         harness.append(wall + time.perf_counter() - judging)  # terraform, then the evaluator's verdicts
-        shard_count = batch.terraform_runs // 3
+        shard_count = len(batch.plans)
     loads.append(load())
     cases, misses, missing = checked
     if missing or misses:

@@ -17,7 +17,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import progress
-from generator.harness.roots import OFFLINE_PROVIDER, GeneratedRoot, copy_root, shard_root
+from generator.harness.roots import (
+    OFFLINE_PROVIDER,
+    SHARD_TERRAFORM_BLOCK,
+    GeneratedRoot,
+    copy_root,
+    shard_root,
+)
+from generator.harness.shard_init import init_shards
 from generator.terraform_runner import Plan, Terraform
 
 # The largest shard. With the modules' 0.1.1 validations and GOGC=400, a for_each shard plans in close
@@ -77,9 +84,10 @@ def shards(roots: Sequence[GeneratedRoot], size: int) -> list[list[GeneratedRoot
     return out
 
 
-def _plan_dir(path: Path, terraform: Callable[[Path], Terraform]) -> Plan:
+def _plan_dir(path: Path, terraform: Callable[[Path], Terraform], init: bool = True) -> Plan:
     tf = terraform(path)
-    tf.init()
+    if init:
+        tf.init()
     return tf.plan_json()
 
 
@@ -107,11 +115,12 @@ def plan_batched(
         for i, group in enumerate(groups)
     ]
     result = BatchResult()
+    alone = set(init_shards(dirs, terraform, SHARD_TERRAFORM_BLOCK))
     with (
         ThreadPoolExecutor(max_workers=jobs or default_jobs()) as pool,
         progress.bar(f"planning {len(roots)} roles in {len(dirs)} shard(s)", len(roots)) as advance,
     ):
-        futures = [pool.submit(_plan_dir, d, terraform) for d in dirs]
+        futures = [pool.submit(_plan_dir, d, terraform, d in alone) for d in dirs]
         for group, future in zip(groups, futures, strict=True):
             result.plans.append(future.result())
             result.keys.append([root.key for root in group])
@@ -119,7 +128,7 @@ def plan_batched(
             advance(len(group))
             if on_done:
                 on_done(len(group))
-    result.terraform_runs = 3 * len(dirs)
+    result.terraform_runs = 2 * len(dirs) + len(alone) + (len(alone) < len(dirs))
     result.seconds = time.monotonic() - start
     return result
 

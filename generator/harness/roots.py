@@ -42,6 +42,7 @@ __all__ = [  # the override helpers live in generator.tfoverride (shared with te
     "PLAN_COPY_MARK",
     "SHARD_KEY_SEPARATOR",
     "SHARD_LAYOUTS",
+    "SHARD_TERRAFORM_BLOCK",
     "SOURCE_LINE",
     "GeneratedRoot",
     "copy_root",
@@ -290,6 +291,9 @@ def copy_root(
 
 
 ARGUMENT = re.compile(r"^  ([a-z_][a-z0-9_]*)\s*=", re.M)
+SHARD_TERRAFORM_BLOCK = (
+    'terraform {\n  required_providers {\n    aws = {\n      source = "hashicorp/aws"\n    }\n  }\n}\n'
+)
 SHARD_LAYOUTS = ("for_each", "blocks")
 
 
@@ -324,7 +328,7 @@ def shard_root(
     dest.mkdir(parents=True)
     parts = [
         "# xacct harness shard: the generated roots' module arguments, verbatim\n",
-        'terraform {\n  required_providers {\n    aws = {\n      source = "hashicorp/aws"\n    }\n  }\n}\n',
+        SHARD_TERRAFORM_BLOCK,
         provider_block(provider),
     ]
     groups: dict[tuple[str, tuple[str, ...]], list[tuple[str, str]]] = {}
