@@ -91,9 +91,9 @@ def _check_boundary_policy(document: dict[str, Any]) -> dict[str, Any]:
     return document
 
 
-MODULE_SOURCE = (
-    "A module source; {module} and {version} are the only placeholders.",
-    "^(?:[^{}]|\\{(?:module|version)\\})*$",
+MODULE_SOURCE = (  # the check also refuses format characters and spaces at either end
+    "A module source; {module} and {version} are the only placeholders; no control characters.",
+    "^(?:[^{}\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029]|\\{(?:module|version)\\})*$",
 )
 BoundaryPolicy = Annotated[dict[str, Any], AfterValidator(_check_boundary_policy)]
 

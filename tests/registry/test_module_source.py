@@ -6,7 +6,7 @@ import json
 import re
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from generator.registry import RegistryError, load_registry_text
@@ -63,6 +63,31 @@ def test_bad_sources_are_a_registry_error_at_their_line(source: str, fragment: s
     assert "{module} and {version}" in problem.message
 
 
+@pytest.mark.parametrize(
+    ("source", "fragment"),
+    [
+        ("git::https://x/{module}\n?ref=v{version}", "control or invisible character U+000A at position 24"),
+        ("./modules/{module}\u0000", "U+0000"),
+        ("./modules/\u202e{module}", "U+202E"),  # right-to-left override: reads as another path
+        ("./modules/\u200b{module}", "U+200B"),  # zero-width space
+        ("./modules/{module}\u2028", "U+2028"),
+        (" ./modules/{module}", "starts or ends with a space: remove it"),
+        ("./modules/{module}\t", "U+0009"),
+        ("./modules/{module}\u3000", "starts or ends with a space"),
+    ],
+)
+def test_control_characters_and_spaces_at_the_ends_are_refused(source: str, fragment: str) -> None:
+    """terraform cannot fetch such a source; a space inside stays (a local folder may have one)."""
+    assert fragment in (module_source_problem(source) or "")
+    with pytest.raises(RegistryError) as caught:
+        load_registry_text(with_source(source), "r.yaml")
+    [problem] = caught.value.problems
+    assert problem.path == "partner.module_source" and fragment in problem.message
+    assert module_source_problem("./my modules/{module}") is None
+    assert "U+0085" in (module_source_problem("./modules/{module}\x85") or "")  # YAML reads NEL as a space
+    assert "U+007F" in (module_source_problem("./modules/{module}\x7f") or "")  # YAML refuses DEL itself
+
+
 def test_rendering_replaces_only_the_two_placeholders() -> None:
     assert render_module_source("g//modules/{module}?ref=v{version}", "customer-role", "1.2.0") == (
         "g//modules/customer-role?ref=v1.2.0"
@@ -78,6 +103,13 @@ BRACE_FREE = st.text(
     max_size=12,
 )
 PIECES = st.lists(st.one_of(BRACE_FREE, st.sampled_from(["{module}", "{version}"])), max_size=6)
+VISIBLE = st.text(  # what a valid template holds besides its placeholders
+    alphabet=st.characters(
+        blacklist_categories=["Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp"], blacklist_characters="{}"
+    ),
+    max_size=12,
+)
+VALID_PIECES = st.lists(st.one_of(VISIBLE, st.sampled_from(["{module}", "{version}"])), max_size=6)
 
 
 @settings(max_examples=300, deadline=None)
@@ -98,9 +130,10 @@ def test_any_brace_outside_the_placeholders_is_refused_and_nothing_else_is_raise
 
 
 @settings(max_examples=200, deadline=None)
-@given(pieces=PIECES, module=BRACE_FREE, version=BRACE_FREE)
+@given(pieces=VALID_PIECES, module=BRACE_FREE, version=BRACE_FREE)
 def test_valid_templates_render_by_plain_replacement(pieces: list[str], module: str, version: str) -> None:
     template = "".join(pieces)
+    assume(template == template.strip())
     assert module_source_problem(template) is None
     expected = "".join(module if p == "{module}" else version if p == "{version}" else p for p in pieces)
     assert render_module_source(template, module, version) == expected

@@ -50,7 +50,7 @@ TYPES: dict[str, tuple[Any, re.Pattern[str] | str | None, bool]] = {
     "TagKey": (mf.TagKey, r"(aws|AWS|aWs):[a-z]{0,3}|[a-z:/ ]{0,6}", False),  # + Unicode categories
     "TagValue": (mf.TagValue, None, False),
     "QueueArn": (SqsQueue, None, False),  # the queue_arn field of the sqs_queue kind
-    "ModuleSource": (str, None, True),
+    "ModuleSource": (str, None, False),  # the check also refuses format characters, spaces at the ends
 }
 
 
