@@ -24,7 +24,7 @@ from generator.harness.roots import (
     copy_root,
     shard_root,
 )
-from generator.harness.shard_init import init_shards
+from generator.harness.shard_init import drop_lock_hashes, init_shards
 from generator.terraform_runner import Plan, Terraform
 
 # The largest shard. With the modules' 0.1.1 validations and GOGC=400, a for_each shard plans in close
@@ -88,6 +88,7 @@ def _plan_dir(path: Path, terraform: Callable[[Path], Terraform], init: bool = T
     tf = terraform(path)
     if init:
         tf.init()
+        drop_lock_hashes(path)
     return tf.plan_json()
 
 

@@ -7,7 +7,9 @@ of the ~700 MB AWS provider package: every terraform command that loads a provid
 against the lock file's ``hashes`` (~0.45 CPU s each for ``plan`` and ``show``). Those checks prove
 nothing here: the lock file was written by that same ``init``, from the same mirror, moments before;
 its pinned provider version stays. A shard whose module calls the template does not hold (a layout
-this file does not know) gets its own ``init``, as before.
+this file does not know), or a root planned on its own, gets its own ``init``, whose lock file then
+loses its hashes too (:func:`drop_lock_hashes`). The harness's working copies never hold a lock file
+of the user's (``copy_root`` leaves terraform's working files out): each one is the harness's own.
 """
 
 from __future__ import annotations
@@ -40,6 +42,14 @@ def module_calls(text: str) -> dict[str, str] | None:
 def without_hashes(lock: str) -> str:
     """A lock file's text without its ``hashes`` lists (versions and constraints stay)."""
     return _HASHES.sub("", lock)
+
+
+def drop_lock_hashes(root: Path) -> None:
+    """Rewrite the lock file the ``init`` just run in ``root`` wrote, without its hashes (see above)."""
+    lock = root / LOCK_FILE
+    text = lock.read_text(encoding="utf-8")
+    if (bare := without_hashes(text)) != text:
+        lock.write_text(bare, encoding="utf-8")
 
 
 def init_shards(dirs: Sequence[Path], terraform: Callable[[Path], Terraform], header: str) -> list[Path]:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.harness.batch import plan_batched
+from generator.harness.batch import plan_batched, plan_each
 from generator.harness.roots import SHARD_TERRAFORM_BLOCK, find_roots
 from generator.harness.shard_init import TEMPLATE, init_shards, module_calls, without_hashes
 from generator.terraform_runner import Terraform
@@ -102,6 +102,28 @@ def test_shards_share_one_init_and_plan_without_hashing(example_workspace: Path,
         assert (shard / ".terraform").is_symlink()
         lock = (shard / ".terraform.lock.hcl").read_text(encoding="utf-8")
         assert "hashes" not in lock and 'version     = "5.100.0"' in lock
+
+
+@pytest.mark.terraform
+def test_a_root_planned_alone_inits_itself_and_plans_without_hashing(
+    example_workspace: Path, tmp_path: Path
+) -> None:
+    """One shard (nothing to share) and ``plan_each`` (whole roots): their own init, then a lock file
+    without hashes, and the plan as before."""
+    [root, *_] = find_roots(example_workspace / "generated")
+    recording = Recording()
+    batched = plan_batched([root], tmp_path / "b", recording, shard_size=1)
+    each = plan_each([root], tmp_path / "e", recording)
+    assert [command for _, command in recording.commands] == ["init", "plan", "show"] * 2
+    assert not (tmp_path / "b" / "shards" / TEMPLATE).exists()
+    for plan in (batched.plans[0], each.plans[0]):
+        assert plan.resource_changes
+    for lock in [
+        *tmp_path.glob("b/shards/*/.terraform.lock.hcl"),
+        *tmp_path.glob("e/roots/*/.terraform.lock.hcl"),
+    ]:
+        text = lock.read_text(encoding="utf-8")
+        assert "hashes" not in text and 'version     = "5.100.0"' in text, lock
 
 
 def test_shards_whose_calls_differ_from_the_template_init_alone(tmp_path: Path) -> None:
