@@ -33,6 +33,7 @@ from pathlib import Path
 import orjson
 
 from generator.files import is_dir_entry, read_bytes, replace_file
+from generator.harness.called_modules import Resolver, called_modules
 from generator.policy import RoleSpec
 from generator.registry import LoadedRegistry
 from generator.render_keys import generator_fingerprint
@@ -210,6 +211,7 @@ def role_keys(
     tenants = {t.name: t for t in loaded.model.tenants}
     entries: dict[str, bytes] = {}
     folders: dict[Path, bytes] = {}  # a module folder's digest, hashed once however many roots call it
+    resolver = Resolver()
     keys = {}
     for r in roles:
         if r.tenant not in entries:
@@ -219,7 +221,7 @@ def role_keys(
         h.update(r.key.encode() + b"\0" + entries[r.tenant])
         if tree is not None:
             _hash_tree(tree / r.tenant / r.scenario, h)
-            for folder in called_modules(tree / r.tenant / r.scenario):
+            for folder in called_modules(tree / r.tenant / r.scenario, resolver):
                 if folder not in folders:
                     inner = hashlib.sha256()
                     _hash_tree(folder, inner)
@@ -227,40 +229,6 @@ def role_keys(
                 h.update(_field(os.fsencode(folder)) + _field(folders[folder]))
         keys[r.key] = h.hexdigest()
     return keys
-
-
-def called_modules(root: Path) -> list[Path]:
-    """The folders outside ``root`` its local module sources (its top-level ``.tf`` files) point at, as
-    the harness links them: the role module's folder with the core beside it (its parent), any other
-    module's own folder."""
-    from generator.harness.roots import MODULE_BLOCK
-    from generator.hclread import NotLiteral, literal
-    from generator.tfoverride import SOURCE_LINE
-
-    found: set[Path] = set()
-    try:
-        files = sorted(p for p in root.glob("*.tf") if p.is_file())
-    except OSError:
-        return []
-    inside = root.resolve()
-    for tf in files:
-        try:
-            text = read_bytes(tf).decode("utf-8", "replace")
-        except OSError:
-            continue
-        role = MODULE_BLOCK.search(text) if tf.name == "main.tf" else None
-        for match in SOURCE_LINE.finditer(text):
-            try:
-                value = literal(match.group(3))
-            except NotLiteral:
-                continue
-            if not value.startswith(("./", "../")):
-                continue
-            target = (root / value).resolve()
-            if target != inside and inside not in target.parents:
-                in_role = role is not None and role.start() <= match.start() < role.end()
-                found.add(target.parent if in_role else target)
-    return sorted(found)
 
 
 @dataclass
