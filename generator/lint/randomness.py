@@ -20,7 +20,6 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from itertools import groupby
 
 REQUIRED_BITS = 128
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-([0-9a-f])[0-9a-f]{3}-([0-9a-f])[0-9a-f]{3}-[0-9a-f]{12}", re.I)
@@ -62,9 +61,9 @@ def _alphabet(value: str) -> int:
 
 def _longest_run(value: str) -> tuple[int, str]:
     """The longest run of one character, and the character."""
-    best, best_char = 0, ""
-    for c, group in groupby(value):
-        run = sum(1 for _ in group)
+    best, best_char, run = 0, "", 0
+    for i, c in enumerate(value):
+        run = run + 1 if i and c == value[i - 1] else 1
         if run > best:
             best, best_char = run, c
     return best, best_char
