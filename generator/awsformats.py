@@ -117,8 +117,19 @@ def resource_type(value: str) -> str | None:
     return None
 
 
+# Regions every botocore release of recent years knows (botocore never drops one): a registry of these
+# is judged without loading botocore, ~0.1 s of a run's start-up; any other name is looked up there.
+_ESTABLISHED_REGIONS = frozenset(
+    [f"us-{r}" for r in ("east-1", "east-2", "west-1", "west-2", "gov-east-1", "gov-west-1")]
+    + [f"eu-{r}" for r in ("central-1", "west-1", "west-2", "west-3", "north-1", "south-1")]
+    + [f"ap-{r}" for r in ("east-1", "south-1", "northeast-1", "northeast-2", "northeast-3")]
+    + ["ap-southeast-1", "ap-southeast-2", "ca-central-1", "sa-east-1", "me-south-1", "af-south-1"]
+    + ["cn-north-1", "cn-northwest-1"]
+)
+
+
 def region(value: str) -> str | None:
-    if value not in regions():
+    if value not in _ESTABLISHED_REGIONS and value not in regions():
         return f'"{value}" is not an AWS region: use a region name such as us-east-1'
     return None
 

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import argparse
 import gc
+import importlib
 import os
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from generator import __version__
 from generator.console import err, out
@@ -16,6 +19,7 @@ from generator.files import path_value
 from generator.registry import RegistryError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_BUSY = 0, 1, 2, 3
+Subparsers = Any  # argparse._SubParsersAction, private
 
 
 def _report(exc: RegistryError) -> int:
@@ -90,7 +94,18 @@ def cmd_report(args: argparse.Namespace) -> int:
     return run_report(args)
 
 
-def parser() -> argparse.ArgumentParser:
+def registry_arg(sp: argparse.ArgumentParser) -> None:
+    sp.add_argument(
+        "--registry",
+        default=os.environ.get("XACCT_REGISTRY", "tenants.yaml"),
+        type=path_value,
+        help="registry YAML file (default: tenants.yaml)",
+    )
+
+
+def parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The command line; with ``command``, a parser of that command alone (the same for its arguments
+    and help): the other commands' modules are not imported (~0.15 s of a run's start-up)."""
     p = argparse.ArgumentParser(
         prog="xacct",
         description="Turn a registry of tenants (tenants.yaml) into Terraform for AWS cross-account IAM "
@@ -102,23 +117,25 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--version", action="version", version=f"xacct {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
+    for name, add in COMMANDS.items():
+        if command in (None, name):
+            add(sub)
+    return p
 
-    def registry_arg(sp: argparse.ArgumentParser) -> None:
-        sp.add_argument(
-            "--registry",
-            default=os.environ.get("XACCT_REGISTRY", "tenants.yaml"),
-            type=path_value,
-            help="registry YAML file (default: tenants.yaml)",
-        )
 
+def _generate(sub: Subparsers) -> None:
     from generator.generate_cli import add_generate
 
     add_generate(sub, registry_arg)
 
+
+def _validate(sub: Subparsers) -> None:
     from generator.validate_cli import add_validate
 
     add_validate(sub, registry_arg)
 
+
+def _external_ids(sub: Subparsers) -> None:
     e = sub.add_parser(
         "external-ids",
         help="manage tenants' external IDs",
@@ -151,6 +168,8 @@ def parser() -> argparse.ArgumentParser:
     rotation.add_arguments(r)
     r.set_defaults(func=cmd_rotate)
 
+
+def _lint(sub: Subparsers) -> None:
     from generator.lint.command import add_arguments as add_lint_arguments
 
     lint = sub.add_parser(
@@ -164,7 +183,8 @@ def parser() -> argparse.ArgumentParser:
     add_lint_arguments(lint)
     lint.set_defaults(func=cmd_lint)
 
-    from generator.audit import add_arguments as add_audit_arguments
+
+def _plan_guard(sub: Subparsers) -> None:
     from generator.plan_guard import add_arguments as add_guard_arguments
 
     guard = sub.add_parser(
@@ -178,6 +198,10 @@ def parser() -> argparse.ArgumentParser:
     add_guard_arguments(guard)
     guard.set_defaults(func=cmd_plan_guard)
 
+
+def _audit(sub: Subparsers) -> None:
+    from generator.audit import add_arguments as add_audit_arguments
+
     audit = sub.add_parser(
         "audit",
         help="compare the roles deployed in an account with the registry (IAM-008)",
@@ -189,6 +213,8 @@ def parser() -> argparse.ArgumentParser:
     add_audit_arguments(audit)
     audit.set_defaults(func=cmd_audit)
 
+
+def _import(sub: Subparsers) -> None:
     from generator.adopt import add_arguments as add_import_arguments
 
     adopt = sub.add_parser(
@@ -202,6 +228,8 @@ def parser() -> argparse.ArgumentParser:
     add_import_arguments(adopt)
     adopt.set_defaults(func=cmd_import)
 
+
+def _report_command(sub: Subparsers) -> None:
     from generator.report.command import add_arguments as add_report_arguments
 
     report = sub.add_parser(
@@ -214,6 +242,8 @@ def parser() -> argparse.ArgumentParser:
     add_report_arguments(report)
     report.set_defaults(func=cmd_report)
 
+
+def _junit_merge(sub: Subparsers) -> None:
     from generator.report import junit_merge
 
     merge = sub.add_parser(
@@ -226,40 +256,32 @@ def parser() -> argparse.ArgumentParser:
     junit_merge.add_arguments(merge)
     merge.set_defaults(func=junit_merge.run_junit_merge)
 
-    _module_commands(sub)
-    return p
+
+# The commands whose module holds all of them: DESCRIPTION, EPILOG, add_arguments and the run.
+MODULE_COMMANDS = {
+    "schema": (
+        "schema_cli",
+        "run_schema",
+        "the registry's JSON Schema, for editor completion (yaml-language-server, VS Code)",
+    ),
+    "terraform-config": (
+        "terraform_config",
+        "run_terraform_config",
+        "a CLI config for the provider mirror and local copies of roots to plan by hand",
+    ),
+    "changed-roots": ("changed_roots", "run_changed_roots", "list the roots to plan (a CI matrix)"),
+    "fetch-plan-json": (
+        "fetch_plan_json",
+        "run_fetch_plan_json",
+        "download a remote HCP Terraform run's JSON plan",
+    ),
+}
 
 
-def _module_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """The commands whose module holds all of them: DESCRIPTION, EPILOG, add_arguments and the run."""
-    from generator import changed_roots, fetch_plan_json, schema_cli, terraform_config
-
-    for name, module, run, help_text in (
-        (
-            "schema",
-            schema_cli,
-            schema_cli.run_schema,
-            "the registry's JSON Schema, for editor completion (yaml-language-server, VS Code)",
-        ),
-        (
-            "terraform-config",
-            terraform_config,
-            terraform_config.run_terraform_config,
-            "a CLI config for the provider mirror and local copies of roots to plan by hand",
-        ),
-        (
-            "changed-roots",
-            changed_roots,
-            changed_roots.run_changed_roots,
-            "list the roots to plan (a CI matrix)",
-        ),
-        (
-            "fetch-plan-json",
-            fetch_plan_json,
-            fetch_plan_json.run_fetch_plan_json,
-            "download a remote HCP Terraform run's JSON plan",
-        ),
-    ):
+def _module_command(name: str) -> Callable[[Subparsers], None]:
+    def add(sub: Subparsers) -> None:
+        module_name, run, help_text = MODULE_COMMANDS[name]
+        module = importlib.import_module(f"generator.{module_name}")
         command = sub.add_parser(
             name,
             help=help_text,
@@ -268,7 +290,29 @@ def _module_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[t
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
         module.add_arguments(command)
-        command.set_defaults(func=run)
+        command.set_defaults(func=getattr(module, run))
+
+    return add
+
+
+# each command's name and what adds its parser, in the order of `xacct --help`
+COMMANDS: dict[str, Callable[[Subparsers], None]] = {
+    "generate": _generate,
+    "validate": _validate,
+    "external-ids": _external_ids,
+    "lint": _lint,
+    "plan-guard": _plan_guard,
+    "audit": _audit,
+    "import": _import,
+    "report": _report_command,
+    "junit-merge": _junit_merge,
+    **{name: _module_command(name) for name in MODULE_COMMANDS},
+}
+
+
+def _command(argv: list[str]) -> str | None:
+    """The command ``argv`` names first, when it names one (else None: the whole parser)."""
+    return argv[0] if argv and argv[0] in COMMANDS else None
 
 
 # A run builds many small objects that live until it ends (models, statements, file texts) and almost
@@ -316,7 +360,10 @@ def _internal_error(args: argparse.Namespace, exc: Exception) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     gc.set_threshold(*GC_THRESHOLDS)
-    args = parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args, extra = parser(_command(argv)).parse_known_args(argv)
+    if extra:  # the whole parser refuses them, with the usage line that names every command
+        args = parser().parse_args(argv)
     previous = {}
     if threading.current_thread() is threading.main_thread():  # only there may handlers be set
         previous = {signum: signal.signal(signum, _on_signal) for signum in (signal.SIGINT, signal.SIGTERM)}

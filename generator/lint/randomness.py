@@ -90,7 +90,7 @@ def _period(value: str) -> str | None:
     """The repeated unit when ``value`` is a short unit written over and over (``abcabcabc``)."""
     n = len(value)
     for p in range(1, n // 2 + 1):
-        if all(value[i] == value[i - p] for i in range(p, n)):
+        if value[p:] == value[: n - p]:  # value[i] == value[i - p] for every i from p on
             return value[:p]
     return None
 

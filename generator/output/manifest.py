@@ -22,6 +22,13 @@ from generator.files import NotAFile
 
 MANIFEST = ".xacct-manifest.json"
 _string = json.encoder.encode_basestring_ascii  # what json.dumps writes for a str, in C
+
+
+def _optional(value: str | None) -> str:
+    """``json.dumps(value)``; a str without the encoder's set-up."""
+    return _string(value) if type(value) is str else json.dumps(value)
+
+
 FORMAT = 2
 
 
@@ -56,17 +63,17 @@ class TenantManifest:
         files = "{\n" + ",\n".join(entries) + "\n  }" if entries else "{}"
         # only while a rotation is in progress: every other manifest reads as it always has
         rotation = (
-            f'  "next_external_id": {json.dumps(self.next_external_id)},\n'
+            f'  "next_external_id": {_optional(self.next_external_id)},\n'
             if self.next_external_id is not None
             else ""
         )
         return (
             "{\n"
-            f'  "external_id": {json.dumps(self.external_id)},\n'
+            f'  "external_id": {_optional(self.external_id)},\n'
             f'  "files": {files},\n'
             f'  "format": {FORMAT},\n'
             '  "generator": "xacct",\n'
-            f'  "key": {json.dumps(self.key)},\n'
+            f'  "key": {_optional(self.key)},\n'
             f"{rotation}"
             f'  "tenant": {_string(self.tenant)}\n'
             "}\n"

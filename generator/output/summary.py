@@ -23,9 +23,9 @@ def _tenant_paths(paths: list[str]) -> dict[str, set[str]]:
     """Tenant folder -> the parts below it (a subfolder's name; "" for a file of the folder itself)."""
     found: dict[str, set[str]] = {}
     for rel in paths:
-        tenant, slash, rest = rel.partition("/")
-        if slash:  # the tree's own manifest is no tenant's
-            found.setdefault(tenant, set()).add(rest.split("/", 1)[0] if "/" in rest else "")
+        parts = rel.split("/", 2)
+        if len(parts) > 1:  # the tree's own manifest is no tenant's
+            found.setdefault(parts[0], set()).add(parts[1] if len(parts) > 2 else "")
     return found
 
 
@@ -34,8 +34,9 @@ def tenant_changes(diff: TreeDiff) -> TenantChanges:
     there), removed (nothing of it is left) or changed (the parts whose files were written or removed)."""
     written = _tenant_paths(diff.changed)
     gone = _tenant_paths(diff.extra)
-    before = _tenant_paths(diff.stale + diff.edited + diff.extra + diff.unchanged)
-    after = _tenant_paths(diff.changed + diff.unchanged)
+    kept = _tenant_paths(diff.unchanged).keys()
+    before = _tenant_paths(diff.stale + diff.edited).keys() | gone.keys() | kept
+    after = written.keys() | kept
     changes = TenantChanges()
     for tenant in sorted(written.keys() | gone.keys()):
         if tenant not in before:

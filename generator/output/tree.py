@@ -173,7 +173,8 @@ def _create(path: str, data: bytes) -> None:
     """Write a new file with three system calls (``open()``'s file objects cost several more)."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
     try:
-        view = memoryview(data)
+        written = os.write(fd, data)
+        view = memoryview(data)[written:] if written < len(data) else None  # a short write: the rest
         while view:
             view = view[os.write(fd, view) :]
     except OSError as exc:  # os.write names no file: a full disk must say where

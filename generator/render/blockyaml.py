@@ -77,7 +77,7 @@ def _lines(data: Any, indent: str, out: list[str]) -> None:
     for item in data:
         if type(item) is str:
             out.append(f"{indent}- {_scalar(item)}")
-        elif isinstance(item, Mapping) and item:
+        elif (type(item) is dict or isinstance(item, Mapping)) and item:
             sub: list[str] = []
             _lines(item, indent + "  ", sub)
             out.append(f"{indent}- {sub[0].lstrip()}")
@@ -90,6 +90,9 @@ def _lines(data: Any, indent: str, out: list[str]) -> None:
 
 
 def _is_empty(value: Any) -> bool:
+    kind = type(value)
+    if kind is str or kind is int or kind is bool:  # scalars first: the ABC check is the slow path
+        return False
     return isinstance(value, Mapping | list | tuple) and not value
 
 

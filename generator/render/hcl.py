@@ -60,8 +60,11 @@ def _key(key: str, quoted: bool) -> str:
 
 def value(data: Any, level: int = 0, quoted_keys: bool = True) -> str:
     """Render ``data`` as an HCL expression; mappings and object lists span lines."""
-    if type(data) is str:  # the common case first: the ABC checks below cost more than quoting
+    kind = type(data)
+    if kind is str:  # the common cases first: the ABC checks below cost more than quoting
         return quote(data)
+    if kind is dict or kind is list or kind is tuple:
+        return _collection(data, kind is dict, level, quoted_keys)
     if data is None:
         return "null"
     if isinstance(data, bool):
@@ -70,20 +73,23 @@ def value(data: Any, level: int = 0, quoted_keys: bool = True) -> str:
         return repr(data)
     if isinstance(data, str):
         return quote(data)
-    if isinstance(data, Mapping):
-        if not data:
-            return "{}"
+    if isinstance(data, Mapping | Sequence):
+        return _collection(data, isinstance(data, Mapping), level, quoted_keys)
+    raise TypeError(f"cannot render {type(data).__name__} as HCL")
+
+
+def _collection(data: Any, mapping: bool, level: int, quoted_keys: bool) -> str:
+    """A mapping as an object over lines; a list of scalars on one line, of objects over lines."""
+    if not data:
+        return "{}" if mapping else "[]"
+    if mapping:
         body = attributes(data.items(), level + 1, quoted_keys=quoted_keys)
         return "{\n" + body + "\n" + INDENT * level + "}"
-    if isinstance(data, Sequence):
-        if not data:
-            return "[]"
-        if all(type(x) is str for x in data) or all(not isinstance(x, Mapping | list | tuple) for x in data):
-            return "[" + ", ".join(value(x) for x in data) + "]"
-        inner = INDENT * (level + 1)
-        items = [inner + value(x, level + 1, quoted_keys=quoted_keys) + "," for x in data]
-        return "[\n" + "\n".join(items) + "\n" + INDENT * level + "]"
-    raise TypeError(f"cannot render {type(data).__name__} as HCL")
+    if all(type(x) is str for x in data) or all(not isinstance(x, Mapping | list | tuple) for x in data):
+        return "[" + ", ".join(value(x) for x in data) + "]"
+    inner = INDENT * (level + 1)
+    items = [inner + value(x, level + 1, quoted_keys=quoted_keys) + "," for x in data]
+    return "[\n" + "\n".join(items) + "\n" + INDENT * level + "]"
 
 
 GRAPHEME = regex.compile(r"\X")
@@ -111,7 +117,8 @@ def attributes(items: Iterable[tuple[str, Any]], level: int, quoted_keys: bool =
     current: list[tuple[str, str]] = []
     for key, data in items:
         rendered_key = _key(key, quoted_keys)
-        mapping = type(data) is dict or (type(data) is not str and isinstance(data, Mapping))
+        kind = type(data)
+        mapping = kind is dict or (kind is not str and kind is not list and isinstance(data, Mapping))
         text = value(data, level, quoted_keys=True if mapping else quoted_keys)
         if "\n" in text:
             if current:

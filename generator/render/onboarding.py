@@ -13,8 +13,9 @@ with ``shlex.quote`` and string literals are JSON strings (`assume_snippets`).
 
 from __future__ import annotations
 
+import re
 import shlex
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cache
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -47,10 +48,41 @@ NO_MODULE_SOURCE = (
 )
 
 
+# a plain include at the start of a line or right after another tag, and the newline after it
+_INCLUDE = re.compile(r'(?:^|(?<=\n)|(?<=%\}))\{% include "([\w.-]+)" %\}\n?')
+_SCOPED = re.compile(r"\{%-? *(?:set|macro|block|extends|import|from)\b")
+
+
+class _InliningLoader(jinja2.PackageLoader):
+    """The kit's templates with each plain ``{% include "name" %}`` replaced by that template's text.
+
+    Jinja gives every include a new context (a copy of the whole context): with up to seven per
+    README, that was a third of a kit's render time. The output is the same: an included template
+    here sees the whole context, sets nothing, starts with no space or tab and ends in a newline, so its
+    text in place of the tag and the newline after it (which ``trim_blocks`` drops) renders as the
+    include did. A template that does not fit stays an include. (tests/onboarding/test_readme.py
+    renders the kits both ways.)
+    """
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str | None, Callable[[], bool] | None]:
+        source, filename, uptodate = super().get_source(environment, template)
+
+        def inline(match: re.Match[str]) -> str:
+            text = self.get_source(environment, match.group(1))[0]  # its own includes inlined
+            fits = text.endswith("\n") and text[:1] not in " \t" and not _SCOPED.search(text)
+            return text if fits else match.group(0)
+
+        return _INCLUDE.sub(inline, source), filename, uptodate
+
+
 @cache
-def _env() -> jinja2.Environment:
+def _env(inline: bool = True) -> jinja2.Environment:
+    """The kit's templates (``inline``: includes as their text, `_InliningLoader`)."""
+    loader = _InliningLoader if inline else jinja2.PackageLoader
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("generator", "templates/onboarding"),
+        loader=loader("generator", "templates/onboarding"),
         autoescape=False,
         auto_reload=False,  # templates are package data: no stat per render
         keep_trailing_newline=True,

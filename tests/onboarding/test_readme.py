@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import json
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -13,6 +15,8 @@ from markdown_it import MarkdownIt
 
 from generator import MODULES_VERSION
 from generator.policy.roles import RoleSpec
+from generator.registry import LoadedRegistry
+from generator.render import onboarding
 from generator.render.onboarding import code, fence, render_kit, stack_name
 from generator.render.terraform import ModuleSource, render_root
 
@@ -160,3 +164,44 @@ def test_launch_stack_link_only_with_a_template_url(scenario_a: list[RoleSpec]) 
         "templateURL": [TEMPLATE_URL.replace("{tenant}", spec.tenant)],
         "stackName": [stack_name(spec)],
     }
+
+
+def _variants(roles: list[RoleSpec], hostile: RoleSpec) -> list[list[RoleSpec]]:
+    """Kits in every state the README's included parts speak of: both scenarios, one, suspended,
+    rotating, adopted, hostile values, and a role being offboarded beside a live one or alone."""
+    by_tenant: dict[str, list[RoleSpec]] = {}
+    for spec in roles:
+        by_tenant.setdefault(spec.tenant, []).append(spec)
+    kits = [*by_tenant.values(), [hostile]]
+    for specs in by_tenant.values():
+        kits.append([s.model_copy(update={"status": "suspended"}) for s in specs])
+        kits.append([s.model_copy(update={"additional_external_ids": ("next-id-1234",)}) for s in specs])
+        kits.append([s.model_copy(update={"adopt": True}) for s in specs])
+        kits.append([s.model_copy(update={"status": "offboarding"}) for s in specs])
+        if len(specs) == 2:
+            kits.append([specs[0], specs[1].model_copy(update={"status": "offboarding"})])
+            kits.append([specs[0].model_copy(update={"status": "offboarding"}), specs[1]])
+    return kits
+
+
+def test_inlined_includes_render_as_jinja_includes(
+    example: LoadedRegistry, example_roles: list[RoleSpec], hostile: RoleSpec, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The kits render from templates with their includes inlined (`_InliningLoader`): the same text
+    as jinja's own includes, in every state, with and without a module source and launch link."""
+    kits = _variants(example_roles, hostile)
+    source = "git::https://x.test/m//{module}?ref=v{version}"
+    settings = [{}, {"module_source": source, "onboarding_template_url": TEMPLATE_URL}]
+    registries = [
+        dataclasses.replace(example, model=example.model.model_copy(update={"partner": partner}))
+        for partner in (example.model.partner.model_copy(update=s) for s in settings)
+    ]
+    env = onboarding._env
+    rendered = []
+    for inline in (True, False):
+        monkeypatch.setattr(onboarding, "_env", functools.partial(env, inline))
+        rendered.append([onboarding.render_onboarding(kit, loaded) for loaded in registries for kit in kits])
+    assert rendered[0] == rendered[1]
+    assert len(rendered[0]) == 2 * len(kits) > 20
+    inlined = env().loader
+    assert inlined is not None and "{% include" not in inlined.get_source(env(), "README.md.j2")[0]

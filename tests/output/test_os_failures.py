@@ -224,3 +224,14 @@ def test_a_signal_during_the_swap_is_held_until_the_swap_is_done(monkeypatch: py
     finally:
         signal.signal(signal.SIGTERM, previous)
     assert steps == ["the swap went on"] and tree.committed()
+
+
+def test_a_short_write_writes_the_rest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """os.write may take part of the bytes (a signal, a pipe): new files still get all of them."""
+    from generator.output import tree
+
+    real = os.write
+    monkeypatch.setattr(tree.os, "write", lambda fd, data: real(fd, bytes(data[:3])))
+    files = {"a/x.txt": "0123456789é", "b.txt": "", "a/y.txt": "ab"}
+    tree.write_files(tmp_path, files)
+    assert {rel: (tmp_path / rel).read_text(encoding="utf-8") for rel in files} == files

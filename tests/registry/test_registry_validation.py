@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from generator import awsformats as aws
 from generator.permissions.discovery import kinds
 from generator.registry import load_registry_text
 
@@ -103,6 +104,15 @@ def test_principal_arn_outside_the_partner_account() -> None:
 )
 def test_unknown_region(old: str, new: str, line: int, path: str) -> None:
     only_problem(edit(old, new), line, path, "is not an AWS region", "us-east-1")
+
+
+def test_the_regions_judged_without_botocore_are_botocore_regions() -> None:
+    """`awsformats.region` takes a few long-established regions without loading botocore's list: each
+    is in it, and a region botocore added later is still judged by that list."""
+    assert aws._ESTABLISHED_REGIONS.issubset(aws.regions())
+    newer = sorted(aws.regions() - aws._ESTABLISHED_REGIONS)
+    assert newer and all(aws.region(r) is None for r in newer)
+    assert aws.region("us-east-7") is not None and aws.region("US-EAST-1") is not None
 
 
 @pytest.mark.parametrize("version", ["2", "0", "1.1", "v1"])

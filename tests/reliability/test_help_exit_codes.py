@@ -6,7 +6,9 @@ Both walk the argparse tree, so a command added later is held to the same."""
 from __future__ import annotations
 
 import argparse
+import io
 import re
+from contextlib import redirect_stderr
 
 import pytest
 
@@ -108,3 +110,17 @@ def test_terraform_config_help_has_a_description_and_an_example() -> None:
     run = run_main(["terraform-config", "--help"])
     assert "provider mirror" in run.out or "mirror" in run.out
     assert "example:\n  xacct terraform-config generated/" in run.out, run.out
+
+
+@pytest.mark.parametrize("name", [w[0] for w, _ in TREE if len(w) == 1])
+def test_a_command_parsed_alone_is_the_same_command(name: str) -> None:
+    """`main` builds the parser of the command it runs alone (the others' modules stay unimported):
+    its help and its errors are the whole parser's (an unknown flag's usage line names every command)."""
+    (alone,) = [p for words, p in _tree(parser(name)) if words == (name,)]
+    assert alone.format_help() == COMMANDS[(name,)].format_help()
+    argv = [name, "--no-such-flag"]
+    whole = io.StringIO()
+    with pytest.raises(SystemExit), redirect_stderr(whole):
+        parser().parse_args(argv)
+    run = run_main(argv)
+    assert run.code == 2 and run.err == whole.getvalue(), run.err
