@@ -23,7 +23,7 @@ WIDE = json.dumps(
 )
 
 
-def role_change(address: str = "module.role.module.role.aws_iam_role.this", **after: Any) -> dict[str, Any]:
+def role_change(address: str = "module.role.aws_iam_role.this", **after: Any) -> dict[str, Any]:
     values = {
         "name": ACME.role_name,
         "path": ACME.role_path,
@@ -39,9 +39,7 @@ def role_change(address: str = "module.role.module.role.aws_iam_role.this", **af
             "name": "this", "change": {"actions": ["create"], "before": None, "after": values}}  # fmt: skip
 
 
-def policy_change(
-    address: str = "module.role.module.role.aws_iam_role_policy.this[0]", **after: Any
-) -> dict[str, Any]:
+def policy_change(address: str = "module.role.aws_iam_role_policy.this[0]", **after: Any) -> dict[str, Any]:
     values = {
         "name": "xacct-permissions",
         "role": ACME.role_name,
@@ -91,7 +89,7 @@ def test_a_copy_claiming_the_role_first_is_still_a_finding() -> None:
     }
     bad = role_change(assume_role_policy=json.dumps({"Version": "2012-10-17", "Statement": [stranger]}))
     found = judge(decoy, bad, policy_change(), pin="222222222222")
-    assert any("module.role.module.role.aws_iam_role.this also claims the registry role" in f for f in found)
+    assert any("module.role.aws_iam_role.this also claims the registry role" in f for f in found)
 
 
 def test_a_missing_registry_role_is_a_finding() -> None:

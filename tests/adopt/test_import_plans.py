@@ -27,8 +27,8 @@ from generator.registry import load_registry
 
 HERE = Path(__file__).parent
 REGISTRY = HERE / "tenants-adopt.yaml"
-ROLE = "module.role.module.role.aws_iam_role.this"
-POLICY = "module.role.module.role.aws_iam_role_policy.this[0]"
+ROLE = "module.role.aws_iam_role.this"
+POLICY = "module.role.aws_iam_role_policy.this[0]"
 KEYS = ["initech/partner_to_customer", "initech/customer_to_partner"]
 
 

@@ -215,7 +215,7 @@ def test_decoy_copy_of_the_role(mutants: dict[str, Any]) -> None:
     _both_fail(
         mutants,
         "m-decoy",
-        "m-decoy/partner_to_customer: module.role.module.role.aws_iam_role.this: the trust policy is not "
+        "m-decoy/partner_to_customer: module.role.aws_iam_role.this: the trust policy is not "
         "what the registry asks for: sts:AssumeRole on arn:aws:iam::500000000005:role/Role-m-decoy as "
         "arn:aws:sts::111111111111:assumed-role/teamform-integration/xacct-test would be DENIED, "
         "expected ALLOW",
@@ -315,7 +315,7 @@ def test_update_plans_against_existing_state(example_workspace: Path, tmp_path: 
     code, said = guard(example_workspace, replaced, "--allow-destroy", "globex")
     assert code == 1, said
     assert (
-        "module.role.module.role.aws_iam_role.this: the plan replaces this aws_iam_role "
+        "module.role.aws_iam_role.this: the plan replaces this aws_iam_role "
         "(it was tenant acme's before the change); pass --allow-destroy acme"
     ) in said
     assert _suite_on(example_workspace, replaced).returncode == 1

@@ -48,7 +48,7 @@ def plan(spec: RoleSpec) -> dict[str, Any]:
         "role": spec.role_name,
         "policy": json.dumps(spec.permission_policy.to_iam()),
     }
-    base = "module.role.module.role"
+    base = "module.role"
     pin = {"aws": {"expressions": {"allowed_account_ids": {"constant_value": [spec.account_id]}}}}
     return {
         "format_version": "1.2",
