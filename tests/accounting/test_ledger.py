@@ -56,9 +56,9 @@ def judge(*changes: dict[str, Any], pin: str | None = None, **options: Any) -> l
     if pin is not None:
         data["configuration"] = {
             "provider_config": {"aws": {"expressions": {"allowed_account_ids": {"constant_value": [pin]}}}},
-            "root_module": {"module_calls": {"role": {"module": {"module_calls": {"role": {"module": {
+            "root_module": {"module_calls": {"role": {"module": {
                 "resources": [{"address": "aws_iam_role.this", "provider_config_key": "aws"},
-                              {"address": "aws_iam_role_policy.this", "provider_config_key": "aws"}]}}}}}}},
+                              {"address": "aws_iam_role_policy.this", "provider_config_key": "aws"}]}}}},
         }  # fmt: skip
     result = account_plan(plan_from_data(data, "p.json"), ROLES, LOADED.model, where="p.json", **options)
     return [str(f) for f in result.findings]

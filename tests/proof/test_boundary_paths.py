@@ -62,9 +62,9 @@ def plan(spec: RoleSpec) -> dict[str, Any]:
         ],
         "configuration": {
             "provider_config": pin,
-            "root_module": {"module_calls": {"role": {"module": {"module_calls": {"role": {"module": {
+            "root_module": {"module_calls": {"role": {"module": {
                 "resources": [{"address": "aws_iam_role.this", "provider_config_key": "aws"},
-                              {"address": "aws_iam_role_policy.this", "provider_config_key": "aws"}]}}}}}}},
+                              {"address": "aws_iam_role_policy.this", "provider_config_key": "aws"}]}}}},
         },
     }  # fmt: skip
 
