@@ -4,7 +4,7 @@
 The old state is not written by hand field by field: a root calls a 0.2.0-style wrapper (a module whose
 `main.tf` is one `module "role"` call of the core, as `make docs` wrote it up to 0.2.0) and is planned;
 its planned objects, with made-up values for what only AWS knows (ARN, unique ID, dates), become a
-terraform state v4 at the old addresses (`module.role.aws_iam_role.this`, ...). The same
+terraform state v4 at the old addresses (`module.role.module.role.aws_iam_role.this`, ...). The same
 root then calls the flat wrapper with the same values and `terraform plan -refresh=false` must move each
 resource (`previous_address` = the old address) and create, delete or change nothing. A root of an
 adopted role (its import blocks at the new addresses) must import nothing either.
@@ -137,8 +137,8 @@ def test_a_0_2_0_callers_state_moves_to_the_flat_wrapper(wrapper: str, adopted: 
     before = old.show_json(old.plan(refresh=False))
     old_addresses = sorted(c["address"] for c in before["resource_changes"])
     assert old_addresses == [
-        "module.role.aws_iam_role.this",
-        "module.role.aws_iam_role_policy.this[0]",
+        "module.role.module.role.aws_iam_role.this",
+        "module.role.module.role.aws_iam_role_policy.this[0]",
     ]
     (root / "terraform.tfstate").write_text(json.dumps(_state(before), indent=2))
 
@@ -155,7 +155,7 @@ def test_a_0_2_0_callers_state_moves_to_the_flat_wrapper(wrapper: str, adopted: 
     moved = {c["address"]: c for c in after["resource_changes"]}
     assert sorted(moved) == ["module.role.aws_iam_role.this", "module.role.aws_iam_role_policy.this[0]"]
     for address, change in moved.items():
-        assert change["previous_address"] == address.replace("module.role.", "module.role.", 1)
+        assert change["previous_address"] == address.replace("module.role.", "module.role.module.role.", 1)
         assert change["change"]["actions"] == ["no-op"], (address, change["change"])
         assert "importing" not in change["change"], address
     trust = json.loads(moved["module.role.aws_iam_role.this"]["change"]["after"]["assume_role_policy"])

@@ -81,7 +81,7 @@ def test_role_names_match_case_insensitively_in_an_account() -> None:
 
 
 def test_a_copy_claiming_the_role_first_is_still_a_finding() -> None:
-    decoy = role_change("module.aaa_decoy.module.role.aws_iam_role.this")
+    decoy = role_change("module.aaa_decoy.aws_iam_role.this")
     stranger = {
         "Effect": "Allow",
         "Action": "sts:AssumeRole",

@@ -52,7 +52,7 @@ MESSAGES = {
 
 
 def edit_modules(modules: Path, case: str) -> None:
-    main = modules / "cross-account-role" / "main.tf"
+    main = modules / "customer-role" / "main.tf"  # acme's Scenario A role is planned through it
     text = main.read_text()
     if case == "extra":
         main.write_text(text + EXTRA_POLICY)

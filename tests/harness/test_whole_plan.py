@@ -219,7 +219,7 @@ def test_decoy_copy_of_the_role(mutants: dict[str, Any]) -> None:
         "what the registry asks for: sts:AssumeRole on arn:aws:iam::500000000005:role/Role-m-decoy as "
         "arn:aws:sts::111111111111:assumed-role/teamform-integration/xacct-test would be DENIED, "
         "expected ALLOW",
-        "module.zzz_decoy.module.role.aws_iam_role.this also claims the registry role Role-m-decoy",
+        "module.zzz_decoy.aws_iam_role.this also claims the registry role Role-m-decoy",
     )
 
 
@@ -247,7 +247,9 @@ def test_a_root_the_registry_does_not_have(mutants: dict[str, Any]) -> None:
 
 def test_admin_attached_in_the_wrapper_module(workspace: Path) -> None:
     wrapper = workspace / "modules" / "customer-role" / "main.tf"
-    wrapper.write_text(wrapper.read_text() + ATTACH_ADMIN)
+    # the wrapper holds the role itself (modules 0.3.0): the attachment names its resource
+    attach = ATTACH_ADMIN.replace("module.role.role_name", "aws_iam_role.this.name")
+    wrapper.write_text(wrapper.read_text() + attach)
     suite = run_suite(
         workspace, "--xacct-tenant", "acme", "--xacct-scenario", "partner_to_customer", "-k", "test_plan",
         "--xacct-plan-out", "plans",
