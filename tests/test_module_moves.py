@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -122,14 +123,26 @@ def _state(plan: dict[str, Any]) -> dict[str, Any]:
 @pytest.mark.terraform
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    ("wrapper", "adopted"),
-    [("customer-role", True), ("partner-role", False)],
-    ids=["customer-adopted", "partner"],
+    ("wrapper", "adopted", "remote"),
+    [("customer-role", True, False), ("partner-role", False, True)],
+    ids=["customer-adopted", "partner-from-git"],
 )
-def test_a_0_2_0_callers_state_moves_to_the_flat_wrapper(wrapper: str, adopted: bool, tmp_path: Path) -> None:
+def test_a_0_2_0_callers_state_moves_to_the_flat_wrapper(
+    wrapper: str, adopted: bool, remote: bool, tmp_path: Path
+) -> None:
+    """`remote`: the new wrapper comes from a git source, as the modules' READMEs call them (a module
+    package of its own: terraform refuses moves across packages, but the old call no longer exists)."""
     modules = tmp_path / "modules"
     shutil.copytree(MODULES_DIR, modules, ignore=shutil.ignore_patterns(".terraform*", "*.tfstate*"))
     root = tmp_path / "root"
+    source = f"../modules/{wrapper}"
+    if remote:
+        repo = tmp_path / "repo"
+        shutil.copytree(modules, repo / "modules")
+        git = ["git", "-C", str(repo), "-c", "user.name=xacct", "-c", "user.email=xacct@example.com"]
+        for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "modules"]):
+            subprocess.run([*git, *args], check=True, capture_output=True, timeout=60)
+        source = f"git::file://{repo}//modules/{wrapper}"
 
     _root(root, f"../modules/{_old_wrapper(modules, wrapper)}")
     old = Terraform(root)
@@ -142,7 +155,7 @@ def test_a_0_2_0_callers_state_moves_to_the_flat_wrapper(wrapper: str, adopted: 
     ]
     (root / "terraform.tfstate").write_text(json.dumps(_state(before), indent=2))
 
-    _root(root, f"../modules/{wrapper}")
+    _root(root, source)
     if adopted:  # the import blocks `xacct generate` writes for an adopted role
         ids = import_ids_for("TeamFormAccess", "dns-access")
         (root / "imports.tf").write_text(
