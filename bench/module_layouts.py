@@ -1,6 +1,7 @@
 """Does the wrapper module cost plan time at scale? Three roots, each with COUNT roles, planned offline.
 
-- ``wrapper``: COUNT ``module "tNNNN"`` blocks calling modules/customer-role (which calls cross-account-role);
+- ``wrapper``: COUNT ``module "tNNNN"`` blocks calling modules/customer-role (since modules 0.3.0 it holds the
+  core's resources itself; up to 0.2.0 it called cross-account-role, a second module instance per role);
 - ``core``:    COUNT ``module "tNNNN"`` blocks calling modules/cross-account-role directly;
 - ``plain``:   COUNT ``aws_iam_role`` + ``aws_iam_role_policy`` resources with the same jsonencoded documents;
 - ``batch``:   one call of a throwaway batch module (written into the copy of ``modules/``) that takes all

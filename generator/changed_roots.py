@@ -131,7 +131,7 @@ def _module_dir(root: Path) -> Path | None:
     local = [m.group(1) for m in SOURCE.finditer(text) if m.group(1).startswith(("./", "../"))]
     if not local:
         return None
-    return Path(os.path.normpath(root / local[0])).parent  # the wrappers call the core beside them
+    return Path(os.path.normpath(root / local[0])).parent  # the whole folder (wrappers: made from the core)
 
 
 def changed_paths(generated: Path, since: str, extra: list[Path]) -> tuple[set[Path], set[Path]]:

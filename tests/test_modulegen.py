@@ -60,33 +60,58 @@ def test_wrapper_files_say_they_are_generated(wrapper: str) -> None:
 
 
 @pytest.mark.parametrize("wrapper", WRAPPERS)
-def test_wrappers_pass_everything_through_and_repeat_no_core_validation(wrapper: str) -> None:
-    """#19: a wrapper declares the core's variables with the core's type, default and nullability and
-    none of its validations (the core checks the value it is passed); it passes each on and fixes the Sid."""
+def test_wrappers_declare_the_core_variables_with_its_validations(wrapper: str) -> None:
+    """#19: a flat wrapper calls no module, so it declares the core's variables with the core's type,
+    default, nullability and validations (wrapper.toml's rules after them), all but the fixed Sid."""
     core = _variables(MODULES_DIR / CORE / "variables.tf")
     outer = _variables(MODULES_DIR / wrapper / "variables.tf")
     assert list(outer) == [name for name in core if name != "trust_statement_sid"]
     for name, body in outer.items():
         for key in ("type", "nullable"):
             assert body.get(key) == core[name].get(key), (name, key)
-        if (wrapper, name) != ("customer-role", "external_id"):
+        own = _rules(body)[len(_rules(core[name])) :]
+        assert _rules(body)[: len(_rules(core[name]))] == _rules(core[name]), (
+            f"{wrapper} lost a rule of {name}"
+        )
+        if (wrapper, name) == ("customer-role", "external_id"):
+            assert "default" not in body and own == ["${var.external_id != null}"]
+        else:
             assert body.get("default", "absent") == core[name].get("default", "absent"), name
-            assert _rules(body) == [], f"{wrapper} repeats a validation of {name}"
+            assert own == [], name
     assert sum(len(_rules(body)) for body in core.values()) == 25  # 22, and 3 on additional_external_ids
+    assert sum(len(_rules(body)) for body in outer.values()) == 24 + (wrapper == "customer-role")
 
-    (call,) = hcl2.loads((MODULES_DIR / wrapper / "main.tf").read_text())["module"]
-    arguments = {k: v for k, v in call['"role"'].items() if k != "__is_block__"}
-    assert moduledocs.unquote(arguments.pop("source")) == f"../{CORE}"
-    assert moduledocs.unquote(arguments.pop("trust_statement_sid")) == FIXED[wrapper]
-    assert arguments == {name: f"${{var.{name}}}" for name in outer}
+
+@pytest.mark.parametrize("wrapper", WRAPPERS)
+def test_wrappers_hold_the_core_resources_with_the_fixed_values_and_move_the_old_state(wrapper: str) -> None:
+    """One module instance per role: the wrapper's main.tf is the core's (no module call), the fixed
+    variable a local; moved blocks take a 0.2.0 caller's module.role.<resource> to the wrapper's own."""
+    text = (MODULES_DIR / wrapper / "main.tf").read_text(encoding="utf-8")
+    core_text = (MODULES_DIR / CORE / "main.tf").read_text(encoding="utf-8")
+    assert "var.trust_statement_sid" in core_text  # what the local stands in for
+    assert not re.search(r"\bvar\.trust_statement_sid\b", text)
+    fixed = core_text.replace("var.trust_statement_sid", "local.trust_statement_sid")
+    assert fixed.strip() in text
+    parsed, core = hcl2.loads(text), hcl2.loads(fixed)
+    assert "module" not in parsed
+    assert parsed["locals"][0] == {"trust_statement_sid": f'"{FIXED[wrapper]}"', "__is_block__": True}
+    assert parsed["locals"][1:] == core["locals"]
+    assert parsed["resource"] == core["resource"]
+    assert [(m["from"], m["to"]) for m in parsed["moved"]] == [
+        ("${module.role.aws_iam_role.this}", "${aws_iam_role.this}"),
+        ("${module.role.aws_iam_role_policy.this}", "${aws_iam_role_policy.this}"),
+    ]
+    outputs = (MODULES_DIR / wrapper / "outputs.tf").read_text(encoding="utf-8")
+    assert outputs.split("\n", 3)[3] == (MODULES_DIR / CORE / "outputs.tf").read_text(encoding="utf-8")
 
 
 def test_external_id_is_required_only_for_the_customer_role() -> None:
     customer = _variables(MODULES_DIR / "customer-role" / "variables.tf")["external_id"]
     partner = _variables(MODULES_DIR / "partner-role" / "variables.tf")["external_id"]
     assert "default" not in customer
-    assert _rules(customer) == ["${var.external_id != null}"]
-    assert partner["default"] is None and _rules(partner) == []
+    core = _variables(MODULES_DIR / CORE / "variables.tf")["external_id"]
+    assert _rules(customer) == [*_rules(core), "${var.external_id != null}"]
+    assert partner["default"] is None and _rules(partner) == _rules(core)
 
 
 def test_check_finds_a_changed_core_and_make_docs_brings_every_file_up_to_date(
@@ -140,12 +165,11 @@ def test_a_new_core_variable_and_output_reach_every_wrapper(copy: Path) -> None:
         assert block == (
             'variable "session_tags" {\n  description = "Tags {for} \\"sessions\\"."\n'
             "  type = list(object({\n    key   = string\n    value = optional(string)\n  }))\n"
-            "  default  = []\n  nullable = false\n}\n"
+            "  default  = []\n  nullable = false\n\n  validation {\n"
+            '    condition     = length(var.session_tags) < 50\n    error_message = "Too many."\n  }\n}\n'
         )
-        main_tf = (copy / wrapper / "main.tf").read_text()
-        assert re.search(r"\n  session_tags +=\s*var\.session_tags\n}", main_tf), main_tf  # aligned
         assert re.search(
-            r'output "role_id" \{\n  description = "ID."\n  value       = module.role.role_id\n\}',
+            r'output "role_id" \{\n  description = "ID."\n  value       = aws_iam_role.this.id\n\}',
             (copy / wrapper / "outputs.tf").read_text(),
         )
         assert "| `session_tags` |" in (copy / wrapper / "README.md").read_text()
@@ -300,3 +324,61 @@ def test_an_unreadable_core_file_is_one_line_and_writes_nothing(
     err = capsys.readouterr().err
     assert err.startswith(f"error: {copy / CORE / name}: ") and err.count("\n") == 1, err
     assert _files(copy) == before
+
+
+def test_a_new_core_resource_gets_its_moved_block_and_a_fixed_value_is_read_everywhere(copy: Path) -> None:
+    main_tf = copy / CORE / "main.tf"
+    main_tf.write_text(
+        main_tf.read_text()
+        + '\nresource "aws_iam_role_policy_attachment" "extra" {\n  count      = 0\n'
+        + "  role       = aws_iam_role.this.name\n"
+        + '  policy_arn = "var.trust_statement_sid ${var.trust_statement_sid}"\n}\n'
+        + '\nmodule "nested" {\n  source = "./nested"\n'
+        + "  sid    = var.trust_statement_sid # var.trust_statement_sid\n}\n"
+    )
+    assert main([str(copy)]) == 0
+    for wrapper in WRAPPERS:
+        text = (copy / wrapper / "main.tf").read_text()
+        assert 'policy_arn = "var.trust_statement_sid ${local.trust_statement_sid}"' in text  # literal kept
+        assert "  sid    = local.trust_statement_sid # local.trust_statement_sid\n" in text
+        moved = [(m["from"], m["to"]) for m in hcl2.loads(text)["moved"]]
+        assert moved[2:] == [
+            (
+                "${module.role.aws_iam_role_policy_attachment.extra}",
+                "${aws_iam_role_policy_attachment.extra}",
+            ),
+            ("${module.role.module.nested}", "${module.nested}"),
+        ]
+
+
+def test_a_core_the_wrappers_cannot_follow_is_one_line(
+    copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    main_tf = copy / CORE / "main.tf"
+    original = main_tf.read_text()
+    main_tf.write_text(original.replace("locals {\n", "locals {\n  trust_statement_sid = 1\n", 1))
+    before = _files(copy)
+    assert main([str(copy)]) == 2
+    err = capsys.readouterr().err
+    assert "fixed.trust_statement_sid: the core's main.tf declares a local" in err and err.count("\n") == 1
+    assert _files(copy) == before
+
+    main_tf.write_text(original)
+    (copy / CORE / "data.tf").write_text('data "aws_partition" "current" {}\n')
+    assert main([str(copy)]) == 2
+    err = capsys.readouterr().err
+    assert (
+        err.startswith(f"error: {copy / CORE / 'data.tf'}: a wrapper is generated from")
+        and err.count("\n") == 1
+    )
+
+
+def test_replace_references_skips_literal_text_only() -> None:
+    refs = {"var.a": "local.a"}
+    text = (
+        'x = var.a + var.ab + var.a-b + foo.var.a\ny = "var.a ${var.a} $${var.a} %{if var.a}var.a%{endif}"\n'
+    )
+    assert hcltext.replace_references(text, refs) == (
+        "x = local.a + var.ab + var.a-b + foo.var.a\n"
+        'y = "var.a ${local.a} $${var.a} %{if local.a}var.a%{endif}"\n'
+    )

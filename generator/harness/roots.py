@@ -176,6 +176,9 @@ def _output_only(path: Path) -> bool:
 
 
 MODULE_REFERENCE = re.compile(r"\bmodule\.[A-Za-z_]")
+# What names a module call without reading it: a `moved` block (a wrapper's, from where modules 0.2.0 kept
+# its resources) and a whole-line comment.
+NOT_A_READ = re.compile(r"^moved\s*\{\n.*?^\}$|^[ \t]*(?:#|//).*$", re.S | re.M)
 
 
 def _outputs_to_leave_out(modules: Path) -> set[Path]:
@@ -184,7 +187,9 @@ def _outputs_to_leave_out(modules: Path) -> set[Path]:
     files = sorted(modules.glob("*/*.tf"))
     outputs = {p for p in files if _output_only(p)}
     for path in files:
-        if path not in outputs and MODULE_REFERENCE.search(path.read_text(encoding="utf-8")):
+        if path not in outputs and MODULE_REFERENCE.search(
+            NOT_A_READ.sub("", path.read_text(encoding="utf-8"))
+        ):
             return set()
     return outputs
 
@@ -203,7 +208,7 @@ def _copy_modules_for_plan(work: Path, modules: Path) -> None:
     A module's outputs feed nothing but its caller, and a shard root reads none, so they change no
     planned resource; yet terraform evaluates each output of each module instance, about a quarter
     of a shard's plan (bench/README.md). Everything else (variables and their validations, the
-    wrapper module, the documents) is planned as the generated roots plan it. A copy made from
+    resources and their documents) is planned as the generated roots plan it. A copy made from
     other contents of the same folder (modules edited since) is made again.
     """
     copy = work / "modules"

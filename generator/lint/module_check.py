@@ -2,7 +2,7 @@
 
 The lint rebuilds a role from the module's arguments, which is only right when the module is the one
 xacct ships. A local source is resolved against the root and its ``.tf`` / ``.tf.json`` files (and
-those of the local modules they call, such as ``../cross-account-role``) are hashed and compared with
+those of the local modules they call, if any) are hashed and compared with
 the same module in the reference folders: ``modules/`` beside the registry (what ``generate`` uses),
 then the modules installed with xacct. A remote source (git, registry, URL) cannot be checked offline.
 """

@@ -47,10 +47,31 @@ class Block:
 
 def line_depths(text: str) -> list[int]:
     """The bracket depth at the start of each line of `text` (strings, templates and comments skipped)."""
+    return _scan(text)[0]
+
+
+def literal_spans(text: str) -> list[tuple[int, int]]:
+    """The (start, end) offsets of the literal text of `text`'s quoted strings: the characters between
+    the quotes that are not inside a `${...}` / `%{...}` template (those are expressions)."""
+    return _scan(text)[1]
+
+
+def _scan(text: str) -> tuple[list[int], list[tuple[int, int]]]:
     depths, stack, i, n = [0], [], 0, len(text)
+    spans: list[tuple[int, int]] = []
+    literal_from = -1  # where the literal text being read began, or -1 outside one
+
+    def close_literal(at: int) -> None:
+        nonlocal literal_from
+        if literal_from != -1 and at > literal_from:
+            spans.append((literal_from, at))
+        literal_from = -1
+
     while i < n:
         char, top = text[i], stack[-1] if stack else None
         if top == '"':
+            if literal_from == -1:
+                literal_from = i
             if char == "\\":
                 i += 2
                 continue
@@ -58,10 +79,12 @@ def line_depths(text: str) -> list[int]:
                 i += 3
                 continue
             if text.startswith(("${", "%{"), i):
+                close_literal(i)
                 stack.append("${")
                 i += 2
                 continue
             if char == '"':
+                close_literal(i)
                 stack.pop()
             elif char == "\n":
                 raise HclTextError(f"line {len(depths)}: a quoted string runs past the end of the line")
@@ -93,7 +116,23 @@ def line_depths(text: str) -> list[int]:
         i += 1
     if stack:
         raise HclTextError("the file ends inside an unclosed bracket or string")
-    return depths
+    return depths, spans
+
+
+def replace_references(text: str, references: dict[str, str]) -> str:
+    """`text` with each reference `a.b` of `references` (e.g. `var.x` -> `local.x`) replaced where it is an
+    expression or a comment, not where it is literal text of a quoted string (`"var.x"` stays)."""
+    if not references:
+        return text
+    names = "|".join(re.escape(name) for name in sorted(references, key=len, reverse=True))
+    pattern = re.compile(rf"(?<![\w.-])(?:{names})(?![\w-])")
+    spans = literal_spans(text)
+
+    def replace(match: re.Match[str]) -> str:
+        inside = any(start <= match.start() < end for start, end in spans)
+        return match.group(0) if inside else references[match.group(0)]
+
+    return pattern.sub(replace, text)
 
 
 def _items(lines: list[str], depths: list[int], start: int, end: int) -> list[list[str]]:

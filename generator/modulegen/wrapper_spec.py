@@ -1,10 +1,11 @@
 """`wrapper.toml`: what makes a module a wrapper of the core module, and nothing else.
 
-A wrapper module calls its core module once, passing every core variable through except those it
-fixes, and returns every core output. Its spec names the core, the comment at the top of its
-`main.tf`, the values it fixes and, per variable, what differs from the core: the description, whether
-the variable is required although the core gives it a default, and validations of its own (stricter
-rules only: the core's validations run on every value the wrapper passes, and are not repeated).
+A wrapper module is its core module with some variables fixed: it holds the core's locals, resources
+and outputs and declares every other core variable with the core's validations (see
+:mod:`generator.modulegen.wrappers`). Its spec names the core, the comment at the top of its `main.tf`,
+the values it fixes and, per variable, what differs from the core: the description, whether the
+variable is required although the core gives it a default, and validations of its own (stricter rules,
+checked after the core's).
 """
 
 from __future__ import annotations

@@ -72,7 +72,7 @@ def _values(kind: str, name: str, spec_index: int) -> dict[str, Any]:
 @st.composite
 def changes(draw: st.DrawFn) -> dict[str, Any]:
     kind = draw(st.sampled_from(TYPES))
-    module = draw(st.sampled_from([None, "module.role.module.role", "module.x", 'module.a["k"]']))
+    module = draw(st.sampled_from([None, "module.role", "module.x", 'module.a["k"]']))
     label = draw(st.sampled_from(["this", "extra", "zzz"]))
     address = f"{module + '.' if module else ''}{kind}.{label}"
     actions = draw(st.sampled_from(ACTIONS))

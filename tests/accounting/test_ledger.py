@@ -23,7 +23,7 @@ WIDE = json.dumps(
 )
 
 
-def role_change(address: str = "module.role.module.role.aws_iam_role.this", **after: Any) -> dict[str, Any]:
+def role_change(address: str = "module.role.aws_iam_role.this", **after: Any) -> dict[str, Any]:
     values = {
         "name": ACME.role_name,
         "path": ACME.role_path,
@@ -39,9 +39,7 @@ def role_change(address: str = "module.role.module.role.aws_iam_role.this", **af
             "name": "this", "change": {"actions": ["create"], "before": None, "after": values}}  # fmt: skip
 
 
-def policy_change(
-    address: str = "module.role.module.role.aws_iam_role_policy.this[0]", **after: Any
-) -> dict[str, Any]:
+def policy_change(address: str = "module.role.aws_iam_role_policy.this[0]", **after: Any) -> dict[str, Any]:
     values = {
         "name": "xacct-permissions",
         "role": ACME.role_name,
@@ -58,9 +56,9 @@ def judge(*changes: dict[str, Any], pin: str | None = None, **options: Any) -> l
     if pin is not None:
         data["configuration"] = {
             "provider_config": {"aws": {"expressions": {"allowed_account_ids": {"constant_value": [pin]}}}},
-            "root_module": {"module_calls": {"role": {"module": {"module_calls": {"role": {"module": {
+            "root_module": {"module_calls": {"role": {"module": {
                 "resources": [{"address": "aws_iam_role.this", "provider_config_key": "aws"},
-                              {"address": "aws_iam_role_policy.this", "provider_config_key": "aws"}]}}}}}}},
+                              {"address": "aws_iam_role_policy.this", "provider_config_key": "aws"}]}}}},
         }  # fmt: skip
     result = account_plan(plan_from_data(data, "p.json"), ROLES, LOADED.model, where="p.json", **options)
     return [str(f) for f in result.findings]
@@ -83,7 +81,7 @@ def test_role_names_match_case_insensitively_in_an_account() -> None:
 
 
 def test_a_copy_claiming_the_role_first_is_still_a_finding() -> None:
-    decoy = role_change("module.aaa_decoy.module.role.aws_iam_role.this")
+    decoy = role_change("module.aaa_decoy.aws_iam_role.this")
     stranger = {
         "Effect": "Allow",
         "Action": "sts:AssumeRole",
@@ -91,7 +89,7 @@ def test_a_copy_claiming_the_role_first_is_still_a_finding() -> None:
     }
     bad = role_change(assume_role_policy=json.dumps({"Version": "2012-10-17", "Statement": [stranger]}))
     found = judge(decoy, bad, policy_change(), pin="222222222222")
-    assert any("module.role.module.role.aws_iam_role.this also claims the registry role" in f for f in found)
+    assert any("module.role.aws_iam_role.this also claims the registry role" in f for f in found)
 
 
 def test_a_missing_registry_role_is_a_finding() -> None:

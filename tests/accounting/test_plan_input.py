@@ -15,8 +15,8 @@ from generator.cli import main as xacct
 
 REPO = Path(__file__).resolve().parents[2]
 ROLE = {
-    "address": "module.role.module.role.aws_iam_role.this",
-    "module_address": "module.role.module.role",
+    "address": "module.role.aws_iam_role.this",
+    "module_address": "module.role",
     "mode": "managed",
     "type": "aws_iam_role",
     "name": "this",
@@ -89,7 +89,7 @@ CASES: dict[str, tuple[bytes, str]] = {
     "nested 100,000 deep": (b"[" * 100_000 + b"]" * 100_000, "nested deeper than 1,024 levels"),
     "trust not JSON": (
         json.dumps(_with_role(assume_role_policy="{not json")).encode(),
-        "module.role.module.role.aws_iam_role.this: assume_role_policy: not valid JSON",
+        "module.role.aws_iam_role.this: assume_role_policy: not valid JSON",
     ),
     "trust a list": (
         json.dumps(_with_role(assume_role_policy="[]")).encode(),

@@ -17,7 +17,7 @@ from generator.cli import main as xacct
 
 from .test_ledger import LOADED, REPO, ROLES, policy_change, role_change
 
-ROLE = "module.role.module.role.aws_iam_role.this"
+ROLE = "module.role.aws_iam_role.this"
 INVOKE = {
     "address": "action.aws_lambda_invoke.boom",
     "type": "aws_lambda_invoke",

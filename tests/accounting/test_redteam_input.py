@@ -20,9 +20,6 @@ CONFIG_ROLE = [
     "module_calls",
     "role",
     "module",
-    "module_calls",
-    "role",
-    "module",
 ]
 
 
@@ -32,9 +29,9 @@ def _plan() -> dict[str, Any]:
         "resource_changes": [role_change(), policy_change()],
         "configuration": {
             "provider_config": {"aws": {"expressions": {"allowed_account_ids": {"constant_value": [ACME]}}}},
-            "root_module": {"module_calls": {"role": {"module": {"module_calls": {"role": {"module": {
+            "root_module": {"module_calls": {"role": {"module": {
                 "resources": [{"address": "aws_iam_role.this", "provider_config_key": "aws",
-                               "provisioners": [{"type": "local-exec"}]}]}}}}}}},
+                               "provisioners": [{"type": "local-exec"}]}]}}}},
         },
     }  # fmt: skip
 

@@ -23,9 +23,9 @@ def _findings(provider: dict[str, Any]) -> list[str]:
         "resource_changes": [role_change(), policy_change()],
         "configuration": {
             "provider_config": {"aws": {"name": "aws", "expressions": {**PIN, **provider}}},
-            "root_module": {"module_calls": {"role": {"module": {"module_calls": {"role": {"module": {
+            "root_module": {"module_calls": {"role": {"module": {
                 "resources": [{"address": "aws_iam_role.this", "provider_config_key": "aws"},
-                              {"address": "aws_iam_role_policy.this", "provider_config_key": "aws"}]}}}}}}},
+                              {"address": "aws_iam_role_policy.this", "provider_config_key": "aws"}]}}}},
         },
     }  # fmt: skip
     result = account_plan(plan_from_data(data, "p.json"), ROLES, LOADED.model, where="p.json")

@@ -63,8 +63,8 @@ DNS_POLICY = {
 }
 
 
-ROLE = "module.role.module.role.aws_iam_role.this"
-POLICY = "module.role.module.role.aws_iam_role_policy.this[0]"
+ROLE = "module.role.aws_iam_role.this"
+POLICY = "module.role.aws_iam_role_policy.this[0]"
 EXCHANGE_POLICY = {
     "Version": "2012-10-17",
     "Statement": [

@@ -3,8 +3,10 @@
 ``plans/`` holds the real plans (terraform 1.11, hashicorp/aws 5.100, against LocalStack) of the two
 adopted roots of ``tenants-adopt.yaml``, made after creating the roles by hand: each imports the role
 (then updates it: xacct's tags and trust Sid) and its inline policy (no-op, AWS's writing of the same
-document). They must pass; the same plans with an import that replaces, imports a foreign grant or an
-unknown role must not.
+document). They were planned with modules 0.2.0 and carried to the flat wrappers of 0.3.0 by rewriting
+the JSON (``module.role.module.role.*`` -> ``module.role.*``, the core's configuration and checks moved
+into the wrapper's), not planned again: the values are the planned ones. They must pass; the same
+plans with an import that replaces, imports a foreign grant or an unknown role must not.
 """
 
 from __future__ import annotations
@@ -27,8 +29,8 @@ from generator.registry import load_registry
 
 HERE = Path(__file__).parent
 REGISTRY = HERE / "tenants-adopt.yaml"
-ROLE = "module.role.module.role.aws_iam_role.this"
-POLICY = "module.role.module.role.aws_iam_role_policy.this[0]"
+ROLE = "module.role.aws_iam_role.this"
+POLICY = "module.role.aws_iam_role_policy.this[0]"
 KEYS = ["initech/partner_to_customer", "initech/customer_to_partner"]
 
 

@@ -38,10 +38,8 @@ def lint(tree: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
 
 def test_only_adopted_roots_get_imports(tree: Path) -> None:
     text = (tree / "gen/initech/partner_to_customer/imports.tf").read_text(encoding="utf-8")
-    assert 'to = module.role.module.role.aws_iam_role.this\n  id = "TeamFormDNS"\n' in text
-    assert (
-        'to = module.role.module.role.aws_iam_role_policy.this[0]\n  id = "TeamFormDNS:dns-access"\n' in text
-    )
+    assert 'to = module.role.aws_iam_role.this\n  id = "TeamFormDNS"\n' in text
+    assert 'to = module.role.aws_iam_role_policy.this[0]\n  id = "TeamFormDNS:dns-access"\n' in text
     main_tf = (tree / "gen/initech/partner_to_customer/main.tf").read_text(encoding="utf-8")
     assert re.search(r"policy_name += \"dns-access\"", main_tf)
     assert (tree / "gen/initech/customer_to_partner/imports.tf").is_file()

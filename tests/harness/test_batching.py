@@ -126,3 +126,16 @@ def test_plan_copy_keeps_outputs_that_something_reads(tmp_path: Path) -> None:
     )
     _copy_modules_for_plan(tmp_path / "w2", modules)
     assert (tmp_path / "w2" / "modules" / "inner" / "outputs.tf").exists()
+
+
+def test_plan_copy_leaves_out_outputs_when_module_calls_are_only_named_in_moved_blocks(
+    tmp_path: Path,
+) -> None:
+    """A flat wrapper's moved blocks (from module.role.<resource>, modules 0.2.0) read no output."""
+    modules = tmp_path / "src"
+    output = 'output "name" {\n  value = "x"\n}\n'
+    moved = "# module.role.x\nmoved {\n  from = module.role.aws_iam_role.this\n"
+    moved += "  to   = aws_iam_role.this\n}\n"
+    _module(modules / "flat", {"main.tf": "locals {\n  a = 1\n}\n\n" + moved, "outputs.tf": output})
+    _copy_modules_for_plan(tmp_path / "w", modules)
+    assert not (tmp_path / "w" / "modules" / "flat" / "outputs.tf").exists()

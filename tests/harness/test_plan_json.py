@@ -118,7 +118,7 @@ def test_suite_fails_a_plan_that_replaces_the_role(
         "test_plan",
     )
     assert result.returncode == 1
-    assert "module.role.module.role.aws_iam_role.this" in result.stdout
+    assert "module.role.aws_iam_role.this" in result.stdout
     assert "replaces this aws_iam_role" in result.stdout or "would delete/create" in result.stdout
 
 
@@ -143,7 +143,7 @@ def test_suite_fails_a_plan_whose_trust_lost_the_external_id(
         "test_plan_trust",
     )
     assert result.returncode == 1
-    assert "acme/partner_to_customer (plan module.role.module.role.aws_iam_role.this)" in result.stdout
+    assert "acme/partner_to_customer (plan module.role.aws_iam_role.this)" in result.stdout
     assert "trusted principal without an external ID" in result.stdout
 
 
@@ -166,7 +166,7 @@ def test_plan_guard_stops_a_destroy_unless_allowed(
     reg = str(example_workspace / "tenants.yaml")
     assert xacct(["plan-guard", "--registry", reg, str(bad)]) == 1
     out = capsys.readouterr().out
-    assert "module.role.module.role.aws_iam_role.this: the plan deletes this aws_iam_role" in out
+    assert "module.role.aws_iam_role.this: the plan deletes this aws_iam_role" in out
     assert "--allow-destroy acme" in out
     assert xacct(["plan-guard", "--registry", reg, "--allow-destroy", "acme", str(bad)]) == 0
 
@@ -185,7 +185,7 @@ def test_plan_guard_stops_an_unrequested_trust_change(
     bad = _mutated(plan_json, tmp_path, retrust)
     assert xacct(["plan-guard", "--registry", str(example_workspace / "tenants.yaml"), str(bad)]) == 1
     out = capsys.readouterr().out
-    assert "acme/partner_to_customer: module.role.module.role.aws_iam_role.this: the trust policy" in out
+    assert "acme/partner_to_customer: module.role.aws_iam_role.this: the trust policy" in out
     assert "as arn:aws:iam::999999999999:root would be ALLOWED, expected DENY" in out
 
 

@@ -39,7 +39,7 @@ def test_the_role_through_an_unpinned_alias_fails_both(workspace: Path) -> None:
         "--xacct-plan-out", "plans",
     )  # fmt: skip
     message = (
-        "module.role.module.role.aws_iam_role.this: its provider aws.elsewhere pins no account "
+        "module.role.aws_iam_role.this: its provider aws.elsewhere pins no account "
         "(allowed_account_ids), so nothing proves which account it changes"
     )
     assert suite.returncode == 1 and message in suite.stdout, suite.stdout[-4000:]

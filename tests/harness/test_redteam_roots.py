@@ -109,7 +109,7 @@ def test_a_removed_block_with_a_provisioner_fails_plan_guard(example_workspace: 
     write_state(workdir, tf.show_json(tf.plan(out="create")), "222222222222")
     main = workdir / "main.tf"
     kept = re.sub(r'^(module|output) "[a-z_]+" \{\n.*?^\}\n', "", main.read_text(), flags=re.M | re.S)
-    main.write_text(kept + REMOVED.replace("aws_iam_role.gone", "module.role.module.role.aws_iam_role.this"))
+    main.write_text(kept + REMOVED.replace("aws_iam_role.gone", "module.role.aws_iam_role.this"))
     override = workdir / "xacct_override.tf"
     override.write_text(re.sub(r'\nmodule "role" \{\n.*?\}\n', "\n", override.read_text(), flags=re.S))
     plan = tmp_path / "plan.json"

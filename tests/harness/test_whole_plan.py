@@ -215,11 +215,11 @@ def test_decoy_copy_of_the_role(mutants: dict[str, Any]) -> None:
     _both_fail(
         mutants,
         "m-decoy",
-        "m-decoy/partner_to_customer: module.role.module.role.aws_iam_role.this: the trust policy is not "
+        "m-decoy/partner_to_customer: module.role.aws_iam_role.this: the trust policy is not "
         "what the registry asks for: sts:AssumeRole on arn:aws:iam::500000000005:role/Role-m-decoy as "
         "arn:aws:sts::111111111111:assumed-role/teamform-integration/xacct-test would be DENIED, "
         "expected ALLOW",
-        "module.zzz_decoy.module.role.aws_iam_role.this also claims the registry role Role-m-decoy",
+        "module.zzz_decoy.aws_iam_role.this also claims the registry role Role-m-decoy",
     )
 
 
@@ -247,7 +247,9 @@ def test_a_root_the_registry_does_not_have(mutants: dict[str, Any]) -> None:
 
 def test_admin_attached_in_the_wrapper_module(workspace: Path) -> None:
     wrapper = workspace / "modules" / "customer-role" / "main.tf"
-    wrapper.write_text(wrapper.read_text() + ATTACH_ADMIN)
+    # the wrapper holds the role itself (modules 0.3.0): the attachment names its resource
+    attach = ATTACH_ADMIN.replace("module.role.role_name", "aws_iam_role.this.name")
+    wrapper.write_text(wrapper.read_text() + attach)
     suite = run_suite(
         workspace, "--xacct-tenant", "acme", "--xacct-scenario", "partner_to_customer", "-k", "test_plan",
         "--xacct-plan-out", "plans",
@@ -315,7 +317,7 @@ def test_update_plans_against_existing_state(example_workspace: Path, tmp_path: 
     code, said = guard(example_workspace, replaced, "--allow-destroy", "globex")
     assert code == 1, said
     assert (
-        "module.role.module.role.aws_iam_role.this: the plan replaces this aws_iam_role "
+        "module.role.aws_iam_role.this: the plan replaces this aws_iam_role "
         "(it was tenant acme's before the change); pass --allow-destroy acme"
     ) in said
     assert _suite_on(example_workspace, replaced).returncode == 1

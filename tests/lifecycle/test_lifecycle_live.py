@@ -151,8 +151,8 @@ def changes(plan: Plan) -> list[tuple[str, tuple[str, ...]]]:
     return [(rc.address, rc.actions) for rc in plan.resource_changes if rc.actions != ("no-op",)]
 
 
-ROLE = "module.role.module.role.aws_iam_role.this"
-POLICY = "module.role.module.role.aws_iam_role_policy.this[0]"
+ROLE = "module.role.aws_iam_role.this"
+POLICY = "module.role.aws_iam_role_policy.this[0]"
 
 
 @pytest.fixture

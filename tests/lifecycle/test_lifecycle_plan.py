@@ -26,7 +26,7 @@ from .registries import write
 
 pytestmark = pytest.mark.terraform
 ACME_A = "acme/partner_to_customer"
-ROLE = "module.role.module.role.aws_iam_role.this"
+ROLE = "module.role.aws_iam_role.this"
 
 
 @pytest.fixture(scope="module")
@@ -102,7 +102,7 @@ def test_an_offboarding_root_destroys_exactly_its_role(tmp_path: Path, cli_confi
     plans = plan_offboarding(root, spec, ws / "modules", tmp_path / "proof", terraform(cli_config))
     assert offboarding_problems(plans, loaded, spec) == []
     deleted = sorted(rc.address for rc in plans.destroy.resource_changes if rc.actions == ("delete",))
-    assert deleted == [ROLE, "module.role.module.role.aws_iam_role_policy.this[0]"]
+    assert deleted == [ROLE, "module.role.aws_iam_role_policy.this[0]"]
     assert plans.empty.resource_changes == []
 
     plan_json = tmp_path / "destroy.json"

@@ -48,7 +48,7 @@ def plan(spec: RoleSpec) -> dict[str, Any]:
         "role": spec.role_name,
         "policy": json.dumps(spec.permission_policy.to_iam()),
     }
-    base = "module.role.module.role"
+    base = "module.role"
     pin = {"aws": {"expressions": {"allowed_account_ids": {"constant_value": [spec.account_id]}}}}
     return {
         "format_version": "1.2",
@@ -62,9 +62,9 @@ def plan(spec: RoleSpec) -> dict[str, Any]:
         ],
         "configuration": {
             "provider_config": pin,
-            "root_module": {"module_calls": {"role": {"module": {"module_calls": {"role": {"module": {
+            "root_module": {"module_calls": {"role": {"module": {
                 "resources": [{"address": "aws_iam_role.this", "provider_config_key": "aws"},
-                              {"address": "aws_iam_role_policy.this", "provider_config_key": "aws"}]}}}}}}},
+                              {"address": "aws_iam_role_policy.this", "provider_config_key": "aws"}]}}}},
         },
     }  # fmt: skip
 

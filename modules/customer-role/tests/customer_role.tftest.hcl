@@ -1,13 +1,10 @@
 # Scenario A: the role in the customer's account, trusted by the partner with
 # an external ID that is always required.
 #
-# The module repeats none of cross-account-role's validations: a bad value is
-# refused by the core's variable it is passed to, and terraform test cannot
-# expect a failure of a called module's variable. tests/test_modules.py
-# (test_wrapper_refuses_what_the_core_refuses) runs every rejects_* case of
-# ../../cross-account-role/tests/validation.tftest.hcl through this module, one
-# run per file, and checks that each is refused by the core's rule.
-# Only its own rule (external_id required) is tested here.
+# The module holds cross-account-role's resources and validations (make docs
+# generates them): tests/test_modules.py (test_wrapper_passes_the_core_validation_tests)
+# runs ../../cross-account-role/tests/validation.tftest.hcl against this module.
+# Of the rules, only its own (external_id required) is tested here.
 
 mock_provider "aws" {}
 

@@ -1,12 +1,9 @@
 # Scenario B: the role in the partner's account, trusted by the customer, with
 # an external ID condition only when one is given.
 #
-# The module repeats none of cross-account-role's validations: a bad value is
-# refused by the core's variable it is passed to, and terraform test cannot
-# expect a failure of a called module's variable. tests/test_modules.py
-# (test_wrapper_refuses_what_the_core_refuses) runs every rejects_* case of
-# ../../cross-account-role/tests/validation.tftest.hcl through this module, one
-# run per file, and checks that each is refused by the core's rule.
+# The module holds cross-account-role's resources and validations (make docs
+# generates them): tests/test_modules.py (test_wrapper_passes_the_core_validation_tests)
+# runs ../../cross-account-role/tests/validation.tftest.hcl against this module.
 
 mock_provider "aws" {}
 
