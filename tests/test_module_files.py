@@ -77,3 +77,21 @@ def test_wrappers_generated_from_a_changed_core_are_formatted(tmp_path: Path) ->
         check=False,
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_required_version_covers_what_the_validations_use(module: str) -> None:
+    """A validation that reads another variable needs terraform 1.9 (before it, a rule could read only
+    its own variable, and 1.5-1.8 failed with a confusing error instead of the version message): the
+    module's required_version must say so whenever one does."""
+    parsed = hcl2.loads((MODULES_DIR / module / "variables.tf").read_text(encoding="utf-8"))
+    others = set()
+    for block in parsed.get("variable", []):
+        for name, body in block.items():
+            for rule in body.get("validation", []):
+                others |= set(re.findall(r"\bvar\.(\w+)", str(rule["condition"]))) - {name}
+    versions = (MODULES_DIR / module / "versions.tf").read_text(encoding="utf-8")
+    floor = re.search(r'required_version\s*=\s*">=\s*(\d+)\.(\d+)', versions)
+    assert floor is not None, f"{module}: versions.tf has no `>= X.Y` required_version"
+    if others:
+        assert (int(floor.group(1)), int(floor.group(2))) >= (1, 9), (module, sorted(others))
