@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator import progress
 from generator.harness.roots import (
@@ -25,6 +26,9 @@ from generator.harness.roots import (
     shard_root,
 )
 from generator.harness.shard_init import drop_lock_hashes, init_shards
+
+if TYPE_CHECKING:
+    from generator.harness.prewarm import Prewarm
 from generator.terraform_runner import Plan, Terraform
 
 # The largest shard. With the modules' 0.1.1 validations and GOGC=400, a for_each shard plans in close
@@ -102,12 +106,13 @@ def plan_batched(
     modules_dir: Path | None = None,
     on_done: Callable[[int], None] | None = None,
     module_outputs: bool = False,
+    prewarm: Prewarm | None = None,
 ) -> BatchResult:
     """Plan ``roots`` in shards; ``terraform(path)`` makes a runner for a folder.
 
     The shards plan a copy of the modules without their outputs unless ``module_outputs``: outputs
     change no planned resource and cost about a quarter of the plan (``validate_batched`` and the
-    per-root path keep them).
+    per-root path keep them). ``prewarm``: an ``init`` started ahead in ``work`` (used where it serves).
     """
     start = time.monotonic()
     groups = shards(roots, shard_size or auto_shard_size(len(roots), jobs))
@@ -116,7 +121,8 @@ def plan_batched(
         for i, group in enumerate(groups)
     ]
     result = BatchResult()
-    alone = set(init_shards(dirs, terraform, SHARD_TERRAFORM_BLOCK))
+    ready = prewarm.ready_for(work / "modules") if prewarm is not None and prewarm.work == work else None
+    alone = set(init_shards(dirs, terraform, SHARD_TERRAFORM_BLOCK, ready))
     with (
         ThreadPoolExecutor(max_workers=jobs or default_jobs()) as pool,
         progress.bar(f"planning {len(roots)} roles in {len(dirs)} shard(s)", len(roots)) as advance,

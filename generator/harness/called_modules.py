@@ -10,6 +10,7 @@ loop (``Path.resolve`` does).
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 from generator.files import read_bytes
@@ -36,7 +37,7 @@ class Resolver:
             self._real[path] = found
         return found
 
-    def root(self, root: Path) -> str:
+    def root(self, root: str | Path) -> str:
         if _dotted(os.fspath(root)):
             return os.path.realpath(root)
         return self.real(os.path.abspath(root))  # the working folder's path is real
@@ -57,24 +58,22 @@ def _dotted(path: str) -> bool:
     return any(part in (".", "..") for part in path.split(os.sep))
 
 
-def called_modules(root: Path, resolver: Resolver | None = None) -> list[Path]:
+def called_modules(
+    root: str | Path, resolver: Resolver | None = None, texts: Mapping[str, bytes] | None = None
+) -> list[Path]:
     """The folders outside ``root`` its local module sources (its top-level ``.tf`` files) point at, as
     the harness links them: the role module's folder with the core beside it (its parent), any other
-    module's own folder."""
+    module's own folder. ``texts``: those files' bytes by name, already read (else they are read)."""
     resolver = resolver or Resolver()
     found: set[str] = set()
-    try:
-        with os.scandir(root) as entries:
-            files = sorted(e.path for e in entries if e.name.endswith(".tf") and e.is_file())
-    except OSError:
+    if texts is None:
+        texts = _read_tf_files(root)
+    if not texts:
         return []
     inside = resolver.root(root)
-    for tf in files:
-        try:
-            text = read_bytes(tf).decode("utf-8", "replace")
-        except OSError:
-            continue
-        role = MODULE_BLOCK.search(text) if os.path.basename(tf) == "main.tf" else None
+    for name in sorted(texts):
+        text = texts[name].decode("utf-8", "replace")
+        role = MODULE_BLOCK.search(text) if name == "main.tf" else None
         for match in SOURCE_LINE.finditer(text):
             try:
                 value = literal(match.group(3))
@@ -87,3 +86,19 @@ def called_modules(root: Path, resolver: Resolver | None = None) -> list[Path]:
                 in_role = role is not None and role.start() <= match.start() < role.end()
                 found.add(os.path.dirname(target) if in_role else target)
     return sorted(Path(p) for p in found)
+
+
+def _read_tf_files(root: str | Path) -> dict[str, bytes]:
+    """The bytes of ``root``'s own ``.tf`` files (files, links to files) that read, by name."""
+    texts: dict[str, bytes] = {}
+    try:
+        with os.scandir(root) as entries:
+            files = [e for e in entries if e.name.endswith(".tf") and e.is_file()]
+    except OSError:
+        return texts
+    for entry in files:
+        try:
+            texts[entry.name] = read_bytes(entry.path)
+        except OSError:
+            continue
+    return texts

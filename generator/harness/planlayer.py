@@ -17,6 +17,8 @@ from pathlib import Path
 from generator.accounting import AccountedRole, PlanFinding, account_plan
 from generator.accounting.identity import Hint, shard_hint
 from generator.harness.batch import BatchResult, plan_batched, plan_each
+from generator.harness.prewarm import FOLDER as PREWARM_FOLDER
+from generator.harness.prewarm import Prewarm
 from generator.harness.roots import GeneratedRoot, find_roots, root_differences
 from generator.policy import RoleSpec
 from generator.registry import LoadedRegistry
@@ -78,6 +80,7 @@ def plan_layer(
     plan_out: Path | None = None,
     everyone: Sequence[RoleSpec] | None = None,
     roots: Sequence[GeneratedRoot] | None = None,
+    prewarm: Prewarm | None = None,
 ) -> PlanLayer:
     """Plan the roots of ``roles`` under ``generated`` as they will be applied, and account for them.
 
@@ -85,7 +88,7 @@ def plan_layer(
     ``plan_out``: write each plan JSON there (``<tenant>__<scenario>.json`` for a root planned whole,
     ``shard-NNNN.json`` for a shard), so that a pipeline or ``xacct plan-guard`` can judge the same plans.
     ``everyone`` (every role of the registry) and ``roots`` (``find_roots(generated)``): when the caller
-    has them already.
+    has them already. ``prewarm``: the shards' ``init``, started ahead in ``work``.
     """
     from generator.policy import build_roles
 
@@ -108,7 +111,7 @@ def plan_layer(
         else:
             batched.append(root)
     options = {"jobs": jobs, "modules_dir": modules_dir}
-    batch = plan_batched(batched, work, terraform, shard_size=shard_size, **options)
+    batch = plan_batched(batched, work, terraform, shard_size=shard_size, prewarm=prewarm, **options)
     if whole:
         batch.extend(plan_each(whole, work / "whole", terraform, **options))
     layer.batch = batch
@@ -134,6 +137,8 @@ def unseen_blocks(work: Path) -> list[PlanFinding]:
     folders: set[Path] = set()
     for pattern in ("*/*/.terraform/modules/modules.json", "*/*/*/.terraform/modules/modules.json"):
         for listing in sorted(work.glob(pattern)):
+            if listing.relative_to(work).parts[0] == PREWARM_FOLDER:  # linked by the shards it served
+                continue
             plan_dir = listing.parent.parent.parent
             for module in json.loads(listing.read_text(encoding="utf-8")).get("Modules") or []:
                 folders.add((plan_dir / str(module.get("Dir") or ".")).resolve())

@@ -219,6 +219,28 @@ def xacct_terraform(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Path]
     return lambda path, **kw: Terraform(path, cli_config=config, **kw)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def xacct_prewarm(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """The plan layer's ``init``, started before the first test of a session that will plan offline
+    (:mod:`generator.harness.prewarm`); None otherwise."""
+    from generator.harness.prewarm import start_prewarm
+
+    config = request.config
+    if not _registry_path(config) or config.getoption("--xacct-plan-json"):
+        yield None
+        return
+    prewarm = start_prewarm(
+        request.session.items,
+        lambda: _cache(config).loaded(),
+        given_path(config, "--xacct-modules-dir"),
+        lambda: tmp_path_factory.mktemp("plan"),
+        lambda: request.getfixturevalue("xacct_terraform"),
+    )
+    yield prewarm
+    if prewarm is not None:
+        prewarm.wait()  # no terraform outlives the session
+
+
 @pytest.fixture(scope="session")
 def xacct_plan(
     request: pytest.FixtureRequest,
@@ -227,6 +249,7 @@ def xacct_plan(
     xacct_roles: list[RoleSpec],
     xacct_terraform: Callable[[Path], Any],
     tmp_path_factory: pytest.TempPathFactory,
+    xacct_prewarm: Any,
 ) -> Any:
     """The plan layer (:class:`generator.harness.planlayer.PlanLayer`): accounted roles by
     ``tenant/scenario`` and every finding, from --xacct-plan-json or the roots planned offline."""
@@ -243,7 +266,7 @@ def xacct_plan(
     shard = _cache(config).shard()
     filtered = bool(config.getoption("--xacct-tenant") or config.getoption("--xacct-scenario"))
     filtered = filtered or (shard is not None and shard[0] != 1)  # shard 1 also reports foreign roots
-    work = tmp_path_factory.mktemp("plan")
+    work = xacct_prewarm.work if xacct_prewarm is not None else tmp_path_factory.mktemp("plan")
     config._xacct_plan_work = work  # type: ignore[attr-defined]  # its lock files: --xacct-report
     try:
         layer = plan_layer(
@@ -256,6 +279,7 @@ def xacct_plan(
             plan_out=given_path(config, "--xacct-plan-out"),
             everyone=_cache(config).everyone(),
             roots=_cache(config).roots(xacct_generated),
+            prewarm=xacct_prewarm,
             **options,
         )
     except (ValueError, TerraformError) as exc:  # a root the harness cannot plan: its reason, no traceback

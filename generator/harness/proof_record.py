@@ -44,18 +44,23 @@ _SKIP_DIRS = {".terraform", "__pycache__", ".git"}
 _SKIP_FILES = {"terraform.tfstate", "terraform.tfstate.backup", ".terraform.lock.hcl"}
 
 
-def _hash_tree(root: Path, h: hashlib._Hash, *, contents: bool = True) -> None:
+def _hash_tree(
+    root: str | Path, h: hashlib._Hash, *, contents: bool = True, top: dict[str, bytes] | None = None
+) -> None:
     """Feed every file under ``root`` into ``h``, in a stable order (a folder's files by name, then its
     subfolders by name): its relative path and its bytes (or size), each field framed by its length, so
     that no file's bytes can pose as further files. A link to a folder is followed (terraform reads a
     module through it), once per folder on the way down (a link to an ancestor is hashed as a loop).
     A tree of more than ``HASH_LIMIT`` entries (a link to ``/``) is hashed with random bytes: its key
-    never matches a record, so its roles are always proven again, and the walk stops there."""
-    if not root.is_dir():
-        h.update(f"missing:{root.name}".encode())
+    never matches a record, so its roles are always proven again, and the walk stops there.
+    ``top`` (with ``contents``) receives the bytes of ``root``'s own ``.tf`` files that are files and
+    read, by name: what :func:`called_modules` reads, without reading it twice."""
+    folder = os.fspath(root)
+    if not os.path.isdir(folder):
+        h.update(f"missing:{os.path.basename(folder)}".encode())
         return
     try:
-        _hash_folder(os.fspath(root), "", h, contents, frozenset(), [HASH_LIMIT])
+        _hash_folder(folder, "", h, contents, frozenset(), [HASH_LIMIT], top)
     except _TooLarge:
         h.update(_field(b"\0too-large") + _field(os.urandom(16)))
 
@@ -79,6 +84,7 @@ def _hash_folder(
     contents: bool,
     above: frozenset[tuple[int, int]],
     budget: list[int],
+    top: dict[str, bytes] | None = None,
 ) -> None:
     try:
         here = os.stat(folder)
@@ -104,18 +110,21 @@ def _hash_folder(
             files.append(entry)
     for entry in sorted(files, key=lambda e: e.name):
         name = os.fsencode(f"{prefix}{entry.name}")  # a name that is not UTF-8 keeps its bytes
-        h.update(_field(name) + _field(_file_part(entry, contents)))
+        part, read = _file_part(entry, contents)
+        h.update(_field(name) + _field(part))
+        if top is not None and read and entry.name.endswith(".tf") and entry.is_file():
+            top[entry.name] = part
     for entry in sorted(folders, key=lambda e: e.name):
         _hash_folder(entry.path, f"{prefix}{entry.name}/", h, contents, above, budget)
 
 
-def _file_part(entry: os.DirEntry[str], contents: bool) -> bytes:
-    """A file's bytes (or size); a file that cannot be read (a link loop, a link to nothing) is hashed as
-    the reason, so that its key is made and changes once it reads."""
+def _file_part(entry: os.DirEntry[str], contents: bool) -> tuple[bytes, bool]:
+    """A file's bytes (or size) and True; a file that cannot be read (a link loop, a link to nothing) is
+    hashed as the reason (and False), so that its key is made and changes once it reads."""
     try:
-        return read_bytes(entry.path) if contents else str(entry.stat().st_size).encode()
+        return (read_bytes(entry.path) if contents else str(entry.stat().st_size).encode()), True
     except OSError as exc:
-        return _unreadable(exc)
+        return _unreadable(exc), False
 
 
 def _unreadable(exc: OSError) -> bytes:
@@ -220,8 +229,10 @@ def role_keys(
         h = hashlib.sha256(environment.encode())
         h.update(r.key.encode() + b"\0" + entries[r.tenant])
         if tree is not None:
-            _hash_tree(tree / r.tenant / r.scenario, h)
-            for folder in called_modules(tree / r.tenant / r.scenario, resolver):
+            root = os.path.join(tree, r.tenant, r.scenario)
+            top: dict[str, bytes] = {}
+            _hash_tree(root, h, top=top)
+            for folder in called_modules(root, resolver, top):
                 if folder not in folders:
                     inner = hashlib.sha256()
                     _hash_tree(folder, inner)

@@ -169,7 +169,10 @@ PLAN_COPY_MARK = ".xacct-plan-copy-of"
 def _output_only(path: Path) -> bool:
     """Whether a ``.tf`` file declares nothing but ``output`` blocks."""
     try:
-        blocks = parse_blocks(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        if "output" not in text:  # no output block, so not output-only: spare the parse (most files)
+            return False
+        blocks = parse_blocks(text)
     except Exception:  # python-hcl2 raises lark errors of several kinds: keep a file it cannot read
         return False
     return bool(blocks) and {block.kind for block in blocks} == {"output"}
@@ -202,7 +205,7 @@ def _modules_digest(modules: Path) -> str:
     return sha.hexdigest()
 
 
-def _copy_modules_for_plan(work: Path, modules: Path) -> None:
+def copy_modules_for_plan(work: Path, modules: Path) -> None:
     """``work/modules``: a copy of ``modules`` without the files that declare only outputs.
 
     A module's outputs feed nothing but its caller, and a shard root reads none, so they change no
@@ -325,7 +328,7 @@ def shard_root(
     module block per module (and argument set) iterates over — terraform expands one block far more
     cheaply than hundreds. ``blocks``: each root's module block, verbatim but for label and source.
     Without ``module_outputs`` the shard uses a copy of the modules without their outputs, which a
-    plan does not need (see :func:`_copy_modules_for_plan`).
+    plan does not need (see :func:`copy_modules_for_plan`).
     """
     dest = work / "shards" / f"shard-{index:04d}"
     if dest.exists():
@@ -341,7 +344,7 @@ def shard_root(
     for root in roots:
         modules, name = modules_dir_of(root, modules_override)
         if modules not in prepared:
-            (_link_modules if module_outputs else _copy_modules_for_plan)(work, modules)
+            (_link_modules if module_outputs else copy_modules_for_plan)(work, modules)
             prepared.add(modules)
         block = root.module_block()
         key = f"{root.tenant}{SHARD_KEY_SEPARATOR}{root.scenario}"

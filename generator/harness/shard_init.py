@@ -14,12 +14,17 @@ of the user's (``copy_root`` leaves terraform's working files out): each one is 
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator.terraform_runner import Terraform
+
+if TYPE_CHECKING:
+    from generator.harness.prewarm import Template
 
 TEMPLATE = "init"  # the folder beside the shards that the one init runs in
 LOCK_FILE = ".terraform.lock.hcl"
@@ -52,10 +57,23 @@ def drop_lock_hashes(root: Path) -> None:
         lock.write_text(bare, encoding="utf-8")
 
 
-def init_shards(dirs: Sequence[Path], terraform: Callable[[Path], Terraform], header: str) -> list[Path]:
+def init_shards(
+    dirs: Sequence[Path],
+    terraform: Callable[[Path], Terraform],
+    header: str,
+    ready: Template | None = None,
+) -> list[Path]:
     """Initialise the shard roots ``dirs`` (siblings) with one ``init`` of a template root that calls
-    every module they call; ``header`` is their ``terraform`` block. Returns the shards left to
-    initialise on their own."""
+    every module they call; ``header`` is their ``terraform`` block. ``ready``: a template initialised
+    ahead (:mod:`generator.harness.prewarm`), linked by each shard whose calls it holds. Returns the
+    shards left to initialise on their own."""
+    if ready is not None:
+        served = [p for p in dirs if _holds(ready.calls, module_calls((p / "main.tf").read_text("utf-8")))]
+        for path in served:
+            link = os.path.relpath(ready.path / DATA_DIR, path)
+            (path / DATA_DIR).symlink_to(link, target_is_directory=True)
+            (path / LOCK_FILE).write_text(ready.lock, encoding="utf-8")
+        dirs = [p for p in dirs if p not in served]
     calls: dict[str, str] = {}
     shared, alone = [], []
     for path in dirs:
@@ -79,3 +97,7 @@ def init_shards(dirs: Sequence[Path], terraform: Callable[[Path], Terraform], he
         (path / DATA_DIR).symlink_to(Path("..") / TEMPLATE / DATA_DIR, target_is_directory=True)
         (path / LOCK_FILE).write_text(lock, encoding="utf-8")
     return alone
+
+
+def _holds(template: dict[str, str], calls: dict[str, str] | None) -> bool:
+    return calls is not None and all(template.get(label) == source for label, source in calls.items())

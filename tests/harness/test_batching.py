@@ -8,7 +8,7 @@ import pytest
 
 from generator.harness.batch import auto_shard_size, plan_batched, plan_each, shards
 from generator.harness.planlayer import PlanLayer, account
-from generator.harness.roots import PLAN_COPY_MARK, _copy_modules_for_plan, find_roots
+from generator.harness.roots import PLAN_COPY_MARK, copy_modules_for_plan, find_roots
 from generator.policy import build_roles
 from generator.proof.expectations import permission_cases, trust_cases
 from generator.proof.judge import judge
@@ -76,7 +76,7 @@ def test_batched_and_per_root_plans_agree(example_workspace: Path, tmp_path: Pat
 
 
 def test_plan_copy_of_the_modules_leaves_out_only_their_outputs(tmp_path: Path) -> None:
-    _copy_modules_for_plan(tmp_path, MODULES)
+    copy_modules_for_plan(tmp_path, MODULES)
     for module in ("cross-account-role", "customer-role", "partner-role"):
         kept = sorted(p.name for p in (tmp_path / "modules" / module).glob("*.tf"))
         assert kept == ["main.tf", "variables.tf", "versions.tf"], module
@@ -86,23 +86,23 @@ def test_plan_copy_of_the_modules_leaves_out_only_their_outputs(tmp_path: Path) 
             ).read_bytes()
     assert (tmp_path / "modules" / PLAN_COPY_MARK).read_text().split("\n")[0] == str(MODULES)
     stamp = (tmp_path / "modules" / PLAN_COPY_MARK).stat().st_ino
-    _copy_modules_for_plan(tmp_path, MODULES)  # a second shard in the same folder reuses the copy
+    copy_modules_for_plan(tmp_path, MODULES)  # a second shard in the same folder reuses the copy
     assert (tmp_path / "modules" / PLAN_COPY_MARK).stat().st_ino == stamp
     with pytest.raises(ValueError, match="other than a plan copy"):
-        _copy_modules_for_plan(tmp_path, tmp_path / "elsewhere")
+        copy_modules_for_plan(tmp_path, tmp_path / "elsewhere")
 
 
 def test_plan_copy_is_made_again_when_the_modules_change(tmp_path: Path) -> None:
     modules = tmp_path / "src"
     _module(modules / "m", {"main.tf": "locals {\n  a = 1\n}\n"})
-    _copy_modules_for_plan(tmp_path / "w", modules)
+    copy_modules_for_plan(tmp_path / "w", modules)
     (modules / "m" / "main.tf").write_text("locals {\n  a = 2\n}\n")
-    _copy_modules_for_plan(tmp_path / "w", modules)
+    copy_modules_for_plan(tmp_path / "w", modules)
     assert (tmp_path / "w" / "modules" / "m" / "main.tf").read_text() == "locals {\n  a = 2\n}\n"
     (tmp_path / "x").mkdir()
     (tmp_path / "x" / "modules").symlink_to(modules)  # what _link_modules makes: not a plan copy
     with pytest.raises(ValueError, match="other than a plan copy"):
-        _copy_modules_for_plan(tmp_path / "x", modules)
+        copy_modules_for_plan(tmp_path / "x", modules)
 
 
 def _module(folder: Path, files: dict[str, str]) -> None:
@@ -116,7 +116,7 @@ def test_plan_copy_keeps_outputs_that_something_reads(tmp_path: Path) -> None:
     output = 'output "name" {\n  value = "x"\n}\n'
     _module(modules / "inner", {"main.tf": "locals {\n  a = 1\n}\n", "outputs.tf": output})
     _module(modules / "mixed", {"outputs.tf": output + "locals {\n  b = 2\n}\n"})
-    _copy_modules_for_plan(tmp_path / "w1", modules)
+    copy_modules_for_plan(tmp_path / "w1", modules)
     assert not (tmp_path / "w1" / "modules" / "inner" / "outputs.tf").exists()
     assert (tmp_path / "w1" / "modules" / "mixed" / "outputs.tf").exists()  # declares a local too
     # a module that reads another's output: then no output is left out anywhere
@@ -124,7 +124,7 @@ def test_plan_copy_keeps_outputs_that_something_reads(tmp_path: Path) -> None:
         modules / "outer",
         {"main.tf": 'module "i" {\n  source = "../inner"\n}\n\nlocals {\n  n = module.i.name\n}\n'},
     )
-    _copy_modules_for_plan(tmp_path / "w2", modules)
+    copy_modules_for_plan(tmp_path / "w2", modules)
     assert (tmp_path / "w2" / "modules" / "inner" / "outputs.tf").exists()
 
 
@@ -137,5 +137,5 @@ def test_plan_copy_leaves_out_outputs_when_module_calls_are_only_named_in_moved_
     moved = "# module.role.x\nmoved {\n  from = module.role.aws_iam_role.this\n"
     moved += "  to   = aws_iam_role.this\n}\n"
     _module(modules / "flat", {"main.tf": "locals {\n  a = 1\n}\n\n" + moved, "outputs.tf": output})
-    _copy_modules_for_plan(tmp_path / "w", modules)
+    copy_modules_for_plan(tmp_path / "w", modules)
     assert not (tmp_path / "w" / "modules" / "flat" / "outputs.tf").exists()

@@ -34,6 +34,7 @@ def test_an_invalid_policy_fails_without_a_traceback(example_workspace: Path, tm
 
 
 @pytest.mark.slow  # 2.5-6 s: several CLI runs in subprocesses
+@pytest.mark.terraform  # the session starts the plan layer's init ahead (harness/prewarm.py)
 def test_a_root_the_harness_cannot_plan_fails_without_a_traceback(workspace: Path) -> None:
     root = workspace / "generated" / "acme" / "partner_to_customer"
     (root / "xacct_override.tf").write_text("# a file of the name the harness plans with\n")
