@@ -26,6 +26,7 @@ from generator.harness.proof_record import (
     role_keys,
     save_record,
 )
+from generator.harness.session_cache import paused_collector
 from generator.policy import RoleSpec
 from generator.registry import LoadedRegistry
 
@@ -55,7 +56,8 @@ class Incremental:
         parts = environment_parts(loaded, _modules_dir(config, loaded))
         self.environment = environment_key(parts)
         tree = given_path(config, "--xacct-generated")
-        self.keys = role_keys(loaded, roles, self.environment, tree)
+        with paused_collector():
+            self.keys = role_keys(loaded, roles, self.environment, tree)
         if self.prove_all:
             old, self.message = None, f"{self.path}: --xacct-prove-all: proving every role"
         else:

@@ -7,8 +7,10 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from generator.harness.called_modules import Resolver, called_modules
+from generator.harness.called_modules import Resolver, called_modules, role_block, source_lines
 from generator.harness.roots import MODULE_BLOCK
 from generator.hclread import NotLiteral, literal
 from generator.tfoverride import SOURCE_LINE
@@ -93,3 +95,37 @@ def test_relative_and_dotted_roots_resolve_like_absolute_ones(
 
 def test_a_root_that_cannot_be_listed_calls_nothing(tmp_path: Path) -> None:
     assert called_modules(tmp_path / "missing") == []
+
+
+LINES = [
+    'module "role" {',
+    'module "other" {',
+    "}",
+    "",
+    "  ",
+    "\u2028",
+    '  source = "../../../mods/customer-role"',
+    'source = "./x"',
+    '  source   = "../a\\"b"',
+    '  source\t= "../../x" # source',
+    "  source =",
+    '  = "../dangling"',
+    '  xsource = "../no"',
+    '  name = "source"',
+    "  # source = '../commented'",
+    'source = "../p" source = "../q"',
+]
+
+
+@given(st.lists(st.sampled_from(LINES), max_size=14), st.booleans())
+def test_the_line_scans_find_what_the_regexes_find(lines: list[str], crlf: bool) -> None:
+    """``role_block`` and ``source_lines`` give ``MODULE_BLOCK.search`` and ``SOURCE_LINE.finditer``'s
+    answers (a source line's block is the same whether its match starts on it or on blank lines before)."""
+    text = ("\r\n" if crlf else "\n").join(lines) + "\n"
+    block = MODULE_BLOCK.search(text)
+    assert role_block(text) == (block.span() if block else None)
+    expected = [(m.group(3), block is not None and block.start() <= m.start() < block.end()) for m in
+                SOURCE_LINE.finditer(text)]  # fmt: skip
+    span = role_block(text)
+    found = [(value, span is not None and span[0] <= line < span[1]) for line, value in source_lines(text)]
+    assert found == expected
