@@ -33,7 +33,7 @@ from pathlib import Path
 import orjson
 
 from generator.files import is_dir_entry, read_bytes, replace_file
-from generator.harness.called_modules import Resolver, called_modules
+from generator.harness.called_modules import Resolver, called_folders
 from generator.policy import RoleSpec
 from generator.registry import LoadedRegistry
 from generator.render_keys import generator_fingerprint
@@ -219,7 +219,7 @@ def role_keys(
     files are part of each key."""
     tenants = {t.name: t for t in loaded.model.tenants}
     entries: dict[str, bytes] = {}
-    folders: dict[Path, bytes] = {}  # a module folder's digest, hashed once however many roots call it
+    folders: dict[str, bytes] = {}  # a module folder's digest, hashed once however many roots call it
     resolver = Resolver()
     keys = {}
     for r in roles:
@@ -232,7 +232,7 @@ def role_keys(
             root = os.path.join(tree, r.tenant, r.scenario)
             top: dict[str, bytes] = {}
             _hash_tree(root, h, top=top)
-            for folder in called_modules(root, resolver, top):
+            for folder in called_folders(root, resolver, top):
                 if folder not in folders:
                     inner = hashlib.sha256()
                     _hash_tree(folder, inner)
