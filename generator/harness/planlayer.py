@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -79,7 +80,7 @@ def plan_layer(
     whole_tree: bool = True,
     plan_out: Path | None = None,
     everyone: Sequence[RoleSpec] | None = None,
-    roots: Sequence[GeneratedRoot] | None = None,
+    roots: Sequence[GeneratedRoot] | Callable[[], Sequence[GeneratedRoot]] | None = None,
     prewarm: Prewarm | None = None,
 ) -> PlanLayer:
     """Plan the roots of ``roles`` under ``generated`` as they will be applied, and account for them.
@@ -87,8 +88,10 @@ def plan_layer(
     ``whole_tree``: also report roots under ``generated`` that the registry does not have.
     ``plan_out``: write each plan JSON there (``<tenant>__<scenario>.json`` for a root planned whole,
     ``shard-NNNN.json`` for a shard), so that a pipeline or ``xacct plan-guard`` can judge the same plans.
-    ``everyone`` (every role of the registry) and ``roots`` (``find_roots(generated)``): when the caller
-    has them already. ``prewarm``: the shards' ``init``, started ahead in ``work``.
+    ``everyone`` (every role of the registry): when the caller has it already. ``roots``: every root of
+    the tree (``find_roots(generated)``), or what gives it; unless it is given, only the folders of the
+    tenants of ``roles`` are walked before planning, and the whole tree (for roots the registry does not
+    have) while terraform plans. ``prewarm``: the shards' ``init``, started ahead in ``work``.
     """
     from generator.policy import build_roles
 
@@ -97,12 +100,15 @@ def plan_layer(
     layer = PlanLayer()
     batched, whole = [], []
     render = root_renderer(loaded)
-    for root in find_roots(generated) if roots is None else roots:
+    every: Sequence[GeneratedRoot] = ()
+    if roots is None or callable(roots):
+        walk = roots or (lambda: find_roots(generated))
+        mine = find_roots(generated, tenants={r.tenant for r in roles})
+    else:
+        every = roots
+        mine = [root for root in every if root.key in wanted]
+    for root in mine:
         if root.key not in wanted:
-            if whole_tree and root.key not in specs:
-                layer.findings.append(
-                    PlanFinding(None, str(root.path), f"{root.path}: a root the registry does not have")
-                )
             continue
         differences = root_differences(root, render(specs[root.key], root))
         if differences:
@@ -111,9 +117,19 @@ def plan_layer(
         else:
             batched.append(root)
     options = {"jobs": jobs, "modules_dir": modules_dir}
-    batch = plan_batched(batched, work, terraform, shard_size=shard_size, prewarm=prewarm, **options)
-    if whole:
-        batch.extend(plan_each(whole, work / "whole", terraform, **options))
+    with ThreadPoolExecutor(max_workers=1) as walker:  # the tree's walk, while terraform plans
+        walked = walker.submit(walk) if (roots is None or callable(roots)) and whole_tree else None
+        batch = plan_batched(batched, work, terraform, shard_size=shard_size, prewarm=prewarm, **options)
+        if whole:
+            batch.extend(plan_each(whole, work / "whole", terraform, **options))
+        if walked is not None:
+            every = walked.result()
+    if whole_tree:
+        layer.findings += [
+            PlanFinding(None, str(root.path), f"{root.path}: a root the registry does not have")
+            for root in every
+            if root.key not in wanted and root.key not in specs
+        ]
     layer.batch = batch
     account(layer, batch, loaded, specs)
     layer.findings += unseen_blocks(work)

@@ -28,6 +28,8 @@ from generator.harness.session_cache import session_cache as _cache
 from generator.policy import RoleSpec
 from generator.registry import LoadedRegistry
 
+pytest_plugins = ("generator.harness.prewarm_plugin",)  # the plan layer's init, started ahead
+
 SUITE = Path(__file__).with_name("suite.py")
 SUITES = (SUITE, Path(__file__).with_name("suite_live.py"))
 
@@ -213,32 +215,9 @@ def xacct_generated(
 @pytest.fixture(scope="session")
 def xacct_terraform(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Path], Any]:
     """A factory of terraform runners: ``xacct_terraform(folder)``, sharing one CLI config."""
-    from generator.terraform_runner import Terraform, write_cli_config
+    from generator.harness.prewarm_plugin import terraform_factory
 
-    config = write_cli_config(tmp_path_factory.mktemp("tfcli") / "terraform.rc")
-    return lambda path, **kw: Terraform(path, cli_config=config, **kw)
-
-
-@pytest.fixture(scope="session", autouse=True)
-def xacct_prewarm(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    """The plan layer's ``init``, started before the first test of a session that will plan offline
-    (:mod:`generator.harness.prewarm`); None otherwise."""
-    from generator.harness.prewarm import start_prewarm
-
-    config = request.config
-    if not _registry_path(config) or config.getoption("--xacct-plan-json"):
-        yield None
-        return
-    prewarm = start_prewarm(
-        request.session.items,
-        lambda: _cache(config).loaded(),
-        given_path(config, "--xacct-modules-dir"),
-        lambda: tmp_path_factory.mktemp("plan"),
-        lambda: request.getfixturevalue("xacct_terraform"),
-    )
-    yield prewarm
-    if prewarm is not None:
-        prewarm.wait()  # no terraform outlives the session
+    return terraform_factory(tmp_path_factory)
 
 
 @pytest.fixture(scope="session")
@@ -278,7 +257,7 @@ def xacct_plan(
             whole_tree=not filtered,
             plan_out=given_path(config, "--xacct-plan-out"),
             everyone=_cache(config).everyone(),
-            roots=_cache(config).roots(xacct_generated),
+            roots=lambda: _cache(config).roots(xacct_generated),  # walked while terraform plans
             prewarm=xacct_prewarm,
             **options,
         )

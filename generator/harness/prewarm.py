@@ -113,18 +113,20 @@ def _mark(copy: Path) -> str | None:
         return None
 
 
+def plans(items: Iterable[object]) -> bool:
+    """Whether one of a session's ``items`` (tests) uses the plan layer (``xacct_plan``)."""
+    return any("xacct_plan" in getattr(item, "fixturenames", ()) for item in items)
+
+
 def start_prewarm(
-    items: Iterable[object],
     loaded: Callable[[], LoadedRegistry],
     modules_dir: Path | None,
     work: Callable[[], Path],
     terraform: Callable[[], Callable[[Path], Terraform]],
 ) -> Prewarm | None:
-    """Start the ``init`` when one of the session's ``items`` (tests) plans (uses ``xacct_plan``) and the
-    modules are local (``modules_dir``, else ``modules/`` beside the registry); else None. The rest is
-    asked for only then: the registry, a new work folder, the terraform runner factory."""
-    if not any("xacct_plan" in getattr(item, "fixturenames", ()) for item in items):
-        return None
+    """Start the ``init`` when terraform is there and the modules are local (``modules_dir``, else
+    ``modules/`` beside the registry); else None. The rest is asked for only then: the registry, a new
+    work folder, the terraform runner factory."""
     if shutil.which("terraform") is None:
         return None  # the plan layer says so itself
     from generator.render_pool import module_source

@@ -13,7 +13,7 @@ import hashlib
 import os
 import re
 import shutil
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -91,29 +91,35 @@ class GeneratedRoot:
         return literal(match.group(3))
 
 
-def find_roots(out: Path, offboarding: bool = False) -> list[GeneratedRoot]:
+def find_roots(
+    out: Path, offboarding: bool = False, tenants: Collection[str] | None = None
+) -> list[GeneratedRoot]:
     """Every generated root under ``out`` that creates a role (``offboarding``: every offboarding root
-    instead), in a stable order."""
-    return [root for root, leaving in _all_roots(Path(out)) if leaving == offboarding]
+    instead), in a stable order; ``tenants``: only the roots in these tenants' folders (no other folder
+    is walked)."""
+    return [root for root, leaving in _all_roots(Path(out), tenants) if leaving == offboarding]
 
 
-def _all_roots(out: Path) -> list[tuple[GeneratedRoot, bool]]:
+def _all_roots(out: Path, only: Collection[str] | None = None) -> list[tuple[GeneratedRoot, bool]]:
     """Every ``<out>/<tenant>/<scenario>/main.tf`` folder as a root and whether it is offboarding, in
     ``glob``'s order of paths, each ``main.tf`` read once (13,334 roots: 0.4 s, a glob and a property
-    read per root took 1.2 s)."""
+    read per root took 1.2 s); ``only``: in these tenants' folders."""
     found: list[tuple[str, str, str]] = []
-    try:
-        tenants = sorted(os.scandir(out), key=lambda e: e.name)
-    except OSError:  # missing, a file, a link loop, unreadable: glob found nothing there
-        return []
-    for tenant in tenants:
-        if not is_dir_entry(tenant):
-            continue
+    if only is not None:
+        tenants = [(name, os.path.join(out, name)) for name in sorted(only) if _plain_name(name)]
+        tenants = [(name, path) for name, path in tenants if os.path.isdir(path)]  # links followed, as below
+    else:
         try:
-            scenarios = sorted(os.scandir(tenant.path), key=lambda e: e.name)
+            listed = sorted(os.scandir(out), key=lambda e: e.name)
+        except OSError:  # missing, a file, a link loop, unreadable: glob found nothing there
+            return []
+        tenants = [(e.name, e.path) for e in listed if is_dir_entry(e)]
+    for name, path in tenants:
+        try:
+            scenarios = sorted(os.scandir(path), key=lambda e: e.name)
         except OSError:
             continue
-        found += [(tenant.name, s.name, s.path) for s in scenarios if is_dir_entry(s)]
+        found += [(name, s.name, s.path) for s in scenarios if is_dir_entry(s)]
     roots = []
     for tenant_name, scenario_name, path in found:
         try:
@@ -127,6 +133,11 @@ def _all_roots(out: Path) -> list[tuple[GeneratedRoot, bool]]:
 
 
 _NO_FILE = (errno.ENOENT, errno.ENOTDIR, errno.ELOOP)  # what glob's ``exists`` took for no main.tf
+
+
+def _plain_name(name: str) -> bool:
+    """A name a folder listing could hold: not empty, ``.`` or ``..``, no ``/`` or NUL."""
+    return name not in ("", ".", "..") and "/" not in name and "\0" not in name
 
 
 def _offboarding(data: bytes) -> bool:

@@ -10,8 +10,9 @@ import pytest
 
 from generator.harness.batch import plan_batched
 from generator.harness.planlayer import unseen_blocks
-from generator.harness.prewarm import FOLDER, Prewarm, start_prewarm
+from generator.harness.prewarm import FOLDER, Prewarm, plans, start_prewarm
 from generator.harness.roots import SHARD_TERRAFORM_BLOCK, find_roots, modules_dir_of
+from generator.harness.selection import may_plan
 from generator.policy.roles import MODULE
 from generator.terraform_runner import Terraform, TerraformError
 
@@ -98,12 +99,45 @@ def test_a_failed_prewarm_is_only_a_missed_head_start(example_workspace: Path, t
     assert missing.ready_for(tmp_path / "x" / FOLDER / "modules") is None
 
 
-def test_a_session_that_does_not_plan_starts_nothing(tmp_path: Path) -> None:
+def test_a_session_that_does_not_plan_starts_nothing() -> None:
     class Item:
-        fixturenames = ("xacct_registry", "xacct_generated")
+        def __init__(self, *names: str) -> None:
+            self.fixturenames = names
+
+    assert not plans([Item("xacct_registry", "xacct_generated"), object()])
+    assert not plans([])
+    assert plans([Item("xacct_registry"), Item("xacct_plan")])
+
+
+def test_no_terraform_no_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", "")
 
     def never() -> object:
         raise AssertionError("nothing else is asked for")
 
-    assert start_prewarm([Item()], never, None, never, never) is None  # type: ignore[arg-type]
-    assert start_prewarm([], never, None, never, never) is None  # type: ignore[arg-type]
+    assert start_prewarm(never, None, never, never) is None  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("options", "ahead"),
+    [
+        ({}, True),
+        ({"markexpr": "not live"}, True),
+        ({"markexpr": "terraform or live"}, True),
+        ({"markexpr": "not terraform"}, False),
+        ({"markexpr": "not xacct_layer"}, False),
+        ({"markexpr": "live"}, False),
+        ({"markexpr": "not ("}, False),  # pytest reports it; nothing starts ahead
+        ({"keyword": "test_plan"}, False),  # names are not known before collection: not ahead
+        ({"collectonly": True}, False),
+    ],
+)
+def test_may_plan_reads_the_options_before_collection(
+    request: pytest.FixtureRequest, options: dict[str, object], ahead: bool
+) -> None:
+    class Config:
+        def getoption(self, name: str, default: object = None) -> object:
+            assert request.config.getoption(name, "no such option") != "no such option", name
+            return options.get(name, default)
+
+    assert may_plan(Config()) is ahead  # type: ignore[arg-type]
