@@ -65,8 +65,14 @@ def test_shards_link_the_init_started_ahead_and_plan_the_same(
     assert "hashes" not in (shard / ".terraform.lock.hcl").read_text(encoding="utf-8")
     cold = plan_batched(roots, tmp_path / "c", Recording(tmp_path), shard_size=len(roots))
     assert _changes(warm.plans) == _changes(cold.plans) and warm.plans[0].resource_changes
-    # the prewarm's copy of the modules is no module a plan loaded: nothing in it is reported twice
+    # what terraform loaded for the shards is read through their link (the modules the plans ran), the
+    # prewarm's own copy is not: a block no plan JSON shows is reported once, where the plans read it
     assert unseen_blocks(tmp_path / "w") == []
+    for copy in (tmp_path / "w" / "modules", tmp_path / "w" / FOLDER / "modules"):
+        with (copy / "customer-role" / "main.tf").open("a", encoding="utf-8") as tf:
+            tf.write('\nephemeral "aws_lambda_invocation" "x" {\n}\n')
+    [finding] = unseen_blocks(tmp_path / "w")
+    assert finding.text.startswith(f"{(tmp_path / 'w' / 'modules' / 'customer-role' / 'main.tf').resolve()}:")
 
 
 @pytest.mark.terraform
