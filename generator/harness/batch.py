@@ -26,10 +26,10 @@ from generator.harness.roots import (
     shard_root,
 )
 from generator.harness.shard_init import drop_lock_hashes, init_shards
+from generator.terraform_runner import Plan, Terraform
 
 if TYPE_CHECKING:
     from generator.harness.prewarm import Prewarm
-from generator.terraform_runner import Plan, Terraform
 
 # The largest shard. With the modules' 0.1.1 validations and GOGC=400, a for_each shard plans in close
 # to linear time up to ~700 roles (1,334 roles: 2 shards of 667 took 23-25 s, 3 of 445 took 27-31 s, one

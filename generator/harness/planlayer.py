@@ -101,6 +101,7 @@ def plan_layer(
     batched, whole = [], []
     render = root_renderer(loaded)
     every: Sequence[GeneratedRoot] = ()
+    walk = None
     if roots is None or callable(roots):
         walk = roots or (lambda: find_roots(generated))
         mine = find_roots(generated, tenants={r.tenant for r in roles})
@@ -118,7 +119,7 @@ def plan_layer(
             batched.append(root)
     options = {"jobs": jobs, "modules_dir": modules_dir}
     with ThreadPoolExecutor(max_workers=1) as walker:  # the tree's walk, while terraform plans
-        walked = walker.submit(walk) if (roots is None or callable(roots)) and whole_tree else None
+        walked = walker.submit(walk) if walk is not None and whole_tree else None
         batch = plan_batched(batched, work, terraform, shard_size=shard_size, prewarm=prewarm, **options)
         if whole:
             batch.extend(plan_each(whole, work / "whole", terraform, **options))

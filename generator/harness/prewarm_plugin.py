@@ -29,21 +29,26 @@ def _plans_offline(config: pytest.Config) -> bool:
     return bool(registry_path(config)) and not config.getoption("--xacct-plan-json")
 
 
+def _start(config: pytest.Config, factory: pytest.TempPathFactory) -> Any:
+    from generator.harness.prewarm import start_prewarm
+
+    return start_prewarm(
+        lambda: session_cache(config).loaded(),
+        given_path(config, "--xacct-modules-dir"),
+        lambda: factory.mktemp("plan"),
+        lambda: terraform_factory(factory),
+    )
+
+
 def pytest_collection(session: pytest.Session) -> None:
     config = session.config
     factory = getattr(config, "_tmp_path_factory", None)  # what the tmp_path_factory fixture gives
     if config.getoption("--xacct-no-suite") or factory is None or not _plans_offline(config):
         return
-    from generator.harness.prewarm import start_prewarm
     from generator.harness.selection import may_plan
 
     if may_plan(config):
-        config._xacct_prewarm = start_prewarm(  # type: ignore[attr-defined]
-            lambda: session_cache(config).loaded(),
-            given_path(config, "--xacct-modules-dir"),
-            lambda: factory.mktemp("plan"),
-            lambda: terraform_factory(factory),
-        )
+        config._xacct_prewarm = _start(config, factory)  # type: ignore[attr-defined]
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
@@ -56,17 +61,12 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 def xacct_prewarm(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """The plan layer's ``init``, started ahead (see the module); None when the session does not plan
     offline."""
-    from generator.harness.prewarm import plans, start_prewarm
+    from generator.harness.prewarm import plans
 
     config = request.config
     prewarm = getattr(config, "_xacct_prewarm", None)
     if prewarm is None and _plans_offline(config) and plans(request.session.items):
-        prewarm = start_prewarm(
-            lambda: session_cache(config).loaded(),
-            given_path(config, "--xacct-modules-dir"),
-            lambda: tmp_path_factory.mktemp("plan"),
-            lambda: request.getfixturevalue("xacct_terraform"),
-        )
+        prewarm = _start(config, tmp_path_factory)
     yield prewarm
     if prewarm is not None:
         prewarm.wait()
