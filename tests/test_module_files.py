@@ -15,6 +15,7 @@ import pytest
 import generator
 from generator.modulegen import readme as moduledocs
 from generator.modulegen import sync as modulegen
+from generator.render.terraform import TERRAFORM_FLOOR
 
 REPO = Path(__file__).resolve().parent.parent
 MODULES_DIR = REPO / "modules"
@@ -95,3 +96,21 @@ def test_required_version_covers_what_the_validations_use(module: str) -> None:
     assert floor is not None, f"{module}: versions.tf has no `>= X.Y` required_version"
     if others:
         assert (int(floor.group(1)), int(floor.group(2))) >= (1, 9), (module, sorted(others))
+
+
+def _floor(versions_tf: Path) -> tuple[int, int]:
+    """The ``>= X.Y`` of a ``versions.tf``'s required_version."""
+    found = re.search(r'required_version\s*=\s*">=\s*(\d+)\.(\d+)', versions_tf.read_text(encoding="utf-8"))
+    assert found is not None, f"{versions_tf}: no `>= X.Y` required_version"
+    return int(found.group(1)), int(found.group(2))
+
+
+def test_the_roots_and_examples_claim_no_older_terraform_than_the_modules_they_call() -> None:
+    """A generated root, or an example, that says it runs on an older terraform than the modules it calls
+    makes a false promise: that terraform fails at `init` on the module, not on the root (the roots said
+    `>= 1.5.0` while the modules needed 1.9)."""
+    needed = max(_floor(MODULES_DIR / module / "versions.tf") for module in MODULES)
+    roots = tuple(int(part) for part in TERRAFORM_FLOOR.split(".")[:2])
+    assert roots >= needed, (TERRAFORM_FLOOR, needed)
+    for example in sorted(MODULES_DIR.glob("*/examples/*/versions.tf")):
+        assert _floor(example) >= needed, example

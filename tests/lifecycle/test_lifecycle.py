@@ -19,7 +19,7 @@ from generator.proof.calls import call_cases, judge_calls
 from generator.proof.expectations import trust_cases
 from generator.proof.judge import judge
 from generator.registry import RegistryError, load_registry
-from generator.render.terraform import OFFBOARDING_MARK
+from generator.render.terraform import OFFBOARDING_MARK, TERRAFORM_FLOOR
 
 from .registries import write
 
@@ -158,6 +158,9 @@ def test_an_offboarding_root_calls_no_module_and_its_kit_says_access_is_being_re
     assert generate(registry, out) == 0
     main = (out / "umbrella" / "partner_to_customer" / "main.tf").read_text()
     assert main.splitlines()[1] == OFFBOARDING_MARK
+    for root in ("umbrella/partner_to_customer", "acme/partner_to_customer", "acme/customer_to_partner"):
+        text = (out / root / "main.tf").read_text()  # both kinds of root claim the modules' floor
+        assert f'required_version = ">= {TERRAFORM_FLOOR}"' in text and ">= 1.5" not in text, root
     assert 'module "role"' not in main and "resource " not in main and "removed" not in main.split("#")[-1]
     assert 'allowed_account_ids = ["333333333333"]' in main
     assert sorted(p.name for p in (out / "umbrella" / "onboarding").iterdir()) == ["README.md"]
