@@ -3,8 +3,10 @@
 The controls table, the inputs in one line, the changes since the previous report (counts, and the
 first few), and the failures (the first ``SHOWN`` of each control). GitHub takes at most 65,536
 characters in a comment: the text is cut to ``LIMIT``, saying so, whatever the registry's size.
-Failures, notes and case labels quote registry values (a resource ARN may hold ``[a](b)`` or ``<img>``):
-they are written as literal text (``_literal``), as report.html shows them, never as Markdown.
+Failures, notes and case labels quote registry values (a resource ARN may hold ``[a](b)``, ``<img>``,
+``@team``, ``:emoji:``, ``#12`` or ``$x$``): each is written as a code span (``_literal``), which shows it
+exactly as report.html does. Escaping with backslashes is not enough on GitHub: its mentions, issue
+references, emoji and math are found in the rendered text, and only code is left alone.
 """
 
 from __future__ import annotations
@@ -17,22 +19,35 @@ LIMIT = 60_000
 ICON = {"met": "✅ met", "not met": "❌ not met", "not checked": "⚪ not checked"}
 
 
-# What starts Markdown inside a line (CommonMark and GitHub's tables and strikethrough); "_" only where
-# it can open or close emphasis (not between letters or digits, as in partner_to_customer).
-_MARKUP = re.compile(r"[\\`*\[\]<>&~|]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
 _LINE_BREAK = re.compile(r"\r\n|[\r\n]")
-_BLOCK_START = re.compile(r"[#+=-]|\d+[.)]")  # a heading, list or setext line at the start
+_BACKTICKS = re.compile(r"`+")
 
 
 def _cell(text: object) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-def _literal(text: object) -> str:
-    """``text`` on one line, shown as it is: every character that would start Markdown escaped."""
-    line = _MARKUP.sub(lambda m: "\\" + m.group(), _LINE_BREAK.sub(" ", str(text)))
-    start = _BLOCK_START.match(line)
-    return line if start is None else f"{line[: start.end() - 1]}\\{line[start.end() - 1 :]}"
+def _literal(text: object, in_table: bool = False) -> str:
+    """``text`` on one line as a code span: shown exactly as it is, with no Markdown and none of GitHub's
+    mentions, references, emoji, autolinks or math. The fence is one backtick longer than the longest run
+    inside; a space pads each side when the text starts or ends with a backtick, or with a space at both
+    ends (CommonMark strips one such pair). In a table cell, ``|`` is escaped (GFM unescapes it)."""
+    line = _LINE_BREAK.sub(" ", str(text))
+    if not line:
+        return ""
+    fence = "`" * (max((len(run) for run in _BACKTICKS.findall(line)), default=0) + 1)
+    pad = " " if line[0] == "`" or line[-1] == "`" or (line[0] == line[-1] == " " and line.strip()) else ""
+    if in_table:
+        line = line.replace("|", "\\|")
+    return f"{fence}{pad}{line}{pad}{fence}"
+
+
+def _reason(control: dict[str, Any]) -> str:
+    """A control's reason for the table: its first failure, quoting registry values, as a code span."""
+    if control["failures"]:
+        first = _literal(control["failures"][0]["text"], in_table=True)
+        return f"{control['failure_count']} failed: {first}"
+    return _cell(control["reason"])
 
 
 def render_markdown(report: dict[str, Any], html_name: str = "report.html") -> str:
@@ -49,15 +64,17 @@ def render_markdown(report: dict[str, Any], html_name: str = "report.html") -> s
         "|---|---|---|---|",
     ]
     for c in report["controls"]:
-        lines.append(f"| {c['id']} | {_cell(c['title'])} | {ICON[c['status']]} | {_cell(c['reason'])} |")
+        lines.append(f"| {c['id']} | {_cell(c['title'])} | {ICON[c['status']]} | {_reason(c)} |")
     plans = ", ".join(
-        f"{p['name']} (sha256 {p['sha256'][:12]}…, terraform {p['terraform_version']})"
+        f"{_literal(p['name'])} (sha256 {p['sha256'][:12]}…, terraform {_literal(p['terraform_version'])})"
         for p in inputs["plans"]
     )
-    locked = ", ".join(f"{p['name']} {p['versions']}" for p in inputs.get("locked_providers", []))
+    locked = ", ".join(
+        f"{_literal(p['name'])} {_literal(p['versions'])}" for p in inputs.get("locked_providers", [])
+    )
     lines += [
         "",
-        f"Inputs: `{inputs['registry']}` sha256 `{inputs['registry_sha256']}`, "
+        f"Inputs: {_literal(inputs['registry'])} sha256 `{inputs['registry_sha256']}`, "
         f"xacct {inputs['xacct_version']}, "
         f"plans: {plans or 'none (model documents)'}; providers: {locked or 'no lock file'}.",
     ]

@@ -79,16 +79,34 @@ HOSTILE_FAILURE = (
     "acme/partner_to_customer: s3:GetObject on arn:aws:s3:::b/[click](https://evil.example/)"
     "<img/src=x>`x`*y*_z_~~w~~|&amp;\\\\ would be DENIED\r\n# expected ALLOW"
 )
+# What GitHub turns into something else after CommonMark is done, in text but not in code: mentions that
+# notify, issue references, emoji, math, autolinks; and the code span's own edge cases.
+GITHUB_TRIGGERS = [
+    *("tag owner=@security-team", "role :rocket: :+1:", "see #12 and org/repo#3", "$x$ and $$y$$"),
+    *("www.evil.example", "`", "``a``", "` a `", " a ", "a ", "`x", "x`", "a|b", "\\|"),
+]
 
 
-@pytest.mark.parametrize("text", [HOSTILE_FAILURE, "# heading", "1. first", "- item", "+ x", "=", "_a_"])
-def test_failures_in_the_markdown_twin_are_literal_text(text: str) -> None:
+def _markdown_it() -> MarkdownIt:
+    return MarkdownIt("commonmark").enable(["table", "strikethrough"])
+
+
+@pytest.mark.parametrize(
+    "text", [HOSTILE_FAILURE, "# heading", "1. first", "- item", "+ x", "=", "_a_", *GITHUB_TRIGGERS]
+)
+def test_failures_in_the_markdown_twin_are_code_spans_holding_the_text_exactly(text: str) -> None:
     report = make_report(LOADED)
     control = report["controls"][0]
     control.update(status="not met", failure_count=1, failures=[{"text": text, "anchor": "a"}])
-    md = MarkdownIt("commonmark").enable(["table", "strikethrough"])
-    failures = render_markdown(report).split("### Failures", 1)[1]
-    tokens = md.parse(failures)
+    rendered = render_markdown(report)
+    tokens = _markdown_it().parse(rendered.split("### Failures", 1)[1])
     (item,) = [t for t in tokens if t.type == "inline"][1:2]  # after the control's bold line
-    assert [c.type for c in item.children] == ["text"], item.children
+    assert [c.type for c in item.children] == ["code_inline"], item.children
     assert item.children[0].content == text.replace("\r\n", " ")
+    # the summary table quotes the same failure, in its own cell, as a code span too
+    table = rendered.split("| control |", 1)[1].split("\n\n", 1)[0]
+    cells = [t for t in _markdown_it().parse("| control |" + table) if t.type == "inline"]
+    reason = next(c for i, c in enumerate(cells) if cells[i - 3].content == control["id"] and i >= 3)
+    assert [c.type for c in reason.children] == ["text", "code_inline"], reason.children
+    assert reason.children[0].content == "1 failed: "
+    assert reason.children[1].content == text.replace("\r\n", " ")
