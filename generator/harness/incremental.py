@@ -5,10 +5,14 @@ the record, for that test's layer, is deselected and reported as proven-unchange
 plans only the roles that still have tests. At the end of a session that ran to completion, each role
 whose tests all passed is recorded under its key (a failed role is dropped from the record), and the
 record is written atomically. ``--xacct-prove-all`` proves everything and rewrites the record.
+
+The live layer is recorded with the LocalStack it ran on (``live@<edition> <version>``, from its health
+answer): a role proven on one LocalStack is proven again on another version, or when none answers.
 """
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
@@ -35,6 +39,25 @@ LAYER = "xacct_layer"
 TESTS = "xacct_layer_tests"  # how many tests the role has in that layer, before -k/--deselect/--lf
 SUITE = "xacct_suite_test"  # a suite test of no one role (the tree's fmt, validate, the whole plan)
 SHOWN = 10  # proven-unchanged roles named in the summary
+LIVE = "live"
+
+
+def localstack_identity(config: pytest.Config) -> str:
+    """What the live layer runs on, as its proofs record it: LocalStack's edition and version from its
+    health answer, or why there is none (then no live proof matches, and none is recorded)."""
+    from generator.localstack import LocalStackError, check_local_url, health
+
+    url = config.getoption("--xacct-localstack-url") or os.environ.get("XACCT_LOCALSTACK_URL")
+    if not url:
+        return "no LocalStack given"
+    try:
+        data = health(check_local_url(url)) or {}
+    except LocalStackError:
+        return "no LocalStack given"
+    version = data.get("version")
+    if not isinstance(version, str) or not version:
+        return "no LocalStack answered"
+    return f"{data.get('edition') or 'community'} {version}"
 
 
 def _modules_dir(config: pytest.Config, loaded: LoadedRegistry) -> Path | None:
@@ -73,6 +96,16 @@ class Incremental:
         self.failed: set[str] = set()
         self.other_failed = False
         self._proven: dict[str, set[str]] = {}  # layer -> roles proven in it under their current key
+        self._live: str | None = None  # the live layer's name in the record, asked of LocalStack once
+        self._config = config
+
+    def recorded(self, layer: str) -> str:
+        """``layer``'s name in the record: the live layer's names the LocalStack it ran on."""
+        if layer != LIVE:
+            return layer
+        if self._live is None:
+            self._live = f"{LIVE}@{localstack_identity(self._config)}"
+        return self._live
 
     def unproven(self, roles: list[RoleSpec], layer: str | None) -> list[RoleSpec]:
         """``roles`` less those the record proves under their current key in ``layer``: their tests
@@ -81,7 +114,8 @@ class Incremental:
             return roles
         if layer not in self._proven:  # every parametrized test of a layer asks: judge each role once
             old = self.old
-            self._proven[layer] = {key for key, value in self.keys.items() if old.proven(key, value, [layer])}
+            name = [self.recorded(layer)]
+            self._proven[layer] = {key for key, value in self.keys.items() if old.proven(key, value, name)}
         proven = self._proven[layer]
         return [r for r in roles if r.key not in proven]
 
@@ -110,7 +144,8 @@ class Incremental:
             layer = str(marker.args[0])
             item.user_properties += [(ROLE, spec.key), (LAYER, layer)]
             item.user_properties.append((TESTS, self.made.get((spec.key, layer), 0)))
-            if self.old is not None and self.old.proven(spec.key, self.keys[spec.key], [layer]):
+            name = self.recorded(layer)
+            if self.old is not None and self.old.proven(spec.key, self.keys[spec.key], [name]):
                 drop.append(item)
             else:
                 keep.append(item)
@@ -148,7 +183,7 @@ class Incremental:
                 continue
             if self.other_failed:
                 continue
-            layers = {layer for layer in layers if self._whole(role, layer)}
+            layers = {self.recorded(layer) for layer in layers if self._whole(role, layer)}
             if not layers:
                 continue
             entry = roles.get(role) or {}
