@@ -28,9 +28,10 @@ class ResourceChange:
     mode: str = "managed"
     after_unknown: Any = None
     importing: Any = None  # ``change.importing`` ({"id": ...}): terraform adopts an existing object
+    deferred: str | None = None  # why terraform deferred this change to a later plan (``deferred_changes``)
 
     @classmethod
-    def from_json(cls, raw: Mapping[str, Any]) -> ResourceChange:
+    def from_json(cls, raw: Mapping[str, Any], deferred: str | None = None) -> ResourceChange:
         change = raw.get("change", {})
         return cls(
             address=raw["address"],
@@ -44,6 +45,7 @@ class ResourceChange:
             mode=raw.get("mode", "managed"),
             after_unknown=change.get("after_unknown"),
             importing=change.get("importing"),
+            deferred=deferred,
         )
 
     @property
@@ -64,7 +66,11 @@ class ResourceChange:
 
 @dataclass(frozen=True)
 class Plan:
-    """The parsed ``terraform show -json`` of a plan: the raw dict plus its resource changes."""
+    """The parsed ``terraform show -json`` of a plan: the raw dict plus its resource changes.
+
+    ``resource_changes`` also holds the changes terraform deferred to a later plan (``deferred_changes``,
+    each with its reason in ``deferred``): what the plan knows of them is judged with the rest.
+    """
 
     raw: dict[str, Any]
     resource_changes: list[ResourceChange] = field(default_factory=list)
@@ -73,6 +79,10 @@ class Plan:
     @classmethod
     def from_json(cls, raw: dict[str, Any]) -> Plan:
         changes = [ResourceChange.from_json(rc) for rc in raw.get("resource_changes", [])]
+        changes += [
+            ResourceChange.from_json(d["resource_change"], deferred=str(d.get("reason") or "unknown"))
+            for d in raw.get("deferred_changes") or []
+        ]
         drift = [ResourceChange.from_json(rc) for rc in raw.get("resource_drift", [])]
         return cls(raw=raw, resource_changes=changes, drift=drift)
 

@@ -348,11 +348,14 @@ class _Ledger:
             )
 
     def note_drift(self) -> None:
-        """What changed outside terraform, and what it adopts (an import, judged as the change it plans)."""
+        """Changes made outside terraform, imports (judged as the change planned), deferred changes."""
         for rc in self.plan.drift:
             self.result.notes.append(f"{rc.address}: changed outside terraform ({'/'.join(rc.actions)})")
         for rc in (rc for rc in self.plan.resource_changes if isinstance(rc.importing, dict)):
             self.result.notes.append(f"{rc.address}: imports {rc.importing.get('id')} ({_verb(rc)} it)")
+        for rc in (rc for rc in self.plan.resource_changes if rc.deferred):
+            why = f"deferred by terraform to a later plan ({rc.deferred})"
+            self.result.notes.append(f"{rc.address}: {why}; judged here as far as this plan shows it")
 
 
 def _principals(trust: dict[str, Any]) -> str:

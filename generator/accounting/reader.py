@@ -8,6 +8,7 @@ and what is wrong; nothing else escapes.
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -32,9 +33,10 @@ def _type_name(value: Any) -> str:
     )
 
 
-def _entry(where: str, index: int, raw: Any, section: str) -> ResourceChange:
-    """One ``resource_changes``/``resource_drift`` entry, its shape checked."""
-    at = f"{where}: {section}[{index}]"
+def _entry(where: str, index: int | None, raw: Any, section: str) -> ResourceChange:
+    """One ``resource_changes``/``resource_drift`` entry (``index`` None: ``section`` names it whole),
+    its shape checked."""
+    at = f"{where}: {section}" if index is None else f"{where}: {section}[{index}]"
     if not isinstance(raw, dict):
         raise PlanInputError(f"{at} is {_type_name(raw)}, not an object; {MAKE_ONE}")
     for key in ("address", "type", "name"):
@@ -93,6 +95,26 @@ def _check_actions(invocations: Any, where: str) -> None:
                 raise PlanInputError(f"{at}.{key} is {_type_name(invocation[key])}, not a string; {MAKE_ONE}")
 
 
+def _deferred(where: str, raw: Any) -> list[ResourceChange]:
+    """``deferred_changes`` (terraform >= 1.9 with deferral allowed): each one's ``resource_change``, its
+    shape checked like any other, and the reason terraform gave."""
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        raise PlanInputError(f"{where}: deferred_changes is {_type_name(raw)}, not a list; {MAKE_ONE}")
+    changes = []
+    for index, entry in enumerate(raw):
+        at = f"deferred_changes[{index}]"
+        if not isinstance(entry, dict):
+            raise PlanInputError(f"{where}: {at} is {_type_name(entry)}, not an object; {MAKE_ONE}")
+        reason = entry.get("reason")
+        if reason is not None and not isinstance(reason, str):
+            raise PlanInputError(f"{where}: {at}.reason is {_type_name(reason)}, not a string; {MAKE_ONE}")
+        change = _entry(where, None, entry.get("resource_change"), f"{at}.resource_change")
+        changes.append(replace(change, deferred=reason or "unknown"))
+    return changes
+
+
 def plan_from_data(data: Any, where: str) -> Plan:
     """A :class:`Plan` from parsed JSON ``data``; ``where`` names the source in messages."""
     if not isinstance(data, dict):
@@ -114,6 +136,7 @@ def plan_from_data(data: Any, where: str) -> Plan:
         if not isinstance(raw, list):
             raise PlanInputError(f"{where}: {section} is {_type_name(raw)}, not a list; {MAKE_ONE}")
         sections[section] = [_entry(where, i, entry, section) for i, entry in enumerate(raw)]
+    sections["resource_changes"] += _deferred(where, data.get("deferred_changes"))
     if data.get("errored") is True:
         raise PlanInputError(f"{where}: terraform says this plan errored; fix the plan and make it again")
     configuration = data.get("configuration")
