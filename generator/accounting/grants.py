@@ -120,11 +120,18 @@ def grants_of(
 ) -> list[Grant]:
     """What ``rc`` grants once applied (nothing for a delete, a read or a type that grants nothing)."""
     after = rc.after
-    if rc.mode != "managed" or after is None or rc.type not in GRANT_TYPES or rc.actions == ("delete",):
+    if rc.mode != "managed" or rc.type not in GRANT_TYPES or rc.actions == ("delete",):
         return []
+    if after is None:  # wholly unknown (a deferred change): whatever it grants, to whom, is not known
+        if rc.type == "aws_iam_role" or not {"create", "update"} & set(rc.actions):
+            return []  # a role's own values: claim_roles' finding
+        return [Grant(rc.address, None, "grants", None, "its values are all unknown until apply")]
     if rc.type == "aws_iam_role_policy":
         role = after.get("role") if isinstance(after.get("role"), str) else None
-        name = after.get("name") or "(unnamed)"
+        name = after.get("name")
+        if name is not None and not isinstance(name, str):
+            raise PlanInputError(f"{where}: {rc.address}: name is {type(name).__name__}, not a string")
+        name = name or "(unnamed)"
         text = after.get("policy")
         if text is None:
             why = "its document is unknown until apply" if unknown(rc, "policy") else "it has no document"

@@ -17,7 +17,9 @@ from generator.policy import RoleSpec
 from generator.terraform_runner import Plan, ResourceChange
 
 Hint = Callable[[ResourceChange], "str | None"]
-INSTANCE_KEY = re.compile(r'\[(?:"(?:[^"\\]|\\.)*"|\d+)\]')
+# an instance key: a string, a number, or ``*`` (an instance of a count or for_each terraform does not know
+# yet: a deferred change's partial address)
+INSTANCE_KEY = re.compile(r'\[(?:"(?:[^"\\]|\\.)*"|\d+|\*)\]')
 ARN_ACCOUNT = re.compile(r"^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12}):")
 
 

@@ -134,9 +134,18 @@ class _Ledger:
     # ------------------------------------------------------------------ roles
     def claim_roles(self) -> None:
         for rc in self.plan.resource_changes:
-            if rc.type != "aws_iam_role" or rc.mode != "managed" or rc.after is None:
+            if rc.type != "aws_iam_role" or rc.mode != "managed":
                 continue
             if rc.actions in (("delete",), ("forget",)):
+                continue
+            if rc.after is None:
+                if {"create", "update"} & set(rc.actions):  # wholly unknown (a deferred change)
+                    self.result.add(
+                        None,
+                        rc.address,
+                        f"{rc.address}: the plan {_verb(rc)} a role whose values are all unknown until "
+                        "apply, so nothing can prove which role this is or whom it trusts",
+                    )
                 continue
             name = rc.after.get("name")
             account = self.accounts.of(rc)
