@@ -107,6 +107,12 @@ class Incremental:
             self._live = f"{LIVE}@{localstack_identity(self._config)}"
         return self._live
 
+    def provable(self, layer: str) -> list[str]:
+        """The names ``layer`` is proven under in the record: none for a live layer whose LocalStack
+        did not say what it is (``live@no LocalStack ...``), which is never recorded either."""
+        name = self.recorded(layer)
+        return [] if name.startswith(f"{LIVE}@no ") else [name]
+
     def unproven(self, roles: list[RoleSpec], layer: str | None) -> list[RoleSpec]:
         """``roles`` less those the record proves under their current key in ``layer``: their tests
         are never made (collecting thousands of tests that would only be deselected costs minutes)."""
@@ -114,8 +120,10 @@ class Incremental:
             return roles
         if layer not in self._proven:  # every parametrized test of a layer asks: judge each role once
             old = self.old
-            name = [self.recorded(layer)]
-            self._proven[layer] = {key for key, value in self.keys.items() if old.proven(key, value, name)}
+            name = self.provable(layer)
+            self._proven[layer] = {
+                key for key, value in self.keys.items() if name and old.proven(key, value, name)
+            }
         proven = self._proven[layer]
         return [r for r in roles if r.key not in proven]
 
@@ -144,8 +152,8 @@ class Incremental:
             layer = str(marker.args[0])
             item.user_properties += [(ROLE, spec.key), (LAYER, layer)]
             item.user_properties.append((TESTS, self.made.get((spec.key, layer), 0)))
-            name = self.recorded(layer)
-            if self.old is not None and self.old.proven(spec.key, self.keys[spec.key], [name]):
+            name = self.provable(layer)
+            if self.old is not None and name and self.old.proven(spec.key, self.keys[spec.key], name):
                 drop.append(item)
             else:
                 keep.append(item)
@@ -183,7 +191,7 @@ class Incremental:
                 continue
             if self.other_failed:
                 continue
-            layers = {self.recorded(layer) for layer in layers if self._whole(role, layer)}
+            layers = {name for layer in layers if self._whole(role, layer) for name in self.provable(layer)}
             if not layers:
                 continue
             entry = roles.get(role) or {}

@@ -29,6 +29,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -87,14 +88,29 @@ def check_local_url(url: str) -> str:
 _no_proxy_opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
-def health(url: str, timeout: float = 2.0) -> dict[str, Any] | None:
-    """The parsed ``/_localstack/health`` answer, or None when nothing (valid) answers."""
+MAX_HEALTH_BYTES = 1024 * 1024  # a health answer is a few hundred bytes
+
+
+def _ask_health(url: str, timeout: float) -> dict[str, Any] | None:
     try:
-        with _no_proxy_opener.open(f"{check_local_url(url)}/_localstack/health", timeout=timeout) as resp:
-            data = json.loads(resp.read())
-    except (OSError, ValueError):
+        with _no_proxy_opener.open(f"{url}/_localstack/health", timeout=timeout) as resp:
+            body = resp.read(MAX_HEALTH_BYTES + 1)
+        data = json.loads(body) if len(body) <= MAX_HEALTH_BYTES else None
+    except (OSError, ValueError, RecursionError):  # RecursionError: JSON nested too deep
         return None
     return data if isinstance(data, dict) else None
+
+
+def health(url: str, timeout: float = 2.0) -> dict[str, Any] | None:
+    """The parsed ``/_localstack/health`` answer, or None when nothing (valid) answers within about
+    ``timeout`` seconds in all (a socket timeout bounds each read only: an answer trickled a byte at a
+    time would never end), or the answer is too big or nested too deep."""
+    url = check_local_url(url)
+    answer: list[dict[str, Any] | None] = []
+    asking = threading.Thread(target=lambda: answer.append(_ask_health(url, timeout)), daemon=True)
+    asking.start()
+    asking.join(timeout * 2)
+    return answer[0] if answer else None
 
 
 def is_healthy(url: str, services: Sequence[str] = SERVICES) -> bool:
