@@ -42,6 +42,11 @@ def _literal(text: object, in_table: bool = False) -> str:
     return f"{fence}{pad}{line}{pad}{fence}"
 
 
+def _status(status: object) -> str:
+    """A control's status as a previous report.json says it: a known one as is, anything else quoted."""
+    return status if isinstance(status, str) and status in ICON else _literal(status)
+
+
 def _reason(control: dict[str, Any]) -> str:
     """A control's reason for the table: its first failure, quoting registry values, as a code span."""
     if control["failures"]:
@@ -80,17 +85,23 @@ def render_markdown(report: dict[str, Any], html_name: str = "report.html") -> s
     ]
     changes = report.get("changes")
     if changes:
-        rotated = ", ".join(r["tenant"] for r in changes["rotated"][:SHOWN])
+        # tenant names and statuses of the previous report.json (--previous) are its own: any string
+        rotated = ", ".join(_literal(r["tenant"]) for r in changes["rotated"][:SHOWN])
+        added = ", ".join(_literal(name) for name in changes["added"][:SHOWN])
+        removed = ", ".join(_literal(name) for name in changes["removed"][:SHOWN])
         lines += [
             "",
             "### Changes since the previous report",
             "",
-            f"- tenants added: {len(changes['added'])} {', '.join(changes['added'][:SHOWN])}",
-            f"- tenants removed: {len(changes['removed'])} {', '.join(changes['removed'][:SHOWN])}",
+            f"- tenants added: {len(changes['added'])} {added}",
+            f"- tenants removed: {len(changes['removed'])} {removed}",
             f"- external IDs rotated: {len(changes['rotated'])} {rotated}",
             "- controls changed: "
             + (
-                ", ".join(f"{c['control']} {c['before']} → {c['after']}" for c in changes["controls"])
+                ", ".join(
+                    f"{c['control']} {_status(c['before'])} → {_status(c['after'])}"
+                    for c in changes["controls"]
+                )
                 or "none"
             ),
             f"- verdicts changed: {changes['verdict_count']}",

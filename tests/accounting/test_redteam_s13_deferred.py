@@ -60,17 +60,21 @@ def test_a_partial_address_under_an_unpinned_alias_is_refused() -> None:
     data = {
         "format_version": "1.2",
         "resource_changes": [],
-        "deferred_changes": [{"reason": "instance_count_unknown", "resource_change": c} for c in (role, policy)],
+        "deferred_changes": [
+            {"reason": "instance_count_unknown", "resource_change": c} for c in (role, policy)
+        ],
         "configuration": {
             "provider_config": {
                 "aws": {"expressions": {"allowed_account_ids": {"constant_value": [ACME.account_id]}}},
                 "aws.other": {"alias": "other", "expressions": {}},
             },
-            "root_module": {"resources": [
-                {"address": "aws_iam_role.other", "provider_config_key": "aws.other"},
-                {"address": "aws_iam_role_policy.other", "provider_config_key": "aws.other"},
-            ]},
-        },  # fmt: skip
+            "root_module": {
+                "resources": [
+                    {"address": "aws_iam_role.other", "provider_config_key": "aws.other"},
+                    {"address": "aws_iam_role_policy.other", "provider_config_key": "aws.other"},
+                ]
+            },
+        },
     }
     found = _findings(data, expected=[ACME.key])
     assert any("aws_iam_role.other[*]: its provider aws.other pins no account" in f for f in found), found
