@@ -165,3 +165,18 @@ def deleted_role_tenant(plan: Plan, role_name: object, account: str | None, acco
             tenant = tags.get("xacct:tenant") if isinstance(tags, dict) else None
             return tenant if isinstance(tenant, str) else None
     return None
+
+
+def named_principals(trust: dict[str, Any]) -> str:
+    """Every principal a trust document names, for a message ("no principal" when none)."""
+    found: list[str] = []
+    statements = trust.get("Statement")
+    for statement in statements if isinstance(statements, list) else [statements]:
+        if isinstance(statement, dict):
+            principal = statement.get("Principal")
+            if isinstance(principal, dict):
+                for value in principal.values():
+                    found += value if isinstance(value, list) else [str(value)]
+            elif principal is not None:
+                found.append(str(principal))
+    return ", ".join(map(str, found)) or "no principal"

@@ -19,7 +19,7 @@ from typing import Any
 from generator.accounting.apply_time import action_findings, provisioner_findings
 from generator.accounting.grants import Grant, document, grants_of, policy_documents, without_echoes
 from generator.accounting.grants import unknown as grants_unknown
-from generator.accounting.identity import Accounts, Hint, RegistryRoles, deleted_role_tenant
+from generator.accounting.identity import Accounts, Hint, RegistryRoles, deleted_role_tenant, named_principals
 from generator.accounting.provider_pins import pin_findings
 from generator.awsformats import NEVER_ALLOWED_TYPES
 from generator.policy import RoleSpec
@@ -203,7 +203,8 @@ class _Ledger:
             trust = rc.after.get("assume_role_policy") if isinstance(rc.after, dict) else None
             trusted = ""
             if isinstance(trust, str):
-                trusted = f" (it trusts {_principals(document(rc, 'assume_role_policy', trust, self.where))})"
+                named = named_principals(document(rc, "assume_role_policy", trust, self.where))
+                trusted = f" (it trusts {named})"
             why = f"is not a role of the registry{trusted}; remove it or add it to the registry"
         self.result.add(None, rc.address, f"{rc.address}: role {name} in {where} {why}")
 
@@ -365,20 +366,6 @@ class _Ledger:
         for rc in (rc for rc in self.plan.resource_changes if rc.deferred):
             why = f"deferred by terraform to a later plan ({rc.deferred})"
             self.result.notes.append(f"{rc.address}: {why}; judged here as far as this plan shows it")
-
-
-def _principals(trust: dict[str, Any]) -> str:
-    found: list[str] = []
-    statements = trust.get("Statement")
-    for statement in statements if isinstance(statements, list) else [statements]:
-        if isinstance(statement, dict):
-            principal = statement.get("Principal")
-            if isinstance(principal, dict):
-                for value in principal.values():
-                    found += value if isinstance(value, list) else [str(value)]
-            elif principal is not None:
-                found.append(str(principal))
-    return ", ".join(map(str, found)) or "no principal"
 
 
 def account_plan(
