@@ -42,21 +42,20 @@ SHOWN = 10  # proven-unchanged roles named in the summary
 LIVE = "live"
 
 
-def localstack_identity(config: pytest.Config) -> str:
+def localstack_identity(config: pytest.Config) -> str | None:
     """What the live layer runs on, as its proofs record it: LocalStack's edition and version from its
-    health answer, or why there is none (then no live proof matches, and none is recorded)."""
+    health answer; None when no LocalStack is given or none says what it is (then no live proof
+    matches, and none is recorded)."""
     from generator.localstack import LocalStackError, check_local_url, health
 
     url = config.getoption("--xacct-localstack-url") or os.environ.get("XACCT_LOCALSTACK_URL")
-    if not url:
-        return "no LocalStack given"
     try:
-        data = health(check_local_url(url)) or {}
+        data = (health(check_local_url(url)) if url else None) or {}
     except LocalStackError:
-        return "no LocalStack given"
+        return None
     version = data.get("version")
     if not isinstance(version, str) or not version:
-        return "no LocalStack answered"
+        return None
     return f"{data.get('edition') or 'community'} {version}"
 
 
@@ -96,22 +95,19 @@ class Incremental:
         self.failed: set[str] = set()
         self.other_failed = False
         self._proven: dict[str, set[str]] = {}  # layer -> roles proven in it under their current key
-        self._live: str | None = None  # the live layer's name in the record, asked of LocalStack once
+        self._live: list[str] | None = None  # the live layer's names in the record, asked of LocalStack once
         self._config = config
 
-    def recorded(self, layer: str) -> str:
-        """``layer``'s name in the record: the live layer's names the LocalStack it ran on."""
-        if layer != LIVE:
-            return layer
-        if self._live is None:
-            self._live = f"{LIVE}@{localstack_identity(self._config)}"
-        return self._live
-
     def provable(self, layer: str) -> list[str]:
-        """The names ``layer`` is proven under in the record: none for a live layer whose LocalStack
-        did not say what it is (``live@no LocalStack ...``), which is never recorded either."""
-        name = self.recorded(layer)
-        return [] if name.startswith(f"{LIVE}@no ") else [name]
+        """``layer``'s name in the record, in a list: the live layer's names the LocalStack it runs on
+        (``live@community 4.13.1``), and is none (nothing proven, nothing recorded) when no LocalStack
+        says what it is."""
+        if layer != LIVE:
+            return [layer]
+        if self._live is None:
+            identity = localstack_identity(self._config)
+            self._live = [f"{LIVE}@{identity}"] if identity else []
+        return self._live
 
     def unproven(self, roles: list[RoleSpec], layer: str | None) -> list[RoleSpec]:
         """``roles`` less those the record proves under their current key in ``layer``: their tests
