@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing as mp
-import os
 from collections.abc import Callable, Container, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -14,6 +13,7 @@ from pathlib import Path
 
 from generator import MODULES_VERSION, progress
 from generator.files import resolved
+from generator.forked import die_with_parent, fork_jobs, stop_workers
 from generator.output.manifest import (
     TenantManifest,
     digest,
@@ -189,17 +189,6 @@ def _manifests(
     return manifests
 
 
-def _die_with_parent() -> None:
-    """A worker ends when its run is killed, rather than write on into a staging folder."""
-    try:
-        import ctypes
-        import signal
-
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):  # not Linux: the worker ends when it finds the pipe closed
-        pass
-
-
 def _groups(loaded: LoadedRegistry, keep: Container[str], count: int) -> list[frozenset[str]]:
     """The tenants not kept, in ``count`` runs of registry order."""
     names = [t.name for t in loaded.model.tenants if t.name not in keep]
@@ -207,20 +196,10 @@ def _groups(loaded: LoadedRegistry, keep: Container[str], count: int) -> list[fr
     return [frozenset(names[i : i + size]) for i in range(0, len(names), size)]
 
 
-def _stop_workers(pool: ProcessPoolExecutor) -> None:
-    """Kill a pool's workers (an interrupted run must not wait for them to finish their tenants)."""
-    for process in list((getattr(pool, "_processes", None) or {}).values()):
-        process.kill()
-    pool.shutdown(wait=True, cancel_futures=True)
-
-
 def _workers(roles: int) -> int:
     """Render workers for ``roles`` roles: the cores, or fewer with ``XACCT_JOBS``; 0 (render in this
     process) below ``PARALLEL_MIN_ROLES``, on one core, or where processes cannot fork."""
-    if roles < PARALLEL_MIN_ROLES or "fork" not in mp.get_all_start_methods():
-        return 0
-    jobs = min(os.cpu_count() or 1, int(os.environ.get("XACCT_JOBS", "0")) or (os.cpu_count() or 1))
-    return jobs if jobs >= 2 else 0
+    return 0 if roles < PARALLEL_MIN_ROLES else fork_jobs()
 
 
 def _render_all(
@@ -258,7 +237,7 @@ def _render_all(
             rendering as advance,
             relay.forwarding(advance),
             ProcessPoolExecutor(
-                len(groups), mp_context=mp.get_context("fork"), initializer=_die_with_parent
+                len(groups), mp_context=mp.get_context("fork"), initializer=die_with_parent
             ) as pool,
         ):
             try:
@@ -272,7 +251,7 @@ def _render_all(
                     except RegistryError as error:
                         failed = error.problems
             except BaseException:  # interrupted, or a worker failed: the others stop writing now
-                _stop_workers(pool)
+                stop_workers(pool)
                 raise
     finally:
         _FORKED = None
