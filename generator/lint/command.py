@@ -68,7 +68,7 @@ def collect(args: argparse.Namespace, loaded: LoadedRegistry | None = None) -> l
     from generator.lint.from_hcl import hcl_input
     from generator.lint.from_plan import plan_input, plan_line, read_plan
     from generator.lint.from_registry import registry_input
-    from generator.lint.side_by_side import side_by_side
+    from generator.lint.two_cores import run_beside
     from generator.policy.roles import build_roles
     from generator.registry import load_registry
 
@@ -80,7 +80,7 @@ def collect(args: argparse.Namespace, loaded: LoadedRegistry | None = None) -> l
         return [f for tree in args.generated for f in run(hcl_input(Path(tree), loaded, specs))]
 
     roles_judged = len(specs) if args.generated else 0  # the registry alone: nothing to run beside it
-    findings = side_by_side(lambda: run(registry_input(loaded, specs)), trees, roles_judged)
+    findings = run_beside(lambda: run(registry_input(loaded, specs)), trees, roles_judged)
     plans = LintInput()
     roles = build_roles(loaded.model) if args.plan_json else specs  # built once when no plan is read
     for file in args.plan_json:

@@ -23,7 +23,7 @@ def _run_forked() -> list[Finding]:
     return _FORKED()
 
 
-def side_by_side(
+def run_beside(
     beside: Callable[[], list[Finding]], here: Callable[[], list[Finding]], roles: int
 ) -> list[Finding]:
     """The findings of ``beside`` and of ``here``: ``beside`` in a forked process while this one runs

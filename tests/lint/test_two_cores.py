@@ -1,4 +1,4 @@
-"""The registry's lint in a forked process beside the trees' (``generator.lint.side_by_side``): the same
+"""The registry's lint in a forked process beside the trees' (``generator.lint.two_cores``): the same
 findings and exit code as one process, what the forked part raises raised here, a forked process that
 dies made up for here, and no fork for a small registry.
 
@@ -16,12 +16,12 @@ from pathlib import Path
 
 import pytest
 
-from generator.lint import side_by_side as sbs
+from generator.lint import two_cores as tc
 from generator.registry import Problem, RegistryError
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FORKING = (
-    "import sys, generator.lint.side_by_side as s; s.MIN_ROLES = 1; "
+    "import sys, generator.lint.two_cores as s; s.MIN_ROLES = 1; "
     "from generator.cli import main; sys.exit(main(sys.argv[1:]))"
 )
 
@@ -47,11 +47,11 @@ def _pid_list() -> list[int]:
 
 
 def test_the_forked_part_runs_in_another_process_and_a_small_one_does_not() -> None:
-    if not sbs.fork_jobs():
+    if not tc.fork_jobs():
         pytest.skip("this machine cannot fork two jobs (one core, or XACCT_JOBS=1)")
-    forked = sbs.side_by_side(_pid_list, _pid_list, sbs.MIN_ROLES)
+    forked = tc.run_beside(_pid_list, _pid_list, tc.MIN_ROLES)
     assert forked[0] != os.getpid() and forked[1] == os.getpid()
-    assert sbs.side_by_side(_pid_list, _pid_list, sbs.MIN_ROLES - 1) == [os.getpid()] * 2
+    assert tc.run_beside(_pid_list, _pid_list, tc.MIN_ROLES - 1) == [os.getpid()] * 2
 
 
 def _refuse() -> list[int]:
@@ -65,11 +65,11 @@ def _die_if_forked(parent: int = os.getpid()) -> list[int]:
 
 
 def test_what_the_forked_part_raises_is_raised_here_and_a_death_is_made_up_for() -> None:
-    if not sbs.fork_jobs():
+    if not tc.fork_jobs():
         pytest.skip("this machine cannot fork two jobs (one core, or XACCT_JOBS=1)")
     with pytest.raises(RegistryError, match="refused in the forked process"):
-        sbs.side_by_side(_refuse, _pid_list, sbs.MIN_ROLES)
-    assert sbs.side_by_side(_die_if_forked, _pid_list, sbs.MIN_ROLES) == [os.getpid()] * 2
+        tc.run_beside(_refuse, _pid_list, tc.MIN_ROLES)
+    assert tc.run_beside(_die_if_forked, _pid_list, tc.MIN_ROLES) == [os.getpid()] * 2
 
 
 def test_a_failure_here_stops_the_forked_part() -> None:
@@ -77,5 +77,5 @@ def test_a_failure_here_stops_the_forked_part() -> None:
         raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        sbs.side_by_side(_pid_list, boom, sbs.MIN_ROLES)
-    assert sbs._FORKED is None
+        tc.run_beside(_pid_list, boom, tc.MIN_ROLES)
+    assert tc._FORKED is None
