@@ -15,7 +15,18 @@ import pytest
 GENERATOR = Path(__file__).resolve().parents[1] / "generator"
 LAYERS = [
     # helpers, the evaluator, the HCL reader; the registry's model base and checked field types
-    {"iam", "jsontext", "awsformats", "console", "progress", "templates", "files", "modelfields", "hclread"},
+    {
+        "iam",
+        "jsontext",
+        "awsformats",
+        "console",
+        "progress",
+        "templates",
+        "files",
+        "modelfields",
+        "hclread",
+        "forked",
+    },
     {"permissions"},  # the permission kinds, one file each: model, statements, cases, live use, docs
     {"registry"},  # YAML -> model with line numbers
     {"policy"},  # RoleSpec and documents: the single source of truth
